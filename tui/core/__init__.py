@@ -1,0 +1,1 @@
+"""Venue-neutral core: exact money, domain models and typed errors."""

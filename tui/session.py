@@ -1,0 +1,103 @@
+"""A session: the configured profiles, their adapters, and loading balances from them.
+
+The TUI and the CLI both work through a :class:`Session`. Each profile is loaded on its
+own, so a slow or failing venue never holds up or takes down another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import httpx
+
+from tui.config import Profile
+from tui.core.errors import CoinsoleError
+from tui.core.models import Balance
+from tui.credentials import credentials_from_env
+from tui.venues.base import Credentials, Venue, VenueSettings
+from tui.venues.registry import adapter_class
+
+__all__ = ["Session", "ProfileResult", "CredentialSource"]
+
+CredentialSource = Callable[[Profile], Credentials]
+"""Returns the credentials for a profile, or raises :class:`CoinsoleError` saying why not."""
+
+
+@dataclass
+class ProfileResult:
+    """What loading one profile produced: its balances, or the error that stopped it."""
+
+    profile: Profile
+    balances: list[Balance] = field(default_factory=list)
+    error: CoinsoleError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the profile loaded without error."""
+        return self.error is None
+
+
+class Session:
+    """Owns one adapter per profile for as long as the app or command runs.
+
+    ``transport`` routes every adapter through one httpx transport (the in-process
+    sandbox for ``--demo``); ``credentials`` supplies each profile's key and secret.
+    """
+
+    def __init__(
+        self,
+        profiles: Iterable[Profile],
+        *,
+        credentials: CredentialSource | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,  # float-ok: seconds
+    ) -> None:
+        self.profiles = list(profiles)
+        self._credentials = credentials or (lambda p: credentials_from_env(p.name))
+        self._transport = transport
+        self._timeout = timeout
+        self._adapters: dict[str, Venue] = {}
+
+    def profile(self, name: str) -> Profile:
+        """The profile called ``name``."""
+        for profile in self.profiles:
+            if profile.name == name:
+                return profile
+        raise CoinsoleError(f"no profile named {name!r}")
+
+    def adapter(self, name: str) -> Venue:
+        """The adapter for profile ``name``, created on first use."""
+        adapter = self._adapters.get(name)
+        if adapter is None:
+            profile = self.profile(name)
+            settings = VenueSettings(
+                profile=profile.name,
+                base_url=profile.base_url,
+                user_id=profile.user_id,
+                timeout=self._timeout,
+                transport=self._transport,
+            )
+            adapter = adapter_class(profile.venue)(settings, self._credentials(profile))
+            self._adapters[name] = adapter
+        return adapter
+
+    async def load_balances(self, name: str) -> ProfileResult:
+        """Balances of one profile; errors are captured in the result, never raised."""
+        profile = self.profile(name)
+        try:
+            balances = await self.adapter(name).balances()
+        except CoinsoleError as exc:
+            return ProfileResult(profile, error=exc)
+        return ProfileResult(profile, balances=balances)
+
+    async def load_all(self, names: Iterable[str] | None = None) -> list[ProfileResult]:
+        """Balances of every profile (or of ``names``), loaded concurrently, in order."""
+        wanted = list(names) if names is not None else [p.name for p in self.profiles]
+        return list(await asyncio.gather(*(self.load_balances(n) for n in wanted)))
+
+    async def aclose(self) -> None:
+        """Close every adapter's connections."""
+        adapters, self._adapters = list(self._adapters.values()), {}
+        await asyncio.gather(*(a.aclose() for a in adapters), return_exceptions=True)

@@ -1,0 +1,364 @@
+"""What every venue adapter shares: the contract, the transport and the request pipeline.
+
+An adapter subclasses :class:`HttpVenue`, declares its ``capabilities``, implements
+:meth:`HttpVenue.sign` (how the venue authenticates a request) and
+:meth:`HttpVenue.unwrap` (how the venue says success or failure), and writes one typed
+method per endpoint. Everything else lives here: one ``httpx.AsyncClient`` per profile,
+timeouts, a token-bucket limiter at the venue's documented limit, the server-time offset,
+retries with backoff for reads only, and the mapping of transport failures to typed errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+import httpx
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from tui.core.errors import (
+    OutcomeUnknown,
+    RateLimited,
+    VenueError,
+    VenueUnavailable,
+)
+from tui.core.models import Balance
+from tui.core.money import loads_exact
+
+__all__ = [
+    "Capability",
+    "Credentials",
+    "VenueSettings",
+    "OutgoingRequest",
+    "TokenBucket",
+    "RetryPolicy",
+    "Venue",
+    "HttpVenue",
+]
+
+# httpx logs every request URL at INFO; BHEX puts its signature in the query string.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+class Capability(str, Enum):
+    """What an adapter can do. The UI asks for a capability, never for a venue name."""
+
+    BALANCES = "balances"
+    TRANSFER = "transfer"
+    INTERNAL_TRANSFER = "internal_transfer"
+    WITHDRAW = "withdraw"
+    DEPOSIT_ADDRESS = "deposit_address"
+    DEPOSIT_HISTORY = "deposit_history"
+    WITHDRAW_HISTORY = "withdraw_history"
+    ORDERS = "orders"
+    CONTRACTS = "contracts"
+    SUB_ACCOUNTS = "sub_accounts"
+    ORG_USERS = "org_users"
+    ORG_BALANCES = "org_balances"
+    VALUATIONS = "valuations"
+
+
+class Credentials(BaseModel):
+    """An API key and secret. Both are masked in repr and str; only a signer reads them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    api_key: SecretStr
+    secret: SecretStr
+
+    def __init__(self, api_key: str | SecretStr, secret: str | SecretStr) -> None:
+        super().__init__(api_key=api_key, secret=secret)
+
+
+@dataclass(frozen=True)
+class VenueSettings:
+    """How to reach one profile's venue.
+
+    ``transport`` replaces the network (``httpx.ASGITransport`` for the in-process
+    sandbox); ``rate_limit`` overrides the adapter's documented (requests, seconds).
+    """
+
+    profile: str
+    base_url: str
+    user_id: str | None = None
+    timeout: float = 10.0  # float-ok: seconds
+    transport: httpx.AsyncBaseTransport | None = None
+    rate_limit: tuple[int, float] | None = None  # float-ok: seconds
+    retry: "RetryPolicy | None" = None
+
+
+@dataclass
+class OutgoingRequest:
+    """A request on its way out, before and after signing.
+
+    ``params`` go in the query string, ``form`` is sent form-encoded, ``json_body`` is the
+    exact JSON text to send (signers that sign the body sign these very bytes).
+    """
+
+    method: str
+    path: str
+    params: list[tuple[str, str]] = field(default_factory=list)
+    form: list[tuple[str, str]] | None = None
+    json_body: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class TokenBucket:
+    """An async token bucket: at most ``capacity`` requests per ``period`` seconds."""
+
+    def __init__(self, capacity: int, period: float) -> None:  # float-ok: seconds
+        self.capacity = capacity
+        self.period = period
+        self._tokens = float(capacity)  # float-ok: token count, not money
+        self._updated = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        """Wait until a request may be sent, then take one token."""
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                rate = self.capacity / self.period
+                self._tokens = min(self.capacity, self._tokens + (now - self._updated) * rate)
+                self._updated = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await asyncio.sleep((1 - self._tokens) / rate)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries for reads only: ``attempts`` in all, exponential backoff with jitter."""
+
+    attempts: int = 3
+    base_delay: float = 0.25  # float-ok: seconds
+    max_delay: float = 2.0  # float-ok: seconds
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:  # float-ok
+        """Seconds to wait before retry number ``attempt`` (1-based)."""
+        if retry_after is not None:
+            return min(self.max_delay, retry_after)
+        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return backoff * (0.5 + random.random() / 2)  # float-ok: jitter
+
+
+class Venue(ABC):
+    """The contract every venue adapter fulfils.
+
+    ``venue_id`` is the id used in profiles; ``capabilities`` says which of the methods
+    below (and later ones) the adapter implements. Methods raise the typed errors of
+    :mod:`tui.core.errors`, never raw transport exceptions.
+    """
+
+    venue_id: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]]
+    #: The venue's documented request limit, as (requests, seconds).
+    rate_limit: ClassVar[tuple[int, float]]
+
+    def __init__(self, settings: VenueSettings, credentials: Credentials) -> None:
+        self.settings = settings
+        self.credentials = credentials
+
+    @property
+    def profile(self) -> str:
+        """The profile this adapter serves."""
+        return self.settings.profile
+
+    def supports(self, capability: Capability) -> bool:
+        """Whether this adapter implements ``capability``."""
+        return capability in self.capabilities
+
+    @abstractmethod
+    async def balances(self) -> list[Balance]:
+        """Every balance the profile can see at this venue (BALANCES).
+
+        Returns one :class:`Balance` per coin and account; raises :class:`VenueError`."""
+
+    async def check_connection(self) -> None:
+        """Call the venue's cheapest authenticated endpoint; raise if it fails."""
+        await self.balances()
+
+    async def aclose(self) -> None:
+        """Release the adapter's connections."""
+
+
+class HttpVenue(Venue):
+    """A venue reached over HTTP: the request pipeline every adapter shares."""
+
+    #: Path of the venue's server-time endpoint, when it has one.
+    time_path: ClassVar[str | None] = None
+
+    def __init__(self, settings: VenueSettings, credentials: Credentials) -> None:
+        super().__init__(settings, credentials)
+        self._client = httpx.AsyncClient(
+            base_url=settings.base_url,
+            timeout=settings.timeout,
+            transport=settings.transport,
+            headers={"User-Agent": "coinsole"},
+        )
+        capacity, period = settings.rate_limit or self.rate_limit
+        self.limiter = TokenBucket(capacity, period)
+        self.retry = settings.retry or RetryPolicy()
+        self.clock_offset_ms = 0
+        self._clock_synced = False
+
+    # -- what each adapter supplies -------------------------------------------------
+
+    @abstractmethod
+    def sign(self, request: OutgoingRequest, now_ms: int) -> OutgoingRequest:
+        """Add the venue's authentication to ``request`` (headers, params or body)."""
+
+    @abstractmethod
+    def unwrap(self, status_code: int, payload: Any) -> Any:
+        """Return the useful part of a parsed reply, or raise the typed error it means."""
+
+    def parse_server_time(self, payload: Any) -> int:
+        """Server time in ms from the reply of ``time_path``."""
+        raise NotImplementedError
+
+    # -- the pipeline ---------------------------------------------------------------
+
+    def now_ms(self) -> int:
+        """The venue's clock as best we know it, in milliseconds."""
+        return int(time.time() * 1000) + self.clock_offset_ms
+
+    async def sync_clock(self) -> None:
+        """Measure the offset to the venue's clock once, where it has a time endpoint."""
+        if self._clock_synced or self.time_path is None:
+            return
+        before = time.time()
+        payload = await self._send(OutgoingRequest("GET", self.time_path), read=True, signed=False)
+        after = time.time()
+        server_ms = self.parse_server_time(payload)
+        self.clock_offset_ms = int(server_ms - (before + after) / 2 * 1000)
+        self._clock_synced = True
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        form: Mapping[str, Any] | None = None,
+        json_body: str | None = None,
+        read: bool,
+        signed: bool = True,
+    ) -> Any:
+        """Send one request and return the unwrapped reply.
+
+        ``read`` marks a call safe to repeat: only reads are retried. A write whose reply
+        is lost (timeout, dropped connection, 5xx) raises :class:`OutcomeUnknown`.
+        """
+        if signed:
+            await self.sync_clock()
+        outgoing = OutgoingRequest(
+            method=method.upper(),
+            path=path,
+            params=_pairs(params),
+            form=_pairs(form) if form is not None else None,
+            json_body=json_body,
+        )
+        attempt = 1
+        while True:
+            try:
+                return await self._send(outgoing, read=read, signed=signed)
+            except (VenueUnavailable, RateLimited) as exc:
+                if not read or attempt >= self.retry.attempts:
+                    raise
+                retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+                await asyncio.sleep(self.retry.delay(attempt, retry_after))
+                attempt += 1
+
+    async def _send(self, outgoing: OutgoingRequest, *, read: bool, signed: bool) -> Any:
+        request = OutgoingRequest(
+            outgoing.method, outgoing.path, list(outgoing.params),
+            list(outgoing.form) if outgoing.form is not None else None,
+            outgoing.json_body, dict(outgoing.headers),
+        )
+        if signed:
+            request = self.sign(request, self.now_ms())
+        await self.limiter.acquire()
+        content: bytes | None = None
+        headers = dict(request.headers)
+        if request.form is not None:
+            content = urlencode(request.form).encode()
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif request.json_body is not None:
+            content = request.json_body.encode()
+            headers.setdefault("Content-Type", "application/json")
+        url = request.path
+        if request.params:
+            url += "?" + urlencode(request.params)
+        venue = self.venue_id
+        try:
+            response = await self._client.request(request.method, url, content=content,
+                                                  headers=headers)
+        except httpx.TimeoutException:
+            if read:
+                raise VenueUnavailable(venue, "the venue did not answer in time") from None
+            raise OutcomeUnknown(venue, "the request was sent but no reply came in time") from None
+        except httpx.TransportError as exc:
+            sent = not isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol))
+            if read or not sent:
+                raise VenueUnavailable(venue, f"cannot reach {self.settings.base_url} "
+                                              f"({type(exc).__name__})") from None
+            raise OutcomeUnknown(venue, "the connection failed after the request was sent") from None
+        return self._interpret(response, read=read)
+
+    def _interpret(self, response: httpx.Response, *, read: bool) -> Any:
+        venue = self.venue_id
+        status = response.status_code
+        if status == 429:
+            retry_after = _retry_after(response)
+            raise RateLimited(venue, "too many requests (HTTP 429)", retry_after=retry_after)
+        if status >= 500:
+            if read:
+                raise VenueUnavailable(venue, f"the venue failed with HTTP {status}")
+            raise OutcomeUnknown(venue, f"the venue answered HTTP {status}; the outcome is unknown")
+        try:
+            payload = loads_exact(response.content) if response.content else None
+        except ValueError:
+            if status >= 400:
+                raise VenueError(venue, f"the venue refused the request (HTTP {status})") from None
+            raise VenueUnavailable(venue, f"the venue sent a reply that is not JSON (HTTP {status})") from None
+        return self.unwrap(status, payload)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def _pairs(values: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> list[tuple[str, str]]:
+    if values is None:
+        return []
+    items = values.items() if isinstance(values, Mapping) else values
+    return [(str(k), _text(v)) for k, v in items if v is not None]
+
+
+def _text(value: Any) -> str:
+    from decimal import Decimal
+
+    from tui.core.money import plain
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return plain(value)
+    return str(value)
+
+
+def _retry_after(response: httpx.Response) -> float | None:  # float-ok: seconds
+    value = response.headers.get("Retry-After")
+    try:
+        return float(value) if value else None  # float-ok: seconds
+    except ValueError:
+        return None
