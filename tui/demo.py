@@ -1,0 +1,54 @@
+"""The demo: the whole app against the in-process sandbox, with no network and no keys.
+
+The sandbox's demo credentials are plain data (:data:`tui.sandbox.DEMO_PROFILES`); this
+module turns them into profiles and a :class:`~tui.session.Session` whose every request
+goes through ``httpx.ASGITransport`` straight into the sandbox app.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from tui.config import Profile
+from tui.session import Session
+from tui.venues.base import Credentials
+
+__all__ = ["DEMO_HOST", "demo_profiles", "demo_session"]
+
+DEMO_HOST = "http://sandbox"
+"""The made-up origin demo profiles use; the ASGI transport never resolves it."""
+
+
+def demo_profiles(host: str = DEMO_HOST) -> list[Profile]:
+    """One profile per sandbox venue, addressed at ``host`` plus the venue's prefix."""
+    from tui.sandbox import DEMO_PROFILES
+
+    return [
+        Profile(name=d.name, venue=d.venue, base_url=host + d.prefix, user_id=d.user_id)
+        for d in DEMO_PROFILES
+    ]
+
+
+def demo_credentials(profile: Profile) -> Credentials:
+    """The sandbox's demo key and secret for a demo profile."""
+    from tui.sandbox import DEMO_PROFILES
+
+    for demo in DEMO_PROFILES:
+        if demo.name == profile.name:
+            return Credentials(api_key=demo.api_key, secret=demo.secret)
+    raise KeyError(profile.name)
+
+
+def demo_session(sandbox=None, *, host: str = DEMO_HOST) -> Session:
+    """A session over every demo profile, served in process by ``sandbox`` (a fresh
+    :class:`tui.sandbox.Sandbox` when none is given; it is kept as ``session.sandbox``)."""
+    from tui.sandbox import Sandbox
+
+    sandbox = sandbox or Sandbox()
+    session = Session(
+        demo_profiles(host),
+        credentials=demo_credentials,
+        transport=httpx.ASGITransport(app=sandbox.app),
+    )
+    session.sandbox = sandbox  # type: ignore[attr-defined]
+    return session
