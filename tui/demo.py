@@ -7,13 +7,18 @@ goes through ``httpx.ASGITransport`` straight into the sandbox app.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from tui.config import Profile
 from tui.session import Session
 from tui.venues.base import Credentials
 
-__all__ = ["DEMO_HOST", "demo_profiles", "demo_session"]
+if TYPE_CHECKING:
+    from tui.sandbox import Sandbox
+
+__all__ = ["DEMO_HOST", "DemoSession", "demo_profiles", "demo_credentials", "demo_session"]
 
 DEMO_HOST = "http://sandbox"
 """The made-up origin demo profiles use; the ASGI transport never resolves it."""
@@ -39,16 +44,22 @@ def demo_credentials(profile: Profile) -> Credentials:
     raise KeyError(profile.name)
 
 
-def demo_session(sandbox=None, *, host: str = DEMO_HOST) -> Session:
-    """A session over every demo profile, served in process by ``sandbox`` (a fresh
-    :class:`tui.sandbox.Sandbox` when none is given; it is kept as ``session.sandbox``)."""
+class DemoSession(Session):
+    """A session over every demo profile, served in process by its own sandbox.
+
+    ``sandbox`` stays reachable so tests and the demo can inject faults."""
+
+    def __init__(self, sandbox: "Sandbox", *, host: str = DEMO_HOST) -> None:
+        super().__init__(
+            demo_profiles(host),
+            credentials=demo_credentials,
+            transport=httpx.ASGITransport(app=sandbox.app),
+        )
+        self.sandbox = sandbox
+
+
+def demo_session(sandbox: "Sandbox | None" = None, *, host: str = DEMO_HOST) -> DemoSession:
+    """A :class:`DemoSession` over ``sandbox``, or over a fresh sandbox when none is given."""
     from tui.sandbox import Sandbox
 
-    sandbox = sandbox or Sandbox()
-    session = Session(
-        demo_profiles(host),
-        credentials=demo_credentials,
-        transport=httpx.ASGITransport(app=sandbox.app),
-    )
-    session.sandbox = sandbox  # type: ignore[attr-defined]
-    return session
+    return DemoSession(sandbox or Sandbox(), host=host)

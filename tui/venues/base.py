@@ -25,7 +25,11 @@ import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from tui.core.errors import (
+    AuthError,
+    InsufficientFunds,
+    InvalidRequest,
     OutcomeUnknown,
+    PermissionDenied,
     RateLimited,
     VenueError,
     VenueUnavailable,
@@ -226,15 +230,41 @@ class HttpVenue(Venue):
         """Server time in ms from the reply of ``time_path``."""
         raise NotImplementedError
 
+    def venue_error(self, kind: type[VenueError], code: Any, venue_message: Any,
+                    **extra: Any) -> VenueError:
+        """The typed error for a refusal the venue explained with ``code`` and its own text.
+
+        The message is coinsole's own words for ``kind``; the venue's text is kept (with
+        this profile's key and secret blanked out should the venue ever echo them).
+        """
+        return kind(
+            self.venue_id,
+            _KIND_MESSAGES.get(kind, "the venue refused the request"),
+            code=None if code is None else str(code),
+            venue_message=self._redact(venue_message),
+            **extra,
+        )
+
+    def _redact(self, text: Any) -> str | None:
+        if text is None or text == "":
+            return None
+        text = str(text)[:300]
+        for secret in (self.credentials.api_key, self.credentials.secret):
+            value = secret.get_secret_value()
+            if value:
+                text = text.replace(value, "***")
+        return text
+
     # -- the pipeline ---------------------------------------------------------------
 
     def now_ms(self) -> int:
         """The venue's clock as best we know it, in milliseconds."""
         return int(time.time() * 1000) + self.clock_offset_ms
 
-    async def sync_clock(self) -> None:
-        """Measure the offset to the venue's clock once, where it has a time endpoint."""
-        if self._clock_synced or self.time_path is None:
+    async def sync_clock(self, *, force: bool = False) -> None:
+        """Measure the offset to the venue's clock once (again with ``force``), where it
+        has a time endpoint."""
+        if (self._clock_synced and not force) or self.time_path is None:
             return
         before = time.time()
         payload = await self._send(OutgoingRequest("GET", self.time_path), read=True, signed=False)
@@ -285,9 +315,10 @@ class HttpVenue(Venue):
             list(outgoing.form) if outgoing.form is not None else None,
             outgoing.json_body, dict(outgoing.headers),
         )
-        if signed:
-            request = self.sign(request, self.now_ms())
         await self.limiter.acquire()
+        if signed:
+            # Signed after waiting for the limiter so the timestamp is fresh when sent.
+            request = self.sign(request, self.now_ms())
         content: bytes | None = None
         headers = dict(request.headers)
         if request.form is not None:
@@ -319,12 +350,16 @@ class HttpVenue(Venue):
         venue = self.venue_id
         status = response.status_code
         if status == 429:
-            retry_after = _retry_after(response)
-            raise RateLimited(venue, "too many requests (HTTP 429)", retry_after=retry_after)
+            code, text = self._error_fields(response)
+            raise self.venue_error(RateLimited, code, text, retry_after=_retry_after(response))
         if status >= 500:
+            code, text = self._error_fields(response)
+            details = {"code": None if code is None else str(code),
+                       "venue_message": self._redact(text)}
             if read:
-                raise VenueUnavailable(venue, f"the venue failed with HTTP {status}")
-            raise OutcomeUnknown(venue, f"the venue answered HTTP {status}; the outcome is unknown")
+                raise VenueUnavailable(venue, f"the venue failed with HTTP {status}", **details)
+            raise OutcomeUnknown(venue, f"the venue answered HTTP {status}; the outcome is unknown",
+                                 **details)
         try:
             payload = loads_exact(response.content) if response.content else None
         except ValueError:
@@ -333,8 +368,31 @@ class HttpVenue(Venue):
             raise VenueUnavailable(venue, f"the venue sent a reply that is not JSON (HTTP {status})") from None
         return self.unwrap(status, payload)
 
+    def _error_fields(self, response: httpx.Response) -> tuple[Any, Any]:
+        """(code, message) from an error reply; every venue here says them as
+        ``status``/``code`` and ``msg``."""
+        try:
+            payload = loads_exact(response.content)
+        except ValueError:
+            return None, None
+        if not isinstance(payload, dict):
+            return None, None
+        code = payload.get("code", payload.get("status"))
+        return code, payload.get("msg")
+
     async def aclose(self) -> None:
+        """Close the profile's HTTP client."""
         await self._client.aclose()
+
+
+_KIND_MESSAGES: dict[type[VenueError], str] = {
+    AuthError: "the venue did not accept the credentials",
+    PermissionDenied: "the API key lacks the permission for this call",
+    InsufficientFunds: "not enough funds for this request",
+    InvalidRequest: "the venue rejected the request",
+    RateLimited: "too many requests",
+    VenueUnavailable: "the venue failed with a server error",
+}
 
 
 def _pairs(values: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> list[tuple[str, str]]:
