@@ -1,0 +1,63 @@
+"""The sandbox: five simulated venues over one ledger, served by one Starlette app."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+
+from tui.sandbox.bhex import BhexService
+from tui.sandbox.bitunix import BitunixService
+from tui.sandbox.bitz import BitzService
+from tui.sandbox.chainup import ChainupService
+from tui.sandbox.demo import DEFAULT_SEED, DemoProfile, demo_profiles, populate
+from tui.sandbox.faults import FaultPlan
+from tui.sandbox.fcoin import FcoinService
+from tui.sandbox.ledger import Ledger
+from tui.sandbox.service import VenueService
+
+__all__ = ["Sandbox", "SERVICES"]
+
+SERVICES: tuple[type[VenueService], ...] = (
+    FcoinService, BitunixService, BitzService, ChainupService, BhexService)
+"""Every simulated venue, in the order of :data:`tui.core.models.VENUE_IDS`."""
+
+
+class Sandbox:
+    """The five venues simulated over one SQLite ledger, as an ASGI app.
+
+    ``db_path`` ``None`` keeps the ledger in memory; a path keeps it on disk (demo data is
+    written only into an empty database). ``seed`` fixes the demo keys, data and fault
+    randomness; ``clock`` (seconds since the epoch) is the venues' clock, used for
+    timestamp checks, rate limits and the demo data's update times.
+
+    ``app`` serves ``/fcoin``, ``/bitunix``, ``/bitz``, ``/chainup`` and ``/bhex`` and needs
+    no lifespan; ``faults`` is the :class:`FaultPlan`; ``profiles`` the demo credentials.
+    """
+
+    def __init__(self, db_path: str | os.PathLike[str] | None = None, *,
+                 seed: int = DEFAULT_SEED,
+                 clock: Callable[[], float] = time.time) -> None:  # float-ok: clock
+        self.seed = seed
+        self.clock = clock
+        self.ledger = Ledger(db_path)
+        self.faults = FaultPlan(seed)
+        self.profiles: tuple[DemoProfile, ...] = demo_profiles(seed)
+        if self.ledger.is_empty():
+            populate(self.ledger, seed=seed, now_ms=int(clock() * 1000))  # float-ok: clock
+        self.services = {cls.venue: cls(self.ledger, self.faults, clock) for cls in SERVICES}
+        self.app = Starlette(routes=[route for service in self.services.values()
+                                     for route in service.routes()])
+
+    def profile(self, venue: str) -> DemoProfile:
+        """The demo credential for ``venue`` (``KeyError`` for an unknown venue)."""
+        for profile in self.profiles:
+            if profile.venue == venue:
+                return profile
+        raise KeyError(venue)
+
+    def close(self) -> None:
+        """Close the ledger."""
+        self.ledger.close()
