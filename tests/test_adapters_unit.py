@@ -25,7 +25,7 @@ from tui.venues.base import Credentials, RetryPolicy, VenueSettings
 from tui.venues.bhex import BhexVenue
 from tui.venues.bitunix import BitunixVenue
 from tui.venues.bitz import BitzVenue
-from tui.venues.chainup import ChainupVenue
+from tui.venues.chainup import PAGE_SIZE, ChainupVenue
 from tui.venues.fcoin import FcoinVenue
 
 KEY = "KEY-abc123-visible-nowhere"
@@ -302,7 +302,7 @@ async def test_chainup_user_view_groups_rows_by_coin_and_account():
 
     body = json.loads(seen[0].content)
     assert seen[0].url.path.endswith("/ouser/batchQueryUserAccountsByStartId")
-    assert (body["startId"], body["limit"], body["appKey"]) == (0, 500, KEY)
+    assert (body["startId"], body["limit"], body["appKey"]) == (0, PAGE_SIZE, KEY)
     fields = [(k, str(v)) for k, v in body.items()]
     assert body["sign"] == signers.chainup_sign(SECRET, fields)
 
