@@ -1,0 +1,324 @@
+"""Pilot tests: the balances screen against the demo sandbox and against fake sessions."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+from test_app_support import FakeSession, balance, fake_profiles, screen_text, small_session, wait_loaded
+
+from tui.app import CoinsoleApp, CoinsoleCommands
+from tui.demo import demo_session
+from tui.sandbox import DEMO_PROFILES
+from tui.screens.balances import BalancesScreen
+from tui.screens.detail import BalanceDetailScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.balance_rows import GroupBy, SortKey
+from tui.widgets.profile_status import LoadState
+
+SIZE = (120, 36)
+DEMO_NAMES = ["fcoin-demo", "bitunix-demo", "bitz-demo", "chainup-demo", "bhex-demo"]
+
+
+def balances_screen(app: CoinsoleApp) -> BalancesScreen:
+    screen = app.screen
+    assert isinstance(screen, BalancesScreen)
+    return screen
+
+
+def shown(app: CoinsoleApp, kind: str = "balance"):
+    return [row for row in balances_screen(app).table.rows_shown if row.kind == kind]
+
+
+async def test_demo_rows_from_every_profile() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = balances_screen(app)
+        assert [p for p in DEMO_NAMES if any(r.profile == p for r in shown(app))] == DEMO_NAMES
+        assert all(state is LoadState.OK for state in screen.states.values())
+        assert len(shown(app)) == len(screen.all_balances()) > 0
+        text = screen_text(app)
+        assert "coinsole · demo" in text
+        assert "✓ fcoin-demo ok · 5 balances" in text
+        # Every digit the venue sent is visible by default.
+        assert "5,094.859925211325094096" in text
+
+
+async def test_group_by_coin_and_venue() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = balances_screen(app)
+        await pilot.press("g")
+        assert screen.group_by is GroupBy.COIN
+        totals = {row.coin: row for row in shown(app, "total")}
+        btc = [b for b in screen.all_balances() if b.coin == "BTC"]
+        assert totals["BTC"].total == sum((b.total for b in btc), Decimal(0))
+        assert totals["BTC"].count == len(btc)
+        # Each coin's rows are followed by its total.
+        coins = [row.coin for row in screen.table.rows_shown]
+        assert coins == sorted(coins, key=str.casefold)
+        await pilot.press("g")
+        assert screen.group_by is GroupBy.VENUE
+        headers = [row.key for row in shown(app, "header")]
+        assert headers == [f"venue:{p.split('-')[0]}" for p in DEMO_NAMES]
+        await pilot.press("g")
+        assert screen.group_by is GroupBy.NONE
+        assert not shown(app, "header") and not shown(app, "total")
+
+
+async def test_filter_narrows_and_escape_restores() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        everything = len(shown(app))
+        await pilot.press("slash")
+        await pilot.press(*"bhex")
+        await pilot.pause()
+        rows = shown(app)
+        assert 0 < len(rows) < everything
+        assert {row.profile for row in rows} == {"bhex-demo"}
+        await pilot.press("enter")  # keep the filter, back to the table
+        assert balances_screen(app).table.has_focus
+        assert len(shown(app)) == len(rows)
+        await pilot.press("escape")
+        assert len(shown(app)) == everything
+        await pilot.press("slash", *"Usdt")  # case-insensitive, matches coins
+        await pilot.pause()
+        assert {row.coin for row in shown(app)} == {"USDT"}
+        await pilot.press("escape")
+        assert len(shown(app)) == everything
+        await pilot.press("slash", *"no-such-thing")
+        await pilot.pause()
+        assert not shown(app)
+        assert "no balances match" in screen_text(app)
+
+
+async def test_sort_cycles_columns_and_header_click() -> None:
+    app = CoinsoleApp(small_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = balances_screen(app)
+        assert [r.coin for r in shown(app)] == ["BTC", "ETH", "BTC"]  # load order
+        await pilot.press("s")
+        assert screen.sort_key is SortKey.PROFILE
+        for _ in range(4):
+            await pilot.press("s")
+        assert screen.sort_key is SortKey.AVAILABLE
+        assert [r.available for r in shown(app)] == [
+            Decimal("5094.859925211325094096"), Decimal("1.5"), Decimal("0.25")]
+        await pilot.press("S")
+        assert [r.available for r in shown(app)][0] == Decimal("0.25")
+        await pilot.click("BalanceTable", offset=(3, 0))  # the "profile" header
+        await pilot.pause()
+        assert screen.sort_key is SortKey.PROFILE and not screen.sort_reverse
+        assert [r.profile for r in shown(app)] == ["alpha", "alpha", "beta"]
+
+
+async def test_refresh_reloads_every_profile() -> None:
+    session = small_session()
+    app = CoinsoleApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert sorted(session.calls) == ["alpha", "beta", "gamma"]
+        session.data["alpha"] = [balance("alpha", "fcoin", "LTC", "3")]
+        await pilot.press("r")
+        await wait_loaded(pilot)
+        assert sorted(session.calls) == ["alpha", "alpha", "beta", "beta", "gamma", "gamma"]
+        assert [r.coin for r in shown(app) if r.profile == "alpha"] == ["LTC"]
+
+
+async def test_slow_profile_does_not_block_others() -> None:
+    gate = asyncio.Event()
+    profiles = fake_profiles(("fast", "fcoin"), ("slow", "bitz"))
+    session = FakeSession({"fast": [balance("fast", "fcoin", "BTC", "1")],
+                           "slow": [balance("slow", "bitz", "ETH", "2")]},
+                          profiles, gates={"slow": gate})
+    app = CoinsoleApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = balances_screen(app)
+        for _ in range(50):
+            await pilot.pause(0.01)
+            if screen.states["fast"] is LoadState.OK:
+                break
+        assert screen.states["slow"] is LoadState.LOADING
+        assert [r.profile for r in shown(app)] == ["fast"]
+        assert "slow loading…" in screen_text(app)
+        await pilot.press("j", "k")  # the UI stays responsive meanwhile
+        gate.set()
+        await wait_loaded(pilot)
+        assert [r.profile for r in shown(app)] == ["fast", "slow"]
+
+
+async def test_loading_and_empty_states() -> None:
+    gate = asyncio.Event()
+    profiles = fake_profiles(("only", "fcoin"))
+    app = CoinsoleApp(FakeSession({"only": []}, profiles, gates={"only": gate}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "loading balances…" in screen_text(app)
+        gate.set()
+        await wait_loaded(pilot)
+        text = screen_text(app)
+        assert "no balances" in text and "loading balances…" not in text
+
+
+async def test_failing_demo_profile_shows_notice_others_load() -> None:
+    session = demo_session()
+    session.sandbox.faults.down("bitz")
+    app = CoinsoleApp(session, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = balances_screen(app)
+        assert screen.states["bitz-demo"] is LoadState.ERROR
+        profiles = {row.profile for row in shown(app)}
+        assert profiles == set(DEMO_NAMES) - {"bitz-demo"}
+        text = screen_text(app)
+        assert "✗ bitz-demo: bitz:" in text
+        flat = " ".join(text.split())
+        assert " ".join(screen.errors["bitz-demo"].split()) in flat  # whole message, in the notice
+        # Back up again: refresh brings its rows back and removes the notice.
+        session.sandbox.faults.up("bitz")
+        await pilot.press("r")
+        await wait_loaded(pilot)
+        assert {row.profile for row in shown(app)} == set(DEMO_NAMES)
+        assert "✗ bitz-demo" not in screen_text(app)
+
+
+async def test_detail_modal_shows_exact_value() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = balances_screen(app)
+        rows = screen.table.rows_shown
+        index = next(i for i, r in enumerate(rows) if r.profile == "fcoin-demo" and r.coin == "ETH")
+        screen.table.move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BalanceDetailScreen)
+        text = screen_text(app)
+        assert "5094.859925211325094096" in text
+        assert str(app.screen.query_one("#detail-available").render()) == "5094.859925211325094096"
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_compact_mode_shortens_and_marks() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "5,094.85992521…" in text
+        assert "5,094.859925211325094096" not in text
+        await pilot.press("c")
+        await pilot.pause()
+        assert "5,094.859925211325094096" in screen_text(app)
+
+
+async def test_value_column_and_total_detail() -> None:
+    app = CoinsoleApp(small_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert "value usd" in screen_text(app)
+        await pilot.press("g")
+        screen = balances_screen(app)
+        index = next(i for i, r in enumerate(screen.table.rows_shown) if r.key == "total:BTC")
+        screen.table.move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BalanceDetailScreen)
+        assert str(app.screen.query_one("#detail-total").render()) == "1.80"
+
+
+async def test_help_lists_screen_bindings() -> None:
+    app = CoinsoleApp(small_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        descriptions = {e.description for e in help_screen.entries}
+        for binding in BalancesScreen.BINDINGS:
+            assert any(binding.tooltip in d for d in descriptions), binding
+        keys = {e.keys for e in help_screen.entries}
+        assert {"r", "g", "s", "/", "c", "?", "1"} <= keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, BalancesScreen)
+
+
+async def test_number_key_and_escape_keep_main_screen() -> None:
+    app = CoinsoleApp(small_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = app.screen
+        await pilot.press("1", "escape")
+        assert app.screen is screen
+
+
+async def test_palette_commands_cover_actions() -> None:
+    app = CoinsoleApp(small_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        provider = CoinsoleCommands(app.screen)
+        names = [name for name, _, _ in provider._commands()]
+        for wanted in ("Refresh", "Group", "Group by coin", "Group by venue", "Sort", "Filter",
+                       "Compact", "Help", "Theme", "Quit", "Balances",
+                       "Theme: coinsole-light", "Theme: coinsole-high-contrast"):
+            assert wanted in names, wanted
+        hits = [hit async for hit in provider.search("group by coin")]
+        assert hits
+        callback = hits[0].command
+        callback()
+        await pilot.pause()
+        assert balances_screen(app).group_by is GroupBy.COIN
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"compact", "enter")
+        await wait_loaded(pilot)
+        assert balances_screen(app).compact
+
+
+async def test_theme_cycle() -> None:
+    app = CoinsoleApp(small_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert app.theme == "coinsole-dark"
+        seen = []
+        for _ in range(3):
+            await pilot.press("t")
+            seen.append(app.theme)
+        assert seen == ["coinsole-high-contrast", "coinsole-light", "coinsole-dark"]
+
+
+@pytest.mark.parametrize("fault", [None, "bitz"])
+async def test_no_secret_on_screen(fault: str | None) -> None:
+    session = demo_session()
+    if fault:
+        session.sandbox.faults.down(fault)
+    app = CoinsoleApp(session, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        pages = [screen_text(app)]
+        for keys in (("g",), ("g",), ("question_mark",), ("escape", "enter")):
+            await pilot.press(*keys)
+            await pilot.pause()
+            pages.append(screen_text(app))
+        for demo in DEMO_PROFILES:
+            for secret in (demo.secret, demo.api_key):
+                for page in pages:
+                    assert secret[:12] not in page
+
+
+async def test_theme_fallback_when_folder_missing(monkeypatch) -> None:
+    monkeypatch.setattr("tui.app.load_themes", lambda: [])
+    app = CoinsoleApp(small_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert app.theme == "textual-dark"
+        await pilot.press("t")  # nothing to cycle through; no crash
+        assert app.theme == "textual-dark"

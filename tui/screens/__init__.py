@@ -1,0 +1,46 @@
+"""One module per screen, and the registry of main screens the number keys switch between.
+
+To add a main screen, append a :class:`MainScreen` to :data:`MAIN_SCREENS`: the app binds
+its number key, shows it in the footer and the command palette, and creates the screen
+(as a Textual mode of its own) the first time it is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from tui.session import Session
+
+__all__ = ["MainScreen", "MAIN_SCREENS"]
+
+
+@dataclass(frozen=True)
+class MainScreen:
+    """A top-level screen reached with a number key.
+
+    ``key`` is the number key, ``mode`` the Textual mode name that holds the screen's
+    stack, ``title`` what the footer and palette call it, and ``factory`` builds the
+    screen for a session.
+    """
+
+    key: str
+    mode: str
+    title: str
+    factory: Callable[["Session"], "Screen"]
+
+
+def _balances(session: "Session") -> "Screen":
+    from tui.screens.balances import BalancesScreen
+
+    return BalancesScreen(session)
+
+
+MAIN_SCREENS: tuple[MainScreen, ...] = (
+    MainScreen("1", "balances", "Balances", _balances),
+)
+"""Every main screen, in number-key order."""

@@ -1,0 +1,323 @@
+"""The balances screen: every profile's balances in one table, each profile loading on its own.
+
+Each profile loads in its own worker (group ``profile:<name>``, exclusive within the
+group), so a slow or failing venue shows its own state in the status strip and never holds
+up the others; rows appear as each profile finishes. The table is rebuilt from the
+in-memory list of balances whenever the data, filter, sort, grouping or compact mode
+changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tui.core.models import Balance
+from tui.session import Session
+from tui.widgets.balance_rows import SORT_KEYS, GroupBy, SortKey, build_rows, valuation_quote
+from tui.widgets.balance_table import BalanceTable
+from tui.widgets.profile_status import LoadState, ProfileStatusStrip
+
+__all__ = ["BalancesScreen"]
+
+
+class BalancesScreen(Screen[None]):
+    """One table of balances across every profile and account of a session."""
+
+    SUB_TITLE = "balances"
+
+    BINDINGS: list[BindingType] = [
+        Binding("r", "refresh", "Refresh", tooltip="Reload every profile"),
+        Binding("g", "cycle_group", "Group", tooltip="Group rows: none → by coin → by venue"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column (or click a header)"),
+        Binding("S", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order"),
+        Binding("slash", "filter", "Filter", key_display="/",
+                tooltip="Filter by profile, venue, account or coin"),
+        Binding("c", "toggle_compact", "Compact",
+                tooltip="Shorten amounts to each coin's precision (… marks hidden digits)"),
+        Binding("escape", "clear_filter", "Clear filter", show=False,
+                tooltip="Clear the filter and go back to the table"),
+    ]
+
+    DEFAULT_CSS = """
+    BalancesScreen #filter {
+        display: none;
+        height: 3;
+        border: tall $primary;
+    }
+    BalancesScreen #filter.-shown { display: block; }
+    BalancesScreen #notices { height: auto; }
+    BalancesScreen .notice {
+        color: $error;
+        background: $error 10%;
+        padding: 0 1;
+    }
+    BalancesScreen #state {
+        display: none;
+        color: $text-muted;
+        text-style: italic;
+        padding: 1 2;
+    }
+    BalancesScreen #state.-shown { display: block; }
+    BalancesScreen #info {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+        background: $panel;
+    }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.balances: dict[str, list[Balance]] = {}
+        """Loaded balances per profile name; a failed profile has none."""
+        self.errors: dict[str, str] = {}
+        """Error text per failed profile."""
+        self.states: dict[str, LoadState] = {p.name: LoadState.IDLE for p in session.profiles}
+        self.group_by = GroupBy.NONE
+        self.sort_key: SortKey | None = None
+        self.sort_reverse = False
+        self.compact = False
+        self.filter_text = ""
+        self._notice_texts: list[str] = []
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ProfileStatusStrip(((p.name, p.venue) for p in self.session.profiles), id="strip")
+        yield Input(placeholder="filter: profile, venue, account or coin · enter keeps it · esc clears",
+                    id="filter")
+        yield Vertical(id="notices")
+        yield Static(id="state", markup=False)
+        yield BalanceTable(id="balances")
+        yield Static(id="info", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(BalanceTable).focus()
+        self.action_refresh()
+
+    @property
+    def table(self) -> BalanceTable:
+        """The balances table."""
+        return self.query_one(BalanceTable)
+
+    # -- loading ------------------------------------------------------------------------
+
+    def load_profile(self, name: str) -> None:
+        """Start (or restart) loading one profile in its own worker."""
+        self.states[name] = LoadState.LOADING
+        self.query_one(ProfileStatusStrip).status(name).set_loading()
+        self.run_worker(
+            self._load(name),
+            name=f"balances:{name}",
+            group=f"profile:{name}",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _load(self, name: str) -> None:
+        try:
+            result = await self.session.load_balances(name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # load_balances promises not to raise; stay up if it does
+            self._finish(name, [], f"unexpected {type(exc).__name__}: {exc}")
+            return
+        self._finish(name, result.balances, str(result.error) if result.error else None)
+
+    def _finish(self, name: str, balances: list[Balance], error: str | None) -> None:
+        status = self.query_one(ProfileStatusStrip).status(name)
+        if error is None:
+            self.balances[name] = list(balances)
+            self.errors.pop(name, None)
+            self.states[name] = LoadState.OK
+            status.set_ok(len(balances))
+        else:
+            self.balances.pop(name, None)
+            self.errors[name] = error
+            self.states[name] = LoadState.ERROR
+            status.set_error(error)
+        self.rebuild()
+
+    @property
+    def loading(self) -> bool:
+        """True while any profile is still loading."""
+        return any(state is LoadState.LOADING for state in self.states.values())
+
+    def all_balances(self) -> list[Balance]:
+        """Every loaded balance, in profile order."""
+        return [b for p in self.session.profiles for b in self.balances.get(p.name, [])]
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        """Re-render notices, table, empty/loading state and the info line from memory."""
+        balances = self.all_balances()
+        quote = valuation_quote(balances)
+        rows = build_rows(
+            balances,
+            filter_text=self.filter_text,
+            group_by=self.group_by,
+            sort_key=self.sort_key,
+            reverse=self.sort_reverse,
+            quote=quote,
+        )
+        self.table.show(rows, quote=quote, compact=self.compact,
+                        sort_key=self.sort_key, reverse=self.sort_reverse)
+        self._show_notices()
+        state = self.query_one("#state", Static)
+        if rows:
+            state.remove_class("-shown")
+        else:
+            if self.filter_text and balances:
+                text = f"no balances match “{self.filter_text}”"
+            elif self.loading:
+                text = "loading balances…"
+            else:
+                text = "no balances"
+            state.update(text)
+            state.add_class("-shown")
+        self._show_info(len([r for r in rows if r.kind == "balance"]), len(balances))
+
+    def _show_notices(self) -> None:
+        texts = [f"✗ {p.name}: {self.errors[p.name]}" for p in self.session.profiles
+                 if p.name in self.errors]
+        if texts == self._notice_texts:
+            return
+        self._notice_texts = texts
+        notices = self.query_one("#notices", Vertical)
+        notices.remove_children()
+        notices.mount_all(Static(text, classes="notice", markup=False) for text in texts)
+
+    def _show_info(self, shown: int, loaded: int) -> None:
+        parts = [f"{shown} of {loaded} balances" if shown != loaded else f"{loaded} balances"]
+        parts.append(f"group: {self.group_by.value}")
+        if self.sort_key is not None:
+            parts.append(f"sort: {self.sort_key.value}{' reversed' if self.sort_reverse else ''}")
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text}")
+        parts.append("compact (c shows every digit)" if self.compact else "every digit shown")
+        self.query_one("#info", Static).update(" · ".join(parts))
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Reload every profile, each in its own worker."""
+        for profile in self.session.profiles:
+            self.load_profile(profile.name)
+        self.rebuild()
+
+    def action_cycle_group(self) -> None:
+        """Step the grouping: none, by coin, by venue."""
+        self.set_group(self.group_by.next())
+
+    def set_group(self, group_by: GroupBy) -> None:
+        """Group the table by ``group_by``."""
+        self.group_by = group_by
+        self.rebuild()
+
+    def _sort_columns(self) -> list[SortKey]:
+        has_value = valuation_quote(self.all_balances()) is not None
+        return [k for k in SORT_KEYS if k is not SortKey.VALUE or has_value]
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next column; after the last column, back to load order."""
+        columns = self._sort_columns()
+        if self.sort_key is None or self.sort_key not in columns:
+            index = 0 if self.sort_key is None else len(columns)
+        else:
+            index = columns.index(self.sort_key) + 1
+        self.sort_key = columns[index] if index < len(columns) else None
+        self.sort_reverse = False
+        self.rebuild()
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the current sort order."""
+        if self.sort_key is not None:
+            self.sort_reverse = not self.sort_reverse
+            self.rebuild()
+
+    def action_toggle_compact(self) -> None:
+        """Switch between every digit and amounts shortened to each coin's precision."""
+        self.compact = not self.compact
+        self.rebuild()
+
+    def action_filter(self) -> None:
+        """Show the filter input and focus it."""
+        field = self.query_one("#filter", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear and hide the filter, and return to the table."""
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.remove_class("-shown")
+        self.table.focus()
+        if self.filter_text:
+            self.filter_text = ""
+            self.rebuild()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            field = self.query_one("#filter", Input)
+            # Let Esc fall through to "back" when there is no filter to clear.
+            return bool(self.filter_text or field.has_class("-shown"))
+        if action == "reverse_sort":
+            return self.sort_key is not None
+        return True
+
+    # -- events -------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.rebuild()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.remove_class("-shown")
+        self.table.focus()
+
+    @on(DataTable.HeaderSelected)
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = SortKey(event.column_key.value)
+        if key is self.sort_key:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_key, self.sort_reverse = key, False
+        self.rebuild()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        from tui.screens.detail import BalanceDetailScreen
+
+        row = self.table.row_for_key(event.row_key.value or "")
+        if row is not None and row.kind in ("balance", "total"):
+            self.app.push_screen(BalanceDetailScreen(row))
+
+    # -- command palette ----------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
+        """Extra palette entries beyond this screen's bindings: (name, help, callback)."""
+        yield "Group by coin", "Per-coin rows with exact totals across venues", lambda: self.set_group(GroupBy.COIN)
+        yield "Group by venue", "Rows under a heading per venue", lambda: self.set_group(GroupBy.VENUE)
+        yield "No grouping", "One flat list of balances", lambda: self.set_group(GroupBy.NONE)
+        for key in self._sort_columns():
+            yield f"Sort by {key.value}", f"Order rows by {key.value}", lambda k=key: self._sort_by(k)
+        yield "Clear filter", "Show every balance again", self.action_clear_filter
+
+    def _sort_by(self, key: SortKey) -> None:
+        self.sort_key, self.sort_reverse = key, False
+        self.rebuild()

@@ -1,0 +1,1 @@
+"""Reusable widgets, grouped by the area of the screen they serve."""
