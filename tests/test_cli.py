@@ -25,12 +25,13 @@ def run(*args, env=None):
 
 def test_profile_add_list_remove(home) -> None:
     added = run("profile", "add", "desk", "--venue", "bhex", "--base-url",
-                "http://127.0.0.1:8000/bhex", "--user-id", "7")
+                "http://127.0.0.1:8000/bhex", "--user-id", "7", "--no-credentials")
     assert added.exit_code == 0, added.output
     assert "COINSOLE_DESK_API_KEY" in added.output
     listed = run("profile", "list", "--json")
     assert json.loads(listed.output) == [{"name": "desk", "venue": "bhex",
-                                          "base_url": "http://127.0.0.1:8000/bhex", "user_id": "7"}]
+                                          "base_url": "http://127.0.0.1:8000/bhex", "user_id": "7",
+                                          "credentials": "missing"}]
     assert run("profile", "remove", "desk").exit_code == 0
     assert "no profiles" in run("profile", "list").output
 
@@ -85,7 +86,8 @@ def test_one_failing_profile_does_not_hide_the_others(home, live_sandbox) -> Non
     _, base_url = live_sandbox
     env = {}
     for demo in DEMO_PROFILES:
-        args = ["profile", "add", demo.name, "--venue", demo.venue, "--base-url", base_url + demo.prefix]
+        args = ["profile", "add", demo.name, "--venue", demo.venue, "--base-url", base_url + demo.prefix,
+                "--no-credentials"]
         if demo.user_id:
             args += ["--user-id", demo.user_id]
         assert run(*args).exit_code == 0

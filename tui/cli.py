@@ -1,14 +1,21 @@
 """The command line: the TUI by default, and headless subcommands.
 
 ``coinsole`` opens the TUI on the configured profiles; ``coinsole --demo`` opens it on the
-in-process sandbox. ``balances``, ``profile`` and ``sandbox serve`` work without a screen.
-Heavy imports (Textual, the sandbox) happen inside the commands that need them.
+in-process sandbox. ``balances``, ``profile``, ``vault`` and ``sandbox serve`` work without a
+screen. Heavy imports (Textual, the sandbox) happen inside the commands that need them.
+
+Passphrases are typed at a prompt without echo, or come from environment variables for
+scripts: ``COINSOLE_PASSPHRASE`` (the vault's, or a backup's for ``vault import``) and
+``COINSOLE_NEW_PASSPHRASE`` (the new one for ``vault init`` and ``vault passwd``).
+``COINSOLE_VAULT_KDF=test`` is TEST-ONLY: ``vault init`` then uses the cheapest Argon2id
+costs, which offer no protection against guessing; it exists so the test suite stays fast.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -22,6 +29,13 @@ __all__ = ["main"]
 
 EXIT_PROFILE_FAILED = 1
 EXIT_USAGE = 2
+
+#: The vault's passphrase (or a backup's, for ``vault import``), for scripts.
+PASSPHRASE_ENV = "COINSOLE_PASSPHRASE"
+#: The new passphrase for ``vault init`` and ``vault passwd``, for scripts.
+NEW_PASSPHRASE_ENV = "COINSOLE_NEW_PASSPHRASE"
+#: TEST-ONLY: ``test`` makes ``vault init`` use the cheapest Argon2id costs.
+KDF_ENV = "COINSOLE_VAULT_KDF"
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -62,9 +76,124 @@ def _load_profiles() -> list[Profile]:
 
 
 def _session(profiles: Sequence[Profile]):
+    """The TUI's session: credentials through the resolver. The vault is unlocked here
+    only for scripts (``COINSOLE_PASSPHRASE``); otherwise profiles whose credentials are
+    in the vault report that it is locked."""
+    from tui.credentials import CredentialResolver
     from tui.session import Session
 
-    return Session(profiles)
+    resolver = CredentialResolver()
+    if os.environ.get(PASSPHRASE_ENV) and resolver.needs_unlock(p.name for p in profiles):
+        _unlock(resolver)
+    return Session(profiles, credentials=resolver)
+
+
+# -- passphrases and the vault ----------------------------------------------------------
+
+
+def _prompt(text: str, *, confirm: bool = False) -> str:
+    """Ask for a secret without echo; an aborted or empty prompt is a usage error."""
+    try:
+        value = click.prompt(text, hide_input=True, confirmation_prompt=confirm,
+                             err=True, default="", show_default=False)
+    except click.Abort:
+        _fail(f"no passphrase given: type it at the prompt, or set {PASSPHRASE_ENV}")
+    if not value:
+        _fail("an empty passphrase is not accepted")
+    return value
+
+
+def _passphrase(text: str = "Vault passphrase") -> str:
+    """The passphrase of an existing vault or backup: ``COINSOLE_PASSPHRASE``, else a
+    prompt without echo."""
+    return os.environ.get(PASSPHRASE_ENV) or _prompt(text)
+
+
+def _new_passphrase(text: str = "New vault passphrase", *, allow_current: bool = False) -> str:
+    """A new passphrase: ``COINSOLE_NEW_PASSPHRASE`` (with ``allow_current``, as for
+    ``vault init``, also ``COINSOLE_PASSPHRASE``), else typed twice without echo."""
+    value = os.environ.get(NEW_PASSPHRASE_ENV)
+    if not value and allow_current:
+        value = os.environ.get(PASSPHRASE_ENV)
+    return value or _prompt(text, confirm=True)
+
+
+def _new_vault_kdf():
+    """Argon2id costs for a new vault: the defaults, or the TEST-ONLY cheap ones when
+    ``COINSOLE_VAULT_KDF=test``."""
+    from tui.vault import DEFAULT_KDF, TEST_KDF
+
+    choice = os.environ.get(KDF_ENV)
+    if not choice:
+        return DEFAULT_KDF
+    if choice == "test":
+        click.echo(f"coinsole: warning: {KDF_ENV}=test uses test-only Argon2id costs that "
+                   "do not slow guessing; never use it for real credentials", err=True)
+        return TEST_KDF
+    _fail(f"{KDF_ENV} accepts only 'test' (test suites only); unset it for real vaults")
+
+
+def _vault_failure(exc: Exception) -> None:
+    """Report a vault error (its text never carries anything secret) and exit 2."""
+    _fail(str(exc))
+
+
+def _unlock(resolver) -> None:
+    """Unlock the resolver's vault with the passphrase from the environment or a prompt;
+    a wrong passphrase or a damaged file ends the command with exit code 2."""
+    from tui.vault import VaultError
+
+    delay = resolver.vault.unlock_delay()
+    passphrase = _passphrase()
+    if delay > 0:
+        click.echo(f"coinsole: waiting {delay:.1f} s after earlier failed attempts", err=True)
+    try:
+        resolver.unlock(passphrase)
+    except VaultError as exc:
+        _vault_failure(exc)
+
+
+def _create_vault():
+    """Create the vault (refusing if one exists) and return a resolver on it, unlocked."""
+    from tui.credentials import CredentialResolver
+    from tui.vault import Vault, VaultError, default_vault_path
+
+    path = default_vault_path()
+    if path.exists():
+        _fail(f"a vault already exists at {path}; see `coinsole vault status`")
+    kdf = _new_vault_kdf()
+    passphrase = _new_passphrase(allow_current=True)
+    try:
+        vault = Vault.init(path, passphrase, kdf=kdf)
+    except (VaultError, ValueError) as exc:
+        _vault_failure(exc)
+    resolver = CredentialResolver(vault)
+    resolver.sync_index()
+    click.echo(f"created the vault at {vault.path} ({kdf.describe()})")
+    return resolver
+
+
+def _read_credentials(from_stdin: bool):
+    """The API key and secret: two lines of standard input, or two prompts without
+    echo. Wrapped in SecretStr at once; never echoed."""
+    from tui.venues.base import Credentials
+
+    if from_stdin:
+        stream = sys.stdin
+        key, secret = stream.readline().strip(), stream.readline().strip()
+        if not key or not secret:
+            _fail("--credentials-stdin expects two lines on standard input: the API key, "
+                  "then the secret")
+    else:
+        try:
+            key = click.prompt("API key", hide_input=True, err=True).strip()
+            secret = click.prompt("API secret", hide_input=True, err=True).strip()
+        except click.Abort:
+            _fail("no credentials given: type them at the prompts, or pipe them in with "
+                  "--credentials-stdin")
+        if not key or not secret:
+            _fail("the API key and the secret must not be empty")
+    return Credentials(api_key=key, secret=secret)
 
 
 # -- balances ---------------------------------------------------------------------------
@@ -86,16 +215,25 @@ def balances(names: tuple[str, ...], demo: bool, as_json: bool) -> None:
         from tui.demo import demo_session
 
         session = demo_session()
+        known = {p.name for p in session.profiles}
+        _check_names(names, known)
     else:
+        from tui.credentials import CredentialResolver
+        from tui.session import Session
+
         profiles = _load_profiles()
         if not profiles:
             _fail("no profiles configured; add one with `coinsole profile add` or try --demo")
-        session = _session(profiles)
-    known = {p.name for p in session.profiles}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        _fail(f"no profile named {unknown[0]!r}; known: {', '.join(sorted(known))}")
-    results = asyncio.run(_load(session, list(names) or None))
+        _check_names(names, {p.name for p in profiles})
+        resolver = CredentialResolver()
+        if resolver.needs_unlock(list(names) or [p.name for p in profiles]):
+            _unlock(resolver)
+        session = Session(profiles, credentials=resolver)
+    try:
+        results = asyncio.run(_load(session, list(names) or None))
+    finally:
+        if not demo:
+            resolver.vault.lock()
     rows = [b for r in results for b in r.balances]
     if as_json:
         click.echo(json.dumps([b.as_record() for b in rows], indent=2, ensure_ascii=False))
@@ -106,6 +244,13 @@ def balances(names: tuple[str, ...], demo: bool, as_json: bool) -> None:
         click.echo(f"coinsole: {result.profile.name}: {result.error}", err=True)
     if failed:
         sys.exit(EXIT_PROFILE_FAILED)
+
+
+def _check_names(names: Sequence[str], known: set[str]) -> None:
+    """Fail (exit 2) on the first of ``names`` that is not a known profile."""
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        _fail(f"no profile named {unknown[0]!r}; known: {', '.join(sorted(known))}")
 
 
 async def _load(session, names):
@@ -141,7 +286,12 @@ def _balance_table(rows) -> str:
 
 @main.group()
 def profile() -> None:
-    """Add, list and remove venue profiles (non-secret settings only)."""
+    """Add, list and remove venue profiles.
+
+    A profile's settings (venue, base URL, user id) go in profiles.toml; its API key and
+    secret go in the encrypted vault (`coinsole vault init` creates it). A profile with no
+    vault entry reads COINSOLE_<NAME>_API_KEY and COINSOLE_<NAME>_API_SECRET instead.
+    """
 
 
 @profile.command("add")
@@ -149,50 +299,346 @@ def profile() -> None:
 @click.option("--venue", required=True, type=click.Choice(VENUE_IDS), help="Which venue API.")
 @click.option("--base-url", required=True, metavar="URL", help="The venue's API base URL.")
 @click.option("--user-id", metavar="ID", help="The user id an org/broker API acts for.")
-def profile_add(name: str, venue: str, base_url: str, user_id: str | None) -> None:
-    """Add profile NAME. Credentials come from COINSOLE_<NAME>_API_KEY/_API_SECRET."""
+@click.option("--credentials-stdin", is_flag=True,
+              help="Read the API key, then the secret, one per line, from standard input.")
+@click.option("--no-credentials", is_flag=True,
+              help="Add the settings only: credentials then come from a vault entry already "
+                   "there, or from COINSOLE_<NAME>_API_KEY/_API_SECRET.")
+def profile_add(name: str, venue: str, base_url: str, user_id: str | None,
+                credentials_stdin: bool, no_credentials: bool) -> None:
+    """Add profile NAME and store its API key and secret in the vault.
+
+    The key and secret are prompted for without echo, or read from standard input with
+    --credentials-stdin. The vault passphrase is prompted for, or read from
+    COINSOLE_PASSPHRASE.
+    """
     from pydantic import ValidationError
 
     from tui.credentials import env_var_names
 
+    if credentials_stdin and no_credentials:
+        _fail("--credentials-stdin and --no-credentials contradict each other; pick one")
     try:
         new = Profile(name=name, venue=venue, base_url=base_url, user_id=user_id)
     except ValidationError as exc:
         _fail(exc.errors()[0]["msg"].removeprefix("Value error, "))
+    store = ProfileStore()
+    if any(p.name == name for p in _load_profiles()):
+        _fail(f"a profile named {name!r} exists already; remove it first or pick another "
+              "name (`coinsole profile set-credentials` replaces only its credentials)")
+    key_var, secret_var = env_var_names(name)
+    if no_credentials:
+        _add_profile(store, new)
+        click.echo(f"added profile {name} ({venue} at {new.base_url}) without credentials")
+        click.echo(f"it uses its vault entry if the vault holds one, else set {key_var} and "
+                   f"{secret_var} to its API key and secret")
+        return
+    resolver = _vault_for_credentials(credentials_stdin)
+    credentials = _read_credentials(credentials_stdin)
+    replaced = _store_credentials(resolver, name, credentials)
     try:
-        ProfileStore().add(new)
+        _add_profile(store, new)
+    except SystemExit:
+        if not replaced:
+            resolver.forget(name)
+        raise
+    finally:
+        resolver.vault.lock()
+    click.echo(f"added profile {name} ({venue} at {new.base_url}); its API key and secret "
+               f"are in the vault at {resolver.vault.path}")
+
+
+@profile.command("set-credentials")
+@click.argument("name")
+@click.option("--credentials-stdin", is_flag=True,
+              help="Read the API key, then the secret, one per line, from standard input.")
+def profile_set_credentials(name: str, credentials_stdin: bool) -> None:
+    """Store (or replace) profile NAME's API key and secret in the vault.
+
+    From then on the vault entry is used and COINSOLE_<NAME>_API_KEY/_API_SECRET are
+    ignored for NAME.
+    """
+    if not any(p.name == name for p in _load_profiles()):
+        _fail(f"no profile named {name!r}; add it with `coinsole profile add {name} --venue V "
+              "--base-url URL`")
+    resolver = _vault_for_credentials(credentials_stdin)
+    credentials = _read_credentials(credentials_stdin)
+    try:
+        replaced = _store_credentials(resolver, name, credentials)
+    finally:
+        resolver.vault.lock()
+    verb = "replaced" if replaced else "stored"
+    click.echo(f"{verb} the API key and secret of profile {name} in the vault at "
+               f"{resolver.vault.path}")
+
+
+def _add_profile(store: ProfileStore, new: Profile) -> None:
+    try:
+        store.add(new)
     except CoinsoleError as exc:
         _fail(str(exc))
-    key_var, secret_var = env_var_names(name)
-    click.echo(f"added profile {name} ({venue} at {new.base_url})")
-    click.echo(f"set {key_var} and {secret_var} to its API key and secret")
+
+
+def _vault_for_credentials(from_stdin: bool):
+    """A resolver on the vault, unlocked, ready to store credentials. Without a vault:
+    on a terminal, offer to create one; otherwise say how."""
+    from tui.credentials import CredentialResolver
+
+    resolver = CredentialResolver()
+    if not resolver.vault.exists:
+        if not from_stdin and sys.stdin.isatty() and click.confirm(
+                "There is no vault yet to keep the credentials in. Create one now?",
+                default=True, err=True):
+            return _create_vault()
+        _fail(f"there is no vault at {resolver.vault.path} to keep the credentials in: create "
+              "one with `coinsole vault init` (or add the profile with --no-credentials and "
+              "use the environment variables)")
+    _unlock(resolver)
+    return resolver
+
+
+def _store_credentials(resolver, name: str, credentials) -> bool:
+    from tui.vault import VaultError
+
+    try:
+        return resolver.store(name, credentials)
+    except (VaultError, ValueError) as exc:
+        _vault_failure(exc)
+        raise AssertionError("unreachable")
 
 
 @profile.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def profile_list(as_json: bool) -> None:
-    """List the configured profiles."""
+    """List the configured profiles and where each one's credentials come from.
+
+    vault: the vault holds them; env: the COINSOLE_<NAME>_API_KEY/_API_SECRET variables;
+    missing: neither; unknown: the vault changed since coinsole last opened it (any command
+    that unlocks it tells). Nothing secret is shown, and no passphrase is needed.
+    """
+    from tui.credentials import CredentialResolver, CredentialSource
+
     profiles = _load_profiles()
+    resolver = CredentialResolver()
+    sources = {p.name: resolver.source(p.name) for p in profiles}
     if as_json:
-        click.echo(json.dumps([p.model_dump() for p in profiles], indent=2))
+        click.echo(json.dumps([{**p.model_dump(), "credentials": sources[p.name].value}
+                               for p in profiles], indent=2))
         return
     if not profiles:
         click.echo("no profiles; add one with `coinsole profile add NAME --venue V --base-url URL`")
         return
     for p in profiles:
         user = f"  user {p.user_id}" if p.user_id else ""
-        click.echo(f"{p.name}  {p.venue}  {p.base_url}{user}")
+        click.echo(f"{p.name}  {p.venue}  {p.base_url}{user}  credentials: "
+                   f"{sources[p.name].value}")
+    if CredentialSource.UNKNOWN in sources.values():
+        click.echo("unknown: the vault changed since coinsole last opened it; a command that "
+                   "unlocks it (such as `coinsole balances`) tells")
 
 
 @profile.command("remove")
 @click.argument("name")
 def profile_remove(name: str) -> None:
-    """Remove profile NAME."""
+    """Remove profile NAME and its vault entry (asking for the passphrase only when the
+    vault holds one)."""
+    from tui.credentials import CredentialResolver
+
+    store = ProfileStore()
+    configured = any(p.name == name for p in _load_profiles())
+    resolver = CredentialResolver()
+    known = resolver.vault_profiles()
+    in_vault = known is None or name in known
+    if not configured and not in_vault:
+        _fail(f"no profile named {name!r}; see `coinsole profile list`")
+    dropped = False
+    if in_vault:
+        _unlock(resolver)
+        try:
+            dropped = _forget_credentials(resolver, name)
+        finally:
+            resolver.vault.lock()
+    if configured:
+        try:
+            store.remove(name)
+        except CoinsoleError as exc:
+            _fail(str(exc))
+        click.echo(f"removed profile {name}" + (" and its vault entry" if dropped else ""))
+    elif dropped:
+        click.echo(f"removed the vault entry of {name} (it had no profile settings)")
+    else:
+        _fail(f"no profile named {name!r}; see `coinsole profile list`")
+
+
+def _forget_credentials(resolver, name: str) -> bool:
+    from tui.vault import VaultError
+
     try:
-        removed = ProfileStore().remove(name)
-    except CoinsoleError as exc:
-        _fail(str(exc))
-    click.echo(f"removed profile {removed.name}")
+        return resolver.forget(name)
+    except VaultError as exc:
+        _vault_failure(exc)
+        raise AssertionError("unreachable")
+
+
+# -- vault ------------------------------------------------------------------------------
+
+
+@main.group()
+def vault() -> None:
+    """The encrypted vault holding every profile's API key and secret.
+
+    Argon2id stretches the passphrase; AES-256-GCM seals the file (vault.bin in the data
+    directory). Passphrases are prompted for without echo, or read from
+    COINSOLE_PASSPHRASE (and COINSOLE_NEW_PASSPHRASE for a new one) in scripts.
+    """
+
+
+@vault.command("init")
+def vault_init() -> None:
+    """Create an empty vault, asking for its passphrase twice."""
+    resolver = _create_vault()
+    resolver.vault.lock()
+    click.echo("add credentials with `coinsole profile add NAME --venue V --base-url URL` "
+               "or `coinsole profile set-credentials NAME`")
+
+
+@vault.command("passwd")
+def vault_passwd() -> None:
+    """Change the vault's passphrase (the file is re-encrypted atomically)."""
+    from tui.credentials import CredentialResolver
+    from tui.vault import VaultError
+
+    resolver = CredentialResolver()
+    if not resolver.vault.exists:
+        _fail(f"no vault at {resolver.vault.path}; create one with `coinsole vault init`")
+    known = resolver.vault_profiles()
+    old = _passphrase("Current vault passphrase")
+    new = _new_passphrase()
+    try:
+        resolver.vault.change_passphrase(old, new)
+    except (VaultError, ValueError) as exc:
+        _vault_failure(exc)
+    finally:
+        resolver.vault.lock()
+    if known is not None:
+        resolver.sync_index(known)
+    click.echo(f"changed the passphrase of the vault at {resolver.vault.path}; backups made "
+               "earlier still open with the old one")
+
+
+@vault.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def vault_status(as_json: bool) -> None:
+    """Show where the vault is and what state it is in, without a passphrase.
+
+    Exit code 1 when the file is damaged.
+    """
+    from tui.credentials import CredentialResolver
+
+    resolver = CredentialResolver()
+    st = resolver.vault.status()
+    known = resolver.vault_profiles() if st.exists and not st.problem else None
+    record = {
+        "path": str(st.path),
+        "exists": st.exists,
+        "state": "missing" if not st.exists else "damaged" if st.problem else "locked",
+        "problem": st.problem,
+        "format_version": st.format_version,
+        "kdf": None if st.kdf is None else {
+            "algorithm": "argon2id", "memory_cost_kib": st.kdf.memory_cost,
+            "iterations": st.kdf.iterations, "lanes": st.kdf.lanes},
+        "modified": st.modified.isoformat() if st.modified else None,
+        "profiles": sorted(known) if known is not None else None,
+        "failed_attempts": st.failed_attempts,
+        "unlock_delay_seconds": round(st.unlock_delay, 1),
+    }
+    if as_json:
+        click.echo(json.dumps(record, indent=2))
+    else:
+        click.echo(f"vault: {st.path}")
+        if not st.exists:
+            click.echo("state: missing; create one with `coinsole vault init` or restore a "
+                       "backup with `coinsole vault import FILE`")
+        elif st.problem:
+            click.echo(f"state: damaged ({st.problem}); it is left as it is: restore a backup "
+                       "with `coinsole vault import FILE --replace`")
+        else:
+            click.echo("state: locked")
+            click.echo(f"format: version {st.format_version}, {st.kdf.describe()}")
+            click.echo(f"modified: {record['modified']}")
+            if known is None:
+                click.echo("profiles: unknown until unlocked (changed since coinsole last "
+                           "opened it)")
+            else:
+                click.echo(f"profiles: {len(known)}" +
+                           (f" ({', '.join(sorted(known))})" if known else ""))
+        if st.failed_attempts:
+            click.echo(f"failed attempts: {st.failed_attempts} in a row; the next unlock "
+                       f"waits up to {st.unlock_delay:.1f} s")
+    if st.problem:
+        sys.exit(EXIT_PROFILE_FAILED)
+
+
+@vault.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def vault_export(file: str, force: bool) -> None:
+    """Write an encrypted backup of the vault to FILE.
+
+    The backup opens with the vault's current passphrase; keep it somewhere other than
+    this disk.
+    """
+    from tui.credentials import CredentialResolver
+    from tui.vault import VaultError, VaultExists
+
+    resolver = CredentialResolver()
+    if not resolver.vault.exists:
+        _fail(f"no vault at {resolver.vault.path}; create one with `coinsole vault init`")
+    _unlock(resolver)
+    try:
+        dest = resolver.vault.export_backup(file, overwrite=force)
+    except VaultExists:
+        _fail(f"{file} exists already; pass --force to replace it")
+    except (VaultError, ValueError) as exc:
+        _vault_failure(exc)
+    finally:
+        resolver.vault.lock()
+    click.echo(f"wrote an encrypted backup to {dest}; it opens with the vault's passphrase")
+
+
+@vault.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--replace", is_flag=True,
+              help="Replace an existing vault (its file is kept as vault.bin.replaced-<time>).")
+def vault_import(file: str, replace: bool) -> None:
+    """Restore the vault from the encrypted backup FILE (asks for the backup's
+    passphrase, which becomes the vault's)."""
+    from tui.credentials import CredentialResolver
+    from tui.vault import Vault, VaultError, VaultExists, default_vault_path
+
+    path = default_vault_path()
+    if path.exists() and not replace:
+        _fail(f"a vault already exists at {path}; pass --replace to replace it with the "
+              "backup (the current file is kept next to it as vault.bin.replaced-<time>)")
+    passphrase = _passphrase("Passphrase of the backup")
+    try:
+        restored = Vault.import_backup(file, passphrase, path=path, replace=replace)
+    except VaultExists:
+        _fail(f"a vault already exists at {path}; pass --replace to replace it")
+    except (VaultError, ValueError) as exc:
+        _vault_failure(exc)
+    resolver = CredentialResolver(restored)
+    resolver.sync_index()
+    names = restored.profiles()
+    restored.lock()
+    click.echo(f"restored the vault at {path} from {file}: credentials for {len(names)} "
+               f"profile(s)" + (" (the previous file was kept as vault.bin.replaced-<time>)"
+                                if replace else ""))
+    configured = {p.name for p in _load_profiles()}
+    orphans = [n for n in names if n not in configured]
+    if orphans:
+        click.echo(f"no profile settings yet for: {', '.join(orphans)}; add them with "
+                   "`coinsole profile add NAME --venue V --base-url URL --no-credentials`")
 
 
 # -- sandbox ----------------------------------------------------------------------------
