@@ -73,7 +73,7 @@ class MoveRequest(BaseModel):
     ``client_key`` is the idempotency key, made before the request is first written to the
     journal and sent unchanged on every resend. Which destination fields apply depends on
     ``kind``: accounts for TRANSFER, ``recipient`` for INTERNAL_TRANSFER, ``network``,
-    ``address``, ``memo`` and (BHEX) ``miner_fee`` for WITHDRAW.
+    ``address``, ``memo`` and (BHEX) ``miner_fee`` and ``convert_rate`` for WITHDRAW.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -91,6 +91,9 @@ class MoveRequest(BaseModel):
     address: str | None = None
     memo: str | None = None
     miner_fee: Amount | None = None
+    convert_rate: Amount | None = None
+    """BHEX: the ``convertRate`` from the quote the operator confirmed (sent with the
+    withdrawal as the document asks); None makes the adapter fetch the current one."""
     remark: str | None = None
 
     @model_validator(mode="after")

@@ -11,12 +11,14 @@ retries with backoff for reads only, and the mapping of transport failures to ty
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import Enum
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -34,8 +36,9 @@ from tui.core.errors import (
     VenueError,
     VenueUnavailable,
 )
-from tui.core.models import Balance
-from tui.core.money import loads_exact
+from tui.core.models import AccountRef, Balance
+from tui.core.money import EXACT, loads_exact, plain
+from tui.core.moves import MoveKind, MoveReceipt, MoveRequest, Settlement, WithdrawQuote
 
 __all__ = [
     "Capability",
@@ -46,7 +49,13 @@ __all__ = [
     "RetryPolicy",
     "Venue",
     "HttpVenue",
+    "json_text",
+    "LOOKUP_MARGIN_MS",
 ]
+
+LOOKUP_MARGIN_MS = 60_000
+"""How far before the journal's send time a history record may be dated and still match:
+the venue's clock and ours differ, and the journal notes the time just before sending."""
 
 # httpx logs every request URL at INFO; BHEX puts its signature in the query string.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -188,6 +197,76 @@ class Venue(ABC):
 
         Returns one :class:`Balance` per coin and account; raises :class:`VenueError`."""
 
+    # -- moving money (TRANSFER, INTERNAL_TRANSFER, WITHDRAW) --------------------------
+
+    def transfer_routes(self) -> list[tuple[AccountRef, AccountRef]]:
+        """The (from, to) account pairs this venue can TRANSFER between, as the accounts
+        the TUI offers. Venues whose accounts must be fetched first have an async
+        :meth:`fetch_transfer_routes`; this returns what is known without a request."""
+        raise NotImplementedError(f"{self.venue_id} cannot transfer between accounts")
+
+    async def fetch_transfer_routes(self) -> list[tuple[AccountRef, AccountRef]]:
+        """As :meth:`transfer_routes`, fetching the venue's account list where it must."""
+        return self.transfer_routes()
+
+    def settlement(self, request: MoveRequest) -> Settlement:
+        """How an unknown outcome of ``request``'s endpoint is settled (docs/wire.md):
+        KEYED (resend with the same key), LOOKUP (find it in history) or NONE."""
+        raise NotImplementedError(f"{self.venue_id} cannot move money")
+
+    def new_client_key(self, kind: MoveKind) -> str:
+        """A fresh idempotency key in the venue's format for a move of ``kind``.
+
+        The journal calls this once, stores the key, and sends it unchanged on every
+        resend. Endpoints without a venue key still get one: it names the request in the
+        journal and is simply not sent."""
+        raise NotImplementedError(f"{self.venue_id} cannot move money")
+
+    async def submit_move(self, request: MoveRequest, *,
+                          trade_password: SecretStr | None = None) -> MoveReceipt:
+        """Send ``request`` to the venue's endpoint for ``request.kind`` (with
+        ``request.client_key`` as the venue's key where it has one) and return what the
+        venue said.
+
+        Raises :class:`InsufficientFunds`, :class:`InvalidRequest`,
+        :class:`PermissionDenied` (destination not whitelisted, key without the right),
+        :class:`AuthError` when refused, and :class:`OutcomeUnknown` when the request was
+        sent but no reply came (never retried here). ``trade_password`` is used for this
+        call only (BHEX withdrawals) and never stored, logged or put in an error."""
+        raise NotImplementedError(f"{self.venue_id} cannot move money")
+
+    async def lookup_move(self, request: MoveRequest, *, venue_ref: str | None,
+                          sent_after_ms: int) -> MoveReceipt | None:
+        """Find ``request``'s current state at the venue: by ``venue_ref`` when known,
+        else by its key or by matching history records dated from ``sent_after_ms``
+        (minus :data:`LOOKUP_MARGIN_MS`). Returns None when nothing matches or when the
+        endpoint has no way to look anything up; the receipt's ``evidence`` says which
+        record matched and why."""
+        return None
+
+    def cancellable(self, request: MoveRequest) -> bool:
+        """Whether the venue lets a pending ``request`` be cancelled."""
+        return False
+
+    async def cancel_move(self, request: MoveRequest, venue_ref: str) -> MoveReceipt:
+        """Cancel the pending movement ``venue_ref`` where the venue allows it
+        (:meth:`cancellable`); raises :class:`InvalidRequest` when it is too late."""
+        raise NotImplementedError(f"{self.venue_id} cannot cancel a {request.kind.value}")
+
+    async def withdraw_quote(self, coin: str, network: str | None = None) -> WithdrawQuote:
+        """Limits, fees and rules for withdrawing ``coin`` (on ``network``); fields the
+        venue does not supply are None."""
+        raise NotImplementedError(f"{self.venue_id} cannot withdraw")
+
+    def arrival_amount(self, quote: WithdrawQuote, amount: Decimal,
+                       miner_fee: Decimal | None) -> Decimal:
+        """What arrives when withdrawing ``amount``: ``amount - fee`` when the fee is
+        charged in the withdrawn coin (or its coin is unknown), else ``amount``. Exact:
+        any rounding raises. Venues with their own formula override this."""
+        if quote.fee is None or (quote.fee_coin is not None and quote.fee_coin != quote.coin):
+            return amount
+        return EXACT.subtract(amount, quote.fee)
+
     async def check_connection(self) -> None:
         """Call the venue's cheapest authenticated endpoint; raise if it fails."""
         await self.balances()
@@ -231,15 +310,16 @@ class HttpVenue(Venue):
         raise NotImplementedError
 
     def venue_error(self, kind: type[VenueError], code: Any, venue_message: Any,
-                    **extra: Any) -> VenueError:
+                    message: str | None = None, **extra: Any) -> VenueError:
         """The typed error for a refusal the venue explained with ``code`` and its own text.
 
-        The message is coinsole's own words for ``kind``; the venue's text is kept (with
-        this profile's key and secret blanked out should the venue ever echo them).
+        The message is ``message`` or coinsole's own words for ``kind``; the venue's text
+        is kept (with this profile's key and secret blanked out should the venue ever echo
+        them).
         """
         return kind(
             self.venue_id,
-            _KIND_MESSAGES.get(kind, "the venue refused the request"),
+            message or _KIND_MESSAGES.get(kind, "the venue refused the request"),
             code=None if code is None else str(code),
             venue_message=self._redact(venue_message),
             **extra,
@@ -393,6 +473,30 @@ _KIND_MESSAGES: dict[type[VenueError], str] = {
     RateLimited: "too many requests",
     VenueUnavailable: "the venue failed with a server error",
 }
+
+
+def json_text(fields: Mapping[str, Any]) -> str:
+    """Compact JSON object text for a venue body, keys in the given order, None skipped.
+
+    Decimals are written as JSON numbers in plain positional digits (``0.0000001``, never
+    ``1E-7``), exactly as the signers see them; ints as numbers, bools as ``true``/``false``.
+    """
+    parts = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, Decimal):
+            text = plain(value)
+        elif isinstance(value, int):
+            text = str(value)
+        elif isinstance(value, str):
+            text = json.dumps(value, ensure_ascii=False)
+        else:
+            raise TypeError(f"json_text: unsupported value type {type(value).__name__}")
+        parts.append(f"{json.dumps(key)}:{text}")
+    return "{" + ",".join(parts) + "}"
 
 
 def _pairs(values: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> list[tuple[str, str]]:
