@@ -669,3 +669,12 @@ def sandbox_serve(host: str, port: int, latency_ms: int, error_rate, rate_429) -
 
     serve(host, port, latency_ms=latency_ms, error_rate=error_rate, rate_429=rate_429,
           on_ready=ready)
+
+
+def _register_money_commands() -> None:
+    from tui.cli_moves import register
+
+    register(main)
+
+
+_register_money_commands()

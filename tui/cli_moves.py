@@ -1,0 +1,546 @@
+"""Command line for moving money: ``transfer``, ``send``, ``withdraw`` and ``journal``.
+
+Every request is checked, shown for confirmation (unless ``--yes``), written to the journal
+and only then sent (see :mod:`tui.journal`). Exit codes: 0 accepted by the venue, 2 usage
+or invalid input (nothing journaled), 3 rejected by the venue, 4 outcome unknown (settle it
+with ``coinsole journal settle``), 1 cancelled at the confirmation prompt (nothing journaled).
+
+``--demo`` runs against a fresh in-process sandbox with an in-memory journal: neither the
+sandbox's balances nor the journal outlive the command.
+
+:func:`register` adds the commands to the main ``coinsole`` group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any
+
+import click
+from pydantic import SecretStr
+
+from tui.core.errors import CoinsoleError
+from tui.core.money import plain
+from tui.core.moves import MoveKind, MoveRequest, Recipient
+
+__all__ = ["register", "transfer", "send", "withdraw", "journal", "EXIT_ACCEPTED",
+           "EXIT_DECLINED", "EXIT_USAGE", "EXIT_REJECTED", "EXIT_UNKNOWN", "TRADE_PASSWORD_ENV"]
+
+EXIT_ACCEPTED = 0
+EXIT_DECLINED = 1
+EXIT_USAGE = 2
+EXIT_REJECTED = 3
+EXIT_UNKNOWN = 4
+TRADE_PASSWORD_ENV = "COINSOLE_TRADE_PASSWORD"
+TRADE_PASSWORD_VENUES = frozenset({"bhex"})
+"""Venues whose withdrawals need the trade password (its MD5 is sent; never stored)."""
+
+_DEMO_HELP = ("Use the built-in sandbox's demo profiles (a fresh sandbox and an in-memory "
+              "journal for this command only: nothing persists).")
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"coinsole: {message}", err=True)
+    sys.exit(code)
+
+
+# -- context: session, journal, mover ---------------------------------------------------
+
+
+class _Context:
+    """What one command works with: the session, the journal and the mover."""
+
+    def __init__(self, demo: bool, profile: str | None) -> None:
+        from tui.journal import Journal, Mover
+
+        self.demo = demo
+        self.resolver = None
+        if demo:
+            from tui.demo import demo_session
+
+            self.session = demo_session()
+            self.journal = Journal(":memory:")
+            # The sandbox's history is complete as soon as a write commits.
+            self.mover = Mover(self.session, self.journal, lookup_final_after_ms=0)
+        else:
+            self.session = self._session(profile)
+            self.journal = Journal()
+            self.mover = Mover(self.session, self.journal)
+        if profile is not None:
+            known = [p.name for p in self.session.profiles]
+            if profile not in known:
+                _fail(f"no profile named {profile!r}; known: {', '.join(sorted(known)) or 'none'}")
+
+    def _session(self, profile: str | None):
+        """The same resolution ``coinsole balances`` uses: the vault, else the environment."""
+        from tui.cli import _load_profiles, _unlock
+        from tui.credentials import CredentialResolver
+        from tui.session import Session
+
+        profiles = _load_profiles()
+        names = [profile] if profile else [p.name for p in profiles]
+        resolver = CredentialResolver()
+        if names and resolver.needs_unlock(names):
+            _unlock(resolver)
+        self.resolver = resolver
+        return Session(profiles, credentials=resolver)
+
+    def run(self, work: Callable[["_Context"], Awaitable[int]]) -> int:
+        """Run ``work`` in an event loop, then close everything."""
+        async def main() -> int:
+            try:
+                return await work(self)
+            finally:
+                await self.session.aclose()
+
+        try:
+            return asyncio.run(main())
+        finally:
+            self.journal.close()
+            if self.resolver is not None:
+                self.resolver.vault.lock()
+
+
+def _common(func):
+    """The options every money command shares."""
+    func = click.option("--json", "as_json", is_flag=True,
+                        help="Print the journal entry as JSON (amounts as exact strings).")(func)
+    func = click.option("--yes", is_flag=True, help="Skip the confirmation prompt.")(func)
+    func = click.option("--demo", is_flag=True, help=_DEMO_HELP)(func)
+    func = click.option("--amount", required=True, metavar="X", help="Exact amount, e.g. 12.5.")(func)
+    func = click.option("--coin", required=True, metavar="C", help="Coin, e.g. USDT.")(func)
+    func = click.option("--profile", "profile_name", metavar="P",
+                        help="Profile to move money in (with --demo: a demo profile).")(func)
+    return func
+
+
+# -- shared flow ------------------------------------------------------------------------
+
+
+async def _move(ctx: _Context, request: MoveRequest, settlement, summary: list[tuple[str, str]],
+                *, yes: bool, as_json: bool, confirm_tail: str | None = None,
+                trade_password: SecretStr | None = None) -> int:
+    """Confirm, journal, send and report one request; returns the exit code."""
+    summary = [*summary, ("settlement", settlement.value)]
+    if not yes:
+        width = max(len(k) for k, _ in summary)
+        click.echo("\n".join(f"  {k.ljust(width)}  {v}" for k, v in summary), err=True)
+        if confirm_tail is not None:
+            typed = click.prompt(f"Type the last 4 characters of the address ({'*' * 4}) to "
+                                 "confirm", default="", show_default=False, err=True)
+            if typed.strip() != confirm_tail:
+                click.echo("coinsole: the characters do not match; nothing was sent", err=True)
+                return EXIT_DECLINED
+        elif not click.confirm("Send it?", default=False, err=True):
+            click.echo("coinsole: cancelled; nothing was sent", err=True)
+            return EXIT_DECLINED
+    mover = ctx.mover
+    entry = mover.approve(mover.record(request, settlement))
+    entry = await mover.submit(entry, trade_password=trade_password)
+    entry = await mover.reconcile(entry)
+    return _report(entry, as_json)
+
+
+def _report(entry, as_json: bool) -> int:
+    """Print an entry's outcome; the exit code it means."""
+    from tui.journal import EntryState as S
+
+    code = {S.ACCEPTED: EXIT_ACCEPTED, S.RECONCILED: EXIT_ACCEPTED,
+            S.REJECTED: EXIT_REJECTED}.get(entry.state, EXIT_UNKNOWN)
+    if as_json:
+        click.echo(json.dumps(entry.as_record(), indent=2, ensure_ascii=False))
+        return code
+    receipt = entry.receipt
+    if code == EXIT_ACCEPTED:
+        status = receipt.venue_status or receipt.status.value if receipt else "accepted"
+        ref = f" as {receipt.venue_ref}" if receipt and receipt.venue_ref else ""
+        click.echo(f"accepted{ref} ({status}); journal entry {entry.id}")
+        if receipt and receipt.arrival is not None:
+            click.echo(f"arrival {plain(receipt.arrival)} {entry.request.coin}")
+    elif code == EXIT_REJECTED:
+        click.echo(f"coinsole: rejected by the venue: {entry.last_error}; journal entry "
+                   f"{entry.id}", err=True)
+    else:
+        click.echo(f"coinsole: outcome unknown ({entry.last_error}); journal entry {entry.id} "
+                   f"is {entry.state.value}: {entry.note}. Do not resend by hand; run "
+                   "`coinsole journal settle`", err=True)
+    return code
+
+
+async def _checked(step: Awaitable[Any]) -> Any:
+    """Await a pre-send step; a refusal or an invalid input ends the command with exit 2."""
+    try:
+        return await step
+    except CoinsoleError as exc:
+        _fail(str(exc))
+
+
+def _amount(text: str, what: str = "amount") -> Decimal:
+    from tui.journal.checks import parse_amount
+
+    try:
+        return parse_amount(text, what)
+    except CoinsoleError as exc:
+        _fail(str(exc))
+        raise AssertionError("unreachable")
+
+
+def _validation():
+    """The shared validation rules, when that module is installed."""
+    try:
+        from tui.core import validation
+    except ImportError:
+        return None
+    return validation
+
+
+async def _available(adapter, coin: str, account) -> Decimal | None:
+    """The available balance of ``coin`` in ``account`` (None when it cannot be read)."""
+    from tui.journal.accounts import AccountName, account_token, parse_account
+
+    name: AccountName = parse_account(account_token(account))
+    try:
+        balances = await adapter.balances()
+    except CoinsoleError:
+        return None
+    total = Decimal(0)
+    for balance in balances:
+        if balance.coin.upper() == coin.upper() and name.matches(balance.account):
+            total += balance.available
+    return total
+
+
+# -- transfer ---------------------------------------------------------------------------
+
+
+@click.command()
+@_common
+@click.option("--from", "source", required=True, metavar="ACCOUNT",
+              help="From account: asset_center, spot, futures, contract, contract#1, bx ...")
+@click.option("--to", "target", required=True, metavar="ACCOUNT", help="To account (as --from).")
+def transfer(profile_name, coin, amount, demo, yes, as_json, source, target) -> None:
+    """Move COIN between two accounts of one profile at its venue.
+
+    Exit codes: 0 accepted, 2 invalid input (nothing journaled), 3 rejected by the venue,
+    4 outcome unknown (run `coinsole journal settle`), 1 cancelled at the prompt.
+    """
+    _need_profile(profile_name)
+    value = _amount(amount)
+    ctx = _Context(demo, profile_name)
+
+    async def work(ctx: _Context) -> int:
+        from tui.journal.accounts import match_route
+        from tui.journal.checks import check_available
+
+        adapter = ctx.session.adapter(profile_name)
+        routes = await _checked(adapter.fetch_transfer_routes())
+        try:
+            src, dst = match_route(routes, source, target)
+            check_available(value, await _available(adapter, coin, src), coin, src.label)
+        except CoinsoleError as exc:
+            _fail(str(exc))
+        request, settlement = ctx.mover.build(kind=MoveKind.TRANSFER, profile=profile_name,
+                                              coin=coin, amount=value, from_account=src,
+                                              to_account=dst)
+        summary = [("transfer", f"{plain(value)} {coin}"), ("from", src.label), ("to", dst.label),
+                   ("profile", f"{profile_name} ({adapter.venue_id})"), ("fee", "none")]
+        return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json)
+
+    sys.exit(ctx.run(work))
+
+
+# -- send (internal transfer) -----------------------------------------------------------
+
+
+@click.command()
+@_common
+@click.option("--to-uid", metavar="U", help="Recipient's user id at the venue.")
+@click.option("--to-email", metavar="E", help="Recipient's e-mail at the venue.")
+@click.option("--to-phone", metavar="CC:NUMBER", help="Recipient's phone, e.g. 86:13800000000.")
+@click.option("--remark", metavar="TEXT", help="A note sent with the transfer.")
+def send(profile_name, coin, amount, demo, yes, as_json, to_uid, to_email, to_phone, remark) -> None:
+    """Send COIN to another user of the same venue (an internal transfer).
+
+    Exactly one of --to-uid, --to-email, --to-phone. Exit codes as for `transfer`.
+    """
+    _need_profile(profile_name)
+    given = [x for x in (to_uid, to_email, to_phone) if x]
+    if len(given) != 1:
+        _fail("give exactly one of --to-uid, --to-email, --to-phone")
+    recipient = _recipient(to_uid, to_email, to_phone)
+    value = _amount(amount)
+    ctx = _Context(demo, profile_name)
+
+    async def work(ctx: _Context) -> int:
+        from tui.core.models import AccountKind, AccountRef
+        from tui.journal.checks import check_available
+
+        adapter = ctx.session.adapter(profile_name)
+        spot = AccountRef(kind=AccountKind.SPOT)
+        try:
+            check_available(value, await _available(adapter, coin, spot), coin, spot.label)
+            request, settlement = ctx.mover.build(kind=MoveKind.INTERNAL_TRANSFER,
+                                                  profile=profile_name, coin=coin, amount=value,
+                                                  recipient=recipient, remark=remark)
+        except NotImplementedError as exc:
+            _fail(str(exc) or f"{adapter.venue_id} cannot send to another user")
+        except CoinsoleError as exc:
+            _fail(str(exc))
+        summary = [("send", f"{plain(value)} {coin}"), ("to", recipient.label),
+                   ("profile", f"{profile_name} ({adapter.venue_id})"), ("fee", "none")]
+        return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json)
+
+    sys.exit(ctx.run(work))
+
+
+def _recipient(uid: str | None, email: str | None, phone: str | None) -> Recipient:
+    if uid:
+        if not uid.strip().isdigit():
+            _fail(f"uid {uid!r} is not a number")
+        return Recipient(kind="uid", value=uid.strip())
+    if email:
+        if "@" not in email or email.startswith("@") or email.endswith("@"):
+            _fail(f"{email!r} is not an e-mail address")
+        return Recipient(kind="email", value=email.strip())
+    code, sep, number = (phone or "").partition(":")
+    code = code.strip().lstrip("+")
+    if not sep or not code.isdigit() or not number.strip().isdigit():
+        _fail(f"phone {phone!r} must be COUNTRYCODE:NUMBER, e.g. 86:13800000000")
+    return Recipient(kind="phone", value=number.strip(), country_code=code)
+
+
+# -- withdraw ---------------------------------------------------------------------------
+
+
+@click.command()
+@_common
+@click.option("--network", metavar="N", help="Chain/network, where the coin has several.")
+@click.option("--address", required=True, metavar="A", help="Destination address.")
+@click.option("--memo", metavar="M", help="Memo/tag, for coins that need one.")
+@click.option("--miner-fee", metavar="F", help="Miner fee (BHEX); default: the suggested one.")
+def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, memo,
+             miner_fee) -> None:
+    """Withdraw COIN on chain to ADDRESS.
+
+    Shows fee and arrival amount; without --yes asks you to type the address's last 4
+    characters. A BHEX withdrawal needs the trade password: from COINSOLE_TRADE_PASSWORD,
+    else prompted without echo (only its MD5 is sent; it is never stored). Exit codes as
+    for `transfer`.
+    """
+    _need_profile(profile_name)
+    value = _amount(amount)
+    fee_value = _amount(miner_fee, "miner fee") if miner_fee else None
+    ctx = _Context(demo, profile_name)
+
+    async def work(ctx: _Context) -> int:
+        from tui.journal.checks import InvalidInput, check_withdraw
+
+        adapter = ctx.session.adapter(profile_name)
+        try:
+            quote = await adapter.withdraw_quote(coin, network)
+        except NotImplementedError as exc:
+            _fail(str(exc) or f"{adapter.venue_id} cannot withdraw")
+        except CoinsoleError as exc:
+            _fail(str(exc))
+        chosen_fee = fee_value
+        if chosen_fee is None and quote.miner_fee_coin is not None:
+            chosen_fee = quote.miner_fee_suggested or quote.miner_fee_min
+        try:
+            check_withdraw(value, quote, memo=memo, address=address)
+            if fee_value is not None and quote.miner_fee_min is not None and (
+                    fee_value < quote.miner_fee_min
+                    or (quote.miner_fee_max is not None and fee_value > quote.miner_fee_max)):
+                raise InvalidInput(f"miner fee {plain(fee_value)} is outside "
+                                   f"{plain(quote.miner_fee_min)} .. "
+                                   f"{plain(quote.miner_fee_max) if quote.miner_fee_max else '-'}")
+            arrival = adapter.arrival_amount(quote, value, chosen_fee)
+            if arrival <= 0:
+                raise InvalidInput(f"{plain(value)} {coin} does not cover the fee")
+            request, settlement = ctx.mover.build(
+                kind=MoveKind.WITHDRAW, profile=profile_name, coin=coin, amount=value,
+                network=network, address=address.strip(), memo=memo or None,
+                miner_fee=chosen_fee, convert_rate=quote.convert_rate)
+        except CoinsoleError as exc:
+            _fail(str(exc))
+        fee_text = f"{plain(quote.fee)} {quote.fee_coin or coin}" if quote.fee is not None else "unknown"
+        summary = [("withdraw", f"{plain(value)} {coin}"), ("fee", fee_text)]
+        if chosen_fee is not None:
+            summary.append(("miner fee", f"{plain(chosen_fee)} {quote.miner_fee_coin or coin}"))
+        summary += [("arrival", f"{plain(arrival)} {coin}"), ("to", request.destination),
+                    ("profile", f"{profile_name} ({adapter.venue_id})")]
+        password = None
+        if adapter.venue_id in TRADE_PASSWORD_VENUES:
+            password = _trade_password()
+        return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json,
+                           confirm_tail=address.strip()[-4:], trade_password=password)
+
+    sys.exit(ctx.run(work))
+
+
+def _trade_password() -> SecretStr:
+    """The trade password: COINSOLE_TRADE_PASSWORD, else typed without echo."""
+    value = os.environ.get(TRADE_PASSWORD_ENV)
+    if not value:
+        try:
+            value = click.prompt("Trade password", hide_input=True, default="",
+                                 show_default=False, err=True)
+        except click.Abort:
+            value = ""
+    if not value:
+        _fail(f"a trade password is needed: type it at the prompt or set {TRADE_PASSWORD_ENV}")
+    return SecretStr(value)
+
+
+def _need_profile(name: str | None) -> None:
+    if not name:
+        _fail("say which profile with --profile (with --demo: e.g. fcoin-demo)")
+
+
+# -- journal ----------------------------------------------------------------------------
+
+
+@click.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of entries.")
+@click.option("--demo", is_flag=True, help=_DEMO_HELP)
+@click.pass_context
+def journal(click_ctx: click.Context, as_json: bool, demo: bool) -> None:
+    """List money-moving requests with their states (newest last).
+
+    States: DRAFT, APPROVED, SUBMITTING, ACCEPTED, REJECTED, UNKNOWN, RECONCILED.
+    """
+    if click_ctx.invoked_subcommand is not None:
+        return
+    from tui.journal import Journal
+
+    with Journal(":memory:" if demo else None) as store:
+        entries = store.entries()
+    if as_json:
+        click.echo(json.dumps([e.as_record() for e in entries], indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo("the journal is empty")
+        return
+    for e in entries:
+        click.echo(f"{e.id:>5}  {e.state.value:<10}  {e.profile}  {e.kind}  "
+                   f"{plain(e.request.amount)} {e.request.coin}  {e.request.destination}  "
+                   f"{e.note}".rstrip())
+
+
+@journal.command("show")
+@click.argument("entry_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with the history.")
+def journal_show(entry_id: int, as_json: bool) -> None:
+    """Show entry ENTRY_ID with its full history and evidence."""
+    from tui.journal import Journal
+
+    with Journal() as store:
+        try:
+            entry = store.get(entry_id)
+        except CoinsoleError as exc:
+            _fail(str(exc))
+        events = store.events(entry_id)
+    if as_json:
+        record = entry.as_record()
+        record["events"] = [e.as_record() for e in events]
+        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    r = entry.request
+    click.echo(f"entry {entry.id}: {entry.state.value}  ({entry.settlement.value} settlement)")
+    click.echo(f"  {r.kind.value} {plain(r.amount)} {r.coin} via {r.profile} ({r.venue})")
+    click.echo(f"  to {r.destination}")
+    click.echo(f"  key {entry.client_key}  venue ref {entry.venue_ref or '-'}  "
+               f"attempts {entry.attempts}")
+    if entry.receipt:
+        rc = entry.receipt
+        click.echo(f"  venue status {rc.venue_status or rc.status.value}"
+                   + (f"  fee {plain(rc.fee)} {rc.fee_coin or ''}".rstrip() if rc.fee is not None else "")
+                   + (f"  arrival {plain(rc.arrival)}" if rc.arrival is not None else ""))
+    if entry.last_error:
+        click.echo(f"  last error: {entry.last_error}")
+    if entry.note:
+        click.echo(f"  note: {entry.note}")
+    click.echo("  history:")
+    for ev in events:
+        change = f"{ev.from_state.value} -> {ev.to_state.value}" if ev.from_state else ev.to_state.value
+        click.echo(f"    {ev.at_ms}  {change}  {ev.detail}")
+
+
+@journal.command("settle")
+@click.option("--json", "as_json", is_flag=True, help="Print the settled entries as JSON.")
+def journal_settle(as_json: bool) -> None:
+    """Settle every unknown request by its endpoint's rule (resend with the same key, look
+    it up, or gather evidence for you), after marking any left SUBMITTING by a crash.
+
+    A BHEX withdrawal needs the trade password again to resend (COINSOLE_TRADE_PASSWORD).
+    Exit code 4 while any entry is still unknown, else 0.
+    """
+    ctx = _Context(False, None)
+
+    async def work(ctx: _Context) -> int:
+        password = os.environ.get(TRADE_PASSWORD_ENV)
+        settled = await ctx.mover.recover(trade_password=SecretStr(password) if password else None)
+        settled = [await ctx.mover.reconcile(e) for e in settled]
+        if as_json:
+            click.echo(json.dumps([e.as_record() for e in settled], indent=2, ensure_ascii=False))
+        elif not settled:
+            click.echo("nothing to settle")
+        for e in settled if not as_json else []:
+            click.echo(f"{e.id:>5}  {e.state.value:<10}  {e.note}")
+        from tui.journal import EntryState
+
+        return EXIT_UNKNOWN if any(e.state is EntryState.UNKNOWN for e in settled) else 0
+
+    sys.exit(ctx.run(work))
+
+
+@journal.command("resolve")
+@click.argument("entry_id", type=int)
+@click.argument("outcome", type=click.Choice(["accepted", "rejected"]))
+@click.option("--note", required=True, help="Why: the evidence you checked.")
+def journal_resolve(entry_id: int, outcome: str, note: str) -> None:
+    """Decide an UNKNOWN entry yourself (for endpoints that are never resent)."""
+    from tui.journal import Journal, Mover
+
+    with Journal() as store:
+        try:
+            entry = Mover(None, store).resolve(entry_id, outcome, note)  # type: ignore[arg-type]
+        except CoinsoleError as exc:
+            _fail(str(exc))
+    click.echo(f"entry {entry.id} is now {entry.state.value}")
+
+
+@journal.command("cancel")
+@click.argument("entry_id", type=int)
+def journal_cancel(entry_id: int) -> None:
+    """Ask the venue to cancel an accepted, still pending request."""
+    from tui.journal import Journal
+
+    with Journal() as store:
+        try:
+            profile = store.get(entry_id).profile
+        except CoinsoleError as exc:
+            _fail(str(exc))
+    ctx = _Context(False, profile)
+
+    async def work(ctx: _Context) -> int:
+        try:
+            entry = await ctx.mover.cancel(entry_id)
+        except CoinsoleError as exc:
+            _fail(str(exc), EXIT_REJECTED)
+        click.echo(f"entry {entry.id} is {entry.state.value}: {entry.note}")
+        return 0
+
+    sys.exit(ctx.run(work))
+
+
+def register(main_group: click.Group) -> None:
+    """Add ``transfer``, ``send``, ``withdraw`` and ``journal`` to the ``coinsole`` group."""
+    for command in (transfer, send, withdraw, journal):
+        if command.name not in main_group.commands:
+            main_group.add_command(command)

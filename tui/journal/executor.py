@@ -1,0 +1,336 @@
+"""The executor: prepares, approves, sends, settles, reconciles and cancels journaled moves.
+
+Every send is preceded by a committed, fsync'd SUBMITTING write, so a crash at any moment
+leaves the journal knowing the request may have gone. Unknown outcomes are settled by the
+endpoint's :class:`~tui.core.moves.Settlement`:
+
+* KEYED — resend with the same key (the venue returns the first result and moves nothing).
+  A request first sent with a trade password needs it typed again; without it the entry
+  stays UNKNOWN with a note saying so.
+* LOOKUP — ask the venue's history (``lookup_move``). Found: ACCEPTED with the evidence.
+  Not found: a note, and the entry stays UNKNOWN for the operator — unless the mover was
+  told the venue's history is authoritative after a delay (``lookup_final_after_ms``) and
+  that much time has passed since the last send; then it is REJECTED as never applied.
+* NONE — never resent. Evidence is gathered (a lookup where the adapter offers one) and the
+  entry stays UNKNOWN until the operator calls :meth:`Mover.resolve`.
+
+A request is sent a second time only if its settlement is KEYED, with the same key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
+from pydantic import SecretStr
+
+from tui.core.errors import CoinsoleError
+from tui.core.moves import MoveKind, MoveReceipt, MoveRequest, Settlement
+from tui.journal.outcomes import classify_failure
+from tui.journal.states import EntryState
+from tui.journal.store import Journal, JournalEntry, now_ms
+
+__all__ = ["Mover", "AdapterSource"]
+
+
+class AdapterSource(Protocol):
+    """Anything that hands out an adapter per profile (a :class:`~tui.session.Session`)."""
+
+    def adapter(self, name: str) -> Any:
+        """The venue adapter of profile ``name``."""
+
+
+class Mover:
+    """Moves money through the journal (see the module docstring for the rules).
+
+    ``session`` supplies adapters by profile name; ``journal`` is where every request is
+    recorded. ``lookup_final_after_ms``: when set, a LOOKUP entry not found that long after
+    its last send is REJECTED (use only for venues whose history is complete by then).
+    """
+
+    def __init__(self, session: AdapterSource, journal: Journal, *,
+                 lookup_final_after_ms: int | None = None,
+                 clock: Callable[[], int] = now_ms) -> None:
+        self.session = session
+        self.journal = journal
+        self.lookup_final_after_ms = lookup_final_after_ms
+        self._clock = clock
+
+    # -- preparing ------------------------------------------------------------------
+
+    def build(self, *, kind: MoveKind, profile: str, coin: str, amount: Any,
+              **fields: Any) -> tuple[MoveRequest, Settlement]:
+        """The request (with a fresh key from the adapter) and its settlement, not journaled.
+
+        ``fields`` are the destination fields of :class:`MoveRequest`."""
+        adapter = self.session.adapter(profile)
+        request = MoveRequest(kind=kind, profile=profile, venue=adapter.venue_id, coin=coin,
+                              amount=amount, client_key=adapter.new_client_key(kind), **fields)
+        return request, adapter.settlement(request)
+
+    def record(self, request: MoveRequest, settlement: Settlement) -> JournalEntry:
+        """Write a built request to the journal as DRAFT."""
+        return self.journal.add(request, settlement,
+                                detail=f"recorded; settlement {settlement.value}")
+
+    def prepare(self, *, kind: MoveKind, profile: str, coin: str, amount: Any,
+                **fields: Any) -> JournalEntry:
+        """Build the request and record it as a DRAFT entry (nothing is sent)."""
+        request, settlement = self.build(kind=kind, profile=profile, coin=coin, amount=amount,
+                                         **fields)
+        return self.record(request, settlement)
+
+    def approve(self, entry: JournalEntry | int, *, by: str = "operator") -> JournalEntry:
+        """DRAFT (or PENDING_APPROVAL) -> APPROVED."""
+        return self.journal.transition(_id(entry), EntryState.APPROVED, detail=f"approved by {by}")
+
+    # -- sending --------------------------------------------------------------------
+
+    async def submit(self, entry: JournalEntry | int, *,
+                     trade_password: SecretStr | None = None) -> JournalEntry:
+        """Send an APPROVED entry once: SUBMITTING is on disk before the adapter is called;
+        the entry ends ACCEPTED, REJECTED or UNKNOWN (never raises for the venue's answer)."""
+        return await self._send(_id(entry), trade_password, resend=False)
+
+    async def _send(self, entry_id: int, trade_password: SecretStr | None, *,
+                    resend: bool) -> JournalEntry:
+        before = self.journal.get(entry_id)
+        if resend and before.settlement is not Settlement.KEYED:
+            raise CoinsoleError(f"journal entry {entry_id} is {before.settlement.value}: "
+                                "never resent")
+        expect = EntryState.UNKNOWN if resend else EntryState.APPROVED
+        attempt = before.attempts + 1
+        what = "resending with the same key" if resend else "sending"
+        entry = self.journal.transition(
+            entry_id, EntryState.SUBMITTING, expect=expect, sending=True,
+            needs_password=True if trade_password is not None else None,
+            detail=f"{what} (attempt {attempt}, key {before.client_key})",
+        )
+        adapter = self.session.adapter(entry.profile)
+        try:
+            if trade_password is not None:
+                receipt = await adapter.submit_move(entry.request, trade_password=trade_password)
+            else:
+                receipt = await adapter.submit_move(entry.request)
+        except asyncio.CancelledError:
+            self.journal.transition(entry_id, EntryState.UNKNOWN, error="cancelled mid-flight",
+                                    note="the send was interrupted; settle it",
+                                    detail="interrupted after sending began")
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure is journaled
+            state = classify_failure(exc, resend=resend)
+            text = _error_text(exc)
+            note = ("refused by the venue" if state is EntryState.REJECTED
+                    else "outcome unknown: " + _settle_hint(entry))
+            return self.journal.transition(entry_id, state, error=text, note=note,
+                                           detail=f"{state.value.lower()}: {text}")
+        return self._accept(entry_id, receipt, "accepted by the venue")
+
+    def _accept(self, entry_id: int, receipt: MoveReceipt, how: str) -> JournalEntry:
+        detail = f"{how}: ref {receipt.venue_ref or '-'}, status {receipt.venue_status or receipt.status.value}"
+        if receipt.evidence:
+            detail += f"; {receipt.evidence}"
+        return self.journal.transition(entry_id, EntryState.ACCEPTED, receipt=receipt,
+                                       note=how, detail=detail)
+
+    # -- settling -------------------------------------------------------------------
+
+    async def settle(self, entry: JournalEntry | int, *,
+                     trade_password: SecretStr | None = None) -> JournalEntry:
+        """Settle an UNKNOWN entry (or a SUBMITTING one left by a crash) by its settlement.
+
+        Returns the entry as it stands afterwards; other states are returned unchanged."""
+        current = self.journal.get(_id(entry))
+        if current.state is EntryState.SUBMITTING:
+            current = self._mark_crashed(current)
+        if current.state is not EntryState.UNKNOWN:
+            return current
+        if current.settlement is Settlement.KEYED:
+            if current.needs_password and trade_password is None:
+                return self.journal.note(
+                    current.id, "needs the trade password to resend (same key); not resent",
+                    note="needs the trade password to resend with the same key")
+            return await self._send(current.id, trade_password, resend=True)
+        found = await self._lookup(current)
+        if isinstance(found, str):
+            return self.journal.note(current.id, f"lookup failed: {found}",
+                                     note=f"lookup failed ({found}); settle again later")
+        if current.settlement is Settlement.LOOKUP:
+            return self._settle_by_lookup(current, found)
+        return self._gather_evidence(current, found)
+
+    async def _lookup(self, entry: JournalEntry) -> MoveReceipt | None | str:
+        """The venue's record of ``entry``, None when not found, or the error text."""
+        adapter = self.session.adapter(entry.profile)
+        # The adapter widens this by its own margin for clock differences.
+        since = entry.first_sent_ms or entry.created_ms
+        try:
+            return await adapter.lookup_move(entry.request, venue_ref=entry.venue_ref,
+                                             sent_after_ms=since)
+        except NotImplementedError:
+            return "the venue offers no lookup for this request"
+        except Exception as exc:  # noqa: BLE001 - recorded as evidence
+            return _error_text(exc)
+
+    def _claimed_elsewhere(self, entry: JournalEntry, receipt: MoveReceipt) -> JournalEntry | None:
+        if not receipt.venue_ref:
+            return None
+        for other in self.journal.entries():
+            if other.id != entry.id and other.venue == entry.venue and other.venue_ref == receipt.venue_ref:
+                return other
+        return None
+
+    def _settle_by_lookup(self, entry: JournalEntry, found: MoveReceipt | None) -> JournalEntry:
+        if found is not None:
+            other = self._claimed_elsewhere(entry, found)
+            if other is not None:
+                return self.journal.note(
+                    entry.id, f"the matching record {found.venue_ref} belongs to entry {other.id}",
+                    note=f"the only matching record ({found.venue_ref}) belongs to entry "
+                         f"{other.id}; operator to decide")
+            return self._accept(entry.id, found, "found by lookup")
+        waited = self._clock() - (entry.last_sent_ms or entry.created_ms)
+        if self.lookup_final_after_ms is not None and waited >= self.lookup_final_after_ms:
+            return self.journal.transition(
+                entry.id, EntryState.REJECTED,
+                note="not found by lookup: never applied",
+                detail=f"not found by lookup {waited} ms after sending; the venue's history "
+                       "is treated as complete by then, so it was never applied")
+        return self.journal.note(
+            entry.id, f"not found by lookup {waited} ms after sending",
+            note="not found at the venue (yet); settle again later, or resolve it by hand")
+
+    def _gather_evidence(self, entry: JournalEntry, found: MoveReceipt | None) -> JournalEntry:
+        if found is not None:
+            evidence = (f"a matching venue record exists: ref {found.venue_ref or '-'}, "
+                        f"status {found.venue_status or found.status.value}; {found.evidence}")
+            return self.journal.note(entry.id, f"evidence: {evidence}",
+                                     note=f"never resent (settlement none); {evidence}; "
+                                          "operator to resolve")
+        return self.journal.note(
+            entry.id, "evidence: no matching venue record found",
+            note="never resent (settlement none); no matching record found; check the "
+                 "balances and resolve it as accepted or rejected")
+
+    async def settle_all(self, *, trade_password: SecretStr | None = None) -> list[JournalEntry]:
+        """Settle every UNKNOWN entry; returns them as they stand afterwards."""
+        return [await self.settle(e, trade_password=trade_password)
+                for e in self.journal.entries([EntryState.UNKNOWN])]
+
+    async def recover(self, *, trade_password: SecretStr | None = None) -> list[JournalEntry]:
+        """On start: every SUBMITTING entry (a crash mid-flight) becomes UNKNOWN, then every
+        UNKNOWN entry is settled. Returns the settled entries."""
+        for entry in self.journal.entries([EntryState.SUBMITTING]):
+            self._mark_crashed(entry)
+        return await self.settle_all(trade_password=trade_password)
+
+    def _mark_crashed(self, entry: JournalEntry) -> JournalEntry:
+        return self.journal.transition(
+            entry.id, EntryState.UNKNOWN, expect=EntryState.SUBMITTING,
+            error=entry.last_error or "interrupted mid-flight",
+            note="found SUBMITTING: the previous run stopped mid-flight; " + _settle_hint(entry),
+            detail="found SUBMITTING on start: crashed mid-flight, outcome unknown")
+
+    def resolve(self, entry: JournalEntry | int, outcome: Literal["accepted", "rejected"],
+                note: str) -> JournalEntry:
+        """The operator's decision on an UNKNOWN entry, recorded with their ``note``."""
+        state = {"accepted": EntryState.ACCEPTED, "rejected": EntryState.REJECTED}.get(outcome)
+        if state is None:
+            raise CoinsoleError(f"resolve as 'accepted' or 'rejected', not {outcome!r}")
+        if not note.strip():
+            raise CoinsoleError("say why: resolving an entry needs a note")
+        return self.journal.transition(_id(entry), state, expect=EntryState.UNKNOWN,
+                                       note=f"resolved by the operator: {note}",
+                                       detail=f"resolved by the operator as {outcome}: {note}")
+
+    # -- after acceptance -------------------------------------------------------------
+
+    async def reconcile(self, entry: JournalEntry | int, *, timeout_s: float = 0.0,  # float-ok: seconds
+                        interval_s: float = 1.0) -> JournalEntry:  # float-ok: seconds
+        """Poll an ACCEPTED entry's venue status until it is final -> RECONCILED.
+
+        Looks once when ``timeout_s`` is 0. Other states are returned unchanged."""
+        current = self.journal.get(_id(entry))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while current.state is EntryState.ACCEPTED:
+            receipt = current.receipt
+            if receipt is None or not receipt.status.final:
+                found = await self._lookup(current)
+                if isinstance(found, MoveReceipt):
+                    receipt = _merge(current.receipt, found)
+                    if current.receipt is None or found.venue_status != current.receipt.venue_status \
+                            or found.status is not current.receipt.status:
+                        current = self.journal.note(
+                            current.id, f"venue status {found.venue_status or found.status.value}",
+                            receipt=receipt)
+            if receipt is not None and receipt.status.final:
+                return self.journal.transition(
+                    current.id, EntryState.RECONCILED, receipt=receipt,
+                    note=f"final at the venue: {receipt.venue_status or receipt.status.value}",
+                    detail=f"final venue status {receipt.venue_status or receipt.status.value}")
+            if loop.time() + interval_s > deadline:
+                break
+            await asyncio.sleep(interval_s)
+            current = self.journal.get(current.id)
+        return current
+
+    async def cancel(self, entry: JournalEntry | int) -> JournalEntry:
+        """Ask the venue to cancel an ACCEPTED, still pending entry (raises the venue's
+        refusal, after recording it)."""
+        current = self.journal.get(_id(entry))
+        if current.state is not EntryState.ACCEPTED or not current.venue_ref:
+            raise CoinsoleError(f"journal entry {current.id} is {current.state.value}; only an "
+                                "accepted request with a venue id can be cancelled")
+        if current.receipt is not None and current.receipt.status.final:
+            raise CoinsoleError(f"journal entry {current.id} is already "
+                                f"{current.receipt.status.value} at the venue")
+        adapter = self.session.adapter(current.profile)
+        cancellable = getattr(adapter, "cancellable", None)
+        if cancellable is not None and not cancellable(current.request):
+            raise CoinsoleError(f"{current.venue} does not let a {current.kind} be cancelled")
+        try:
+            receipt = await adapter.cancel_move(current.request, current.venue_ref)
+        except Exception as exc:
+            self.journal.note(current.id, f"cancel refused: {_error_text(exc)}",
+                              error=_error_text(exc))
+            raise
+        current = self.journal.note(current.id, "cancel requested: venue status "
+                                    f"{receipt.venue_status or receipt.status.value}",
+                                    receipt=_merge(current.receipt, receipt))
+        if receipt.status.final:
+            return self.journal.transition(current.id, EntryState.RECONCILED,
+                                           note=f"cancelled at the venue",
+                                           detail="final after cancel: "
+                                                  f"{receipt.venue_status or receipt.status.value}")
+        return current
+
+
+def _id(entry: JournalEntry | int) -> int:
+    return entry if isinstance(entry, int) else entry.id
+
+
+def _merge(old: MoveReceipt | None, new: MoveReceipt) -> MoveReceipt:
+    """``new``, keeping the fee/arrival/ref of ``old`` where ``new`` lacks them."""
+    if old is None:
+        return new
+    return new.model_copy(update={
+        "venue_ref": new.venue_ref or old.venue_ref,
+        "fee": new.fee if new.fee is not None else old.fee,
+        "fee_coin": new.fee_coin or old.fee_coin,
+        "arrival": new.arrival if new.arrival is not None else old.arrival,
+    })
+
+
+def _error_text(exc: BaseException) -> str:
+    text = str(exc)
+    return text if isinstance(exc, CoinsoleError) and text else f"{type(exc).__name__}: {text}"
+
+
+def _settle_hint(entry: JournalEntry) -> str:
+    return {
+        Settlement.KEYED: "settle resends it with the same key",
+        Settlement.LOOKUP: "settle looks it up in the venue's history",
+        Settlement.NONE: "never resent; the operator decides from the evidence",
+    }[entry.settlement]
