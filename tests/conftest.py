@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sandbox_server import running_sandbox
+from sandbox_server import Clock, Venues, running_sandbox
 from tui.sandbox import Sandbox
 
 
@@ -24,4 +24,13 @@ def live_sandbox() -> Iterator[tuple[Sandbox, str]]:
     box = Sandbox()
     with running_sandbox(box) as base_url:
         yield box, base_url
+    box.close()
+
+
+@pytest.fixture
+def venues() -> Iterator[Venues]:
+    """A fresh sandbox on a hand-moved :class:`Clock`, with signed request helpers."""
+    clock = Clock()
+    box = Sandbox(clock=clock)
+    yield Venues(box, clock)
     box.close()

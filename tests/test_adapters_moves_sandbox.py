@@ -106,9 +106,6 @@ async def test_fcoin_transfer_moves_once_per_source_id(sandbox, to):
     await venue.aclose()
 
 
-@pytest.mark.xfail(reason="sandbox bug: fcoin signs a Decimal amount as str(Decimal) "
-                          "('1E-18') instead of its JSON text ('0.000000000000000001')",
-                   strict=False)
 async def test_fcoin_tiny_amount_is_signed_as_sent(sandbox):
     venue = adapter(sandbox, "fcoin")
     move = request("fcoin", MoveKind.TRANSFER, "ETH", "0.000000000000000001", "f" * 32,

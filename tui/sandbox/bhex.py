@@ -14,7 +14,9 @@ from starlette.routing import Route
 
 from tui.core.money import exact_sum, plain
 from tui.sandbox.demo import BHEX_SYMBOLS, BHEX_TOKENS
-from tui.sandbox.ledger import ApiKey, SubAccount
+from tui.sandbox.bhex_moves import BhexMoves
+from tui.sandbox.ledger import ApiKey, Ledger, SubAccount
+from tui.sandbox.moves import MoveStore
 from tui.sandbox.service import (ErrorCode, Refusal, Refused, VenueService, form_pairs,
                                  same_digest)
 
@@ -31,7 +33,7 @@ def bhex_signature(secret: str, params: Sequence[tuple[str, str]]) -> str:
     return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
-class BhexService(VenueService):
+class BhexService(BhexMoves, VenueService):
     """BHEX: ``X-ACCESS-KEY`` plus an HMAC-SHA256 ``signature`` parameter; 20 requests / s
     per key (chosen). The time and token endpoints are public."""
 
@@ -45,16 +47,29 @@ class BhexService(VenueService):
             400, -1021, "Timestamp for this request is outside of the recvWindow."),
         Refusal.TOO_MANY: ErrorCode(429, -1003, "Too many requests."),
         Refusal.INVALID: ErrorCode(400, -1100, "Illegal characters found in a parameter."),
+        Refusal.INSUFFICIENT: ErrorCode(400, -1131, "Balance insufficient"),
+        Refusal.PRECISION: ErrorCode(
+            400, -1111, "Precision is over the maximum defined for this asset."),
+        Refusal.BELOW_MINIMUM: ErrorCode(400, -1142, "Quantity below minimum"),
+        Refusal.NOT_WHITELISTED: ErrorCode(400, -1141, "Withdraw address not allowed"),
+        Refusal.MEMO_REQUIRED: ErrorCode(400, -1143, "Address tag required"),
+        Refusal.QUOTA_EXCEEDED: ErrorCode(400, -1144, "Withdraw quota exceeded"),
+        Refusal.BAD_TRADE_PASSWORD: ErrorCode(400, -1145, "Trade password incorrect"),
     }
 
+    def __init__(self, ledger: Ledger, *args: Any) -> None:
+        super().__init__(ledger, *args)
+        self.store = MoveStore(ledger)
+
     def routes(self) -> list[Route]:
-        """The basic-configuration and account endpoints."""
+        """The basic-configuration, account and money endpoints."""
         return [
             self.route("/api/v2/org/basic/time", self.basic_time, ["GET"]),
             self.route("/api/v2/org/basic/tokens", self.basic_tokens, ["GET"]),
             self.route("/api/v2/org/account/sub_account/query", self.sub_account_query,
                        ["GET"]),
             self.route("/api/v2/org/account/balance", self.account_balance, ["POST"]),
+            *self.move_routes(),
         ]
 
     def error_body(self, code: ErrorCode, msg: str) -> dict[str, Any]:

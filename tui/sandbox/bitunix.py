@@ -8,7 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import Route
 
-from tui.sandbox.ledger import ApiKey
+from tui.sandbox.bitunix_moves import BitunixMoves
+from tui.sandbox.ledger import ApiKey, Ledger
+from tui.sandbox.moves import MoveStore
 from tui.sandbox.service import ErrorCode, Refusal, Refused, VenueService, same_digest
 
 __all__ = ["BitunixService", "bitunix_signature"]
@@ -25,7 +27,7 @@ def bitunix_signature(secret: str, api_key: str, nonce: str, timestamp: str,
     return hashlib.sha256(f"{digest}{secret}".encode()).hexdigest()
 
 
-class BitunixService(VenueService):
+class BitunixService(BitunixMoves, VenueService):
     """Bitunix: ``api-key``/``nonce``/``timestamp``/``sign`` headers, 10 requests / s per IP."""
 
     venue = "bitunix"
@@ -37,11 +39,23 @@ class BitunixService(VenueService):
         Refusal.STALE_TIMESTAMP: ErrorCode(200, "100003", "Timestamp expired"),
         Refusal.TOO_MANY: ErrorCode(200, "110041", "Too many requests"),
         Refusal.INVALID: ErrorCode(200, "100001", "Parameter error"),
+        Refusal.INSUFFICIENT: ErrorCode(200, "110003", "Insufficient balance"),
+        Refusal.PRECISION: ErrorCode(200, "110004", "Amount precision exceeded"),
+        Refusal.BELOW_MINIMUM: ErrorCode(200, "110007", "Amount below fee"),
+        Refusal.NOT_WHITELISTED: ErrorCode(200, "110008", "Address not whitelisted"),
+        Refusal.MEMO_REQUIRED: ErrorCode(200, "110009", "Memo required"),
+        Refusal.UNKNOWN_RECIPIENT: ErrorCode(200, "110010", "Recipient not found"),
+        Refusal.CANNOT_CANCEL: ErrorCode(200, "110012", "Cannot cancel in current status"),
     }
 
+    def __init__(self, ledger: Ledger, *args: Any) -> None:
+        super().__init__(ledger, *args)
+        self.store = MoveStore(ledger)
+
     def routes(self) -> list[Route]:
-        """The user endpoints."""
-        return [self.route("/api/spot/v1/user/account", self.user_account, ["GET"])]
+        """The user endpoints and the money endpoints."""
+        return [self.route("/api/spot/v1/user/account", self.user_account, ["GET"]),
+                *self.move_routes()]
 
     def error_body(self, code: ErrorCode, msg: str) -> dict[str, Any]:
         """``{"code": "N", "msg": ..., "data": null, "success": false}``."""

@@ -13,7 +13,12 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tui.sandbox.demo_money import (BITUNIX_DEPOSITS, BITUNIX_FUTURES,  # re-exported
+                                    BITUNIX_NETWORKS, BITUNIX_PRECISION, BITUNIX_USERS,
+                                    BHEX_WITHDRAW_RULES, DEMO_TRADE_PASSWORD,
+                                    DEMO_WITHDRAW_ADDRESSES, FCOIN_PRECISION, fake_hash)
 from tui.sandbox.ledger import AccountRow, ApiKey, Ledger, SubAccount
+from tui.sandbox.moves import MoveStore
 
 __all__ = [
     "DEFAULT_SEED",
@@ -29,6 +34,14 @@ __all__ = [
     "BITZ_USD_CNY",
     "BHEX_TOKENS",
     "BHEX_SYMBOLS",
+    "DEMO_WITHDRAW_ADDRESSES",
+    "DEMO_TRADE_PASSWORD",
+    "FCOIN_PRECISION",
+    "BITUNIX_PRECISION",
+    "BITUNIX_NETWORKS",
+    "BITUNIX_USERS",
+    "BHEX_WITHDRAW_RULES",
+    "seed_history",
 ]
 
 DEFAULT_SEED = 20261125
@@ -139,6 +152,25 @@ def populate(ledger: Ledger, *, seed: int = DEFAULT_SEED, now_ms: int) -> None:
     ledger.insert_accounts(_bhex_accounts(rng, now_ms))
     ledger.add_sub_accounts(_bhex_sub_accounts())
     ledger.insert_accounts(_chainup_accounts(rng, now_ms))
+    ledger.insert_accounts(
+        AccountRow(venue="bitunix", user_id=_OWNERS["bitunix"], account_type="futures",
+                   coin=coin, available=_d(amount), updated_ms=now_ms)
+        for coin, amount in BITUNIX_FUTURES)
+    seed_history(MoveStore(ledger), now_ms=now_ms)
+
+
+def seed_history(store: MoveStore, *, now_ms: int) -> None:
+    """Record the Bitunix demo user's past deposits (no balance effect: the demo balances
+    already include them)."""
+    day = 24 * 3600 * 1000
+    with store.txn() as txn:
+        for ref, kind, coin, network, source, target, amount, days in BITUNIX_DEPOSITS:
+            tx_hash = fake_hash("bitunix-deposit", ref) if kind == "deposit" else None
+            txn.insert(venue="bitunix", user_id=_OWNERS["bitunix"], kind=kind,
+                       ref=lambda _seq, ref=ref: ref, state="success", is_open=False,
+                       now_ms=now_ms - days * day, coin=coin, amount=_d(amount),
+                       data={"network": network, "fromAddress": source, "toAddress": target,
+                             "transactionHash": tx_hash})
 
 
 def _d(text: str) -> Decimal:

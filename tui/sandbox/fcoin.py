@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import hashlib
 import hmac
 from decimal import Decimal
@@ -11,8 +12,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import Route
 
-from tui.core.money import dumps_exact, loads_exact
-from tui.sandbox.ledger import ApiKey
+from tui.core.money import dumps_exact, plain
+from tui.sandbox.fcoin_moves import FcoinMoves
+from tui.sandbox.ledger import ApiKey, Ledger
+from tui.sandbox.moves import MoveStore
 from tui.sandbox.service import ErrorCode, Refusal, Refused, VenueService, same_digest
 
 __all__ = ["FcoinService", "fcoin_signature", "fcoin_body_text"]
@@ -26,11 +29,15 @@ def fcoin_body_text(body: dict[str, Any]) -> str:
     return "&".join(f"{key}={_json_text(body[key])}" for key in sorted(body))
 
 
+class _NumberText(str):
+    """A JSON number kept as the exact text it was written with."""
+
+
 def _json_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, Decimal):
-        return str(value)
+        return plain(value)
     return dumps_exact(value)
 
 
@@ -41,7 +48,7 @@ def fcoin_signature(secret: str, method: str, url: str, timestamp: str, body: st
     return base64.b64encode(digest).decode()
 
 
-class FcoinService(VenueService):
+class FcoinService(FcoinMoves, VenueService):
     """FCoin: ``FC-ACCESS-*`` headers, HMAC-SHA1 over the full URL, 100 requests / 10 s."""
 
     venue = "fcoin"
@@ -53,11 +60,18 @@ class FcoinService(VenueService):
         Refusal.STALE_TIMESTAMP: ErrorCode(401, 6004, "timestamp out of range"),
         Refusal.TOO_MANY: ErrorCode(429, 429, "too many requests"),
         Refusal.INVALID: ErrorCode(400, 6000, "invalid request"),
+        Refusal.INSUFFICIENT: ErrorCode(400, 1016, "account balance insufficient"),
+        Refusal.PRECISION: ErrorCode(400, 1002, "amount precision exceeded"),
     }
 
+    def __init__(self, ledger: Ledger, *args: Any) -> None:
+        super().__init__(ledger, *args)
+        self.store = MoveStore(ledger)
+
     def routes(self) -> list[Route]:
-        """The asset-center endpoints."""
-        return [self.route("/v2/assets/user/accounts", self.user_accounts, ["GET"])]
+        """The asset-center endpoints: balances and the three transfers out."""
+        return [self.route("/v2/assets/user/accounts", self.user_accounts, ["GET"]),
+                *self.move_routes()]
 
     def error_body(self, code: ErrorCode, msg: str) -> dict[str, Any]:
         """``{"status": code, "msg": ...}``."""
@@ -72,8 +86,9 @@ class FcoinService(VenueService):
         body = ""
         if request.method == "POST":
             raw = await request.body()
-            try:
-                parsed = loads_exact(raw) if raw else {}
+            try:  # numbers kept as the text the client sent: it signed that text
+                parsed = json.loads(raw, parse_float=_NumberText,
+                                    parse_int=_NumberText) if raw else {}
             except ValueError:
                 raise Refused(Refusal.INVALID, "body is not JSON") from None
             if not isinstance(parsed, dict):

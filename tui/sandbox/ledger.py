@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -123,6 +124,25 @@ class Ledger:
         """Close the database."""
         with self._lock:
             self._db.close()
+
+    def add_schema(self, script: str) -> None:
+        """Create further tables (``CREATE ... IF NOT EXISTS`` statements)."""
+        with self._lock:
+            self._db.executescript(script)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Hold the ledger for one ``BEGIN IMMEDIATE`` transaction: committed when the
+        block ends, rolled back when it raises. Ledger methods must not be called inside
+        (the lock is not re-entrant); use the connection given."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def is_empty(self) -> bool:
         """Whether no key has been stored yet (a fresh database)."""

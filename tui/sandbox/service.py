@@ -41,6 +41,16 @@ class Refusal(str, Enum):
     INVALID = "invalid"
     INTERNAL = "internal"
     UNAVAILABLE = "unavailable"
+    # moving money (docs/wire.md, Refusals); a venue names only those it makes
+    INSUFFICIENT = "insufficient"
+    PRECISION = "precision"
+    BELOW_MINIMUM = "below_minimum"
+    NOT_WHITELISTED = "not_whitelisted"
+    MEMO_REQUIRED = "memo_required"
+    UNKNOWN_RECIPIENT = "unknown_recipient"
+    QUOTA_EXCEEDED = "quota_exceeded"
+    BAD_TRADE_PASSWORD = "bad_trade_password"
+    CANNOT_CANCEL = "cannot_cancel"
 
 
 @dataclass(frozen=True)
@@ -113,8 +123,18 @@ class VenueService(ABC):
         skew = self.faults.settings(self.venue).clock_skew_ms
         return int(self.clock() * 1000) + skew  # float-ok: clock seconds to ms
 
-    def route(self, path: str, handler: Handler, methods: list[str]) -> Route:
-        """A route at ``prefix + path`` that applies faults, then runs ``handler``."""
+    def advance(self) -> None:
+        """Bring the venue's state machines up to its clock (none by default); called
+        before every request so every endpoint, balances included, sees the same state."""
+
+    def route(self, path: str, handler: Handler, methods: list[str], *,
+              write: bool = False) -> Route:
+        """A route at ``prefix + path`` that applies faults, then runs ``handler``.
+
+        A ``write`` route may also have its reply dropped after it has run (the fault
+        plan's ``drop_rate``): its effect stays committed and the client gets HTTP 502
+        with an empty body. Faults decided before the handler never commit anything.
+        """
 
         async def endpoint(request: Request) -> Response:
             fault = await self.faults.apply(self.venue)
@@ -122,10 +142,14 @@ class VenueService(ABC):
                 if fault is not None:
                     refusal, status = _FAULT_REFUSALS[fault]
                     raise Refused(refusal, http_status=status)
+                self.advance()
                 body = await handler(request)
+                response = body if isinstance(body, Response) else self.reply(body)
             except Refused as refused:
-                return self.refusal(refused)
-            return body if isinstance(body, Response) else self.reply(body)
+                response = self.refusal(refused)
+            if fault is None and write and self.faults.drop(self.venue):
+                return Response(b"", status_code=502)
+            return response
 
         return Route(self.prefix + path, endpoint, methods=methods)
 
