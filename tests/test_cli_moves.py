@@ -90,23 +90,23 @@ def test_rejected_by_the_venue_exits_3():
 
 @pytest.mark.parametrize(("args", "message"), [
     (["transfer", "--profile", "fcoin-demo", "--from", "asset_center", "--to", "spot",
-      "--coin", "USDT", "--amount", "abc"], "is not a number"),
+      "--coin", "USDT", "--amount", "abc"], "must be a number"),
     (["transfer", "--profile", "fcoin-demo", "--from", "asset_center", "--to", "spot",
-      "--coin", "USDT", "--amount", "-1"], "is not a number"),
+      "--coin", "USDT", "--amount", "-1"], "more than 0"),
     (["transfer", "--profile", "fcoin-demo", "--from", "asset_center", "--to", "spot",
       "--coin", "USDT", "--amount", "0"], "more than 0"),
     (["transfer", "--profile", "fcoin-demo", "--from", "asset_center", "--to", "spot",
-      "--coin", "USDT", "--amount", "99999999"], "above the"),
+      "--coin", "USDT", "--amount", "99999999"], "more than the"),
     (["transfer", "--profile", "fcoin-demo", "--from", "spot", "--to", "bx",
       "--coin", "USDT", "--amount", "1"], "valid routes: asset_center -> spot"),
     (["withdraw", "--profile", "bitunix-demo", "--coin", "USDT", "--amount", "10.1234567",
-      *TRC20], "too many decimals"),
+      *TRC20], "remove the extra digits"),
     (["withdraw", "--profile", "bitunix-demo", "--coin", "USDT", "--amount", "100000",
-      *TRC20], "above the"),
+      *TRC20], "more than the"),
     (["withdraw", "--profile", "bitunix-demo", "--coin", "USDT", "--amount", "10",
-      "--network", "EOS", "--address", "coinsoledemo"], "needs a memo"),
+      "--network", "EOS", "--address", "coinsoledemo"], "needs a memo/tag"),
     (["withdraw", "--profile", "bhex-demo", "--coin", "AT", "--amount", "20",
-      "--address", "coinsoledemo"], "needs a memo"),
+      "--address", "coinsoledemo"], "needs a memo/tag"),
     (["send", "--profile", "bitunix-demo", "--coin", "USDT", "--amount", "1",
       "--to-uid", "1", "--to-email", "a@b.c"], "exactly one"),
     (["send", "--profile", "bitunix-demo", "--coin", "USDT", "--amount", "1",
@@ -191,13 +191,13 @@ def test_journal_cancel_a_pending_withdrawal(live_profiles, home):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["transfer", "--profile", "fcoin-demo", "--from", "asset_center", "--to", "spot",
-      "--coin", "USDT", "--amount", "1.2.3"], "is not a number"),
+      "--coin", "USDT", "--amount", "1.2.3"], "must be a number"),
     (["withdraw", "--profile", "bitunix-demo", "--coin", "USDT", "--amount", "10.1234567",
-      *TRC20], "too many decimals"),
+      *TRC20], "remove the extra digits"),
     (["transfer", "--profile", "bitunix-demo", "--from", "spot", "--to", "futures",
-      "--coin", "USDT", "--amount", "5000"], "above the"),
+      "--coin", "USDT", "--amount", "5000"], "more than the"),
     (["withdraw", "--profile", "bitunix-demo", "--coin", "USDT", "--amount", "10",
-      "--network", "EOS", "--address", "coinsoledemo"], "needs a memo"),
+      "--network", "EOS", "--address", "coinsoledemo"], "needs a memo/tag"),
 ])
 def test_bad_input_on_disk_journal_stays_empty(live_profiles, home, args, message):
     result = invoke(*args, "--yes")

@@ -182,22 +182,21 @@ async def _checked(step: Awaitable[Any]) -> Any:
 
 
 def _amount(text: str, what: str = "amount") -> Decimal:
-    from tui.journal.checks import parse_amount
+    """The exact positive amount typed for ``what``; anything else ends with exit 2."""
+    from tui.core.validation import parse_amount
 
-    try:
-        return parse_amount(text, what)
-    except CoinsoleError as exc:
-        _fail(str(exc))
-        raise AssertionError("unreachable")
+    value, problem = parse_amount(text)
+    if problem is not None:
+        _fail(f"{what}: {problem.message}")
+    if value is None or value <= 0:
+        _fail(f"{what} must be more than 0")
+    return value
 
 
-def _validation():
-    """The shared validation rules, when that module is installed."""
-    try:
-        from tui.core import validation
-    except ImportError:
-        return None
-    return validation
+def _refuse_problems(problems) -> None:
+    """End with exit 2 listing every validation problem, if there are any."""
+    if problems:
+        _fail("; ".join(f"{p.field}: {p.message}" for p in problems))
 
 
 async def _available(adapter, coin: str, account) -> Decimal | None:
@@ -235,16 +234,17 @@ def transfer(profile_name, coin, amount, demo, yes, as_json, source, target) -> 
     ctx = _Context(demo, profile_name)
 
     async def work(ctx: _Context) -> int:
+        from tui.core.validation import validate_move
         from tui.journal.accounts import match_route
-        from tui.journal.checks import check_available
 
         adapter = ctx.session.adapter(profile_name)
         routes = await _checked(adapter.fetch_transfer_routes())
         try:
             src, dst = match_route(routes, source, target)
-            check_available(value, await _available(adapter, coin, src), coin, src.label)
         except CoinsoleError as exc:
             _fail(str(exc))
+        _refuse_problems(validate_move(MoveKind.TRANSFER, amount_text=amount, coin=coin,
+                                       available=await _available(adapter, coin, src)))
         request, settlement = ctx.mover.build(kind=MoveKind.TRANSFER, profile=profile_name,
                                               coin=coin, amount=value, from_account=src,
                                               to_account=dst)
@@ -279,12 +279,15 @@ def send(profile_name, coin, amount, demo, yes, as_json, to_uid, to_email, to_ph
 
     async def work(ctx: _Context) -> int:
         from tui.core.models import AccountKind, AccountRef
-        from tui.journal.checks import check_available
+        from tui.core.validation import validate_move
 
         adapter = ctx.session.adapter(profile_name)
         spot = AccountRef(kind=AccountKind.SPOT)
+        _refuse_problems(validate_move(
+            MoveKind.INTERNAL_TRANSFER, amount_text=amount, coin=coin,
+            available=await _available(adapter, coin, spot), recipient_kind=recipient.kind,
+            recipient_value=recipient.value, country_code=recipient.country_code))
         try:
-            check_available(value, await _available(adapter, coin, spot), coin, spot.label)
             request, settlement = ctx.mover.build(kind=MoveKind.INTERNAL_TRANSFER,
                                                   profile=profile_name, coin=coin, amount=value,
                                                   recipient=recipient, remark=remark)
@@ -339,7 +342,7 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
     ctx = _Context(demo, profile_name)
 
     async def work(ctx: _Context) -> int:
-        from tui.journal.checks import InvalidInput, check_withdraw
+        from tui.core.validation import validate_move
 
         adapter = ctx.session.adapter(profile_name)
         try:
@@ -352,16 +355,17 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
         if chosen_fee is None and quote.miner_fee_coin is not None:
             chosen_fee = quote.miner_fee_suggested or quote.miner_fee_min
         try:
-            check_withdraw(value, quote, memo=memo, address=address)
             if fee_value is not None and quote.miner_fee_min is not None and (
                     fee_value < quote.miner_fee_min
                     or (quote.miner_fee_max is not None and fee_value > quote.miner_fee_max)):
-                raise InvalidInput(f"miner fee {plain(fee_value)} is outside "
-                                   f"{plain(quote.miner_fee_min)} .. "
-                                   f"{plain(quote.miner_fee_max) if quote.miner_fee_max else '-'}")
+                _fail(f"miner fee {plain(fee_value)} is outside "
+                      f"{plain(quote.miner_fee_min)} .. "
+                      f"{plain(quote.miner_fee_max) if quote.miner_fee_max else '-'}")
+            _refuse_problems(validate_move(
+                MoveKind.WITHDRAW, amount_text=amount, coin=coin, quote=quote,
+                arrival=lambda a: adapter.arrival_amount(quote, a, chosen_fee),
+                memo=memo, address=address, network=network))
             arrival = adapter.arrival_amount(quote, value, chosen_fee)
-            if arrival <= 0:
-                raise InvalidInput(f"{plain(value)} {coin} does not cover the fee")
             request, settlement = ctx.mover.build(
                 kind=MoveKind.WITHDRAW, profile=profile_name, coin=coin, amount=value,
                 network=network, address=address.strip(), memo=memo or None,
