@@ -4,13 +4,23 @@ The app talks to venues only through a :class:`~tui.session.Session`. With profi
 opens the balances screen; without, a welcome screen offers the demo. Main screens are
 listed in :data:`tui.screens.MAIN_SCREENS` and reached with number keys; each lives in a
 Textual mode of its own, created the first time it is opened.
+
+The vault: when the session resolves credentials through a
+:class:`~tui.credentials.CredentialResolver` (or a vault is passed in), the app asks for
+the passphrase at start (:class:`~tui.screens.unlock.UnlockScreen`), locks on ``ctrl+l``
+and after ``idle_lock_minutes`` without a key or mouse event, and reopens the unlock
+screen on ``ctrl+u``. Locking drops every decrypted value: the vault's, and the session's
+adapters (they are rebuilt, with fresh credentials, after the next unlock).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -20,7 +30,13 @@ from tui.screens import MAIN_SCREENS, MainScreen
 from tui.session import Session
 from tui.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes
 
-__all__ = ["CoinsoleApp", "CoinsoleCommands"]
+if TYPE_CHECKING:
+    from tui.vault import KdfParams, Vault
+
+__all__ = ["CoinsoleApp", "CoinsoleCommands", "DEFAULT_IDLE_LOCK_MINUTES"]
+
+DEFAULT_IDLE_LOCK_MINUTES = 10.0
+"""Minutes without a key press or mouse event after which the app locks the vault."""
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -53,6 +69,9 @@ class CoinsoleCommands(Provider):
                     seen.add(name)
                     commands.append((name, help_text, callback))
         if isinstance(app, CoinsoleApp):
+            if app.profiles_reachable_from_palette() and "Profiles" not in seen:
+                commands.append(("Profiles", "Add, edit, test and remove profiles",
+                                 partial(app.run_action, "open_profiles")))
             for theme in app.theme_cycle:
                 commands.append((f"Theme: {theme}", f"Switch to the {theme} theme",
                                  partial(setattr, app, "theme", theme)))
@@ -75,8 +94,15 @@ class CoinsoleApp(App[None]):
 
     ``session`` supplies the profiles and loads their data; ``None`` or a session without
     profiles starts on the welcome screen. ``demo`` marks the session as the sandbox demo
-    (shown in the title). ``on_start_demo`` builds the demo session when the user starts
-    the demo from the welcome screen (default :func:`tui.demo.demo_session`).
+    (shown in the title; the Profiles screen is not offered). ``on_start_demo`` builds the
+    demo session when the user starts the demo from the welcome screen (default
+    :func:`tui.demo.demo_session`).
+
+    ``vault`` is the credential vault to unlock, lock and save credentials into; by
+    default the vault of the session's :class:`~tui.credentials.CredentialResolver`, if it
+    uses one (the Profiles screen otherwise opens the default vault when it needs one).
+    ``idle_lock_minutes`` locks the vault after that long without a key or mouse event
+    (default 10; ``None`` never).
     """
 
     TITLE = "coinsole"
@@ -84,6 +110,11 @@ class CoinsoleApp(App[None]):
     COMMANDS = App.COMMANDS | {CoinsoleCommands}
 
     BINDINGS: list[BindingType] = [
+        # First, so the footer keeps them visible on busy screens; only one shows at a time.
+        Binding("ctrl+l", "lock_vault", "Lock", priority=True,
+                tooltip="Lock the vault now, dropping every decrypted credential"),
+        Binding("ctrl+u", "unlock_vault", "Unlock",
+                tooltip="Unlock the vault with its passphrase"),
         *(
             Binding(main.key, f"switch_main('{main.mode}')", main.title,
                     tooltip=f"Go to the {main.title.lower()} screen")
@@ -101,19 +132,42 @@ class CoinsoleApp(App[None]):
         *,
         demo: bool = False,
         on_start_demo: Callable[[], Session] | None = None,
+        vault: "Vault | None" = None,
+        idle_lock_minutes: float | None = DEFAULT_IDLE_LOCK_MINUTES,
     ) -> None:
         super().__init__()
+        if idle_lock_minutes is not None and idle_lock_minutes <= 0:
+            raise ValueError("idle_lock_minutes must be positive, or None to never lock")
         self.session = session
         self.demo = demo
         self._on_start_demo = on_start_demo
         self.theme_cycle: list[str] = []
         """Names of the shipped themes, in the order ``t`` steps through them."""
+        self.idle_lock_minutes = idle_lock_minutes
+        """Minutes without input after which the vault locks; None never."""
+        self.new_vault_kdf: KdfParams | None = None
+        """Argon2id costs for a vault created from the TUI (None: the vault's default;
+        tests set :data:`~tui.vault.TEST_KDF`)."""
+        self.resolver = None
+        """The :class:`~tui.credentials.CredentialResolver` in use, if any."""
+        self.vault: Vault | None = vault
+        """The credential vault (locked or unlocked), if any."""
+        self._last_activity = time.monotonic()
+        self._was_unlocked = False
+        self._main_screens: dict[str, Screen] = {}
+        self._adopt_session_credentials()
         for main in MAIN_SCREENS:
             self.add_mode(main.mode, partial(self._make_main, main))
 
     def _make_main(self, main: MainScreen) -> Screen:
-        assert self.session is not None
-        return main.factory(self.session)
+        if self.session is None:
+            from tui.screens.unlock import LockAwareCredentials
+
+            self.session = Session([], credentials=LockAwareCredentials(
+                self.credential_resolver()))
+        screen = main.factory(self.session)
+        self._main_screens[main.mode] = screen
+        return screen
 
     @property
     def has_profiles(self) -> bool:
@@ -130,6 +184,12 @@ class CoinsoleApp(App[None]):
 
             self.add_mode("welcome", WelcomeScreen)
             self.switch_mode("welcome")
+        self._was_unlocked = self.vault_unlocked
+        if self.idle_lock_minutes is not None:
+            period = min(15.0, max(0.05, self.idle_lock_minutes * 60 / 10))
+            self.set_interval(period, self.check_idle_lock, name="idle-lock")
+        if self.has_profiles and self.vault_locked:
+            self.call_after_refresh(self.request_unlock)
 
     async def on_unmount(self) -> None:
         if self.session is not None:
@@ -144,6 +204,195 @@ class CoinsoleApp(App[None]):
     def _update_titles(self) -> None:
         self.title = "coinsole · demo" if self.demo else "coinsole"
         self.sub_title = "demo" if self.demo else ""
+
+    # -- the vault ----------------------------------------------------------------------
+
+    def _adopt_session_credentials(self) -> None:
+        """Find the session's credential resolver (and its vault) and make its errors for a
+        locked vault say how to unlock it here."""
+        from tui.screens.unlock import LockAwareCredentials
+
+        session = self.session
+        if session is None:
+            return
+        source = getattr(session, "_credentials", None)
+        resolver = source.resolver if isinstance(source, LockAwareCredentials) else source
+        try:
+            from tui.credentials import CredentialResolver
+        except ImportError:  # pragma: no cover - the resolver ships with the vault
+            return
+        if not isinstance(resolver, CredentialResolver):
+            return
+        if self.vault is None:
+            self.vault = resolver.vault
+        elif resolver.vault is not self.vault:
+            resolver.vault = self.vault
+        self.resolver = resolver
+        if not isinstance(source, LockAwareCredentials):
+            session._credentials = LockAwareCredentials(resolver)
+
+    def credential_resolver(self):
+        """The :class:`~tui.credentials.CredentialResolver` over the app's vault, opening
+        the default vault (``$COINSOLE_HOME`` aware) when the app has none yet."""
+        from tui.credentials import CredentialResolver
+
+        if self.vault is None:
+            from tui.vault import Vault
+
+            timeout = None if self.idle_lock_minutes is None else self.idle_lock_minutes * 60
+            self.vault = Vault(idle_timeout=timeout)
+        if self.resolver is None:
+            self.resolver = CredentialResolver(self.vault)
+        elif self.resolver.vault is not self.vault:
+            self.resolver.vault = self.vault
+        return self.resolver
+
+    def adopt_vault(self, vault: "Vault") -> None:
+        """Use ``vault`` (e.g. one just created) from now on, in the resolver too."""
+        self.vault = vault
+        resolver = self.credential_resolver()
+        resolver.vault = vault
+        resolver.sync_index()
+        self._vault_changed()
+
+    @property
+    def vault_unlocked(self) -> bool:
+        """Whether the app's vault holds decrypted credentials now."""
+        return self.vault is not None and self.vault.is_unlocked
+
+    @property
+    def vault_locked(self) -> bool:
+        """Whether a vault file exists and is locked (so its profiles are unavailable)."""
+        return self.vault is not None and not self.vault.is_unlocked and self.vault.exists
+
+    def request_unlock(self, then: Callable[[bool], object] | None = None,
+                       reason: str = "") -> None:
+        """Ask for the passphrase when the vault is locked, then call ``then`` with whether
+        it is unlocked. Calls ``then`` at once when there is nothing to unlock."""
+        from tui.screens.unlock import UnlockScreen
+
+        if not self.vault_locked:
+            if then is not None:
+                then(self.vault_unlocked)
+            return
+        if any(isinstance(screen, UnlockScreen) for screen in self.screen_stack):
+            return
+        resolver = self.credential_resolver()
+        vault = self.vault
+        assert vault is not None
+
+        def done(unlocked: bool | None) -> None:
+            if unlocked:
+                self._vault_changed(unlocked=True)
+            if then is not None:
+                then(bool(unlocked))
+
+        self.push_screen(UnlockScreen(vault, unlock=resolver.unlock, reason=reason),
+                         callback=done)
+
+    def request_vault(self, then: Callable[[bool], object], reason: str = "") -> None:
+        """Make sure an unlocked vault is there, then call ``then`` with whether it is: no
+        vault file yet offers to create one; a locked one asks for the passphrase."""
+        from tui.screens.unlock import CreateVaultScreen
+
+        self.credential_resolver()
+        vault = self.vault
+        assert vault is not None
+        if vault.is_unlocked:
+            then(True)
+        elif vault.exists:
+            self.request_unlock(then, reason)
+        else:
+            minutes = self.idle_lock_minutes
+            options = {"idle_timeout": None if minutes is None else minutes * 60}
+            screen = CreateVaultScreen(
+                vault.path, on_created=self.adopt_vault, vault_options=options,
+                **({"kdf": self.new_vault_kdf} if self.new_vault_kdf is not None else {}),
+            )
+            self.push_screen(screen, callback=lambda created: then(bool(created)))
+
+    async def lock_vault(self, reason: str = "vault locked") -> bool:
+        """Lock the vault now: drop every decrypted value (the vault's, the session's
+        adapters', any secret typed into an open form). Returns whether it was unlocked."""
+        was_unlocked = self.vault_unlocked
+        if self.vault is not None:
+            self.vault.lock()
+        for screen in list(self.screen_stack):
+            clear = getattr(screen, "clear_secrets", None)
+            if clear is not None:
+                clear()
+        await self.forget_credentials()
+        self._vault_changed()
+        if was_unlocked:
+            self.notify(f"{reason} — ctrl+u unlocks", timeout=4)
+        return was_unlocked
+
+    async def forget_credentials(self) -> None:
+        """Close the session's adapters, dropping the credentials they hold; they are
+        rebuilt, with fresh credentials, the next time they are used."""
+        if self.session is not None:
+            await self.session.aclose()
+
+    def _vault_changed(self, *, unlocked: bool = False) -> None:
+        self._was_unlocked = self.vault_unlocked
+        self.refresh_bindings()
+        for screen in self._main_screens.values():
+            hook = getattr(screen, "vault_changed", None)
+            if hook is not None:
+                hook()
+        if unlocked:
+            self.run_worker(self._after_unlock(), group="vault-unlocked", exclusive=True)
+
+    async def _after_unlock(self) -> None:
+        await self.forget_credentials()
+        from tui.screens.balances import BalancesScreen
+
+        for screen in self._main_screens.values():
+            if isinstance(screen, BalancesScreen) and screen.is_attached:
+                screen.action_refresh()
+
+    def record_activity(self) -> None:
+        """Note user activity now (keys and mouse events call this)."""
+        self._last_activity = time.monotonic()
+        if self.vault is not None and self.vault.is_unlocked:
+            self.vault.touch()
+
+    async def check_idle_lock(self) -> None:
+        """Lock the vault when the app has been idle for ``idle_lock_minutes`` (or the vault
+        locked itself); the app runs this from a timer."""
+        if self.vault is None:
+            return
+        if self.vault.is_unlocked and self.idle_lock_minutes is not None:
+            if time.monotonic() - self._last_activity >= self.idle_lock_minutes * 60:
+                await self.lock_vault(f"vault locked after {self.idle_lock_minutes:g} idle "
+                                      "minutes")
+                return
+        if self._was_unlocked and not self.vault.is_unlocked:
+            await self.lock_vault()  # it locked itself: drop the adapters too
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key, mouse and paste event counts as activity for the idle lock."""
+        if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
+            self.record_activity()
+        await super().on_event(event)
+
+    async def profiles_changed(self) -> None:
+        """Profiles were added, edited or removed: drop cached adapters and rebuild the
+        other main screens the next time they are opened."""
+        await self.forget_credentials()
+        for mode in list(self._main_screens):
+            if mode == self.current_mode:
+                continue
+            del self._main_screens[mode]
+            main = next(m for m in MAIN_SCREENS if m.mode == mode)
+            await self.remove_mode(mode)
+            self.add_mode(mode, partial(self._make_main, main))
+        self.refresh_bindings()
+
+    def profiles_reachable_from_palette(self) -> bool:
+        """Whether the palette offers the Profiles screen although its key is hidden
+        (no profiles yet, so the welcome screen is showing)."""
+        return not self.demo and not self.has_profiles and self.current_mode != "profiles"
 
     # -- actions ------------------------------------------------------------------------
 
@@ -160,6 +409,19 @@ class CoinsoleApp(App[None]):
         if old is not None:
             await old.aclose()
         await self.switch_mode(MAIN_SCREENS[0].mode)
+
+    async def action_lock_vault(self) -> None:
+        """Lock the vault now."""
+        await self.lock_vault()
+
+    def action_unlock_vault(self) -> None:
+        """Open the unlock screen."""
+        self.request_unlock()
+
+    async def action_open_profiles(self) -> None:
+        """Open the Profiles screen (also when there are no profiles yet)."""
+        if not self.demo:
+            await self.switch_mode("profiles")
 
     async def action_switch_main(self, mode: str) -> None:
         """Show the main screen ``mode`` (creating it on first use)."""
@@ -191,7 +453,13 @@ class CoinsoleApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_main":
+            if parameters and parameters[0] == "profiles":
+                return not self.demo and (self.has_profiles or self.current_mode == "profiles")
             return self.has_profiles
+        if action == "lock_vault":
+            return self.vault_unlocked
+        if action == "unlock_vault":
+            return self.vault_locked
         if action == "start_demo":
             return not self.has_profiles
         return True

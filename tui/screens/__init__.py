@@ -40,7 +40,14 @@ def _balances(session: "Session") -> "Screen":
     return BalancesScreen(session)
 
 
+def _profiles(session: "Session") -> "Screen":
+    from tui.screens.profiles import ProfilesScreen
+
+    return ProfilesScreen(session)
+
+
 MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("1", "balances", "Balances", _balances),
+    MainScreen("2", "profiles", "Profiles", _profiles),
 )
 """Every main screen, in number-key order."""
