@@ -74,3 +74,15 @@ def test_env_credentials_names_and_masking() -> None:
     assert "s-456" not in repr(creds) and "k-123" not in str(creds)
     with pytest.raises(ConfigError, match="COINSOLE_DESK_API_SECRET"):
         credentials_from_env("desk", {"COINSOLE_DESK_API_KEY": "k"})
+
+
+def test_replace_keeps_position_and_refuses_unknown(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COINSOLE_HOME", str(tmp_path))
+    store = ProfileStore()
+    for name in ("a", "b", "c"):
+        store.add(Profile(name=name, venue="bitz", base_url=f"https://{name}.example"))
+    old = store.replace(Profile(name="b", venue="bhex", base_url="https://new.example", user_id="9"))
+    assert old.venue == "bitz"
+    assert [(p.name, p.venue) for p in store.load()] == [("a", "bitz"), ("b", "bhex"), ("c", "bitz")]
+    with pytest.raises(ConfigError, match="no profile named 'z'"):
+        store.replace(Profile(name="z", venue="bitz", base_url="https://z.example"))

@@ -215,7 +215,7 @@ class CoinsoleApp(App[None]):
         session = self.session
         if session is None:
             return
-        source = getattr(session, "_credentials", None)
+        source = session.credentials
         resolver = source.resolver if isinstance(source, LockAwareCredentials) else source
         try:
             from tui.credentials import CredentialResolver
@@ -229,7 +229,7 @@ class CoinsoleApp(App[None]):
             resolver.vault = self.vault
         self.resolver = resolver
         if not isinstance(source, LockAwareCredentials):
-            session._credentials = LockAwareCredentials(resolver)
+            session.credentials = LockAwareCredentials(resolver)
 
     def credential_resolver(self):
         """The :class:`~tui.credentials.CredentialResolver` over the app's vault, opening

@@ -45,9 +45,12 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--demo", is_flag=True, help="Run against the built-in sandbox: no network, no keys.")
+@click.option("--lock-after", "lock_after", default=10, show_default=True, metavar="MINUTES",
+              type=click.IntRange(0, 24 * 60),
+              help="Lock the vault after this many idle minutes in the TUI (0: never).")
 @click.version_option(package_name="coinsole", prog_name="coinsole")
 @click.pass_context
-def main(ctx: click.Context, demo: bool) -> None:
+def main(ctx: click.Context, demo: bool, lock_after: int) -> None:
     """coinsole: every balance on every venue, in one keyboard-driven console.
 
     Without a command, opens the TUI on your profiles (or the welcome screen when there are
@@ -62,8 +65,13 @@ def main(ctx: click.Context, demo: bool) -> None:
 
         app = CoinsoleApp(demo_session(), demo=True)
     else:
+        from tui.vault import Vault
+
+        # The app does the idle locking (it sees key presses); the vault's own timer is off.
+        vault = Vault(idle_timeout=None)
         profiles = _load_profiles()
-        app = CoinsoleApp(_session(profiles) if profiles else None)
+        app = CoinsoleApp(_session(profiles, vault) if profiles else None, vault=vault,
+                          idle_lock_minutes=lock_after or None)
     app.run()
 
 
@@ -75,14 +83,14 @@ def _load_profiles() -> list[Profile]:
         raise AssertionError("unreachable")
 
 
-def _session(profiles: Sequence[Profile]):
-    """The TUI's session: credentials through the resolver. The vault is unlocked here
-    only for scripts (``COINSOLE_PASSPHRASE``); otherwise profiles whose credentials are
-    in the vault report that it is locked."""
+def _session(profiles: Sequence[Profile], vault=None):
+    """The TUI's session: credentials through the resolver over ``vault`` (the default
+    vault when None). The vault is unlocked here only for scripts (``COINSOLE_PASSPHRASE``);
+    otherwise profiles whose credentials are in the vault report that it is locked."""
     from tui.credentials import CredentialResolver
     from tui.session import Session
 
-    resolver = CredentialResolver()
+    resolver = CredentialResolver(vault)
     if os.environ.get(PASSPHRASE_ENV) and resolver.needs_unlock(p.name for p in profiles):
         _unlock(resolver)
     return Session(profiles, credentials=resolver)

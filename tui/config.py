@@ -115,6 +115,17 @@ class ProfileStore:
             )
         self._save([*profiles, profile])
 
+    def replace(self, profile: Profile) -> Profile:
+        """Replace the profile of the same name in place (its position is kept) and return
+        the old one; :class:`ConfigError` if there is none."""
+        profiles = self.load()
+        for position, old in enumerate(profiles):
+            if old.name == profile.name:
+                profiles[position] = profile
+                self._save(profiles)
+                return old
+        raise ConfigError(f"no profile named {profile.name!r}; see `coinsole profile list`")
+
     def remove(self, name: str) -> Profile:
         """Remove the profile called ``name`` and return it."""
         profiles = self.load()

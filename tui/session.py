@@ -60,6 +60,22 @@ class Session:
         self._timeout = timeout
         self._adapters: dict[str, Venue] = {}
 
+    @property
+    def credentials(self) -> CredentialSource:
+        """Where each profile's credentials come from (the TUI wraps it to explain a locked
+        vault). Setting it takes effect for adapters created afterwards."""
+        return self._credentials
+
+    @credentials.setter
+    def credentials(self, source: CredentialSource) -> None:
+        self._credentials = source
+
+    @property
+    def transport(self) -> httpx.AsyncBaseTransport | None:
+        """The transport every adapter shares (the in-process sandbox for the demo), or
+        None for the network."""
+        return self._transport
+
     def profile(self, name: str) -> Profile:
         """The profile called ``name``."""
         for profile in self.profiles:

@@ -56,7 +56,7 @@ _FIELDS = ("name", "venue", "base_url", "user_id", "api_key", "secret")
 def session_transport(session: "Session | None") -> "httpx.AsyncBaseTransport | None":
     """The httpx transport the session routes adapters through (the sandbox's in the demo
     and in tests), so a connection test goes where the session's requests go."""
-    return getattr(session, "_transport", None) if session is not None else None
+    return session.transport if session is not None else None
 
 
 async def check_connection(profile: Profile, credentials: Credentials, *,
@@ -82,20 +82,6 @@ def _failure_text(exc: BaseException) -> str:
         return f"{exc.strerror} ({getattr(exc, 'filename', '') or 'file'})"
     return f"unexpected {type(exc).__name__}"
 
-
-def _replace(store: ProfileStore, profile: Profile) -> None:
-    """Replace the stored profile of the same name (remove, then add; put back if the add
-    fails). ProfileStore has no in-place update, so an edited profile moves to the end."""
-    replace = getattr(store, "replace", None)
-    if replace is not None:
-        replace(profile)
-        return
-    old = store.remove(profile.name)
-    try:
-        store.add(profile)
-    except BaseException:
-        store.add(old)
-        raise
 
 
 def _sync_session(session: "Session | None", profile: Profile | None, *,
@@ -682,7 +668,7 @@ class ProfileFormScreen(ModalScreen["str | None"]):
             if credentials is not None:
                 self.coinsole.credential_resolver().store(profile.name, credentials)
             if self.editing:
-                _replace(store, profile)
+                store.replace(profile)
             else:
                 store.add(profile)
         except (CoinsoleError, OSError) as exc:
