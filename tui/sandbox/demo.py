@@ -254,12 +254,12 @@ _CHAINUP_DOC_USERS: dict[str, list[tuple[str, str, str]]] = {
                  ("201", "BTC", "0.70201757596"), ("202", "BTC", "0.421404")],
 }
 
-CHAINUP_USERS = 1500
+CHAINUP_USERS = 400
 """How many users the demo ChainUp org has (the document's users included)."""
 
 
 def _chainup_accounts(rng: random.Random, now_ms: int) -> list[AccountRow]:
-    """~1,500 users with several accounts each; updates spread over the last 23 hours on a
+    """Several hundred users with several accounts each; updates spread over the last 23 hours on a
     few hundred whole-second instants, so many rows share one ``updateTime``."""
     start = now_ms - now_ms % 1000 - 23 * 3600 * 1000
     instants = sorted(start + rng.randrange(0, 23 * 3600) * 1000 for _ in range(400))
