@@ -685,4 +685,11 @@ def _register_money_commands() -> None:
     register(main)
 
 
+def _register_history_commands() -> None:
+    from tui.cli_history import register
+
+    register(main)
+
+
 _register_money_commands()
+_register_history_commands()

@@ -46,8 +46,43 @@ def _profiles(session: "Session") -> "Screen":
     return ProfilesScreen(session)
 
 
+def _move(session: "Session") -> "Screen":
+    from tui.screens.move import MoveScreen
+
+    return MoveScreen(session)
+
+
+def _activity(session: "Session") -> "Screen":
+    from tui.screens.activity import ActivityScreen
+
+    return ActivityScreen(session)
+
+
+def _deposit(session: "Session") -> "Screen":
+    from tui.screens.deposit import DepositScreen
+
+    return DepositScreen(session)
+
+
+def _history(session: "Session") -> "Screen":
+    from tui.screens.history import HistoryScreen
+
+    return HistoryScreen(session)
+
+
+def _orders(session: "Session") -> "Screen":
+    from tui.screens.orders import OrdersScreen
+
+    return OrdersScreen(session)
+
+
 MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("1", "balances", "Balances", _balances),
     MainScreen("2", "profiles", "Profiles", _profiles),
+    MainScreen("3", "move", "Move money", _move),
+    MainScreen("4", "activity", "Activity", _activity),
+    MainScreen("5", "deposit", "Deposit", _deposit),
+    MainScreen("6", "history", "History", _history),
+    MainScreen("7", "orders", "Orders", _orders),
 )
 """Every main screen, in number-key order."""

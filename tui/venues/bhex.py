@@ -31,6 +31,7 @@ from tui.core.moves import (
 )
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest
 from tui.venues.bhex_trading import BhexTradingMixin
+from tui.venues.history_bhex import BhexHistoryMixin
 from tui.venues.signers import bhex_sign
 
 __all__ = ["BhexVenue"]
@@ -76,7 +77,7 @@ _STATUS_CODES = {1: "BROKER_AUDITING_STATUS", 2: "BROKER_REJECT_STATUS", 3: "AUD
 MAX_CLIENT_ORDER_ID = 2**63 - 1
 
 
-class BhexVenue(BhexTradingMixin, HttpVenue):
+class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
     """BHEX's Org API acting for one user (``settings.user_id``): main and sub-accounts.
 
     Every signed call carries ``timestamp`` and an HMAC-SHA256 ``signature`` among its

@@ -28,6 +28,7 @@ from tui.core.moves import (
     WithdrawQuote,
 )
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest, json_text
+from tui.venues.history_bitunix import BitunixHistoryMixin
 from tui.venues.signers import bitunix_sign, nonce
 
 __all__ = ["BitunixVenue", "CoinNetwork", "WITHDRAW_TABLE"]
@@ -92,7 +93,7 @@ but does not describe it, so coinsole keeps this static table (the same numbers 
 sandbox charges); the first network of a coin is its default."""
 
 
-class BitunixVenue(HttpVenue):
+class BitunixVenue(BitunixHistoryMixin, HttpVenue):
     """Bitunix spot: ``{code, msg, data, success}`` replies, double-SHA256 signed headers."""
 
     venue_id = "bitunix"

@@ -1,0 +1,297 @@
+"""Command line for reading the book: ``orders``, ``positions``, ``deposit-address`` and
+``history deposits|withdrawals|transfers|flow``.
+
+Every command reads one profile (``--profile``) and prints a table, or with ``--json`` a
+JSON array whose amounts are exact strings. ``--demo`` reads a fresh in-process sandbox.
+Exit codes: 0 printed, 2 usage (unknown profile, or a venue that cannot do what was asked:
+``bitz cannot show deposit addresses``), 1 the venue failed.
+
+:func:`register` adds the commands to the main ``coinsole`` group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+import click
+
+from tui.core.errors import CoinsoleError
+from tui.core.money import plain
+
+__all__ = ["register", "orders", "positions", "deposit_address", "history"]
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+_DEMO_HELP = "Read the built-in sandbox's demo profiles (a fresh sandbox for this command)."
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"coinsole: {message}", err=True)
+    sys.exit(code)
+
+
+def _open_session(demo: bool, profile: str):
+    """The session for ``profile``: the demo's, or the configured profiles with their
+    credentials resolved the way ``coinsole balances`` does (vault, else environment)."""
+    if demo:
+        from tui.demo import demo_session
+
+        session, resolver = demo_session(), None
+    else:
+        from tui.cli import _load_profiles, _unlock
+        from tui.credentials import CredentialResolver
+        from tui.session import Session
+
+        profiles = _load_profiles()
+        if profile not in {p.name for p in profiles}:
+            known = ", ".join(sorted(p.name for p in profiles)) or "none"
+            _fail(f"no profile named {profile!r}; known: {known}")
+        resolver = CredentialResolver()
+        if resolver.needs_unlock([profile]):
+            _unlock(resolver)
+        session = Session(profiles, credentials=resolver)
+    known = {p.name for p in session.profiles}
+    if profile not in known:
+        _fail(f"no profile named {profile!r}; known: {', '.join(sorted(known))}")
+    return session, resolver
+
+
+def _run(demo: bool, profile: str, capability: str, what: str,
+         work: Callable[[Any], Awaitable[Sequence[Any]]], as_json: bool,
+         table: Callable[[Sequence[Any]], str], *, needs: str | None = None) -> None:
+    """Open the session, check the adapter can do ``capability`` (and has method
+    ``needs``), run ``work(adapter)`` and print its records."""
+    from tui.venues.base import Capability
+
+    session, resolver = _open_session(demo, profile)
+    try:
+        adapter = session.adapter(profile)
+        venue = session.profile(profile).venue
+        if (Capability(capability) not in adapter.capabilities
+                or (needs is not None and not hasattr(adapter, needs))):
+            _fail(f"{venue} cannot show {what} (profile {profile!r})")
+
+        async def main() -> Sequence[Any]:
+            try:
+                return await work(adapter)
+            finally:
+                await session.aclose()
+
+        try:
+            records = asyncio.run(main())
+        except CoinsoleError as exc:
+            _fail(f"{profile}: {exc}", EXIT_FAILED)
+            return
+    finally:
+        if resolver is not None:
+            resolver.vault.lock()
+    if as_json:
+        click.echo(json.dumps([r.model_dump(mode="json") for r in records], indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(table(records) if records else f"no {what}")
+
+
+# -- tables ------------------------------------------------------------------------------
+
+def _when(ms: int) -> str:
+    moment = datetime.fromtimestamp(ms // 1000, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S") + f".{ms % 1000:03d}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]],
+           right: Sequence[int] = ()) -> str:
+    """Plain text columns; the columns numbered in ``right`` (amounts) right-aligned."""
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
+
+    def render(cells: Sequence[str]) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return "\n".join([render(header), *(render(r) for r in rows)])
+
+
+def _amount(value: Any) -> str:
+    return "" if value is None else plain(value)
+
+
+def _order_table(records: Sequence[Any]) -> str:
+    return _table(("time", "order id", "symbol", "side", "type", "price", "quantity",
+                   "filled", "status"),
+                  [(_when(o.time_ms), o.order_id, o.symbol_id, o.side.value, o.type.value,
+                    plain(o.price), plain(o.orig_qty), plain(o.executed_qty), o.status.value)
+                   for o in records], right=(5, 6, 7))
+
+
+def _position_table(records: Sequence[Any]) -> str:
+    return _table(("symbol", "side", "size", "avg price", "index", "unrealised pnl",
+                   "liquidation", "margin"),
+                  [(p.symbol_id, "long" if p.is_long else "short", plain(p.total),
+                    plain(p.avg_price), _amount(p.index_price), _amount(p.unrealised_pnl),
+                    plain(p.liquidation_price), plain(p.margin)) for p in records],
+                  right=(2, 3, 4, 5, 6, 7))
+
+
+def _address_table(records: Sequence[Any]) -> str:
+    rows = []
+    for a in records:
+        memo = a.memo or ""
+        if a.tag_required:
+            memo = f"{memo} (REQUIRED: deposits without it are lost)"
+        open_ = "" if a.deposits_open is None else "yes" if a.deposits_open else "NO"
+        rows.append((a.coin, a.network or "", a.address, memo, _amount(a.minimum),
+                     "" if a.confirmations is None else str(a.confirmations), open_))
+    return _table(("coin", "network", "address", "memo/tag", "minimum", "confirmations",
+                   "open"), rows, right=(4, 5))
+
+
+def _history_table(records: Sequence[Any]) -> str:
+    return _table(("time", "id", "kind", "coin", "amount", "fee", "status", "venue status",
+                   "address / counterparty"),
+                  [(_when(r.time_ms), r.id, r.kind.label, r.coin, plain(r.amount),
+                    _amount(r.fee), r.status.value, r.venue_status,
+                    r.address or r.counterparty or "") for r in records], right=(4, 5))
+
+
+def _flow_table(records: Sequence[Any]) -> str:
+    return _table(("time", "id", "coin", "type", "change", "total"),
+                  [(_when(f.time_ms), f.id, f.coin, f.flow_type, plain(f.change),
+                    plain(f.total)) for f in records], right=(4, 5))
+
+
+# -- commands ------------------------------------------------------------------------------
+
+def _common(func):
+    """``--profile``, ``--demo`` and ``--json``."""
+    func = click.option("--json", "as_json", is_flag=True,
+                        help="Print a JSON array (amounts as exact strings).")(func)
+    func = click.option("--demo", is_flag=True, help=_DEMO_HELP)(func)
+    func = click.option("--profile", "profile", required=True, metavar="P",
+                        help="Profile to read (with --demo: a demo profile).")(func)
+    return func
+
+
+@click.command()
+@_common
+@click.option("--open", "which", flag_value="open", default=True, help="Open orders (default).")
+@click.option("--history", "which", flag_value="history", help="Finished orders.")
+@click.option("--symbol", metavar="S", help="Only this symbol, e.g. BTCUSDT.")
+def orders(profile: str, demo: bool, as_json: bool, which: str, symbol: str | None) -> None:
+    """Print a profile's open (or finished) spot orders, newest first."""
+    async def work(adapter) -> Sequence[Any]:
+        if which == "history":
+            return await adapter.all_trade_orders(symbol_id=symbol)
+        return await adapter.all_open_orders(symbol_id=symbol)
+
+    _run(demo, profile, "orders", "orders", work, as_json, _order_table)
+
+
+@click.command()
+@_common
+@click.option("--symbol", metavar="S", help="Only this contract, e.g. BTCUSDT-PERP.")
+def positions(profile: str, demo: bool, as_json: bool, symbol: str | None) -> None:
+    """Print a profile's contract positions with unrealised PnL and liquidation price."""
+    async def work(adapter) -> Sequence[Any]:
+        from tui.venues.bhex_trading import walk_older
+
+        return await walk_older(
+            lambda cursor: adapter.contract_position(symbol_id=symbol, from_id=cursor,
+                                                     limit=100),
+            limit=100, key=lambda p: p.position_id)
+
+    _run(demo, profile, "contracts", "positions", work, as_json, _position_table)
+
+
+@click.command("deposit-address")
+@_common
+@click.option("--coin", required=True, metavar="C", help="Coin, e.g. USDT.")
+@click.option("--network", metavar="N", help="Network, e.g. 'Tron (TRC-20)'. Default: every "
+                                              "network the venue offers for the coin.")
+def deposit_address(profile: str, demo: bool, as_json: bool, coin: str,
+                    network: str | None) -> None:
+    """Print where to deposit a coin: address, memo/tag (and whether it is required),
+    minimum and confirmations where the venue says."""
+    async def work(adapter) -> Sequence[Any]:
+        return await adapter.deposit_address(coin, network)
+
+    _run(demo, profile, "deposit_address", "deposit addresses", work, as_json,
+         _address_table)
+
+
+@click.group()
+def history() -> None:
+    """Deposit, withdrawal, transfer and balance-flow history, newest first."""
+
+
+def _history_options(func):
+    func = _common(func)
+    func = click.option("--coin", metavar="C", help="Only this coin.")(func)
+    func = click.option("--limit", type=click.IntRange(1), metavar="N",
+                        help="At most N records (the newest). Default: every record.")(func)
+    return func
+
+
+@history.command("deposits")
+@_history_options
+def history_deposits(profile: str, demo: bool, as_json: bool, coin: str | None,
+                     limit: int | None) -> None:
+    """Deposits (and internal transfers in), every page walked."""
+    async def work(adapter) -> Sequence[Any]:
+        return await adapter.deposit_history(coin, limit=limit)
+
+    _run(demo, profile, "deposit_history", "deposit history", work, as_json, _history_table)
+
+
+@history.command("withdrawals")
+@_history_options
+def history_withdrawals(profile: str, demo: bool, as_json: bool, coin: str | None,
+                        limit: int | None) -> None:
+    """Withdrawals (and internal transfers out), every page walked."""
+    async def work(adapter) -> Sequence[Any]:
+        return await adapter.withdraw_history(coin, limit=limit)
+
+    _run(demo, profile, "withdraw_history", "withdrawal history", work, as_json,
+         _history_table)
+
+
+@history.command("transfers")
+@_history_options
+def history_transfers(profile: str, demo: bool, as_json: bool, coin: str | None,
+                      limit: int | None) -> None:
+    """Internal transfers in and out (Bitunix), merged newest first."""
+    async def work(adapter) -> Sequence[Any]:
+        records = await adapter.transfer_history(coin)
+        return records[:limit] if limit else records
+
+    _run(demo, profile, "withdraw_history", "transfer history", work, as_json,
+         _history_table, needs="transfer_history")
+
+
+@history.command("flow")
+@_history_options
+@click.option("--account-type", default=1, show_default=True, type=int,
+              help="BHEX account type (1 spot, 3 contract).")
+@click.option("--account-index", default=0, show_default=True, type=int,
+              help="Sub-account index (0 the main account).")
+def history_flow(profile: str, demo: bool, as_json: bool, coin: str | None,
+                 limit: int | None, account_type: int, account_index: int) -> None:
+    """Every change of one account's balances (BHEX balance flow)."""
+    async def work(adapter) -> Sequence[Any]:
+        return await adapter.flow_history(coin, limit=limit, account_type=account_type,
+                                          account_index=account_index)
+
+    _run(demo, profile, "balances", "balance flow", work, as_json, _flow_table,
+         needs="flow_history")
+
+
+def register(main_group: click.Group) -> None:
+    """Add ``orders``, ``positions``, ``deposit-address`` and ``history`` to the
+    ``coinsole`` group."""
+    for command in (orders, positions, deposit_address, history):
+        if command.name not in main_group.commands:
+            main_group.add_command(command)

@@ -1,0 +1,541 @@
+"""A reusable table of records: columns declared as data, sort, filter, CSV export.
+
+:class:`RecordTable` is what the Orders, Deposit and History screens show their lists in.
+A screen declares its :class:`Column` list once and hands the widget plain records
+(pydantic models, dataclasses, anything with attributes); the widget keeps them in memory
+and renders one DataTable row per shown record (rows are data, not widgets). It owns:
+
+- sorting (``s`` steps through the columns, ``S`` reverses, a header click sorts by that
+  column);
+- filtering (``/`` opens the filter, Enter keeps it, Esc clears it): a record is shown when
+  every word of the filter appears in one of its cells;
+- CSV export (``e``): every shown row, every column, amounts as exact plain decimals
+  (:func:`tui.core.money.plain`), written in a worker to the export directory under the
+  user's data directory, and the path notified;
+- loading / error / empty states, and an info line counting what is shown.
+
+Amounts are right-aligned and written with :func:`tui.core.money.format_amount`, never
+rounded. Colours come from theme variables only: a column's ``style`` names a variable
+(``"success"``, ``"warning"``, ``"error"``...), resolved against the current theme and
+re-resolved when the theme changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+from tui.core.money import format_amount, plain
+from tui.paths import app_paths
+
+__all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "cell_text"]
+
+
+def format_time_ms(value: int | None) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in UTC for a millisecond epoch time ("" for None).
+
+    UTC so screens (and their snapshots) read the same on every machine."""
+    if value is None:
+        return ""
+    return datetime.fromtimestamp(int(value) // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def cell_text(value: Any) -> str:
+    """The exact, unformatted text of a value, as CSV export writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a :class:`RecordTable`.
+
+    ``title`` is the header; ``key`` the record attribute it shows (and its id);
+    ``numeric`` right-aligns it and formats Decimals with thousands separators;
+    ``value`` reads the cell's value from a record (default ``getattr(record, key)``);
+    ``formatter`` turns that value into display text (default: amounts through
+    :func:`~tui.core.money.format_amount`, enums by value, ``None`` as blank);
+    ``export`` turns it into the CSV text (default :func:`cell_text`: exact, unformatted);
+    ``style`` names a theme variable to colour the cell with, per record (or None);
+    ``width`` fixes the column's width (None: fit the content).
+    """
+
+    title: str
+    key: str
+    numeric: bool = False
+    formatter: Callable[[Any], str] | None = None
+    value: Callable[[Any], Any] | None = None
+    export: Callable[[Any], str] | None = None
+    style: Callable[[Any], str | None] | None = None
+    width: int | None = None
+
+    def get(self, record: Any) -> Any:
+        """This column's value for ``record``."""
+        if self.value is not None:
+            return self.value(record)
+        return getattr(record, self.key, None)
+
+    def display(self, record: Any) -> str:
+        """The text shown in the table for ``record``."""
+        value = self.get(record)
+        if self.formatter is not None:
+            return self.formatter(value)
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return format_amount(value)
+        return cell_text(value)
+
+    def csv(self, record: Any) -> str:
+        """The exact text written to CSV for ``record``."""
+        value = self.get(record)
+        return self.export(value) if self.export is not None else cell_text(value)
+
+
+def export_dir() -> Path:
+    """Where CSV exports go: ``exports/`` under the user's data directory (created)."""
+    paths = app_paths()
+    return paths.ensure(paths.data_dir / "exports")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "table"
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Sort None last, numbers by value, everything else case-insensitively as text."""
+    if value is None or value == "":
+        return (2, "")
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return (0, value)
+    return (1, cell_text(value).casefold())
+
+
+class _Grid(DataTable):
+    """The data grid inside a :class:`RecordTable`: row cursor, zebra stripes, j/k."""
+
+    HELP_SECTION = "table"
+
+    BINDINGS: list[BindingType] = [
+        Binding("j", "cursor_down", "Down", show=False, tooltip="Next row"),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous row"),
+    ]
+
+    DEFAULT_CSS = """
+    _Grid { height: 1fr; scrollbar-size-vertical: 1; }
+    """
+
+
+class RecordTable(Vertical):
+    """A sortable, filterable, CSV-exportable table of records (see the module doc).
+
+    ``columns`` declares the table; ``record_key`` gives each record's unique id (rows
+    keep the cursor across refreshes by it); ``name`` names the CSV file (with the
+    screen's name, ``export_prefix``); ``empty_text`` is shown when there are no records.
+    """
+
+    HELP_SECTION = "table"
+
+    BINDINGS: list[BindingType] = [
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column (or click a header)"),
+        Binding("S", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order"),
+        Binding("slash", "filter", "Filter", key_display="/",
+                tooltip="Show only rows containing the words typed"),
+        Binding("escape", "clear_filter", "Clear filter", show=False,
+                tooltip="Clear the filter and go back to the table"),
+        Binding("e", "export", "Export CSV",
+                tooltip="Write every shown row, exact decimals, to a CSV file"),
+    ]
+
+    DEFAULT_CSS = """
+    RecordTable { height: 1fr; }
+    RecordTable > .rt-filter {
+        display: none;
+        height: 3;
+        border: tall $primary;
+    }
+    RecordTable > .rt-filter.-shown { display: block; }
+    RecordTable > .rt-state {
+        display: none;
+        height: auto;
+        color: $text-muted;
+        text-style: italic;
+        padding: 1 2;
+    }
+    RecordTable > .rt-state.-error { color: $error; text-style: bold; }
+    RecordTable > .rt-state.-shown { display: block; }
+    RecordTable > .rt-info {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+        background: $panel;
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved onto a record (``record`` None when the table is empty)."""
+
+        def __init__(self, table: "RecordTable", record: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.record = record
+
+        @property
+        def control(self) -> "RecordTable":
+            """The table the cursor moved in."""
+            return self.table
+
+    class Selected(Message):
+        """Enter was pressed on a record."""
+
+        def __init__(self, table: "RecordTable", record: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.record = record
+
+        @property
+        def control(self) -> "RecordTable":
+            """The table the record was chosen in."""
+            return self.table
+
+    class Exported(Message):
+        """A CSV export finished: ``path`` written with ``rows`` rows."""
+
+        def __init__(self, table: "RecordTable", path: Path, rows: int) -> None:
+            super().__init__()
+            self.table = table
+            self.path = path
+            self.rows = rows
+
+    def __init__(self, columns: Sequence[Column], *, record_key: Callable[[Any], Hashable],
+                 name: str = "records", export_prefix: str = "",
+                 empty_text: str = "no records", id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns: list[Column] = list(columns)
+        self.record_key = record_key
+        self.table_name = name
+        self.export_prefix = export_prefix
+        self.empty_text = empty_text
+        self.records: list[Any] = []
+        """Every record loaded, in load order."""
+        self.shown: list[Any] = []
+        """The records shown now: filtered and sorted, top to bottom."""
+        self.filter_text = ""
+        self.sort_index: int | None = None
+        self.sort_reverse = False
+        self.busy = False
+        """True while the table's records are being (re)loaded."""
+        self.error_text: str | None = None
+        """The table's error, shown above its rows."""
+        self.note = ""
+        """Extra text for the info line (e.g. "m loads older")."""
+        self.last_export: Path | None = None
+        self._by_key: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter · enter keeps it · esc clears", classes="rt-filter")
+        yield Static(classes="rt-state", markup=False)
+        yield _Grid(cursor_type="row", zebra_stripes=True, cell_padding=1)
+        yield Static(classes="rt-info", markup=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda _: self.rebuild(), init=False)
+        self.rebuild()
+
+    # -- public API ---------------------------------------------------------------------
+
+    @property
+    def grid(self) -> DataTable:
+        """The DataTable the rows are drawn in."""
+        return self.query_one(_Grid)
+
+    def focus_table(self) -> None:
+        """Move keyboard focus to the rows."""
+        self.grid.focus()
+
+    def set_records(self, records: Iterable[Any]) -> None:
+        """Show ``records`` (replacing what was there); clears the loading/error state."""
+        self.records = list(records)
+        self.busy = False
+        self.error_text = None
+        self.rebuild()
+
+    def add_records(self, records: Iterable[Any]) -> int:
+        """Append records not already present (by ``record_key``); returns how many were new."""
+        seen = {self.record_key(r) for r in self.records}
+        new = []
+        for record in records:
+            key = self.record_key(record)
+            if key not in seen:
+                seen.add(key)
+                new.append(record)
+        self.records.extend(new)
+        self.busy = False
+        self.error_text = None
+        self.rebuild()
+        return len(new)
+
+    def show_loading(self) -> None:
+        """Show the loading state (kept rows stay visible)."""
+        self.busy = True
+        self.error_text = None
+        self.rebuild()
+
+    def show_error(self, message: str) -> None:
+        """Show ``message`` as this table's error (kept rows stay visible below it)."""
+        self.busy = False
+        self.error_text = message
+        self.rebuild()
+
+    def set_note(self, note: str) -> None:
+        """Set the extra text at the end of the info line."""
+        self.note = note
+        self._show_info()
+
+    @property
+    def current(self) -> Any:
+        """The record under the cursor, or None."""
+        grid = self.grid
+        if not self.shown or grid.row_count == 0:
+            return None
+        row = grid.cursor_row
+        if 0 <= row < len(self.shown):
+            return self.shown[row]
+        return None
+
+    def select_key(self, key: Hashable) -> bool:
+        """Put the cursor on the record with ``key``; False if it is not shown."""
+        for index, record in enumerate(self.shown):
+            if self.record_key(record) == key:
+                self.grid.move_cursor(row=index, animate=False)
+                return True
+        return False
+
+    def set_filter(self, text: str) -> None:
+        """Show only records whose cells contain every word of ``text``."""
+        self.filter_text = text
+        self.rebuild()
+
+    def sort_by(self, key: str | None, reverse: bool = False) -> None:
+        """Sort by the column ``key`` (None: load order)."""
+        self.sort_index = None if key is None else [c.key for c in self.columns].index(key)
+        self.sort_reverse = reverse
+        self.rebuild()
+
+    def csv_rows(self) -> list[list[str]]:
+        """The header and every shown row as exact text, as the CSV file gets them."""
+        rows = [[c.title for c in self.columns]]
+        rows += [[c.csv(r) for c in self.columns] for r in self.shown]
+        return rows
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def _matches(self, record: Any, words: list[str]) -> bool:
+        cells = " ".join(c.display(record) + " " + c.csv(record) for c in self.columns).casefold()
+        return all(word in cells for word in words)
+
+    def _visible(self) -> list[Any]:
+        words = self.filter_text.casefold().split()
+        rows = [r for r in self.records if self._matches(r, words)] if words else list(self.records)
+        if self.sort_index is not None:
+            column = self.columns[self.sort_index]
+            rows.sort(key=lambda r: _sort_key(column.get(r)), reverse=self.sort_reverse)
+        return rows
+
+    def _style(self, name: str | None) -> Style | str:
+        if not name:
+            return ""
+        variables = self.app.get_css_variables()
+        colour = variables.get(name.lstrip("$"))
+        return Style.parse(colour) if colour else ""
+
+    def rebuild(self) -> None:
+        """Re-render the rows, the state line and the info line from memory."""
+        if not self.is_mounted:
+            return
+        grid = self.grid
+        current = self.current
+        current_key = None if current is None else self.record_key(current)
+        self.shown = self._visible()
+        grid.clear(columns=True)
+        for index, column in enumerate(self.columns):
+            label = column.title
+            if index == self.sort_index:
+                label += " ▲" if self.sort_reverse == column.numeric else " ▼"
+            grid.add_column(Text(label, justify="right" if column.numeric else "left"),
+                            key=column.key, width=column.width)
+        for record in self.shown:
+            cells = []
+            for column in self.columns:
+                style = self._style(column.style(record)) if column.style else ""
+                cells.append(Text(column.display(record), style=style,
+                                  justify="right" if column.numeric else "left"))
+            grid.add_row(*cells, key=str(self.record_key(record)))
+        if current_key is not None:
+            self.select_key(current_key)
+        self._show_state()
+        self._show_info()
+
+    def _show_state(self) -> None:
+        state = self.query_one(".rt-state", Static)
+        state.remove_class("-error")
+        if self.error_text:
+            state.update(f"✗ {self.error_text}")
+            state.add_class("-error", "-shown")
+        elif self.shown:
+            state.remove_class("-shown")
+        else:
+            if self.busy:
+                text = "loading…"
+            elif self.filter_text and self.records:
+                text = f"no rows match “{self.filter_text}”"
+            else:
+                text = self.empty_text
+            state.update(text)
+            state.add_class("-shown")
+
+    def _show_info(self) -> None:
+        if not self.is_mounted:
+            return
+        total, shown = len(self.records), len(self.shown)
+        noun = "row" if total == 1 else "rows"
+        parts = [f"{shown} of {total} {noun}" if shown != total else f"{total} {noun}"]
+        if self.busy:
+            parts.append("loading…")
+        if self.sort_index is not None:
+            parts.append(f"sort: {self.columns[self.sort_index].title}"
+                         f"{' reversed' if self.sort_reverse else ''}")
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text}")
+        if self.note:
+            parts.append(self.note)
+        self.query_one(".rt-info", Static).update(" · ".join(parts))
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next column; after the last one, back to load order."""
+        if self.sort_index is None:
+            self.sort_index = 0
+        elif self.sort_index + 1 < len(self.columns):
+            self.sort_index += 1
+        else:
+            self.sort_index = None
+        self.sort_reverse = False
+        self.rebuild()
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the current sort order."""
+        if self.sort_index is not None:
+            self.sort_reverse = not self.sort_reverse
+            self.rebuild()
+
+    def action_filter(self) -> None:
+        """Show the filter input and focus it."""
+        field = self.query_one(".rt-filter", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear and hide the filter, and go back to the rows."""
+        field = self.query_one(".rt-filter", Input)
+        field.value = ""
+        field.remove_class("-shown")
+        self.grid.focus()
+        if self.filter_text:
+            self.set_filter("")
+
+    def action_export(self) -> None:
+        """Write every shown row to a CSV file (in a worker) and notify its path."""
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+        prefix = f"{_slug(self.export_prefix)}-" if self.export_prefix else ""
+        name = f"{prefix}{_slug(self.table_name)}-{stamp}.csv"
+        self._export(name, self.csv_rows())
+
+    @work(thread=True, exit_on_error=False, group="record-table-export")
+    def _export(self, name: str, rows: list[list[str]]) -> None:
+        try:
+            path = export_dir() / name
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                csv.writer(handle).writerows(rows)
+        except OSError as exc:
+            self.app.call_from_thread(self.app.notify, f"export failed: {exc}",
+                                      severity="error")
+            return
+        self.app.call_from_thread(self._exported, path, len(rows) - 1)
+
+    def _exported(self, path: Path, rows: int) -> None:
+        self.last_export = path
+        self.app.notify(f"exported {rows} rows to {path}", title="CSV export", timeout=6)
+        self.post_message(self.Exported(self, path, rows))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            if not self.is_mounted:
+                return False
+            field = self.query_one(".rt-filter", Input)
+            # Let Esc fall through to "back" when there is no filter to clear.
+            return bool(self.filter_text or field.has_class("-shown"))
+        if action == "reverse_sort":
+            return self.sort_index is not None
+        return True
+
+    # -- events -------------------------------------------------------------------------
+
+    @on(Input.Changed, ".rt-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.set_filter(event.value)
+
+    @on(Input.Submitted, ".rt-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            event.input.remove_class("-shown")
+        self.grid.focus()
+
+    @on(DataTable.HeaderSelected)
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        index = [c.key for c in self.columns].index(str(event.column_key.value))
+        if index == self.sort_index:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_index, self.sort_reverse = index, False
+        self.rebuild()
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(self, self.current))
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        record = self.current
+        if record is not None:
+            self.post_message(self.Selected(self, record))
