@@ -215,7 +215,7 @@ async def test_chainup_rows_shape_and_big_values(box: Sandbox) -> None:
     body = r.json()
     assert (body["code"], body["msg"]) == ("0", "suc")
     rows = body["data"]["accounts"]
-    assert len(rows) > 4000
+    assert len(rows) > 1500  # the whole demo org: several hundred users, several accounts each
     assert set(rows[0]) == {"uid", "showName", "balance", "updateTime", "id", "type", "coin"}
     assert all(isinstance(v, str) for v in rows[0].values())
     assert any(row["balance"] == "149555114.0139600009053943" for row in rows)
