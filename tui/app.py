@@ -190,6 +190,8 @@ class CoinsoleApp(App[None]):
             self.set_interval(period, self.check_idle_lock, name="idle-lock")
         if self.has_profiles and self.vault_locked:
             self.call_after_refresh(self.request_unlock)
+        elif self.has_profiles:
+            self.run_worker(self._recover_journal(), group="journal-recovery", exclusive=True)
 
     async def on_unmount(self) -> None:
         if self.session is not None:
@@ -343,8 +345,29 @@ class CoinsoleApp(App[None]):
         if unlocked:
             self.run_worker(self._after_unlock(), group="vault-unlocked", exclusive=True)
 
+    async def _recover_journal(self) -> None:
+        """Settle the money requests a previous run left unfinished, and say what is left."""
+        from tui.journal_ui import recover_interrupted
+
+        try:
+            outcome = await recover_interrupted(self.session)
+        except Exception as exc:  # recovery must never take the app down; Activity retries
+            self.notify(f"could not settle unfinished money requests: {exc}. Open Activity "
+                        "(4) and press S to retry.", severity="error", timeout=15)
+            return
+        if outcome is None:
+            return
+        found, unknown = outcome
+        text = f"{found} unfinished money request{'s' if found != 1 else ''} from the last run"
+        if unknown:
+            self.notify(f"{text}: {unknown} still have an unknown outcome; see Activity (4).",
+                        severity="warning", timeout=15)
+        else:
+            self.notify(f"{text}: all settled; see Activity (4).", timeout=10)
+
     async def _after_unlock(self) -> None:
         await self.forget_credentials()
+        self.run_worker(self._recover_journal(), group="journal-recovery", exclusive=True)
         from tui.screens.balances import BalancesScreen
 
         for screen in self._main_screens.values():

@@ -102,6 +102,28 @@ def mover_for(session: Any) -> Mover:
     return _binding(session).mover
 
 
+async def recover_interrupted(session: Any) -> tuple[int, int] | None:
+    """On start (and after an unlock): settle what a previous run left unfinished.
+
+    Every SUBMITTING entry (the run stopped mid-flight) becomes UNKNOWN, then every UNKNOWN
+    entry is settled the way its endpoint allows (:meth:`~tui.journal.Mover.recover`).
+    Returns (entries that were unfinished, entries still UNKNOWN for the operator), or None
+    when there was nothing to do: a demo session, no journal file yet, or nothing open.
+    """
+    if _is_demo(session):
+        return None
+    from tui.paths import app_paths
+
+    if not (app_paths().data_dir / "journal.sqlite").exists():
+        return None
+    journal = journal_for(session)
+    open_entries = journal.entries([EntryState.SUBMITTING, EntryState.UNKNOWN])
+    if not open_entries:
+        return None
+    await mover_for(session).recover()
+    return len(open_entries), len(journal.entries([EntryState.UNKNOWN]))
+
+
 def needs_trade_password(venue: str) -> bool:
     """Whether a withdrawal at ``venue`` needs the trade password typed (BHEX)."""
     return venue in TRADE_PASSWORD_VENUES
