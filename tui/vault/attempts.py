@@ -53,7 +53,7 @@ class FailureTracker:
     def _load(self) -> tuple[int, float]:
         try:
             doc = json.loads(self.path.read_text())
-            return max(0, int(doc["failures"])), float(doc["last_failure"])
+            return max(0, int(doc["failures"])), float(doc["last_failure"])  # float-ok: seconds, not money
         except (OSError, ValueError, KeyError, TypeError):
             return 0, 0.0
 

@@ -64,7 +64,7 @@ class WrongPassphrase(VaultError):
     ``next_delay`` is the number of seconds the next attempt will wait.
     """
 
-    def __init__(self, path: Path | str, *, failures: int = 0, next_delay: float = 0.0) -> None:
+    def __init__(self, path: Path | str, *, failures: int = 0, next_delay: float = 0.0) -> None:  # float-ok: seconds, not money
         self.failures = failures
         self.next_delay = next_delay
         text = f"wrong passphrase for the vault at {path}; nothing was changed"

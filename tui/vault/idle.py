@@ -18,7 +18,7 @@ class IdleTimer:
     disables expiry.
     """
 
-    def __init__(self, timeout: float | None = DEFAULT_IDLE_TIMEOUT,
+    def __init__(self, timeout: float | None = DEFAULT_IDLE_TIMEOUT,  # float-ok: seconds, not money
                  clock: Callable[[], float] = time.monotonic) -> None:
         if timeout is not None and timeout <= 0:
             raise ValueError("idle timeout must be positive seconds, or None")
@@ -26,14 +26,14 @@ class IdleTimer:
         self._clock = clock
         self._last = clock()
 
-    def touch(self, now: float | None = None) -> None:
+    def touch(self, now: float | None = None) -> None:  # float-ok: seconds, not money
         """Record activity at ``now`` (default: the clock)."""
         self._last = self._clock() if now is None else now
 
-    def idle_for(self, now: float | None = None) -> float:
+    def idle_for(self, now: float | None = None) -> float:  # float-ok: seconds, not money
         """Seconds since the last activity."""
         return max(0.0, (self._clock() if now is None else now) - self._last)
 
-    def expired(self, now: float | None = None) -> bool:
+    def expired(self, now: float | None = None) -> bool:  # float-ok: seconds, not money
         """Whether the timeout has passed since the last activity."""
         return self.timeout is not None and self.idle_for(now) >= self.timeout

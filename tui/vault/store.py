@@ -82,7 +82,7 @@ class VaultStatus:
     format_version: int | None
     modified: datetime | None
     failed_attempts: int
-    unlock_delay: float
+    unlock_delay: float  # float-ok: seconds, not money
     problem: str | None = None
 
 
@@ -109,7 +109,7 @@ class Vault:
         self,
         path: Path | str | None = None,
         *,
-        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,
+        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,  # float-ok: seconds, not money
         sleeper: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
@@ -242,15 +242,15 @@ class Vault:
 
     # -- idle -------------------------------------------------------------------------
 
-    def touch(self, now: float | None = None) -> None:
+    def touch(self, now: float | None = None) -> None:  # float-ok: seconds, not money
         """Record user activity (done automatically by unlock, get, put, remove)."""
         self._idle.touch(now)
 
-    def expired(self, now: float | None = None) -> bool:
+    def expired(self, now: float | None = None) -> bool:  # float-ok: seconds, not money
         """Whether the vault is unlocked and has been idle for ``idle_timeout``."""
         return self.is_unlocked and self._idle.expired(now)
 
-    def lock_if_idle(self, now: float | None = None) -> bool:
+    def lock_if_idle(self, now: float | None = None) -> bool:  # float-ok: seconds, not money
         """Lock if :meth:`expired`; returns whether it locked. The TUI calls this from a
         timer. Reads and writes also refuse (and lock) once the timeout has passed."""
         if self.expired(now):
