@@ -4,6 +4,7 @@ become typed errors that keep the venue's words but never the key, secret or sig
 
 from __future__ import annotations
 
+import asyncio
 import json
 from decimal import Decimal
 from urllib.parse import parse_qsl
@@ -393,6 +394,7 @@ async def test_bhex_balances_for_main_contract_and_sub_accounts():
 async def test_bhex_signs_query_and_form():
     log = []
     venue = make(BhexVenue, bhex_handler(log), user_id="42")
+    await venue.basic_time()
     await venue.sub_account_query("42")
     await venue.account_balance("42", 3, 0)
     get, post = log[1], log[2]
@@ -405,10 +407,19 @@ async def test_bhex_signs_query_and_form():
     assert "X-ACCESS-KEY" not in log[0].headers  # the time endpoint is public
 
 
+async def test_bhex_signs_with_the_local_clock_until_told_it_is_stale():
+    log = []
+    venue = make(BhexVenue, bhex_handler(log), user_id="42")
+    await venue.account_balance("42")
+    assert [r.url.path.rsplit("/", 1)[-1] for r in log] == ["balance"]  # no extra round trip
+    assert venue.clock_offset_ms == 0
+
+
 async def test_bhex_clock_offset_is_measured_from_basic_time():
     log = []
     venue = make(BhexVenue, bhex_handler(log), user_id="42")
     assert await venue.basic_time() == 1561627873483
+    await venue.sync_clock()
     await venue.account_balance("42")
     assert log[0].url.path.endswith("/basic/time")
     timestamp = int(dict(parse_qsl(log[-1].content.decode()))["timestamp"])
@@ -458,4 +469,25 @@ async def test_bhex_stale_timestamp_measures_the_clock_again_and_resends_once():
 
     rows = await make(BhexVenue, handler, user_id="42").account_balance("42")
     assert len(rows) == 2
-    assert log == ["time", "balance", "time", "balance"]
+    assert log == ["balance", "time", "balance"]
+
+
+async def test_bhex_concurrent_stale_refusals_share_one_clock_measurement():
+    log, server_ms = [], 1561627873483
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        name = request.url.path.rsplit("/", 1)[-1]
+        log.append(name)
+        await asyncio.sleep(0.01)  # a network: the three requests are in flight together
+        if name == "time":
+            return reply(200, '{"status":0,"data":{"time":"%d"}}' % server_ms)
+        if abs(int(dict(parse_qsl(request.content.decode()))["timestamp"]) - server_ms) > 30_000:
+            return reply(400, '{"status":-1021,"msg":"Timestamp for this request is outside '
+                              'of the recvWindow."}')
+        return reply(200, BHEX_BALANCE)
+
+    venue = make(BhexVenue, handler, user_id="42")
+    results = await asyncio.gather(*(venue.account_balance("42", 1, i) for i in range(3)))
+    assert all(len(rows) == 2 for rows in results)
+    assert log.count("time") == 1
+    assert log.count("balance") == 6  # all three were refused once, then resent once

@@ -280,6 +280,10 @@ class HttpVenue(Venue):
 
     #: Path of the venue's server-time endpoint, when it has one.
     time_path: ClassVar[str | None] = None
+    #: Measure the clock before the first signed request. An adapter that recognises the
+    #: venue's "stale timestamp" refusal and then measures and resends (BHEX) sets this
+    #: False: with a correct local clock that saves a round trip on every start.
+    sync_clock_first: ClassVar[bool] = True
 
     def __init__(self, settings: VenueSettings, credentials: Credentials) -> None:
         super().__init__(settings, credentials)
@@ -294,6 +298,8 @@ class HttpVenue(Venue):
         self.retry = settings.retry or RetryPolicy()
         self.clock_offset_ms = 0
         self._clock_synced = False
+        self._clock_synced_at = float("-inf")  # float-ok: monotonic seconds
+        self._clock_lock = asyncio.Lock()
 
     # -- what each adapter supplies -------------------------------------------------
 
@@ -341,17 +347,28 @@ class HttpVenue(Venue):
         """The venue's clock as best we know it, in milliseconds."""
         return int(time.time() * 1000) + self.clock_offset_ms
 
-    async def sync_clock(self, *, force: bool = False) -> None:
+    async def sync_clock(self, *, force: bool = False,
+                         refused_since: float | None = None) -> None:  # float-ok: monotonic s
         """Measure the offset to the venue's clock once (again with ``force``), where it
-        has a time endpoint."""
-        if (self._clock_synced and not force) or self.time_path is None:
+        has a time endpoint.
+
+        ``refused_since`` is when (``time.monotonic()``) the request the venue called stale
+        was signed: a measurement taken after that already answers it, so concurrent
+        refusals share one measurement."""
+        if self.time_path is None:
             return
-        before = time.time()
-        payload = await self._send(OutgoingRequest("GET", self.time_path), read=True, signed=False)
-        after = time.time()
-        server_ms = self.parse_server_time(payload)
-        self.clock_offset_ms = int(server_ms - (before + after) / 2 * 1000)
-        self._clock_synced = True
+        asked_at = time.monotonic() if refused_since is None else refused_since
+        async with self._clock_lock:
+            if self._clock_synced and (not force or self._clock_synced_at >= asked_at):
+                return
+            before = time.time()
+            payload = await self._send(OutgoingRequest("GET", self.time_path), read=True,
+                                       signed=False)
+            after = time.time()
+            server_ms = self.parse_server_time(payload)
+            self.clock_offset_ms = int(server_ms - (before + after) / 2 * 1000)
+            self._clock_synced = True
+            self._clock_synced_at = time.monotonic()
 
     async def request(
         self,
@@ -369,7 +386,7 @@ class HttpVenue(Venue):
         ``read`` marks a call safe to repeat: only reads are retried. A write whose reply
         is lost (timeout, dropped connection, 5xx) raises :class:`OutcomeUnknown`.
         """
-        if signed:
+        if signed and self.sync_clock_first:
             await self.sync_clock()
         outgoing = OutgoingRequest(
             method=method.upper(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import hashlib
 import secrets
 from decimal import Decimal
@@ -94,6 +95,7 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
         self._accounts: dict[tuple[int, int], str] = {}
     rate_limit = (20, 1.0)
     time_path = "/api/v2/org/basic/time"
+    sync_clock_first = False  # request() measures and resends on -1021 instead
 
     def sign(self, request: OutgoingRequest, now_ms: int) -> OutgoingRequest:
         """Add ``timestamp`` and ``signature`` to the query (GET) or form (POST), and the
@@ -120,12 +122,13 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
     async def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """As :meth:`HttpVenue.request`; a timestamp the venue calls stale (refused before
         acting, so safe to resend) makes it measure the clock again and send once more."""
+        signed_at = time.monotonic()
         try:
             return await super().request(method, path, **kwargs)
         except AuthError as exc:
             if exc.code != STALE_TIMESTAMP:
                 raise
-        await self.sync_clock(force=True)
+        await self.sync_clock(force=True, refused_since=signed_at)
         return await super().request(method, path, **kwargs)
 
     def parse_server_time(self, payload: Any) -> int:
