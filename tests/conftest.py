@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh in-process sandbox, and one served over real HTTP."""
+"""Shared fixtures: a private COINSOLE_HOME for every test, a fresh in-process sandbox,
+and one served over real HTTP."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ import pytest
 
 from sandbox_server import Clock, Venues, running_sandbox
 from tui.sandbox import Sandbox
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory, monkeypatch) -> Iterator[None]:
+    """Every test keeps its state (config, vault, journal, caches) in a directory of its
+    own, never in the user's real one; a test may point COINSOLE_HOME elsewhere itself."""
+    monkeypatch.setenv("COINSOLE_HOME", str(tmp_path_factory.mktemp("coinsole-home")))
+    yield
 
 
 @pytest.fixture
