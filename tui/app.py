@@ -116,7 +116,8 @@ class CoinsoleApp(App[None]):
         Binding("ctrl+u", "unlock_vault", "Unlock",
                 tooltip="Unlock the vault with its passphrase"),
         *(
-            Binding(main.key, f"switch_main('{main.mode}')", main.title,
+            # Not in the footer: the MainNav bar under the Header lists the main screens.
+            Binding(main.key, f"switch_main('{main.mode}')", main.title, show=False,
                     tooltip=f"Go to the {main.title.lower()} screen")
             for main in MAIN_SCREENS
         ),

@@ -19,14 +19,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from tui.core.money import plain
 from tui.core.moves import Settlement
 from tui.journal import EntryState, JournalEntry, JournalEvent
 from tui.journal_ui import MOVE_KIND_WORDS, journal_for, mover_for, time_text
+from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
+from tui.widgets.main_nav import MainNav
 
 __all__ = ["ActivityScreen", "ActivityDetailScreen", "ResolveScreen", "TradePasswordScreen",
            "entry_cells", "EMPTY_TEXT"]
@@ -123,6 +125,7 @@ class ActivityScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield MainNav("activity")
         yield Input(placeholder="filter: profile, kind, coin, destination or state · esc clears",
                     id="filter")
         yield Static(EMPTY_TEXT, id="empty", markup=False)
@@ -430,31 +433,20 @@ class ActivityScreen(Screen[None]):
         yield "Clear filter", "Show every journal entry again", self.action_clear_filter
 
 
-class ActivityDetailScreen(ModalScreen[None]):
+class ActivityDetailScreen(ModalBase[None]):
     """One journal entry in full: the request, the receipt, the note and every event."""
 
     BINDINGS: list[BindingType] = [
-        Binding("escape,enter,q", "dismiss", "Close", key_display="esc", tooltip="Close"),
+        close_binding(),
     ]
 
     DEFAULT_CSS = """
-    ActivityDetailScreen { align: center middle; }
-    ActivityDetailScreen > VerticalScroll {
-        width: 110;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-color: $primary;
-        background: $surface;
-        padding: 0 1;
-    }
+    ActivityDetailScreen > VerticalScroll { width: 110; max-height: 100%; padding: 0 1; }
     ActivityDetailScreen Grid { grid-size: 2; grid-columns: 14 1fr; height: auto; }
     ActivityDetailScreen .field { color: $text-muted; }
     ActivityDetailScreen .value { color: $foreground; }
     ActivityDetailScreen .section { color: $accent; text-style: bold; margin-top: 1; }
     ActivityDetailScreen .event { color: $foreground; }
-    ActivityDetailScreen .hint { color: $text-muted; margin-top: 1; }
     """
 
     def __init__(self, entry: JournalEntry, events: list[JournalEvent]) -> None:
@@ -509,26 +501,22 @@ class ActivityDetailScreen(ModalScreen[None]):
             yield Static("esc closes", classes="hint", markup=False)
 
 
-class ResolveScreen(ModalScreen[tuple[str, str] | None]):
+class ResolveScreen(ModalBase[tuple[str, str] | None]):
     """Asks how an UNKNOWN entry ended (accepted or rejected) and why; dismisses with
     ``(outcome, note)`` or None."""
 
+    TONE = "warning"
+
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "done", "Resolve", tooltip="Record the decision (a note is needed)"),
-        Binding("escape", "cancel", "Cancel", key_display="esc", tooltip="Leave it unknown"),
+        cancel_binding("Leave it unknown"),
     ]
 
     DEFAULT_CSS = """
-    ResolveScreen { align: center middle; }
-    ResolveScreen > Vertical {
-        width: 80; max-width: 100%; height: auto;
-        border: round $warning; border-title-color: $warning;
-        background: $surface; padding: 1 2;
-    }
+    ResolveScreen > Vertical { width: 80; }
     ResolveScreen .text { color: $foreground; margin-bottom: 1; }
     ResolveScreen Select, ResolveScreen Input { margin-bottom: 1; }
-    ResolveScreen .buttons { height: auto; align-horizontal: right; }
-    ResolveScreen .buttons Button { margin-left: 2; }
+    ResolveScreen .buttons { margin-top: 0; }
     """
 
     def __init__(self, entry: JournalEntry) -> None:
@@ -559,10 +547,6 @@ class ResolveScreen(ModalScreen[tuple[str, str] | None]):
             return
         self.dismiss((outcome, note))
 
-    def action_cancel(self) -> None:
-        """Dismiss without a decision."""
-        self.dismiss(None)
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "done":
@@ -571,20 +555,17 @@ class ResolveScreen(ModalScreen[tuple[str, str] | None]):
             self.action_cancel()
 
 
-class TradePasswordScreen(ModalScreen[SecretStr | None]):
+class TradePasswordScreen(ModalBase[SecretStr | None]):
     """Asks (masked) for the trade password a keyed BHEX resend needs; never stored."""
 
+    TONE = "warning"
+
     BINDINGS: list[BindingType] = [
-        Binding("escape", "cancel", "Cancel", key_display="esc", tooltip="Do not resend"),
+        cancel_binding("Do not resend"),
     ]
 
     DEFAULT_CSS = """
-    TradePasswordScreen { align: center middle; }
-    TradePasswordScreen > Vertical {
-        width: 70; max-width: 100%; height: auto;
-        border: round $warning; border-title-color: $warning;
-        background: $surface; padding: 1 2;
-    }
+    TradePasswordScreen > Vertical { width: 70; }
     TradePasswordScreen .text { color: $foreground; margin-bottom: 1; }
     """
 
@@ -606,10 +587,6 @@ class TradePasswordScreen(ModalScreen[SecretStr | None]):
         value = event.value
         event.input.value = ""
         self.dismiss(SecretStr(value) if value else None)
-
-    def action_cancel(self) -> None:
-        """Dismiss without a password."""
-        self.dismiss(None)
 
     def clear_secrets(self) -> None:
         """Forget what was typed (the app calls this when it locks)."""

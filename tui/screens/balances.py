@@ -23,6 +23,7 @@ from tui.core.models import Balance
 from tui.session import Session
 from tui.widgets.balance_rows import SORT_KEYS, GroupBy, SortKey, build_rows, valuation_quote
 from tui.widgets.balance_table import BalanceTable
+from tui.widgets.main_nav import MainNav
 from tui.widgets.profile_status import LoadState, ProfileStatusStrip
 
 __all__ = ["BalancesScreen"]
@@ -93,6 +94,7 @@ class BalancesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield MainNav("balances")
         yield ProfileStatusStrip(((p.name, p.venue) for p in self.session.profiles), id="strip")
         yield Input(placeholder="filter: profile, venue, account or coin · enter keeps it · esc clears",
                     id="filter")

@@ -15,13 +15,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from tui.screens.modal import ModalBase
 
 __all__ = ["ConfirmScreen"]
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(ModalBase[bool]):
     """Asks one question; dismisses with ``True`` (confirm) or ``False`` (cancel).
 
     ``title`` is the question, ``message`` explains the consequences, ``confirm_label``
@@ -29,26 +30,18 @@ class ConfirmScreen(ModalScreen[bool]):
     destructive. Focus starts on the cancel button, so a stray Enter does no harm.
     """
 
+    TONE = "warning"
+    CANCEL_RESULT = False
+
     BINDINGS: list[BindingType] = [
         Binding("y", "confirm", "Yes", tooltip="Confirm"),
         Binding("n,escape", "cancel", "No", key_display="n/esc", tooltip="Cancel"),
     ]
 
     DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        border: round $warning;
-        border-title-color: $warning;
-        background: $surface;
-        padding: 1 2;
-    }
+    ConfirmScreen > Vertical { width: 64; }
     ConfirmScreen .question { color: $foreground; text-style: bold; }
     ConfirmScreen .message { color: $text-muted; margin-top: 1; }
-    ConfirmScreen .buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    ConfirmScreen .buttons Button { margin-left: 2; }
     """
 
     def __init__(self, title: str, message: str = "", *, confirm_label: str = "Yes",
@@ -77,10 +70,6 @@ class ConfirmScreen(ModalScreen[bool]):
     def action_confirm(self) -> None:
         """Close the modal, answering yes."""
         self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        """Close the modal, answering no."""
-        self.dismiss(False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -20,16 +20,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from tui.core.errors import CoinsoleError
 from tui.core.history import DepositAddress
 from tui.core.money import plain
+from tui.screens.profile_tabs import ProfileScreen, next_profile_binding
 from tui.session import Session
+from tui.widgets.main_nav import MainNav
 from tui.venues.base import Capability
-from tui.venues.registry import capabilities
 from tui.widgets.qr import QRCode
 
 __all__ = ["DepositScreen", "TAG_WARNING", "ANY_NETWORK"]
@@ -42,10 +42,11 @@ ANY_NETWORK = "*"
 """The network selector's value meaning "every network"."""
 
 
-class DepositScreen(Screen[None]):
+class DepositScreen(ProfileScreen):
     """Deposit address, memo/tag, limits and QR code for one coin of one profile."""
 
     SUB_TITLE = "deposit"
+    PROFILE_CAPABILITIES = frozenset({Capability.DEPOSIT_ADDRESS})
 
     BINDINGS: list[BindingType] = [
         Binding("c", "copy_address", "Copy address",
@@ -59,13 +60,11 @@ class DepositScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", tooltip="Fetch the address again"),
         Binding("slash", "focus_coin", "Coin", key_display="/",
                 tooltip="Type another coin (enter looks it up)"),
-        Binding("p", "next_profile", "Profile", show=False,
-                tooltip="Switch to the next profile that offers deposit addresses"),
+        next_profile_binding("Switch to the next profile that offers deposit addresses"),
     ]
 
     DEFAULT_CSS = """
-    DepositScreen #bar { height: 3; padding: 0 1; }
-    DepositScreen #bar Label { padding: 1 1 0 1; color: $text-muted; }
+    DepositScreen #bar Label { padding: 1 1 0 1; }
     DepositScreen #profile { width: 30; }
     DepositScreen #coin { width: 14; }
     DepositScreen #network { width: 24; }
@@ -111,12 +110,7 @@ class DepositScreen(Screen[None]):
     """
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-        self.profiles = [p.name for p in session.profiles
-                         if Capability.DEPOSIT_ADDRESS in capabilities(p.venue)]
-        """Names of the profiles that can show deposit addresses."""
-        self.profile: str | None = self.profiles[0] if self.profiles else None
+        super().__init__(session)
         self.coins: list[str] = []
         """The chosen profile's coins (from its balances), as suggestions."""
         self.coin: str = ""
@@ -132,16 +126,11 @@ class DepositScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="bar"):
-            yield Label("profile")
-            yield Select([(n, n) for n in self.profiles], id="profile",
-                         value=self.profile or Select.BLANK, allow_blank=not self.profiles,
-                         prompt="no profile")
-            yield Label("coin")
-            yield Input(id="coin", placeholder="coin")
-            yield Label("network")
-            yield Select([("any network", ANY_NETWORK)], id="network", value=ANY_NETWORK,
-                         allow_blank=False)
+        yield MainNav("deposit")
+        yield self.profile_bar(
+            Label("coin"), Input(id="coin", placeholder="coin"), Label("network"),
+            Select([("any network", ANY_NETWORK)], id="network", value=ANY_NETWORK,
+                   allow_blank=False))
         with Horizontal(id="body"):
             with Vertical(id="qr-box"):
                 yield QRCode(id="qr")
@@ -362,32 +351,20 @@ class DepositScreen(Screen[None]):
         field.focus()
         field.action_select_all()
 
-    def action_next_profile(self) -> None:
-        """Switch to the next profile that offers deposit addresses."""
-        if len(self.profiles) > 1 and self.profile is not None:
-            index = self.profiles.index(self.profile)
-            self.query_one("#profile", Select).value = self.profiles[(index + 1)
-                                                                     % len(self.profiles)]
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "copy_tag":
             address = self.current if self.is_mounted else None
             return address is not None and bool(address.memo)
         if action in ("next_address", "previous_address"):
             return self.is_mounted and len(self.shown) > 1
-        if action == "next_profile":
-            return len(self.profiles) > 1
         if action in ("copy_address", "refresh", "focus_coin"):
             return self.profile is not None
-        return True
+        return super().check_action(action, parameters)
 
     # -- events -------------------------------------------------------------------------
 
-    @on(Select.Changed, "#profile")
-    def _profile_changed(self, event: Select.Changed) -> None:
-        if event.value is Select.BLANK or event.value == self.profile:
-            return
-        self.profile = str(event.value)
+    def profile_switched(self) -> None:
+        """Forget the coin and its addresses, and load the new profile's coins."""
         self.coin, self.addresses, self.index = "", [], 0
         self.query_one("#coin", Input).value = ""
         self.show()
@@ -414,4 +391,4 @@ class DepositScreen(Screen[None]):
                 lambda c=coin: self.set_coin(c)
         for name in self.profiles:
             yield f"Deposit to {name}", f"Show deposit addresses of profile {name}", \
-                lambda n=name: setattr(self.query_one("#profile", Select), "value", n)
+                lambda n=name: self.choose_profile(n)

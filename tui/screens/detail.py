@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui.core.money import plain
+from tui.screens.modal import ModalBase, close_binding
 from tui.widgets.balance_rows import Row
 
 __all__ = ["BalanceDetailScreen", "detail_fields"]
@@ -42,24 +42,15 @@ def detail_fields(row: Row) -> list[tuple[str, str]]:
     return pairs
 
 
-class BalanceDetailScreen(ModalScreen[None]):
+class BalanceDetailScreen(ModalBase[None]):
     """Shows one balance (or one coin's total) with every digit; Esc or Enter closes it."""
 
     BINDINGS: list[BindingType] = [
-        Binding("escape,enter,q", "dismiss", "Close", key_display="esc"),
+        close_binding(),
     ]
 
     DEFAULT_CSS = """
-    BalanceDetailScreen { align: center middle; }
-    BalanceDetailScreen > Vertical {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        border: round $primary;
-        border-title-color: $primary;
-        background: $surface;
-        padding: 1 2;
-    }
+    BalanceDetailScreen > Vertical { width: 72; }
     BalanceDetailScreen Grid {
         grid-size: 2;
         grid-columns: 12 1fr;
@@ -68,7 +59,6 @@ class BalanceDetailScreen(ModalScreen[None]):
     }
     BalanceDetailScreen .field { color: $text-muted; }
     BalanceDetailScreen .value { color: $foreground; text-style: bold; }
-    BalanceDetailScreen .hint { color: $text-muted; margin-top: 1; }
     """
 
     def __init__(self, row: Row) -> None:

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, Static
+
+from tui.screens.modal import ModalBase, close_binding
 
 __all__ = ["HelpEntry", "binding_help", "HelpScreen"]
 
@@ -77,24 +79,15 @@ def _describe(binding: Binding) -> str:
     return binding.tooltip or binding.description
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalBase[None]):
     """A modal listing the keys of the screen beneath it, grouped by where they apply."""
 
     BINDINGS: list[BindingType] = [
-        Binding("escape,question_mark,q", "dismiss", "Close help", key_display="esc"),
+        close_binding("Close help", keys="escape,question_mark,q"),
     ]
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 78;
-        max-height: 90%;
-        height: auto;
-        border: round $primary;
-        border-title-color: $primary;
-        background: $surface;
-        padding: 0 1;
-    }
+    HelpScreen > VerticalScroll { width: 78; max-height: 90%; padding: 0 1; }
     HelpScreen .section {
         color: $accent;
         text-style: bold;
@@ -107,7 +100,6 @@ class HelpScreen(ModalScreen[None]):
     }
     HelpScreen .keys { color: $primary; text-style: bold; }
     HelpScreen .description { color: $foreground; }
-    HelpScreen .hint { color: $text-muted; margin-top: 1; }
     """
 
     def __init__(self, entries: Iterable[HelpEntry], title: str) -> None:

@@ -20,15 +20,15 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from tui.core.errors import CoinsoleError
 from tui.core.moves import MoveStatus
+from tui.screens.profile_tabs import ProfileTabsScreen, next_profile_binding, tab_bindings
 from tui.session import Session
 from tui.venues.base import Capability
 from tui.venues.registry import adapter_class, capabilities
+from tui.widgets.main_nav import MainNav
 from tui.widgets.record_table import Column, RecordTable, format_time_ms
 
 __all__ = ["HistoryScreen", "RECORD_COLUMNS", "FLOW_COLUMNS", "PAGE_SIZE", "status_style"]
@@ -93,41 +93,21 @@ def _has_flow(venue: str) -> bool:
     return callable(getattr(adapter_class(venue), "balance_flow", None))
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ProfileTabsScreen):
     """Deposits, withdrawals and transfers, and balance flow of one profile, paged."""
 
     SUB_TITLE = "history"
+    PROFILE_CAPABILITIES = frozenset({Capability.DEPOSIT_HISTORY, Capability.WITHDRAW_HISTORY})
 
     BINDINGS: list[BindingType] = [
         Binding("m", "load_more", "Load more", tooltip="Fetch the next older page of this list"),
         Binding("r", "refresh", "Refresh", tooltip="Reload this list from its newest page"),
-        Binding("right_square_bracket", "next_tab", "Next tab", key_display="]",
-                tooltip="Show the next tab"),
-        Binding("left_square_bracket", "previous_tab", "Previous tab", key_display="[",
-                show=False, tooltip="Show the previous tab"),
-        Binding("p", "next_profile", "Profile", show=False,
-                tooltip="Switch to the next profile with histories"),
+        *tab_bindings(),
+        next_profile_binding("Switch to the next profile with histories"),
     ]
 
-    DEFAULT_CSS = """
-    HistoryScreen #bar { height: 3; padding: 0 1; }
-    HistoryScreen #bar Label { padding: 1 1 0 0; color: $text-muted; }
-    HistoryScreen #profile { width: 32; }
-    HistoryScreen #bar-note { padding: 1 0 0 2; color: $text-muted; width: 1fr; }
-    HistoryScreen #no-profiles { color: $text-muted; text-style: italic; padding: 1 2; }
-    HistoryScreen TabbedContent { height: 1fr; }
-    HistoryScreen ContentSwitcher { height: 1fr; }
-    HistoryScreen TabPane { padding: 0; height: 1fr; }
-    """
-
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-        wanted = {Capability.DEPOSIT_HISTORY, Capability.WITHDRAW_HISTORY}
-        self.profiles = [p.name for p in session.profiles
-                         if wanted & capabilities(p.venue)]
-        """Names of the profiles with deposit or withdrawal history."""
-        self.profile: str | None = self.profiles[0] if self.profiles else None
+        super().__init__(session)
         self.walks: dict[str, AsyncIterator[list[Any]]] = {}
         """Per tab: the adapter's page walk in progress (its next page is the next older)."""
         self.exhausted: set[str] = set()
@@ -138,15 +118,11 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="bar"):
-            yield Label("profile")
-            yield Select([(n, n) for n in self.profiles], id="profile",
-                         value=self.profile or Select.BLANK, allow_blank=not self.profiles,
-                         prompt="no profile")
-            yield Static("newest first · m loads older", id="bar-note", markup=False)
+        yield MainNav("history")
+        yield self.profile_bar(self.bar_note("newest first · m loads older"))
         if not self.profiles:
-            yield Static("No profile has deposit or withdrawal history: add a profile whose "
-                         "venue offers it.", id="no-profiles", markup=False)
+            yield self.no_profiles("No profile has deposit or withdrawal history: add a "
+                                   "profile whose venue offers it.")
         with TabbedContent(id="tabs", initial="tab-deposits"):
             with TabPane("Deposits", id="tab-deposits"):
                 yield self._table("deposits")
@@ -274,40 +250,23 @@ class HistoryScreen(Screen[None]):
         """Reload the list on screen from its newest page."""
         self.load(self.active_table_id)
 
-    def action_next_tab(self, step: int = 1) -> None:
-        """Show the next tab."""
-        shown = self.tabs_shown
-        if not shown:
-            return
-        current = self.active_table_id
-        index = shown.index(current) if current in shown else 0
-        self.query_one("#tabs", TabbedContent).active = f"tab-{shown[(index + step) % len(shown)]}"
+    def tab_order(self) -> list[str]:
+        """The tabs the chosen profile has, in order."""
+        return self.tabs_shown
 
-    def action_previous_tab(self) -> None:
-        """Show the previous tab."""
-        self.action_next_tab(-1)
-
-    def action_next_profile(self) -> None:
-        """Switch to the next profile with histories."""
-        if len(self.profiles) > 1 and self.profile is not None:
-            index = self.profiles.index(self.profile)
-            self.query_one("#profile", Select).value = self.profiles[(index + 1)
-                                                                     % len(self.profiles)]
+    def select_tab(self, table_id: str) -> None:
+        """Show the tab of ``table_id``."""
+        self.query_one("#tabs", TabbedContent).active = f"tab-{table_id}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("load_more", "refresh", "next_tab", "previous_tab"):
+        if action in ("load_more", "refresh"):
             return self.profile is not None
-        if action == "next_profile":
-            return len(self.profiles) > 1
-        return True
+        return super().check_action(action, parameters)
 
     # -- events -------------------------------------------------------------------------
 
-    @on(Select.Changed, "#profile")
-    def _profile_changed(self, event: Select.Changed) -> None:
-        if event.value is Select.BLANK or event.value == self.profile:
-            return
-        self.profile = str(event.value)
+    def profile_switched(self) -> None:
+        """Forget every list and load the new profile's tab on screen."""
         self.walks.clear()
         self.exhausted.clear()
         self.loaded.clear()
@@ -330,11 +289,10 @@ class HistoryScreen(Screen[None]):
         for table_id in self.tabs_shown:
             title = _TABS[table_id][1]
             yield f"History: {title}", f"Show the {title} tab", \
-                lambda t=table_id: setattr(self.query_one("#tabs", TabbedContent), "active",
-                                           f"tab-{t}")
+                lambda t=table_id: self.select_tab(t)
         for name in self.profiles:
             yield f"History of {name}", f"Show the histories of profile {name}", \
-                lambda n=name: setattr(self.query_one("#profile", Select), "value", n)
+                lambda n=name: self.choose_profile(n)
         yield "Export this table to CSV", "Every shown row, exact decimals", \
             lambda: self.table(self.active_table_id).action_export()
 

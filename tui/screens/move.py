@@ -29,6 +29,7 @@ from tui.journal import EntryState
 from tui.journal_ui import available_in, mover_for, needs_trade_password
 from tui.session import Session
 from tui.venues.base import Capability
+from tui.widgets.main_nav import MainNav
 from tui.widgets.move_fields import FormField
 
 __all__ = ["MoveScreen", "MoveForm", "TransferForm", "InternalTransferForm", "WithdrawForm"]
@@ -865,6 +866,7 @@ class MoveScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield MainNav("move")
         with TabbedContent(id="kinds"):
             for pane_id, title, form in _FORMS:
                 with TabPane(title, id=pane_id):

@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from pydantic import SecretStr
@@ -23,6 +22,7 @@ from pydantic import SecretStr
 from tui.core.moves import MoveKind, MoveRequest, Settlement
 from tui.journal import EntryState, JournalEntry, Mover
 from tui.journal_ui import send_move, settlement_words, state_class
+from tui.screens.modal import ModalBase, cancel_binding
 
 __all__ = ["MoveConfirmScreen", "outcome_text"]
 
@@ -45,32 +45,24 @@ def outcome_text(entry: JournalEntry) -> str:
             f"Activity (4), settle now (s) · journal entry {entry.id}")
 
 
-class MoveConfirmScreen(ModalScreen[JournalEntry | None]):
+class MoveConfirmScreen(ModalBase[JournalEntry | None]):
     """Confirm one move, send it once, and show the outcome.
 
     ``summary`` is the (label, text) pairs to show; ``tail`` the 4 characters the
     operator must type (withdrawals); ``ask_password`` adds a masked trade-password input.
     """
 
+    TONE = "warning"
+
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "confirm", "Confirm", priority=True,
                 tooltip="Journal the request and send it (once)"),
-        Binding("escape", "close", "Cancel / close", key_display="esc",
-                tooltip="Cancel before sending, or close after the outcome"),
+        cancel_binding("Cancel before sending, or close after the outcome", "Cancel / close",
+                       action="close"),
     ]
 
     DEFAULT_CSS = """
-    MoveConfirmScreen { align: center middle; }
-    MoveConfirmScreen > Vertical {
-        width: 96;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $warning;
-        border-title-color: $warning;
-        background: $surface;
-        padding: 0 2;
-    }
+    MoveConfirmScreen > Vertical { width: 96; max-height: 100%; padding: 0 2; }
     MoveConfirmScreen Grid {
         grid-size: 2;
         grid-columns: 12 1fr;
@@ -94,8 +86,7 @@ class MoveConfirmScreen(ModalScreen[JournalEntry | None]):
     MoveConfirmScreen #outcome.-ok { color: $success; }
     MoveConfirmScreen #outcome.-bad { color: $error; }
     MoveConfirmScreen #outcome.-warn { color: $warning; }
-    MoveConfirmScreen .buttons { height: auto; margin: 1 0; align-horizontal: right; }
-    MoveConfirmScreen .buttons Button { margin-left: 2; }
+    MoveConfirmScreen .buttons { margin: 1 0; }
     """
 
     def __init__(self, mover: Mover, request: MoveRequest, settlement: Settlement,

@@ -20,13 +20,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
 from tui.core.order_validation import OrderProblem, OrderRejected, order_problems
 from tui.core.orders import Order, OrderRequest, OrderSide, OrderType, SymbolRule
+from tui.screens.modal import ModalBase, cancel_binding
 
 __all__ = ["OrderFormScreen", "parse_amount", "describe_request"]
 
@@ -64,7 +64,7 @@ def describe_request(request: OrderRequest, rule: SymbolRule) -> str:
             f"total {plain(total)} {rule.quote}")
 
 
-class OrderFormScreen(ModalScreen[Order | None]):
+class OrderFormScreen(ModalBase[Order | None]):
     """A modal form placing one spot order (see the module doc).
 
     ``rules`` are the symbols' rules by symbol id; ``submit`` sends a valid request and
@@ -75,21 +75,11 @@ class OrderFormScreen(ModalScreen[Order | None]):
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "submit", "Place order",
                 tooltip="Check the order, show it exactly, and send it after a yes"),
-        Binding("escape", "close", "Close", tooltip="Close the form without sending"),
+        cancel_binding("Close the form without sending", "Close", action="close"),
     ]
 
     DEFAULT_CSS = """
-    OrderFormScreen { align: center middle; }
-    OrderFormScreen > Vertical {
-        width: 84;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-color: $primary;
-        background: $surface;
-        padding: 0 1;
-    }
+    OrderFormScreen > Vertical { width: 84; max-height: 100%; padding: 0 1; }
     OrderFormScreen Grid {
         grid-size: 2;
         grid-columns: 18 1fr;
@@ -110,8 +100,6 @@ class OrderFormScreen(ModalScreen[Order | None]):
     }
     OrderFormScreen .error.-shown { display: block; }
     OrderFormScreen Input.-invalid { border: tall $error; }
-    OrderFormScreen .buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    OrderFormScreen .buttons Button { margin-left: 2; }
     """
 
     def __init__(self, rules: Mapping[str, SymbolRule], submit: Submit, *,
@@ -310,10 +298,13 @@ class OrderFormScreen(ModalScreen[Order | None]):
         error.update(message)
         error.set_class(bool(message), "-shown")
 
+    def can_cancel(self) -> bool:
+        """Not while the order is being sent."""
+        return not self.sending
+
     def action_close(self) -> None:
         """Close without sending."""
-        if not self.sending:
-            self.dismiss(None)
+        self.action_cancel()
 
     # -- events ----------------------------------------------------------------------------
 

@@ -24,16 +24,15 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
 from tui.core.orders import Fill, Order, OrderRequest, OrderStatus, OrderType
+from tui.screens.profile_tabs import ProfileTabsScreen, next_profile_binding, tab_bindings
 from tui.session import Session
 from tui.venues.base import Capability
-from tui.venues.registry import capabilities
+from tui.widgets.main_nav import MainNav
 from tui.widgets.record_table import Column, RecordTable, format_time_ms
 
 __all__ = ["OrdersScreen", "ORDER_COLUMNS", "HISTORY_COLUMNS", "FILL_COLUMNS",
@@ -163,10 +162,12 @@ _PAGED = {"history", "trades", "c-history"}
 _LIVE = ("open", "c-open", "c-positions")
 
 
-class OrdersScreen(Screen[None]):
+class OrdersScreen(ProfileTabsScreen):
     """Open orders, history, fills, trades and contracts of one trading profile."""
 
     SUB_TITLE = "orders"
+    PROFILE_CAPABILITIES = frozenset({Capability.ORDERS})
+    PROFILE_PROMPT = "no trading profile"
     REFRESH_SECONDS = 2.0  # float-ok: seconds
     """How often the open orders (and, on the Contracts tab, positions) reload."""
 
@@ -182,39 +183,16 @@ class OrdersScreen(Screen[None]):
         Binding("m", "load_more", "Load more", show=False,
                 tooltip="Fetch the next older page of this list"),
         Binding("f", "show_fills", "Fills", show=False, tooltip="Show the fills of the selected order"),
-        Binding("right_square_bracket", "next_tab", "Next tab", key_display="]",
-                tooltip="Show the next tab"),
-        Binding("left_square_bracket", "previous_tab", "Previous tab", key_display="[",
-                show=False, tooltip="Show the previous tab"),
-        Binding("p", "next_profile", "Profile", show=False,
-                tooltip="Switch to the next trading profile"),
+        *tab_bindings(),
+        next_profile_binding("Switch to the next trading profile"),
     ]
 
     DEFAULT_CSS = """
-    OrdersScreen #bar { height: 3; padding: 0 1; }
-    OrdersScreen #bar Label { padding: 1 1 0 0; color: $text-muted; }
-    OrdersScreen #profile { width: 32; }
-    OrdersScreen #bar-note { padding: 1 0 0 2; color: $text-muted; width: 1fr; }
-    OrdersScreen #no-profiles {
-        display: none;
-        color: $text-muted;
-        text-style: italic;
-        padding: 1 2;
-    }
-    OrdersScreen #no-profiles.-shown { display: block; }
     OrdersScreen #fills-title { height: 1; padding: 0 1; color: $text-muted; }
-    OrdersScreen TabbedContent { height: 1fr; }
-    OrdersScreen ContentSwitcher { height: 1fr; }
-    OrdersScreen TabPane { padding: 0; height: 1fr; }
     """
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-        self.profiles = [p.name for p in session.profiles
-                         if Capability.ORDERS in capabilities(p.venue)]
-        """Names of the profiles that can trade, in session order."""
-        self.profile: str | None = self.profiles[0] if self.profiles else None
+        super().__init__(session)
         self.fills_order: Order | None = None
         """The order whose fills the Fills tab shows."""
         self.selected_order: Order | None = None
@@ -227,15 +205,11 @@ class OrdersScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="bar"):
-            yield Label("profile")
-            yield Select([(name, name) for name in self.profiles], id="profile",
-                         allow_blank=not self.profiles, value=self.profile or Select.BLANK,
-                         prompt="no trading profile")
-            yield Static("", id="bar-note", markup=False)
-        yield Static("No profile can trade: orders need a profile whose venue offers the "
-                     "orders capability (e.g. a BHEX Org API profile).", id="no-profiles",
-                     markup=False)
+        yield MainNav("orders")
+        yield self.profile_bar(self.bar_note())
+        if not self.profiles:
+            yield self.no_profiles("No profile can trade: orders need a profile whose venue "
+                                   "offers the orders capability (e.g. a BHEX Org API profile).")
         with TabbedContent(id="tabs", initial="tab-open"):
             with TabPane("Open orders", id="tab-open"):
                 yield self._table("open")
@@ -263,7 +237,6 @@ class OrdersScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if not self.profiles:
-            self.query_one("#no-profiles").add_class("-shown")
             self.query_one("#tabs").display = False
             return
         self.table("open").focus_table()
@@ -410,6 +383,10 @@ class OrdersScreen(Screen[None]):
             return
         self.load(table_id, more=table_id in self.loaded, quiet=True)
 
+    def select_tab(self, table_id: str) -> None:
+        """Show the tab of ``table_id`` (a contract table opens the Contracts tab too)."""
+        self._select_tab(f"tab-{table_id}")
+
     def _select_tab(self, tab_id: str) -> None:
         if tab_id.startswith("tab-c-"):
             self.query_one("#tabs", TabbedContent).active = "tab-contracts"
@@ -421,22 +398,9 @@ class OrdersScreen(Screen[None]):
     _ORDER_TABS = ("tab-open", "tab-history", "tab-fills", "tab-trades", "tab-c-positions",
                    "tab-c-open", "tab-c-history")
 
-    def action_next_tab(self, step: int = 1) -> None:
-        """Show the next tab (contract tabs count one each)."""
-        tabs = self._ORDER_TABS
-        index = tabs.index(f"tab-{self.active_table_id}")
-        self._select_tab(tabs[(index + step) % len(tabs)])
-
-    def action_previous_tab(self) -> None:
-        """Show the previous tab."""
-        self.action_next_tab(-1)
-
-    def action_next_profile(self) -> None:
-        """Switch to the next trading profile."""
-        if len(self.profiles) > 1 and self.profile is not None:
-            index = self.profiles.index(self.profile)
-            self.query_one("#profile", Select).value = self.profiles[(index + 1)
-                                                                     % len(self.profiles)]
+    def tab_order(self) -> list[str]:
+        """Every table in tab order (the contract tables count one each)."""
+        return [tab_id.removeprefix("tab-") for tab_id in self._ORDER_TABS]
 
     def action_show_fills(self, order: Order | None = None) -> None:
         """Show the fills of ``order`` (default: the selected order) on the Fills tab."""
@@ -570,12 +534,8 @@ class OrdersScreen(Screen[None]):
 
     # -- events -------------------------------------------------------------------------
 
-    @on(Select.Changed, "#profile")
-    def _profile_changed(self, event: Select.Changed) -> None:
-        value = event.value
-        if value is Select.BLANK or value == self.profile:
-            return
-        self.profile = str(value)
+    def profile_switched(self) -> None:
+        """Forget every list and the chosen order, and reload for the new profile."""
         self.fills_order = self.selected_order = None
         self.cursors.clear()
         self.loaded.clear()
@@ -602,11 +562,9 @@ class OrdersScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_order", "cancel_order", "batch_cancel", "refresh", "load_more",
-                      "show_fills", "next_tab", "previous_tab"):
+                      "show_fills"):
             return self.profile is not None
-        if action == "next_profile":
-            return len(self.profiles) > 1
-        return True
+        return super().check_action(action, parameters)
 
     # -- command palette ----------------------------------------------------------------
 
@@ -621,6 +579,6 @@ class OrdersScreen(Screen[None]):
                 lambda t=tab_id: self._select_tab(t)
         for name in self.profiles:
             yield f"Orders of {name}", f"Show the orders of profile {name}", \
-                lambda n=name: setattr(self.query_one("#profile", Select), "value", n)
+                lambda n=name: self.choose_profile(n)
         yield "Export this table to CSV", "Every shown row, exact decimals", \
             lambda: self.active_table.action_export()

@@ -18,14 +18,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from tui.config import Profile, ProfileStore
 from tui.core.errors import CoinsoleError, ConfigError
 from tui.core.models import VENUE_IDS
+from tui.screens.modal import ModalBase, cancel_binding
 from tui.venues.base import Credentials, VenueSettings
 from tui.venues.registry import adapter_class
+from tui.widgets.main_nav import MainNav
 
 if TYPE_CHECKING:
     import httpx
@@ -180,6 +182,7 @@ class ProfilesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield MainNav("profiles")
         yield Static(id="vault-line", markup=False)
         yield Static("no profiles yet: press a to add one", id="empty", markup=False)
         yield ProfileTable(id="profiles", cursor_type="row", zebra_stripes=True)
@@ -408,7 +411,7 @@ class ProfilesScreen(Screen[None]):
                    lambda p=profile: self._test(p))
 
 
-class ProfileFormScreen(ModalScreen["str | None"]):
+class ProfileFormScreen(ModalBase["str | None"]):
     """Add or edit one profile: settings, and the API key and secret (masked).
 
     ``profile`` is the profile to edit (its name cannot change), or None to add one;
@@ -422,21 +425,11 @@ class ProfileFormScreen(ModalScreen["str | None"]):
         Binding("ctrl+s", "save", "Save", tooltip="Save the profile"),
         Binding("ctrl+t", "test", "Test connection",
                 tooltip="Call the venue's cheapest authenticated endpoint with these values"),
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+        cancel_binding("Close without saving"),
     ]
 
     DEFAULT_CSS = """
-    ProfileFormScreen { align: center middle; }
-    ProfileFormScreen > Vertical {
-        width: 90;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-color: $primary;
-        background: $surface;
-        padding: 1 2;
-    }
+    ProfileFormScreen > Vertical { width: 90; max-height: 100%; }
     ProfileFormScreen Grid {
         grid-size: 2;
         grid-columns: 12 1fr;
@@ -449,13 +442,10 @@ class ProfileFormScreen(ModalScreen["str | None"]):
     ProfileFormScreen .field Input:focus { background: $panel; }
     ProfileFormScreen .error { display: none; color: $error; }
     ProfileFormScreen .error.-shown { display: block; }
-    ProfileFormScreen .hint { color: $text-muted; margin-top: 1; }
     ProfileFormScreen #form-outcome { height: auto; margin-top: 1; color: $text-muted; }
     ProfileFormScreen #form-outcome.-busy { color: $accent; text-style: italic; }
     ProfileFormScreen #form-outcome.-ok { color: $success; }
     ProfileFormScreen #form-outcome.-error { color: $error; }
-    ProfileFormScreen .buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    ProfileFormScreen .buttons Button { margin-left: 2; }
     """
 
     def __init__(self, profile: Profile | None, *, existing: Iterable[str] = (),
@@ -681,8 +671,3 @@ class ProfileFormScreen(ModalScreen["str | None"]):
     def _cancel_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_cancel()
-
-    def action_cancel(self) -> None:
-        """Close without saving (the typed secrets are dropped)."""
-        self.clear_secrets()
-        self.dismiss(None)

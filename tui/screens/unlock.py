@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 
 from tui.core.errors import ConfigError
+from tui.screens.modal import ModalBase, cancel_binding
 from tui.vault import (
     DEFAULT_KDF,
     InvalidPassphrase,
@@ -101,28 +101,19 @@ class LockAwareCredentials:
             raise
 
 
-class VaultModal(ModalScreen[bool]):
+class VaultModal(ModalBase[bool]):
     """Shared layout and styles of the vault modals."""
 
+    CANCEL_RESULT = False
+
     DEFAULT_CSS = """
-    VaultModal { align: center middle; }
-    VaultModal > Vertical {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        border: round $primary;
-        border-title-color: $primary;
-        background: $surface;
-        padding: 1 2;
-    }
+    VaultModal > Vertical { width: 76; }
     VaultModal .lead { color: $foreground; margin-bottom: 1; }
     VaultModal Input { margin-bottom: 1; }
     VaultModal #status { color: $text-muted; height: auto; }
     VaultModal #status.-busy { color: $accent; text-style: italic; }
     VaultModal #status.-error { color: $error; }
     VaultModal #status.-ok { color: $success; }
-    VaultModal .buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    VaultModal .buttons Button { margin-left: 2; }
     """
 
     def set_status(self, text: str, kind: str = "") -> None:
@@ -142,8 +133,8 @@ class UnlockScreen(VaultModal):
     """
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "continue_locked", "Continue locked",
-                tooltip="Go on without the vault: its profiles stay unavailable"),
+        cancel_binding("Go on without the vault: its profiles stay unavailable",
+                       "Continue locked", action="continue_locked"),
     ]
 
     def __init__(self, vault: Vault, *, unlock: Callable[[str], None] | None = None,
@@ -289,12 +280,15 @@ class UnlockScreen(VaultModal):
 
     # -- leaving ------------------------------------------------------------------------
 
+    def can_cancel(self) -> bool:
+        """Not while a passphrase is being tried."""
+        return not self.busy
+
     def action_continue_locked(self) -> None:
         """Close the modal without unlocking; vault profiles stay unavailable."""
-        if self.busy:
-            return
-        self.query_one("#passphrase", Input).value = ""
-        self.dismiss(False)
+        if self.can_cancel():
+            self.query_one("#passphrase", Input).value = ""
+        self.action_cancel()
 
 
 class CreateVaultScreen(VaultModal):
@@ -306,7 +300,7 @@ class CreateVaultScreen(VaultModal):
     """
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without creating a vault"),
+        cancel_binding("Close without creating a vault"),
     ]
 
     def __init__(self, path, *, on_created: Callable[[Vault], None],
@@ -393,7 +387,6 @@ class CreateVaultScreen(VaultModal):
         self.busy = False
         self.set_status(text, "error")
 
-    def action_cancel(self) -> None:
-        """Close without creating a vault."""
-        if not self.busy:
-            self.dismiss(False)
+    def can_cancel(self) -> bool:
+        """Not while the vault is being created."""
+        return not self.busy
