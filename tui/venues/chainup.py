@@ -3,22 +3,39 @@
 The venue serves org-wide account rows, not one user's balances. The adapter keeps a
 local copy of every row, filled in full with ``batchQueryUserAccountsByStartId`` and
 kept fresh with ``batchQueryUserAccountsByUpdateTime``, and groups it into balances.
+The copy lives in ``chainup.sqlite`` in the cache directory (:mod:`tui.venues.chainup_store`),
+so a restart within 23 h of the last full pull needs only the incremental call.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import contextlib
+import functools
+import logging
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from itertools import groupby
+from typing import Any, TypeVar
 
 from tui.core.errors import AuthError, InvalidRequest, RateLimited, VenueError
 from tui.core.models import AccountKind, AccountRef, Balance
-from tui.core.money import dumps_exact, exact_sum, loads_exact, plain, to_decimal
+from tui.core.money import EXACT, ZERO, dumps_exact, loads_exact, plain, to_decimal
 from tui.venues.base import Capability, HttpVenue, OutgoingRequest
+from tui.venues.chainup_store import (
+    ChainupStore,
+    OrgMeta,
+    StoreCorrupt,
+    StoreError,
+    org_key,
+    quarantine,
+)
 from tui.venues.signers import chainup_sign
 
-__all__ = ["ChainupVenue"]
+__all__ = ["ChainupVenue", "update_cursor"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _ERRORS: dict[str, type[VenueError]] = {
     "10001": InvalidRequest,  # param error
@@ -67,9 +84,13 @@ class ChainupVenue(HttpVenue):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.accounts: dict[str, dict[str, Any]] = {}
-        self.newest_update_ms = 0
-        self.synced_at_ms: int | None = None
+        self.org_key = org_key(self.settings.base_url,
+                               self.credentials.api_key.get_secret_value())
+        """This org's name in the store: a SHA-256 digest, never the key itself."""
+        self.store: ChainupStore | None = None
+        """The local copy, opened on the first sync (``chainup.sqlite`` in the cache dir)."""
+        self.meta: OrgMeta | None = None
+        """How fresh the copy is after this instance's last sync."""
         self._sync_lock = asyncio.Lock()
 
     # -- wire -----------------------------------------------------------------------
@@ -116,17 +137,62 @@ class ChainupVenue(HttpVenue):
     # -- the local copy -------------------------------------------------------------
 
     async def sync(self) -> None:
-        """Bring the local copy up to date: in full the first time and after 23 h, else by
-        update time."""
-        async with self._sync_lock:
-            started = self.now_ms()
-            if self.synced_at_ms is None or started - self.synced_at_ms > FULL_PULL_AFTER_MS:
-                await self._pull_all()
-            else:
-                await self._pull_changes()
-            self.synced_at_ms = started
+        """Bring the local copy up to date: in full when there is no snapshot (in this
+        process or on disk) or its last full pull is over 23 h old, else by update time."""
+        await self._synced(lambda store: None)
 
-    async def _pull_all(self) -> None:
+    async def _synced(self, read: Callable[[ChainupStore], T]) -> T:
+        """Sync, then ``read(store)`` in a worker thread, both under the sync lock.
+
+        A store that fails is replaced (an unreadable file moved aside and made afresh,
+        else a store in memory) and the org pulled in full again: the cache never stops
+        balances from loading."""
+        async with self._sync_lock:
+            for attempt in range(3):
+                try:
+                    store = await self._open_store()
+                    await self._sync_once(store)
+                    return await asyncio.to_thread(read, store)
+                except StoreError as exc:
+                    if attempt == 2:
+                        raise
+                    await self._recover(exc, keep_file=attempt == 0)
+            raise AssertionError("unreachable")
+
+    async def _open_store(self) -> ChainupStore:
+        if self.store is None:
+            self.store = await asyncio.to_thread(_open_store)
+        return self.store
+
+    async def _recover(self, exc: StoreError, *, keep_file: bool) -> None:
+        """Replace a failed store: a corrupt file is moved aside and a fresh one made
+        (once); anything else falls back to a store in memory."""
+        old, self.store = self.store, None
+        self.meta = None
+        path = old.path if old is not None else None
+        if old is not None:
+            with contextlib.suppress(Exception):
+                old.close()
+        if keep_file and path is not None and isinstance(exc, StoreCorrupt):
+            try:
+                await asyncio.to_thread(quarantine, path)
+                self.store = await asyncio.to_thread(ChainupStore.open, path)
+                return
+            except (StoreError, OSError) as again:
+                log.warning("chainup cache cannot be recreated (%s); keeping it in memory", again)
+        else:
+            log.warning("chainup cache failed (%s); keeping it in memory", exc)
+        self.store = ChainupStore.memory()
+
+    async def _sync_once(self, store: ChainupStore) -> None:
+        started = self.now_ms()
+        meta = await asyncio.to_thread(store.meta, self.org_key)
+        if meta is None or not 0 <= started - meta.full_pull_ms <= FULL_PULL_AFTER_MS:
+            await self._pull_all(store, started)
+        else:
+            await self._pull_changes(store, meta, started)
+
+    async def _pull_all(self, store: ChainupStore, started: int) -> None:
         accounts: dict[str, dict[str, Any]] = {}
         start_id = 0
         while True:
@@ -136,62 +202,103 @@ class ChainupVenue(HttpVenue):
             if len(page) < PAGE_SIZE or last_id <= start_id:
                 break
             start_id = last_id
-        self.accounts, self.newest_update_ms = {}, 0
-        self._merge(accounts.values())
+        newest = max((int(row["updateTime"]) for row in accounts.values()), default=0)
+        meta = OrgMeta(newest_update_ms=newest, full_pull_ms=started, synced_ms=started)
+        await asyncio.to_thread(store.replace_all, self.org_key, accounts.values(), meta)
+        self.meta = meta
 
-    async def _pull_changes(self) -> None:
-        assert self.synced_at_ms is not None
-        # Rows changed since the last sync carry an updateTime after it; the clamp keeps
-        # the cursor inside the venue's 24 h window when nothing has changed for a day.
-        floor = self.synced_at_ms - CLOCK_MARGIN_MS
-        cursor = max(self.newest_update_ms, floor) - OVERLAP_MS
+    async def _pull_changes(self, store: ChainupStore, meta: OrgMeta, started: int) -> None:
         try:
-            rows = await self.batch_query_user_accounts_by_update_time(cursor)
+            rows = await self.batch_query_user_accounts_by_update_time(update_cursor(meta))
         except InvalidRequest as exc:
             if exc.code != UPDATE_TIME_TOO_OLD:
                 raise
-            await self._pull_all()
+            await self._pull_all(store, started)
             return
-        self._merge(rows)
+        newest = max((int(row["updateTime"]) for row in rows), default=0)
+        fresh = OrgMeta(newest_update_ms=max(meta.newest_update_ms, newest),
+                        full_pull_ms=meta.full_pull_ms, synced_ms=started)
+        await asyncio.to_thread(store.upsert, self.org_key, rows, fresh)
+        self.meta = fresh
 
-    def _merge(self, rows: Iterable[dict[str, Any]]) -> None:
-        for row in rows:
-            self.accounts[str(row["id"])] = row
-            self.newest_update_ms = max(self.newest_update_ms, int(row["updateTime"]))
+    def row_count(self) -> int:
+        """How many account rows the local copy holds (0 before the first sync)."""
+        return 0 if self.store is None else self.store.count(self.org_key)
 
     # -- balances -------------------------------------------------------------------
 
     async def balances(self) -> list[Balance]:
         """``settings.user_id``'s balances, or with no user id the org's totals
-        (accounts named ``org total``)."""
-        await self.sync()
+        (accounts named ``org total``). One user's rows are read by the store's uid
+        index; the org's totals stream every row and sum exactly."""
         user_id = self.settings.user_id
+        org = self.org_key
         if user_id:
-            return self._group(r for r in self.accounts.values() if str(r["uid"]) == user_id)
-        return self._group(self.accounts.values(), suffix=ORG_TOTAL)
+            return await self._synced(
+                lambda store: self._group(store.user_rows(org, str(user_id))))
+        return await self._synced(
+            lambda store: self._group(store.iter_rows(org), suffix=ORG_TOTAL))
 
     async def org_balances(self) -> dict[str, list[Balance]]:
         """Every user's balances, keyed by uid (ORG_BALANCES)."""
-        await self.sync()
-        by_user: dict[str, list[dict[str, Any]]] = {}
-        for row in self.accounts.values():
-            by_user.setdefault(str(row["uid"]), []).append(row)
-        return {uid: self._group(rows) for uid, rows in sorted(by_user.items())}
+        org = self.org_key
+
+        def read(store: ChainupStore) -> dict[str, list[Balance]]:
+            return {uid: self._group(rows)
+                    for uid, rows in groupby(store.iter_rows(org, by_uid=True),
+                                             key=lambda row: str(row["uid"]))}
+
+        return await self._synced(read)
 
     def _group(self, rows: Iterable[dict[str, Any]], suffix: str = "") -> list[Balance]:
-        """Sum rows per (coin, account): each row adds to the available or frozen side."""
-        sides: dict[tuple[str, AccountRef], dict[str, list[Decimal]]] = {}
+        """Sum rows per (coin, account), exactly: each row adds to the available or
+        frozen side."""
+        sides: dict[tuple[str, AccountRef], dict[str, Decimal]] = {}
         for row in rows:
-            account, side = _account_of(row["type"], suffix)
-            entry = sides.setdefault((row["showName"], account), {_AVAILABLE: [], _FROZEN: []})
-            entry[side].append(to_decimal(row["balance"]))
+            account, side = _account_of(str(row["type"]), suffix)
+            entry = sides.setdefault((row["showName"], account), {_AVAILABLE: ZERO, _FROZEN: ZERO})
+            entry[side] = EXACT.add(entry[side], to_decimal(row["balance"]))
         return [
             Balance(profile=self.profile, venue=self.venue_id, account=account, coin=coin,
-                    available=exact_sum(entry[_AVAILABLE]), frozen=exact_sum(entry[_FROZEN]))
+                    available=entry[_AVAILABLE], frozen=entry[_FROZEN])
             for (coin, account), entry in sorted(sides.items(), key=_order)
         ]
 
+    async def aclose(self) -> None:
+        """Close the local copy's store and the profile's HTTP client."""
+        store, self.store = self.store, None
+        if store is not None:
+            with contextlib.suppress(Exception):
+                store.close()
+        await super().aclose()
 
+
+def update_cursor(meta: OrgMeta) -> int:
+    """Where the next ``batchQueryUserAccountsByUpdateTime`` starts for a copy at ``meta``.
+
+    After an incremental sync: :data:`OVERLAP_MS` behind the newest ``updateTime`` seen,
+    so rows committed later in that same millisecond are fetched again and merged by id.
+    After a full pull: the pull's start less the clock margin and overlap, since a row
+    changed while the pages were read may carry an older stamp than the newest row seen.
+    Either way never before the last sync's start less :data:`CLOCK_MARGIN_MS`, which keeps
+    the cursor inside the venue's 24 h window when nothing changed for a day.
+    """
+    floor = meta.synced_ms - CLOCK_MARGIN_MS
+    if meta.synced_ms == meta.full_pull_ms:
+        return floor - OVERLAP_MS
+    return max(meta.newest_update_ms, floor) - OVERLAP_MS
+
+
+def _open_store() -> ChainupStore:
+    """The on-disk store, or one in memory when the cache directory cannot be used."""
+    try:
+        return ChainupStore.open()
+    except (StoreError, OSError) as exc:
+        log.warning("chainup cache unavailable (%s); keeping it in memory", exc)
+        return ChainupStore.memory()
+
+
+@functools.lru_cache(maxsize=256)
 def _account_of(type_text: Any, suffix: str) -> tuple[AccountRef, str]:
     """The account a row's ``type`` belongs to and whether it is the available or frozen side."""
     code = str(type_text)[:3]

@@ -1,0 +1,384 @@
+"""The ChainUp org snapshot on disk, so a restart needs only the incremental call.
+
+One SQLite file, ``chainup.sqlite`` in the cache directory (``app_paths().cache_dir``,
+so under ``$COINSOLE_HOME`` when set): directory 0700, file 0600, WAL journal. It holds,
+per org, the account rows exactly as the venue sent them (``balance`` as TEXT: the exact
+decimal string) and three times that say how fresh they are.
+
+An org is named by :func:`org_key`, a SHA-256 over the base URL and the ``appKey``: the
+file never holds a key or a secret. Rows are indexed by (org, uid) and (org, coin), so one
+user's rows or one coin's rows are read without loading the org; :meth:`ChainupStore.iter_rows`
+streams the org from a cursor for totals.
+
+The file is a cache: one that SQLite cannot read is moved aside as
+``chainup.sqlite.corrupt-<time>`` and a fresh one takes its place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tui.core.money import plain, to_decimal
+from tui.paths import app_paths
+
+__all__ = [
+    "FILE_NAME",
+    "ChainupStore",
+    "OrgMeta",
+    "Snapshot",
+    "StoreCorrupt",
+    "StoreError",
+    "default_path",
+    "org_key",
+]
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "chainup.sqlite"
+SCHEMA_VERSION = 1
+"""The schema this code writes; stored in ``PRAGMA user_version``."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    org_key     TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    uid         TEXT NOT NULL,
+    coin        TEXT NOT NULL,
+    show_name   TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    balance     TEXT NOT NULL,
+    update_time INTEGER NOT NULL,
+    PRIMARY KEY (org_key, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS accounts_by_uid ON accounts (org_key, uid);
+CREATE INDEX IF NOT EXISTS accounts_by_coin ON accounts (org_key, coin);
+CREATE TABLE IF NOT EXISTS orgs (
+    org_key          TEXT PRIMARY KEY,
+    newest_update_ms INTEGER NOT NULL,
+    full_pull_ms     INTEGER NOT NULL,
+    synced_ms        INTEGER NOT NULL
+);
+"""
+
+_COLUMNS = "id, uid, coin, show_name, type, balance, update_time"
+_UPSERT = (
+    f"INSERT INTO accounts (org_key, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (org_key, id) DO UPDATE SET uid = excluded.uid, coin = excluded.coin, "
+    "show_name = excluded.show_name, type = excluded.type, balance = excluded.balance, "
+    "update_time = excluded.update_time"
+)
+CHUNK = 5_000
+"""Rows read per query when streaming an org."""
+# Without statistics SQLite would search the primary key by org alone; name the index.
+USER_ROWS_SQL = (f"SELECT {_COLUMNS} FROM accounts INDEXED BY accounts_by_uid "
+                 "WHERE org_key = ? AND uid = ? ORDER BY id")
+COIN_ROWS_SQL = (f"SELECT {_COLUMNS} FROM accounts INDEXED BY accounts_by_coin "
+                 "WHERE org_key = ? AND coin = ? ORDER BY id")
+_CORRUPT_NAMES = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """The store could not be read or written (locked, disk full, unreadable)."""
+
+
+class StoreCorrupt(StoreError):
+    """The store's file is not a database SQLite can read: it should be moved aside."""
+
+
+@dataclass(frozen=True)
+class OrgMeta:
+    """How fresh one org's rows are; every time is the venue's clock in ms.
+
+    ``newest_update_ms`` is the newest ``updateTime`` among the rows; ``full_pull_ms`` is
+    when the last full pull began and ``synced_ms`` when the last sync (full or
+    incremental) began: a sync is only as fresh as its start, so they are equal when the
+    last sync was the full pull.
+    """
+
+    newest_update_ms: int
+    full_pull_ms: int
+    synced_ms: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One org's rows (as :meth:`ChainupStore.load` gives them) and its :class:`OrgMeta`."""
+
+    meta: OrgMeta
+    rows: list[dict[str, str]]
+
+
+def org_key(base_url: str, app_key: str) -> str:
+    """The name of an org in the store: hex SHA-256 of its base URL and ``appKey``.
+
+    Only the digest is stored, never the key (and the secret plays no part)."""
+    text = f"{base_url.rstrip('/')}\n{app_key}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def default_path() -> Path:
+    """``chainup.sqlite`` in the cache directory (under ``$COINSOLE_HOME`` when set)."""
+    return app_paths().cache_dir / FILE_NAME
+
+
+class ChainupStore:
+    """ChainUp account rows per org in SQLite, with the times that say how fresh they are.
+
+    Open with :meth:`open` (a file; an unreadable one is moved aside) or :meth:`memory`
+    (nothing on disk). Every method is safe to call from any thread, one at a time (a
+    lock serialises them), so an adapter can run the heavy ones in a worker thread.
+    Methods raise :class:`StoreCorrupt` when the file turns out unreadable and
+    :class:`StoreError` for any other SQLite failure.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self._db = connection
+        self.path = path
+        """The file, or None for an in-memory store."""
+        self.quarantined: Path | None = None
+        """Where an unreadable file found at :meth:`open` was moved, if one was."""
+        self._lock = threading.RLock()
+
+    # -- opening --------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> ChainupStore:
+        """The store at ``path`` (default :func:`default_path`), created if missing.
+
+        The directory is made 0700 and the file 0600; the journal is WAL. A file SQLite
+        cannot read (or one written by another schema version) is moved aside as
+        ``<name>.corrupt-<time>`` and a fresh file is created. Raises :class:`StoreError`
+        (or ``OSError``) when even a fresh file cannot be made."""
+        path = path or default_path()
+        directory = path.parent
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(directory, 0o700)
+        try:
+            return cls._connect(path)
+        except StoreCorrupt:
+            moved = quarantine(path)
+            store = cls._connect(path)
+            store.quarantined = moved
+            return store
+
+    @classmethod
+    def memory(cls) -> ChainupStore:
+        """A store that lives in memory only (nothing persists past the process)."""
+        connection = sqlite3.connect(":memory:", check_same_thread=False,
+                                     isolation_level=None)
+        connection.executescript(_SCHEMA)
+        return cls(connection, None)
+
+    @classmethod
+    def _connect(cls, path: Path) -> ChainupStore:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+        connection = None
+        try:
+            connection = sqlite3.connect(path, check_same_thread=False, timeout=5.0,  # float-ok: s
+                                         isolation_level=None)
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise StoreCorrupt(f"{path.name} has schema version {version}")
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(_SCHEMA)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.Error as exc:
+            if connection is not None:
+                connection.close()
+            raise _translate(exc) from None
+        except StoreCorrupt:
+            if connection is not None:
+                connection.close()
+            raise
+        return cls(connection, path)
+
+    def close(self) -> None:
+        """Close the connection (the file stays)."""
+        with self._lock:
+            self._db.close()
+
+    # -- reading --------------------------------------------------------------------
+
+    def meta(self, org: str) -> OrgMeta | None:
+        """``org``'s freshness, or None when the store has no snapshot of it."""
+        row = self._run(lambda db: db.execute(
+            "SELECT newest_update_ms, full_pull_ms, synced_ms FROM orgs WHERE org_key = ?",
+            (org,)).fetchone())
+        return None if row is None else OrgMeta(*row)
+
+    def load(self, org: str) -> Snapshot | None:
+        """Every row of ``org`` and its meta, or None without a snapshot.
+
+        Loads the whole org into memory: for a large org read :meth:`user_rows` or
+        stream :meth:`iter_rows` instead."""
+        meta = self.meta(org)
+        if meta is None:
+            return None
+        return Snapshot(meta, list(self.iter_rows(org)))
+
+    def user_rows(self, org: str, uid: str) -> list[dict[str, str]]:
+        """The rows of user ``uid`` in ``org`` (read through the (org, uid) index)."""
+        return self._run(lambda db: [_row_dict(r) for r in db.execute(USER_ROWS_SQL,
+                                                                       (org, uid))])
+
+    def coin_rows(self, org: str, coin: str) -> list[dict[str, str]]:
+        """The rows of ``coin`` (the venue's ``coin`` field) in ``org``, by the (org, coin)
+        index, in id order."""
+        return self._run(lambda db: [_row_dict(r) for r in db.execute(COIN_ROWS_SQL,
+                                                                       (org, coin))])
+
+    def iter_rows(self, org: str, *, by_uid: bool = False) -> Iterator[dict[str, str]]:
+        """Stream ``org``'s rows (ordered by uid when ``by_uid``, else by id) in chunks of
+        :data:`CHUNK` read by key, so the org is never held in memory at once and the
+        store is free between chunks."""
+        if by_uid:
+            query = (f"SELECT {_COLUMNS} FROM accounts WHERE org_key = ? AND (uid, id) > (?, ?) "
+                     "ORDER BY uid, id LIMIT ?")
+        else:
+            query = (f"SELECT {_COLUMNS} FROM accounts WHERE org_key = ? AND id > ? "
+                     "ORDER BY id LIMIT ?")
+        after: tuple[str, ...] = ("", "") if by_uid else ("",)
+        while True:
+            args = (org, *after, CHUNK)
+            chunk = self._run(lambda db: db.execute(query, args).fetchall())
+            for row in chunk:
+                yield _row_dict(row)
+            if len(chunk) < CHUNK:
+                return
+            last = chunk[-1]
+            after = (last[1], last[0]) if by_uid else (last[0],)
+
+    def count(self, org: str) -> int:
+        """How many rows ``org`` has."""
+        return self._run(lambda db: db.execute(
+            "SELECT COUNT(*) FROM accounts WHERE org_key = ?", (org,)).fetchone()[0])
+
+    # -- writing --------------------------------------------------------------------
+
+    def replace_all(self, org: str, rows: Iterable[dict[str, Any]], meta: OrgMeta) -> None:
+        """Make ``rows`` the whole of ``org`` (after a full pull), in one transaction."""
+        values = [_row_values(org, row) for row in rows]
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM accounts WHERE org_key = ?", (org,))
+            db.executemany(_UPSERT, values)
+            _write_meta(db, org, meta)
+
+        self._transaction(write)
+
+    def upsert(self, org: str, rows: Iterable[dict[str, Any]], meta: OrgMeta) -> None:
+        """Merge ``rows`` into ``org`` by account id (after an incremental sync) and set
+        its meta, in one transaction."""
+        values = [_row_values(org, row) for row in rows]
+
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany(_UPSERT, values)
+            _write_meta(db, org, meta)
+
+        self._transaction(write)
+
+    def clear(self, org: str) -> None:
+        """Forget ``org``: its rows and its meta."""
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM accounts WHERE org_key = ?", (org,))
+            db.execute("DELETE FROM orgs WHERE org_key = ?", (org,))
+
+        self._transaction(write)
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            try:
+                return work(self._db)
+            except sqlite3.Error as exc:
+                raise _translate(exc) from None
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], None]) -> None:
+        def run(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                work(db)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+        self._run(run)
+
+
+def quarantine(path: Path) -> Path:
+    """Move an unreadable store (and its ``-wal``/``-shm`` files) aside as
+    ``<name>.corrupt-<time>``; returns the new name of the main file."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 10**9:09d}"
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.replace(target.with_name(target.name + suffix))
+    path.replace(target)
+    log.warning("chainup cache %s was unreadable; moved aside to %s", path, target.name)
+    return target
+
+
+def _translate(exc: sqlite3.Error) -> StoreError:
+    name = getattr(exc, "sqlite_errorname", "")
+    text = str(exc)
+    if name in _CORRUPT_NAMES or "not a database" in text or "malformed" in text:
+        return StoreCorrupt(f"the ChainUp cache is unreadable ({text})")
+    return StoreError(f"the ChainUp cache failed ({text})")
+
+
+def _write_meta(db: sqlite3.Connection, org: str, meta: OrgMeta) -> None:
+    db.execute(
+        "INSERT INTO orgs (org_key, newest_update_ms, full_pull_ms, synced_ms) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (org_key) DO UPDATE SET "
+        "newest_update_ms = excluded.newest_update_ms, full_pull_ms = excluded.full_pull_ms, "
+        "synced_ms = excluded.synced_ms",
+        (org, meta.newest_update_ms, meta.full_pull_ms, meta.synced_ms))
+
+
+def _row_values(org: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    """A venue row as stored: every field as the text the venue sent, ``updateTime`` as
+    an integer. The balance must be an exact decimal (checked, then kept as sent)."""
+    balance = _text(row["balance"])
+    to_decimal(balance)
+    coin = _text(row.get("coin", row.get("showName", "")))
+    show_name = _text(row.get("showName", coin))
+    return (org, _text(row["id"]), _text(row["uid"]), coin, show_name, _text(row["type"]),
+            balance, int(_text(row["updateTime"])))
+
+
+def _row_dict(row: tuple[Any, ...]) -> dict[str, str]:
+    id_, uid, coin, show_name, type_, balance, update_time = row
+    return {"id": id_, "uid": uid, "coin": coin, "showName": show_name, "type": type_,
+            "balance": balance, "updateTime": str(update_time)}
+
+
+def _text(value: Any) -> str:
+    """A wire value as text: strings as sent, Decimals in plain digits, ints as digits."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or isinstance(value, float) or value is None:
+        raise ValueError(f"unexpected ChainUp field value {value!r}")
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, int):
+        return str(value)
+    raise ValueError(f"unexpected ChainUp field value {type(value).__name__}")
