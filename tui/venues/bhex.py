@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import hashlib
 import secrets
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,7 @@ from tui.core.moves import (
     Settlement,
     WithdrawQuote,
 )
+from tui.venues.bhex_accounts import KnownAccounts
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest
 from tui.venues.bhex_trading import BhexTradingMixin
 from tui.venues.history_bhex import BhexHistoryMixin
@@ -158,25 +159,50 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
         return await self.request("POST", "/api/v2/org/account/balance", form=form, read=True)
 
     async def balances(self) -> list[Balance]:
-        """The user's main spot and contract accounts and every sub-account, fetched concurrently.
+        """The user's main spot and contract accounts and every sub-account.
 
-        Accounts are named by ``accountName`` from ``sub_account/query``.
+        Every account known from last time (this session, or the cache of an earlier one)
+        is asked for at once, alongside ``sub_account/query``; only an account that has
+        appeared since costs a second round. Accounts are named by ``accountName``; one
+        that has disappeared from the list is dropped.
         """
         user_id = self._user_id()
         main = [(SPOT, 0), (CONTRACT, 0)]
-        main_rows, accounts = await asyncio.gather(
-            asyncio.gather(*(self.account_balance(user_id, *key) for key in main)),
+        known = self._accounts or self._known_accounts().load()
+        first = main + [key for key in known if key not in main]
+        first_rows, accounts = await asyncio.gather(
+            asyncio.gather(*(self._known_account_balance(user_id, key, key in main)
+                             for key in first)),
             self.sub_account_query(user_id),
         )
         names = self._remember(accounts)
-        subs = [key for key in names if key not in main]
-        sub_rows = await asyncio.gather(*(self.account_balance(user_id, *key) for key in subs))
+        rows_by_key = {key: rows for key, rows in zip(first, first_rows) if rows is not None}
+        missing = [key for key in [*main, *names] if key not in rows_by_key]
+        for key, rows in zip(missing, await asyncio.gather(
+                *(self.account_balance(user_id, *key) for key in missing))):
+            rows_by_key[key] = rows
+        if names != known:
+            self._known_accounts().save(names)
         balances: list[Balance] = []
-        for (kind, index), rows in zip(main + subs, [*main_rows, *sub_rows]):
+        for kind, index in main + [key for key in names if key not in main]:
             account = AccountRef(kind=_KINDS.get(kind, AccountKind.OTHER), index=index,
                                  name=names.get((kind, index), ""))
-            balances += self._rows(account, rows)
+            balances += self._rows(account, rows_by_key[(kind, index)])
         return balances
+
+    async def _known_account_balance(self, user_id: str, key: tuple[int, int],
+                                     required: bool) -> list[dict[str, Any]] | None:
+        """Balances of an account remembered from last time; None when the venue no longer
+        knows it (a removed sub-account), so the fresh list decides."""
+        try:
+            return await self.account_balance(user_id, *key)
+        except InvalidRequest:
+            if required:
+                raise
+            return None
+
+    def _known_accounts(self) -> KnownAccounts:
+        return KnownAccounts(self.settings.base_url, self._user_id())
 
     def _remember(self, accounts: list[dict[str, Any]] | None) -> dict[tuple[int, int], str]:
         names = {(int(a["accountType"]), int(a["accountIndex"])): a.get("accountName") or ""
