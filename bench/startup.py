@@ -20,6 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Both probes note the moment a frame is written to the (headless) terminal by wrapping
+# App._display, Textual's one path from a screen update to the output: a frame, not a
+# callback that may run later when the event loop is busy loading.
+
 COINSOLE_PROBE = """
 import time
 from pathlib import Path
@@ -31,18 +35,21 @@ from tui.screens.balances import BalancesScreen
 
 class Probe(CoinsoleApp):
     CSS_PATH = Path(tui.app.__file__).parent / CoinsoleApp.CSS_PATH
-    def on_ready(self) -> None:
-        self.set_interval(0.005, self._check)
+    marked = set()
 
-    def _check(self) -> None:
-        screen = self.screen
-        if isinstance(screen, BalancesScreen) and screen.states and not screen.loading:
-            if screen.table.row_count:
-                self.call_after_refresh(self._done)
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if not isinstance(screen, BalancesScreen) or not screen.table.row_count:
+            return
+        self._mark("FIRST")
+        if screen.states and not screen.loading:
+            self._mark("PAINTED")
+            self.exit()
 
-    def _done(self) -> None:
-        print(f"PAINTED {time.time()!r}", flush=True)
-        self.exit()
+    def _mark(self, what):
+        if what not in self.marked:
+            self.marked.add(what)
+            print(f"{what} {time.time()!r}", flush=True)
 
 Probe(demo_session(), demo=True).run(headless=True, size=(120, 36))
 """
@@ -53,25 +60,28 @@ from textual.app import App
 from textual.widgets import Static
 
 class Bare(App):
+    painted = False
+
     def compose(self):
         yield Static("hello")
 
-    def on_ready(self) -> None:
-        self.call_after_refresh(self._done)
-
-    def _done(self) -> None:
-        print(f"PAINTED {time.time()!r}", flush=True)
-        self.exit()
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if not self.painted:
+            self.painted = True
+            print(f"PAINTED {time.time()!r}", flush=True)
+            self.exit()
 
 Bare().run(headless=True, size=(120, 36))
 """
 
 
 _HOME = tempfile.mkdtemp(prefix="coinsole-bench-")
-"""A private COINSOLE_HOME: the warm-up run leaves the caches a restart finds there."""
+"""A private COINSOLE_HOME: the warm-up run leaves the caches a second start finds there."""
 
 
-def _start_to_paint(probe: Path) -> float:  # float-ok: seconds
+def _start_to_paint(probe: Path) -> dict[str, float]:  # float-ok: seconds
+    """Seconds from spawning ``probe`` to each event it reports (FIRST, PAINTED)."""
     # Both apps run as installed software runs: with bytecode caching on (some shells set
     # PYTHONDONTWRITEBYTECODE, which would make coinsole recompile its own modules every
     # run while Textual's were compiled by pip at install time).
@@ -80,10 +90,18 @@ def _start_to_paint(probe: Path) -> float:  # float-ok: seconds
     started = time.time()
     output = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
                             timeout=120, check=True, env=env).stdout
+    marks = {}
     for line in output.splitlines():
-        if line.startswith("PAINTED "):
-            return float(line.split()[1]) - started  # float-ok: seconds
-    raise SystemExit(f"the probe never reported a paint:\n{output}")
+        what, _, stamp = line.partition(" ")
+        if what in ("FIRST", "PAINTED"):
+            marks[what] = float(stamp) - started  # float-ok: seconds
+    if "PAINTED" not in marks:
+        raise SystemExit(f"the probe never reported a paint:\n{output}")
+    return marks
+
+
+def _median(probe: Path, what: str, repeat: int) -> float:  # float-ok: seconds
+    return statistics.median(_start_to_paint(probe)[what] for _ in range(repeat))
 
 
 def main() -> None:
@@ -98,13 +116,19 @@ def main() -> None:
         bare_probe.write_text(BARE_PROBE)
         coinsole_probe.write_text(COINSOLE_PROBE)
         _start_to_paint(bare_probe)  # warm the file system and bytecode caches for both
-        _start_to_paint(coinsole_probe)
-        bare = statistics.median(_start_to_paint(bare_probe) for _ in range(args.repeat))
-        coinsole = statistics.median(_start_to_paint(coinsole_probe) for _ in range(args.repeat))
-    print(f"median of {args.repeat} runs, headless, 120x36")
-    print(f"  bare Textual app, start to first paint:     {bare * 1000:8.1f} ms")
-    print(f"  coinsole --demo, start to balances painted: {coinsole * 1000:8.1f} ms")
-    print(f"ratio coinsole / bare: {coinsole / bare:.2f}  (target <= 2.0)")
+        _start_to_paint(coinsole_probe)  # ... and leave the caches a second start finds
+        bare = _median(bare_probe, "PAINTED", args.repeat)
+        runs = [_start_to_paint(coinsole_probe) for _ in range(args.repeat)]
+    first = statistics.median(run["FIRST"] for run in runs)
+    live = statistics.median(run["PAINTED"] for run in runs)
+    print(f"median of {args.repeat} runs, headless, 120x36, a second start (caches warm)")
+    print(f"  bare Textual app, start to first paint:              {bare * 1000:8.1f} ms")
+    print(f"  coinsole --demo, start to balances on screen:        {first * 1000:8.1f} ms"
+          "  (last run's, marked cached)")
+    print(f"  coinsole --demo, start to live balances painted:     {live * 1000:8.1f} ms"
+          "  (all five venues answered)")
+    print(f"ratio balances on screen / bare: {first / bare:.2f}  (target <= 2.0)")
+    print(f"ratio live balances / bare:      {live / bare:.2f}")
 
 
 if __name__ == "__main__":

@@ -47,19 +47,30 @@ def demo_credentials(profile: Profile) -> Credentials:
 class DemoSession(Session):
     """A session over every demo profile, served in process by its own sandbox.
 
-    ``sandbox`` stays reachable so tests and the demo can inject faults."""
+    The sandbox is built on first use (the first request, or ``session.sandbox`` for tests
+    and the demo's fault injection), so the app paints before the sandbox exists."""
 
-    def __init__(self, sandbox: "Sandbox", *, host: str = DEMO_HOST) -> None:
-        super().__init__(
-            demo_profiles(host),
-            credentials=demo_credentials,
-            transport=httpx.ASGITransport(app=sandbox.app),
-        )
-        self.sandbox = sandbox
+    def __init__(self, sandbox: "Sandbox | None" = None, *, host: str = DEMO_HOST) -> None:
+        super().__init__(demo_profiles(host), credentials=demo_credentials)
+        self._sandbox = sandbox
+
+    @property
+    def sandbox(self) -> "Sandbox":
+        """The in-process sandbox serving this session (built on first use)."""
+        if self._sandbox is None:
+            from tui.sandbox import Sandbox
+
+            self._sandbox = Sandbox()
+        return self._sandbox
+
+    @property
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """Requests go straight into the sandbox app, in process."""
+        if self._transport is None:
+            self._transport = httpx.ASGITransport(app=self.sandbox.app)
+        return self._transport
 
 
 def demo_session(sandbox: "Sandbox | None" = None, *, host: str = DEMO_HOST) -> DemoSession:
-    """A :class:`DemoSession` over ``sandbox``, or over a fresh sandbox when none is given."""
-    from tui.sandbox import Sandbox
-
-    return DemoSession(sandbox or Sandbox(), host=host)
+    """A :class:`DemoSession` over ``sandbox``, or over a fresh sandbox built on first use."""
+    return DemoSession(sandbox, host=host)

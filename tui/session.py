@@ -93,7 +93,7 @@ class Session:
                 base_url=profile.base_url,
                 user_id=profile.user_id,
                 timeout=self._timeout,
-                transport=self._transport,
+                transport=self.transport,
             )
             adapter = adapter_class(profile.venue)(settings, self._credentials(profile))
             self._adapters[name] = adapter

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from tui.balance_cache import BalanceCache, CachedBalances
 from tui.core.models import Balance
 from tui.session import Session
 from tui.widgets.balance_rows import SORT_KEYS, GroupBy, SortKey, build_rows, valuation_quote
@@ -89,6 +90,9 @@ class BalancesScreen(Screen[None]):
         self.compact = False
         self.filter_text = ""
         self._notice_texts: list[str] = []
+        self.cache = BalanceCache()
+        self.cached: dict[str, CachedBalances] = {}
+        """Profiles whose rows are still last run's numbers, shown until the live load."""
 
     # -- layout -------------------------------------------------------------------------
 
@@ -106,7 +110,22 @@ class BalancesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(BalanceTable).focus()
-        self.action_refresh()
+        if self._show_cached():
+            self.call_after_refresh(self.action_refresh)  # paint last run's numbers first
+        else:
+            self.action_refresh()
+
+    def _show_cached(self) -> bool:
+        """Show every profile's balances from its last successful load, marked as cached;
+        True when there were any."""
+        for profile in self.session.profiles:
+            cached = self.cache.load(profile)
+            if cached is not None:
+                self.cached[profile.name] = cached
+                self.balances[profile.name] = cached.balances
+        if self.cached:
+            self.rebuild()
+        return bool(self.cached)
 
     @property
     def table(self) -> BalanceTable:
@@ -118,7 +137,9 @@ class BalancesScreen(Screen[None]):
     def load_profile(self, name: str) -> None:
         """Start (or restart) loading one profile in its own worker."""
         self.states[name] = LoadState.LOADING
-        self.query_one(ProfileStatusStrip).status(name).set_loading()
+        cached = self.cached.get(name)
+        self.query_one(ProfileStatusStrip).status(name).set_loading(
+            cached.age_text() if cached is not None else None)
         self.run_worker(
             self._load(name),
             name=f"balances:{name}",
@@ -139,7 +160,9 @@ class BalancesScreen(Screen[None]):
 
     def _finish(self, name: str, balances: list[Balance], error: str | None) -> None:
         status = self.query_one(ProfileStatusStrip).status(name)
+        self.cached.pop(name, None)
         if error is None:
+            self.cache.save(self.session.profile(name), balances)
             self.balances[name] = list(balances)
             self.errors.pop(name, None)
             self.states[name] = LoadState.OK
@@ -175,7 +198,8 @@ class BalancesScreen(Screen[None]):
             quote=quote,
         )
         self.table.show(rows, quote=quote, compact=self.compact,
-                        sort_key=self.sort_key, reverse=self.sort_reverse)
+                        sort_key=self.sort_key, reverse=self.sort_reverse,
+                        cached_profiles=frozenset(self.cached))
         self._show_notices()
         state = self.query_one("#state", Static)
         if rows:
@@ -208,6 +232,9 @@ class BalancesScreen(Screen[None]):
             parts.append(f"sort: {self.sort_key.value}{' reversed' if self.sort_reverse else ''}")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
+        if self.cached:
+            parts.append(f"{len(self.cached)} profile{'s' if len(self.cached) != 1 else ''} "
+                         "still showing cached balances (italic), refreshing")
         parts.append("compact (c shows every digit)" if self.compact else "every digit shown")
         self.query_one("#info", Static).update(" · ".join(parts))
 

@@ -64,9 +64,11 @@ class BalanceTable(DataTable):
         compact: bool,
         sort_key: SortKey | None,
         reverse: bool,
+        cached_profiles: frozenset[str] = frozenset(),
     ) -> None:
         """Replace the table's contents with ``rows``, keeping the cursor on the same row
-        when it is still there."""
+        when it is still there. Rows of ``cached_profiles`` (last run's numbers, shown
+        until the live load lands) are set in italics."""
         current = self.current_row()
         self.clear(columns=True)
         columns = list(COLUMNS) + ([SortKey.VALUE] if quote else [])
@@ -79,7 +81,8 @@ class BalanceTable(DataTable):
         self.rows_shown = list(rows)
         self._by_key = {row.key: row for row in rows}
         for row in rows:
-            self.add_row(*self._cells(row, columns, compact, quote), key=row.key)
+            cached = row.kind == "balance" and row.profile in cached_profiles
+            self.add_row(*self._cells(row, columns, compact, quote, cached), key=row.key)
         if current is not None and current.key in self._by_key:
             self.move_cursor(row=self.get_row_index(current.key), animate=False)
 
@@ -98,8 +101,9 @@ class BalanceTable(DataTable):
         return self._by_key.get(key)
 
     @staticmethod
-    def _cells(row: Row, columns: Sequence[SortKey], compact: bool, quote: str | None) -> list[Text]:
-        style = {"total": "bold", "header": "bold italic"}.get(row.kind, "")
+    def _cells(row: Row, columns: Sequence[SortKey], compact: bool, quote: str | None,
+               cached: bool = False) -> list[Text]:
+        style = {"total": "bold", "header": "bold italic"}.get(row.kind, "italic" if cached else "")
         cells: list[Text] = []
         for column in columns:
             value = getattr(row, column.value)

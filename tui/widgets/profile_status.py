@@ -56,9 +56,10 @@ class ProfileStatus(Static):
         self._frame = 0
         self._timer = None
 
-    def set_loading(self) -> None:
-        """Show the profile as loading (the spinner turns until a result arrives)."""
-        self.message = ""
+    def set_loading(self, cached_age: str | None = None) -> None:
+        """Show the profile as loading (the spinner turns until a result arrives); with
+        ``cached_age``, say that the balances shown meanwhile are that old."""
+        self.message = f"showing balances cached {cached_age}" if cached_age else ""
         self.state = LoadState.LOADING
 
     def set_ok(self, count: int) -> None:
@@ -89,7 +90,9 @@ class ProfileStatus(Static):
     def _refresh_text(self) -> None:
         name = self.profile
         if self.state is LoadState.LOADING:
-            text = f"{_SPINNER[self._frame]} {name} loading…"
+            text = (f"{_SPINNER[self._frame]} {name} cached "
+                    f"{self.message.removeprefix('showing balances cached ')}"
+                    if self.message else f"{_SPINNER[self._frame]} {name} loading…")
         elif self.state is LoadState.OK:
             text = f"✓ {name} ok · {self.count} balance{'s' if self.count != 1 else ''}"
         elif self.state is LoadState.ERROR:

@@ -1,0 +1,63 @@
+"""A start shows each profile's last balances at once, marked cached, until the live load."""
+
+from test_app_support import screen_text, wait_loaded
+from tui.app import CoinsoleApp
+from tui.balance_cache import BalanceCache
+from tui.demo import demo_session
+from tui.sandbox import DEMO_PROFILES
+from tui.screens.balances import BalancesScreen
+
+
+async def first_run() -> list[str]:
+    """Run the demo once so every profile's balances are cached; the files' text."""
+    app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(pilot)
+    return [p.read_text() for p in BalanceCache().directory.glob("*.json")]
+
+
+async def test_cached_balances_show_first_then_live_replaces_them() -> None:
+    files = await first_run()
+    assert len(files) == len(DEMO_PROFILES)
+    assert any('"5094.859925211325094096"' in text for text in files)  # exact, as text
+    for demo in DEMO_PROFILES:
+        assert all(demo.secret not in text and demo.api_key not in text for text in files)
+
+    session = demo_session()
+    session.sandbox.faults.configure(latency_ms=600)  # the live answers take a while
+    app = CoinsoleApp(session, demo=True, idle_lock_minutes=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert isinstance(screen, BalancesScreen)
+        assert screen.loading and set(screen.cached) == {d.name for d in DEMO_PROFILES}
+        assert screen.table.row_count == 29
+        text = screen_text(app)
+        assert "fcoin-demo cached just now" in text
+        assert "still showing cached balances" in text
+        await wait_loaded(pilot)
+        assert not screen.loading and not screen.cached
+        assert "cached" not in screen_text(app)
+        assert screen.table.row_count == 29
+
+
+async def test_a_failing_live_load_drops_the_cached_rows() -> None:
+    await first_run()
+    session = demo_session()
+    session.sandbox.faults.down("bitz")
+    app = CoinsoleApp(session, demo=True, idle_lock_minutes=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(pilot)
+        screen = app.screen
+        assert "bitz-demo" not in screen.balances and "bitz-demo" in screen.errors
+        assert not any(row.profile == "bitz-demo" for row in screen.table.rows_shown)
+        assert "✗ bitz-demo" in screen_text(app)
+
+
+async def test_no_cache_starts_with_the_live_load() -> None:
+    app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.05)
+        assert not app.screen.cached
+        await wait_loaded(pilot)
+        assert app.screen.table.row_count == 29
