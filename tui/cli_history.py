@@ -1,5 +1,5 @@
-"""Command line for reading the book: ``orders``, ``positions``, ``deposit-address`` and
-``history deposits|withdrawals|transfers|flow``.
+"""Command line for reading the book: ``orders``, ``positions``, ``deposit-address``,
+``history deposits|withdrawals|transfers|flow`` and ``sub-accounts list|create``.
 
 Every command reads one profile (``--profile``) and prints a table, or with ``--json`` a
 JSON array whose amounts are exact strings. ``--demo`` reads a fresh in-process sandbox.
@@ -23,7 +23,7 @@ import click
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
 
-__all__ = ["register", "orders", "positions", "deposit_address", "history"]
+__all__ = ["register", "orders", "positions", "deposit_address", "history", "sub_accounts"]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -289,9 +289,54 @@ def history_flow(profile: str, demo: bool, as_json: bool, coin: str | None,
          needs="flow_history")
 
 
+# -- sub-accounts ------------------------------------------------------------------------
+
+_ACCOUNT_TYPES = {"spot": 1, "contract": 3}
+
+
+def _sub_account_table(records: Sequence[Any]) -> str:
+    names = {number: name for name, number in _ACCOUNT_TYPES.items()}
+    return _table(("type", "index", "name", "account id"),
+                  [(names.get(a.account_type, str(a.account_type)), str(a.account_index),
+                    a.name, a.account_id) for a in records], right=(1,))
+
+
+@click.group("sub-accounts")
+def sub_accounts() -> None:
+    """List a profile's accounts (main and sub-accounts) or create a sub-account."""
+
+
+@sub_accounts.command("list")
+@click.option("--profile", "profile", required=True, metavar="P", help="The profile to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--demo", is_flag=True, help=_DEMO_HELP)
+def sub_accounts_list(profile: str, as_json: bool, demo: bool) -> None:
+    """Every account of the profile's user: type, index (0 is the main account), name."""
+    _run(demo, profile, "sub_accounts", "sub-accounts",
+         lambda adapter: adapter.sub_accounts(), as_json, _sub_account_table,
+         needs="sub_accounts")
+
+
+@sub_accounts.command("create")
+@click.option("--profile", "profile", required=True, metavar="P", help="The profile to use.")
+@click.option("--type", "account_type", type=click.Choice(sorted(_ACCOUNT_TYPES)),
+              default="spot", show_default=True, help="What the new account trades.")
+@click.option("--name", "name", metavar="TEXT", help="A description for the new account.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new account as JSON.")
+@click.option("--demo", is_flag=True, help=_DEMO_HELP)
+def sub_accounts_create(profile: str, account_type: str, name: str | None, as_json: bool,
+                        demo: bool) -> None:
+    """Create a sub-account; the venue picks its index, which is printed."""
+    async def create(adapter: Any) -> list[Any]:
+        return [await adapter.sub_account_create(_ACCOUNT_TYPES[account_type], name)]
+
+    _run(demo, profile, "sub_accounts", "sub-accounts", create, as_json, _sub_account_table,
+         needs="sub_account_create")
+
+
 def register(main_group: click.Group) -> None:
-    """Add ``orders``, ``positions``, ``deposit-address`` and ``history`` to the
-    ``coinsole`` group."""
-    for command in (orders, positions, deposit_address, history):
+    """Add ``orders``, ``positions``, ``deposit-address``, ``history`` and
+    ``sub-accounts`` to the ``coinsole`` group."""
+    for command in (orders, positions, deposit_address, history, sub_accounts):
         if command.name not in main_group.commands:
             main_group.add_command(command)
