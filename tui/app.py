@@ -134,7 +134,7 @@ class CoinsoleApp(App[None]):
         demo: bool = False,
         on_start_demo: Callable[[], Session] | None = None,
         vault: "Vault | None" = None,
-        idle_lock_minutes: float | None = DEFAULT_IDLE_LOCK_MINUTES,
+        idle_lock_minutes: float | None = DEFAULT_IDLE_LOCK_MINUTES,  # float-ok: minutes, not money
     ) -> None:
         super().__init__()
         if idle_lock_minutes is not None and idle_lock_minutes <= 0:
