@@ -15,12 +15,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import Route
 
-from tui.core.money import MoneyError, loads_exact, plain, to_decimal
+from tui.core.money import loads_exact, plain
 from tui.sandbox.demo_money import (BITUNIX_DEPOSIT_ADDRESSES, BITUNIX_NETWORKS,
                                     BITUNIX_PRECISION, BITUNIX_USERS, BitunixUser, fake_hash,
                                     whitelisted)
 from tui.sandbox.ledger import ApiKey
-from tui.sandbox.moves import Move, MoveStore, Txn, canonical, places, sub
+from tui.sandbox.moves import Move, MoveStore, Txn, canonical, places, positive_amount, sub
 from tui.sandbox.service import Refusal, Refused
 
 __all__ = ["BitunixMoves", "SETTLE_MS"]
@@ -255,13 +255,7 @@ def _coin_amount(body: dict[str, Any]) -> tuple[str, Decimal]:
     if not isinstance(coin, str) or coin.upper() not in BITUNIX_PRECISION:
         raise Refused(Refusal.INVALID, "unknown coin")
     coin = coin.upper()
-    raw = body.get("amount")
-    try:
-        amount = to_decimal(raw)
-    except MoneyError:
-        raise Refused(Refusal.INVALID, "amount must be a number") from None
-    if amount <= 0:
-        raise Refused(Refusal.INVALID, "amount must be positive")
+    amount = positive_amount(body.get("amount"))
     if places(amount) > BITUNIX_PRECISION[coin]:
         raise Refused(Refusal.PRECISION)
     return coin, amount

@@ -10,10 +10,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tui.core.money import MoneyError, dumps_exact, loads_exact, to_decimal
+from tui.core.money import dumps_exact, loads_exact
 from tui.sandbox.demo_money import FCOIN_CURRENCY_IDS, FCOIN_PRECISION
 from tui.sandbox.ledger import ApiKey
-from tui.sandbox.moves import MoveStore, canonical, places, quantize
+from tui.sandbox.moves import MoveStore, canonical, places, positive_amount, quantize
 from tui.sandbox.service import Refusal, Refused
 
 __all__ = ["FcoinMoves", "BX_SETTLE_MS", "TARGETS"]
@@ -64,13 +64,7 @@ class FcoinMoves:
         if not isinstance(currency, str) or currency.upper() not in FCOIN_PRECISION:
             raise Refused(Refusal.INVALID, "unknown currency")
         currency = currency.upper()
-        raw = body.get("amount")
-        try:
-            amount = to_decimal(raw)
-        except MoneyError:
-            raise Refused(Refusal.INVALID, "amount must be a number") from None
-        if amount <= 0:
-            raise Refused(Refusal.INVALID, "amount must be positive")
+        amount = positive_amount(body.get("amount"))
         fingerprint = f"{word}|{currency}|{canonical(amount)}"
         to_name, account_type, transfer_type = TARGETS[word]
         now = self.now_ms()  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from tui.core.money import EXACT, dumps_exact, loads_exact, plain
+from tui.core.money import EXACT, MoneyError, dumps_exact, loads_exact, plain, to_decimal
 from tui.sandbox.ledger import Ledger
 from tui.sandbox.service import Refusal, Refused
 
@@ -92,6 +92,18 @@ def places(a: Decimal) -> int:
     """Decimals ``a`` needs (trailing zeros do not count)."""
     text = canonical(a)
     return len(text.split(".")[1]) if "." in text else 0
+
+
+def positive_amount(raw: Any) -> Decimal:
+    """The request's amount as an exact positive Decimal, or the venue's "invalid" refusal
+    (a float never reaches here: bodies are parsed with ``loads_exact``)."""
+    try:
+        amount = to_decimal(raw)
+    except MoneyError:
+        raise Refused(Refusal.INVALID, "amount must be a number") from None
+    if amount <= 0:
+        raise Refused(Refusal.INVALID, "amount must be positive")
+    return amount
 
 
 def quantize(a: Decimal, decimals: int) -> Decimal:
