@@ -18,7 +18,6 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 

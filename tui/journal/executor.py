@@ -301,7 +301,7 @@ class Mover:
                                     receipt=_merge(current.receipt, receipt))
         if receipt.status.final:
             return self.journal.transition(current.id, EntryState.RECONCILED,
-                                           note=f"cancelled at the venue",
+                                           note="cancelled at the venue",
                                            detail="final after cancel: "
                                                   f"{receipt.venue_status or receipt.status.value}")
         return current
