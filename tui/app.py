@@ -212,20 +212,19 @@ class CoinsoleApp(App[None]):
 
     def _adopt_session_credentials(self) -> None:
         """Find the session's credential resolver (and its vault) and make its errors for a
-        locked vault say how to unlock it here."""
-        from tui.screens.unlock import LockAwareCredentials
+        locked vault say how to unlock it here. A session without one (the demo) needs
+        nothing, and the vault's modules are not even imported for it."""
+        from tui.credentials import CredentialResolver
 
         session = self.session
         if session is None:
             return
         source = session.credentials
-        resolver = source.resolver if isinstance(source, LockAwareCredentials) else source
-        try:
-            from tui.credentials import CredentialResolver
-        except ImportError:  # pragma: no cover - the resolver ships with the vault
-            return
+        resolver = getattr(source, "resolver", source)
         if not isinstance(resolver, CredentialResolver):
             return
+        from tui.screens.unlock import LockAwareCredentials
+
         if self.vault is None:
             self.vault = resolver.vault
         elif resolver.vault is not self.vault:
