@@ -42,7 +42,7 @@ class Probe(CoinsoleApp):
         if not isinstance(screen, BalancesScreen) or not screen.table.row_count:
             return
         self._mark("FIRST")
-        if screen.states and not screen.loading:
+        if screen.states and all(s.value in ("ok", "error") for s in screen.states.values()):
             self._mark("PAINTED")
             self.exit()
 

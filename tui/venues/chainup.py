@@ -141,8 +141,10 @@ class ChainupVenue(HttpVenue):
         process or on disk) or its last full pull is over 23 h old, else by update time."""
         await self._synced(lambda store: None)
 
-    async def _synced(self, read: Callable[[ChainupStore], T]) -> T:
-        """Sync, then ``read(store)`` in a worker thread, both under the sync lock.
+    async def _synced(self, read: Callable[[ChainupStore], T], *,
+                      read_is_heavy: bool = False) -> T:
+        """Sync, then ``read(store)`` (in a worker thread when ``read_is_heavy``: the whole
+        org), both under the sync lock.
 
         A store that fails is replaced (an unreadable file moved aside and made afresh,
         else a store in memory) and the org pulled in full again: the cache never stops
@@ -152,7 +154,7 @@ class ChainupVenue(HttpVenue):
                 try:
                     store = await self._open_store()
                     await self._sync_once(store)
-                    return await asyncio.to_thread(read, store)
+                    return await _on_store(read, store, heavy=read_is_heavy)
                 except StoreError as exc:
                     if attempt == 2:
                         raise
@@ -161,7 +163,7 @@ class ChainupVenue(HttpVenue):
 
     async def _open_store(self) -> ChainupStore:
         if self.store is None:
-            self.store = await asyncio.to_thread(_open_store)
+            self.store = _open_store()
         return self.store
 
     async def _recover(self, exc: StoreError, *, keep_file: bool) -> None:
@@ -186,7 +188,7 @@ class ChainupVenue(HttpVenue):
 
     async def _sync_once(self, store: ChainupStore) -> None:
         started = self.now_ms()
-        meta = await asyncio.to_thread(store.meta, self.org_key)
+        meta = store.meta(self.org_key)
         if meta is None or not 0 <= started - meta.full_pull_ms <= FULL_PULL_AFTER_MS:
             await self._pull_all(store, started)
         else:
@@ -218,7 +220,7 @@ class ChainupVenue(HttpVenue):
         newest = max((int(row["updateTime"]) for row in rows), default=0)
         fresh = OrgMeta(newest_update_ms=max(meta.newest_update_ms, newest),
                         full_pull_ms=meta.full_pull_ms, synced_ms=started)
-        await asyncio.to_thread(store.upsert, self.org_key, rows, fresh)
+        await _on_store(store.upsert, self.org_key, rows, fresh, heavy=len(rows) > HEAVY_ROWS)
         self.meta = fresh
 
     def row_count(self) -> int:
@@ -237,7 +239,7 @@ class ChainupVenue(HttpVenue):
             return await self._synced(
                 lambda store: self._group(store.user_rows(org, str(user_id))))
         return await self._synced(
-            lambda store: self._group(store.iter_rows(org), suffix=ORG_TOTAL))
+            lambda store: self._group(store.iter_rows(org), suffix=ORG_TOTAL), read_is_heavy=True)
 
     async def org_balances(self) -> dict[str, list[Balance]]:
         """Every user's balances, keyed by uid (ORG_BALANCES)."""
@@ -248,7 +250,7 @@ class ChainupVenue(HttpVenue):
                     for uid, rows in groupby(store.iter_rows(org, by_uid=True),
                                              key=lambda row: str(row["uid"]))}
 
-        return await self._synced(read)
+        return await self._synced(read, read_is_heavy=True)
 
     def _group(self, rows: Iterable[dict[str, Any]], suffix: str = "") -> list[Balance]:
         """Sum rows per (coin, account), exactly: each row adds to the available or
@@ -319,3 +321,16 @@ def _field_text(value: Any) -> str:
     if isinstance(value, Decimal):
         return plain(value)
     return str(value)
+
+
+HEAVY_ROWS = 2_000
+"""Store work on more rows than this runs in a worker thread; less is quicker inline (a
+thread hop costs more than an indexed read of one user's rows while the UI is busy)."""
+
+
+async def _on_store(work: Callable[..., T], *args: Any, heavy: bool) -> T:
+    """Run ``work(*args)`` on the store: in a worker thread when ``heavy`` (a full pull, the
+    whole org), else inline."""
+    if heavy:
+        return await asyncio.to_thread(work, *args)
+    return work(*args)
