@@ -61,3 +61,23 @@ async def test_no_cache_starts_with_the_live_load() -> None:
         assert not app.screen.cached
         await wait_loaded(pilot)
         assert app.screen.table.row_count == 29
+
+
+async def test_live_numbers_equal_to_the_cached_ones_do_not_rebuild_the_table(monkeypatch) -> None:
+    await first_run()
+    from tui.widgets.balance_table import BalanceTable
+
+    clears = []
+    original = BalanceTable.clear
+    monkeypatch.setattr(BalanceTable, "clear",
+                        lambda self, *a, **kw: (clears.append(1), original(self, *a, **kw))[1])
+    app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(pilot)
+        table = app.screen.table
+        assert len(clears) == 1  # the cached rows; the live ones only lost their italics
+        profile_cell = table.get_cell_at((0, 0))
+        assert "italic" not in str(profile_cell.style)
+        app.screen.action_refresh()
+        await wait_loaded(pilot)
+        assert len(clears) == 1

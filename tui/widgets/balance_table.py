@@ -55,6 +55,8 @@ class BalanceTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=0, **kwargs)
         self.rows_shown: list[Row] = []
         self._by_key: dict[str, Row] = {}
+        self._layout: tuple | None = None
+        self._cached_keys: frozenset[str] = frozenset()
 
     def show(
         self,
@@ -66,9 +68,22 @@ class BalanceTable(DataTable):
         reverse: bool,
         cached_profiles: frozenset[str] = frozenset(),
     ) -> None:
-        """Replace the table's contents with ``rows``, keeping the cursor on the same row
-        when it is still there. Rows of ``cached_profiles`` (last run's numbers, shown
-        until the live load lands) are set in italics."""
+        """Show ``rows``, keeping the cursor on the same row when it is still there.
+
+        Rows of ``cached_profiles`` (last run's numbers, shown until the live load lands)
+        have their profile cell in italics. When only that marking changed (a live load
+        that brought the same numbers) just those cells are redrawn, and when nothing
+        changed nothing is: a full rebuild re-renders every visible cell."""
+        cached_keys = frozenset(row.key for row in rows
+                                if row.kind == "balance" and row.profile in cached_profiles)
+        layout = (tuple(rows), quote, compact, sort_key, reverse)
+        if layout == self._layout:
+            for key in cached_keys ^ self._cached_keys:
+                row = self._by_key[key]
+                self.update_cell(key, SortKey.PROFILE.value,
+                                 self._profile_cell(row, key in cached_keys))
+            self._cached_keys = cached_keys
+            return
         current = self.current_row()
         self.clear(columns=True)
         columns = list(COLUMNS) + ([SortKey.VALUE] if quote else [])
@@ -81,8 +96,9 @@ class BalanceTable(DataTable):
         self.rows_shown = list(rows)
         self._by_key = {row.key: row for row in rows}
         for row in rows:
-            cached = row.kind == "balance" and row.profile in cached_profiles
-            self.add_row(*self._cells(row, columns, compact, quote, cached), key=row.key)
+            self.add_row(*self._cells(row, columns, compact, quote, row.key in cached_keys),
+                         key=row.key)
+        self._layout, self._cached_keys = layout, cached_keys
         if current is not None and current.key in self._by_key:
             self.move_cursor(row=self.get_row_index(current.key), animate=False)
 
@@ -101,13 +117,24 @@ class BalanceTable(DataTable):
         return self._by_key.get(key)
 
     @staticmethod
-    def _cells(row: Row, columns: Sequence[SortKey], compact: bool, quote: str | None,
+    def _row_style(row: Row) -> str:
+        return {"total": "bold", "header": "bold italic"}.get(row.kind, "")
+
+    @classmethod
+    def _profile_cell(cls, row: Row, cached: bool) -> Text:
+        style = cls._row_style(row) or ("italic" if cached else "")
+        return Text(GAP + row.profile, style=style)
+
+    @classmethod
+    def _cells(cls, row: Row, columns: Sequence[SortKey], compact: bool, quote: str | None,
                cached: bool = False) -> list[Text]:
-        style = {"total": "bold", "header": "bold italic"}.get(row.kind, "italic" if cached else "")
+        style = cls._row_style(row)
         cells: list[Text] = []
         for column in columns:
             value = getattr(row, column.value)
-            if column.numeric:
+            if column is SortKey.PROFILE:
+                cells.append(cls._profile_cell(row, cached))
+            elif column.numeric:
                 coin = (quote or "") if column is SortKey.VALUE else row.coin
                 text = "" if value is None else display_amount(value, coin, compact=compact)
                 cell_style = style or ("dim" if value == Decimal(0) else "")
