@@ -39,7 +39,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from tui.core.errors import ConfigError
-from tui.venues.base import Credentials
+from tui.core.credentials import Credentials
 
 __all__ = [
     "env_var_names",

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import httpx
-
 from tui.config import Profile
+from tui.core.credentials import Credentials
 from tui.session import Session
-from tui.venues.base import Credentials
 
 if TYPE_CHECKING:
+    import httpx
+
     from tui.sandbox import Sandbox
 
 __all__ = ["DEMO_HOST", "DemoSession", "demo_profiles", "demo_credentials", "demo_session"]
@@ -67,6 +67,8 @@ class DemoSession(Session):
     def transport(self) -> httpx.AsyncBaseTransport:
         """Requests go straight into the sandbox app, in process."""
         if self._transport is None:
+            import httpx
+
             self._transport = httpx.ASGITransport(app=self.sandbox.app)
         return self._transport
 

@@ -10,14 +10,18 @@ import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import httpx
+from typing import TYPE_CHECKING
 
 from tui.config import Profile
+from tui.core.credentials import Credentials
 from tui.core.errors import CoinsoleError
 from tui.core.models import Balance
 from tui.credentials import credentials_from_env
-from tui.venues.base import Credentials, Venue, VenueSettings
-from tui.venues.registry import adapter_class
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tui.venues.base import Venue
 
 __all__ = ["Session", "ProfileResult", "CredentialSource"]
 
@@ -87,6 +91,11 @@ class Session:
         """The adapter for profile ``name``, created on first use."""
         adapter = self._adapters.get(name)
         if adapter is None:
+            # The venue layer (and httpx under it) loads with the first adapter: after the
+            # app has painted, never before.
+            from tui.venues.base import VenueSettings
+            from tui.venues.registry import adapter_class
+
             profile = self.profile(name)
             settings = VenueSettings(
                 profile=profile.name,

@@ -24,8 +24,9 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import httpx
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import SecretStr
 
+from tui.core.credentials import Credentials  # re-exported: adapters take it
 from tui.core.errors import (
     AuthError,
     InsufficientFunds,
@@ -78,18 +79,6 @@ class Capability(str, Enum):
     ORG_USERS = "org_users"
     ORG_BALANCES = "org_balances"
     VALUATIONS = "valuations"
-
-
-class Credentials(BaseModel):
-    """An API key and secret. Both are masked in repr and str; only a signer reads them."""
-
-    model_config = ConfigDict(frozen=True)
-
-    api_key: SecretStr
-    secret: SecretStr
-
-    def __init__(self, api_key: str | SecretStr, secret: str | SecretStr) -> None:
-        super().__init__(api_key=api_key, secret=secret)
 
 
 @dataclass(frozen=True)
