@@ -6,6 +6,7 @@ import asyncio
 from decimal import Decimal
 
 import pytest
+from textual.color import Color
 from test_app_support import FakeSession, balance, fake_profiles, screen_text, small_session, wait_loaded
 
 from tui.app import CoinsoleApp, CoinsoleCommands
@@ -288,11 +289,28 @@ async def test_theme_cycle() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert app.theme == "coinsole-dark"
-        seen = []
+        seen, backgrounds = [], []
         for _ in range(3):
             await pilot.press("t")
+            await pilot.pause()
             seen.append(app.theme)
+            backgrounds.append(app.screen.styles.background)
         assert seen == ["coinsole-high-contrast", "coinsole-light", "coinsole-dark"]
+        # The colours follow the theme (the app starts in its theme without Textual's
+        # theme watcher, and its stylesheet skips re-parses that change nothing).
+        expected = [Color.parse(app.get_theme(name).background) for name in seen]
+        assert backgrounds == expected
+        assert len(set(backgrounds)) == 3
+
+
+async def test_start_paints_the_default_theme_colours() -> None:
+    app = CoinsoleApp(small_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        theme = app.get_theme("coinsole-dark")
+        assert app.screen.styles.background == Color.parse(theme.background)
+        assert app.has_class("-theme-coinsole-dark", "-dark-mode")
+        assert not app.has_class("-light-mode")
 
 
 @pytest.mark.parametrize("fault", [None, "bitz"])

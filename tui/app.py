@@ -28,6 +28,7 @@ from textual.screen import Screen
 
 from tui.screens import MAIN_SCREENS, MainScreen
 from tui.session import Session
+from tui.stylesheet import SteadyStylesheet
 from tui.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes
 
 if TYPE_CHECKING:
@@ -157,6 +158,7 @@ class CoinsoleApp(App[None]):
         self._was_unlocked = False
         self._main_screens: dict[str, Screen] = {}
         self._adopt_session_credentials()
+        self._install_themes()
         for main in MAIN_SCREENS:
             self.add_mode(main.mode, partial(self._make_main, main))
 
@@ -176,7 +178,6 @@ class CoinsoleApp(App[None]):
         return bool(self.session is not None and self.session.profiles)
 
     def on_mount(self) -> None:
-        self._install_themes()
         self._update_titles()
         if self.has_profiles:
             self.switch_mode(MAIN_SCREENS[0].mode)
@@ -191,18 +192,34 @@ class CoinsoleApp(App[None]):
             self.set_interval(period, self.check_idle_lock, name="idle-lock")
         if self.has_profiles and self.vault_locked:
             self.call_after_refresh(self.request_unlock)
-        elif self.has_profiles:
-            self.run_worker(self._recover_journal(), group="journal-recovery", exclusive=True)
+        elif self.has_profiles and not self.demo:
+            # After the first frame: the journal's modules are not needed to paint it (the
+            # demo's journal lives in memory, so it never has anything to recover).
+            self.call_after_refresh(self._start_journal_recovery)
 
     async def on_unmount(self) -> None:
         if self.session is not None:
             await self.session.aclose()
 
     def _install_themes(self) -> None:
+        """Register the shipped themes and start in the default one.
+
+        Runs before the stylesheet is first parsed, so the theme's variables go straight
+        into that parse: setting ``App.theme`` would run Textual's theme watcher, which
+        parses every rule of the app a second time (~20 ms at start)."""
         for theme in load_themes():
             self.register_theme(theme)
             self.theme_cycle.append(theme.name)
-        self.theme = DEFAULT_THEME if DEFAULT_THEME in self.theme_cycle else FALLBACK_THEME
+        name = DEFAULT_THEME if DEFAULT_THEME in self.theme_cycle else FALLBACK_THEME
+        self.set_reactive(App.theme, name)
+        # What the watcher does for a theme change, except its re-parse of the stylesheet
+        # (nothing is parsed yet): the variables, which go into a stylesheet that skips
+        # re-parses reproducing its rules; the theme and dark/light classes; the ANSI filter.
+        self.stylesheet = SteadyStylesheet(variables=self.get_css_variables())
+        dark = self.current_theme.dark
+        self.update_classes({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark},
+                            update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
 
     def _update_titles(self) -> None:
         self.title = "coinsole · demo" if self.demo else "coinsole"
@@ -344,6 +361,9 @@ class CoinsoleApp(App[None]):
                 hook()
         if unlocked:
             self.run_worker(self._after_unlock(), group="vault-unlocked", exclusive=True)
+
+    def _start_journal_recovery(self) -> None:
+        self.run_worker(self._recover_journal(), group="journal-recovery", exclusive=True)
 
     async def _recover_journal(self) -> None:
         """Settle the money requests a previous run left unfinished, and say what is left."""

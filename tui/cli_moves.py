@@ -26,7 +26,7 @@ from pydantic import SecretStr
 
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
-from tui.core.moves import MoveKind, MoveRequest, Recipient
+from tui.core.moves import TRADE_PASSWORD_VENUES, MoveKind, MoveRequest, Recipient
 
 __all__ = ["register", "transfer", "send", "withdraw", "journal", "EXIT_ACCEPTED",
            "EXIT_DECLINED", "EXIT_USAGE", "EXIT_REJECTED", "EXIT_UNKNOWN", "TRADE_PASSWORD_ENV"]
@@ -37,8 +37,6 @@ EXIT_USAGE = 2
 EXIT_REJECTED = 3
 EXIT_UNKNOWN = 4
 TRADE_PASSWORD_ENV = "COINSOLE_TRADE_PASSWORD"
-TRADE_PASSWORD_VENUES = frozenset({"bhex"})
-"""Venues whose withdrawals need the trade password (its MD5 is sent; never stored)."""
 
 _DEMO_HELP = ("Use the built-in sandbox's demo profiles (a fresh sandbox and an in-memory "
               "journal for this command only: nothing persists).")

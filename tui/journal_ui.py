@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from tui.core.models import AccountRef, Balance
 from tui.core.money import plain
-from tui.core.moves import MoveKind, MoveRequest, Settlement
+from tui.core.moves import TRADE_PASSWORD_VENUES, MoveKind, MoveRequest, Settlement
 from tui.journal import EntryState, Journal, JournalEntry, Mover
 
 __all__ = [
@@ -40,11 +40,6 @@ __all__ = [
     "time_text",
     "set_time_format",
 ]
-
-try:  # mirror the CLI's rule when it is installed
-    from tui.cli_moves import TRADE_PASSWORD_VENUES
-except ImportError:  # pragma: no cover - the CLI ships with the package
-    TRADE_PASSWORD_VENUES = frozenset({"bhex"})
 
 
 @dataclass

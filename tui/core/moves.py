@@ -23,7 +23,11 @@ __all__ = [
     "MoveStatus",
     "MoveReceipt",
     "WithdrawQuote",
+    "TRADE_PASSWORD_VENUES",
 ]
+
+TRADE_PASSWORD_VENUES = frozenset({"bhex"})
+"""Venues whose withdrawals need the trade password typed (its MD5 is sent; never stored)."""
 
 
 class MoveKind(str, Enum):

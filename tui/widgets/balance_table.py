@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from tui.widgets.balance_rows import Row, SortKey, display_amount
+from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["BalanceTable", "COLUMNS"]
 
@@ -33,8 +34,9 @@ GAP = " "
 """Space before every cell: one column between cells, so wide amounts fit at 120 columns."""
 
 
-class BalanceTable(DataTable):
-    """A read-only, row-cursor table of balances with vim-style movement."""
+class BalanceTable(TextCellsMixin, DataTable):
+    """A read-only, row-cursor table of balances with vim-style movement (cells drawn by
+    :class:`~tui.widgets.text_cells.TextCellsMixin`)."""
 
     HELP_SECTION = "table"
 

@@ -43,6 +43,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tui.core.money import format_amount, plain
 from tui.paths import app_paths
+from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "cell_text"]
 
@@ -134,7 +135,7 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, cell_text(value).casefold())
 
 
-class _Grid(DataTable):
+class _Grid(TextCellsMixin, DataTable):
     """The data grid inside a :class:`RecordTable`: row cursor, zebra stripes, j/k."""
 
     HELP_SECTION = "table"
