@@ -25,33 +25,36 @@ from pathlib import Path
 # callback that may run later when the event loop is busy loading.
 
 COINSOLE_PROBE = """
+import sys
 import time
-from pathlib import Path
 
-import tui.app
+import tui.cli
 from tui.app import CoinsoleApp
-from tui.demo import demo_session
 from tui.screens.balances import BalancesScreen
 
-class Probe(CoinsoleApp):
-    CSS_PATH = Path(tui.app.__file__).parent / CoinsoleApp.CSS_PATH
-    marked = set()
+marked = set()
+display = CoinsoleApp._display
 
-    def _display(self, screen, renderable):
-        super()._display(screen, renderable)
-        if not isinstance(screen, BalancesScreen) or not screen.table.row_count:
-            return
-        self._mark("FIRST")
-        if screen.states and all(s.value in ("ok", "error") for s in screen.states.values()):
-            self._mark("PAINTED")
-            self.exit()
+def mark(what):
+    if what not in marked:
+        marked.add(what)
+        print(f"{what} {time.time()!r}", flush=True)
 
-    def _mark(self, what):
-        if what not in self.marked:
-            self.marked.add(what)
-            print(f"{what} {time.time()!r}", flush=True)
+def probe_display(self, screen, renderable):
+    display(self, screen, renderable)
+    if not isinstance(screen, BalancesScreen) or not screen.table.row_count:
+        return
+    mark("FIRST")
+    if screen.states and all(s.value in ("ok", "error") for s in screen.states.values()):
+        mark("PAINTED")
+        self.exit()
 
-Probe(demo_session(), demo=True).run(headless=True, size=(120, 36))
+# The app as `coinsole --demo` starts it (the same entry point, click included), headless.
+CoinsoleApp._display = probe_display
+run = CoinsoleApp.run
+CoinsoleApp.run = lambda self, **kw: run(self, headless=True, size=(120, 36))
+sys.argv = ["coinsole", "--demo"]
+tui.cli.main(standalone_mode=False)
 """
 
 BARE_PROBE = """

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -17,8 +19,12 @@ class FastTable(TextCellsMixin, DataTable):
 
 
 class TableApp(App):
+    def __init__(self, cell_padding: int = 0) -> None:
+        super().__init__()
+        self.cell_padding = cell_padding
+
     def compose(self) -> ComposeResult:
-        yield FastTable(cursor_type="row", zebra_stripes=True, cell_padding=0)
+        yield FastTable(cursor_type="row", zebra_stripes=True, cell_padding=self.cell_padding)
 
 
 def _random_cells(count: int) -> list[Text]:
@@ -39,8 +45,9 @@ def _random_cells(count: int) -> list[Text]:
     return cells
 
 
-async def test_fast_cells_equal_datatable_cells() -> None:
-    app = TableApp()
+@pytest.mark.parametrize("cell_padding", [0, 1, 2])
+async def test_fast_cells_equal_datatable_cells(cell_padding: int) -> None:
+    app = TableApp(cell_padding)
     async with app.run_test(size=(100, 30)) as pilot:
         table = app.query_one(FastTable)
         cells = _random_cells(120)

@@ -45,7 +45,7 @@ class HistoryKind(str, Enum):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     def as_record(self) -> dict[str, Any]:
         """The flat record the CLI's ``--json`` prints: amounts as exact strings."""

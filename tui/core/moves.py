@@ -56,7 +56,7 @@ class Settlement(str, Enum):
 class Recipient(BaseModel):
     """Who an internal transfer goes to."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: Literal["uid", "email", "phone"]
     value: str
@@ -80,7 +80,7 @@ class MoveRequest(BaseModel):
     ``address``, ``memo`` and (BHEX) ``miner_fee`` and ``convert_rate`` for WITHDRAW.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: MoveKind
     profile: str
@@ -149,7 +149,7 @@ class MoveReceipt(BaseModel):
     (the reply, or the history record that matched) for the journal's detail view.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     venue_ref: str | None = None
     status: MoveStatus
@@ -167,7 +167,7 @@ class WithdrawQuote(BaseModel):
     the amount may carry.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     coin: str
     network: str | None = None

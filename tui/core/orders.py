@@ -75,7 +75,7 @@ class OrderStatus(str, Enum):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class SymbolRule(_Frozen):

@@ -31,16 +31,19 @@ _JOINER = Text("\n")
 _EMPTY = Text()
 
 
-def render_text_line(cell: Text, width: int, console: Console, *, justify: str | None,
-                     overflow: str | None, style: Style, post_style: Style) -> list[Segment]:
-    """One line of ``width`` cells holding ``cell`` (a one-line Text), as DataTable would
-    draw it with ``style`` under and ``post_style`` over its own styles.
+def render_text_line(cell: Text, width: int, console: Console, *, padding: int,
+                     justify: str | None, overflow: str | None, style: Style,
+                     post_style: Style) -> list[Segment]:
+    """One line of ``width`` cells holding ``cell`` (a one-line Text) between ``padding``
+    spaces on each side, as DataTable would draw it with ``style`` under and
+    ``post_style`` over its own styles. ``width`` must exceed ``2 * padding``.
 
     ``justify`` and ``overflow`` are the console options' (Rich's defaults when None)."""
+    inner = width - 2 * padding
     if not cell:
         cell = _EMPTY  # as DataTable does: an empty cell renders as a plain empty Text
     lines = cell.wrap(
-        console, width,
+        console, inner,
         justify=cell.justify or justify or "default",
         overflow=cell.overflow or overflow or "fold",
         tab_size=console.tab_size if cell.tab_size is None else cell.tab_size,
@@ -49,7 +52,10 @@ def render_text_line(cell: Text, width: int, console: Console, *, justify: str |
     # Joined as Rich joins wrapped lines: that turns the line's own style into a span
     # (``Text.render`` alone ignores the base style of a Text without spans).
     segments = list(_JOINER.join(lines).render(console))
-    line = Segment.adjust_line_length(segments, width, style=_NULL, pad=True)
+    line = Segment.adjust_line_length(segments, inner, style=_NULL, pad=True)
+    if padding:
+        pad = Segment(" " * padding, _NULL)
+        line = [pad, *line, pad]
     return list(Segment.apply_style(line, style, post_style))
 
 
@@ -72,7 +78,7 @@ class TextCellsMixin:
             if row is not None and row.height == 1:
                 column_key = table._column_locations.get_key(column_index)
                 cell = table._data[row_key].get(column_key)
-        if type(cell) is not Text or "\n" in cell.plain:
+        if type(cell) is not Text or "\n" in cell.plain or width <= 2 * table.cell_padding:
             return super()._render_cell(row_index, column_index, base_style, width,
                                         cursor, hover)
         component_style, post_style = table._get_styles_to_render_cell(
@@ -88,7 +94,8 @@ class TextCellsMixin:
         options = table.app.console_options
         style = (base_style + Style.from_meta({"row": row_index, "column": column_index})
                  + component_style)
-        lines = [render_text_line(cell, width, table.app.console, justify=options.justify,
+        lines = [render_text_line(cell, width, table.app.console, padding=table.cell_padding,
+                                  justify=options.justify,
                                   overflow=options.overflow, style=style,
                                   post_style=post_style)]
         # The cell object is kept with its lines, so its id cannot be reused while cached.
