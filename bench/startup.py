@@ -103,10 +103,6 @@ def _start_to_paint(probe: Path) -> dict[str, float]:  # float-ok: seconds
     return marks
 
 
-def _median(probe: Path, what: str, repeat: int) -> float:  # float-ok: seconds
-    return statistics.median(_start_to_paint(probe)[what] for _ in range(repeat))
-
-
 def main() -> None:
     """Run both probes ``--repeat`` times and print the medians and their ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -120,8 +116,12 @@ def main() -> None:
         coinsole_probe.write_text(COINSOLE_PROBE)
         _start_to_paint(bare_probe)  # warm the file system and bytecode caches for both
         _start_to_paint(coinsole_probe)  # ... and leave the caches a second start finds
-        bare = _median(bare_probe, "PAINTED", args.repeat)
-        runs = [_start_to_paint(coinsole_probe) for _ in range(args.repeat)]
+        # Interleaved, so a change in the machine's load touches both probes alike.
+        bares, runs = [], []
+        for _ in range(args.repeat):
+            bares.append(_start_to_paint(bare_probe)["PAINTED"])
+            runs.append(_start_to_paint(coinsole_probe))
+        bare = statistics.median(bares)
     first = statistics.median(run["FIRST"] for run in runs)
     live = statistics.median(run["PAINTED"] for run in runs)
     print(f"median of {args.repeat} runs, headless, 120x36, a second start (caches warm)")

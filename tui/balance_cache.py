@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +87,8 @@ class BalanceCache:
         try:
             directory = self.directory
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            import tempfile  # only when writing: not on the way to the first frame
+
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".balances-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -14,17 +14,19 @@ costs, which offer no protection against guessing; it exists so the test suite s
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import os
 import sys
 from collections.abc import Sequence
 
-import click
+from tui.startup import collector_paused, settle
 
-from tui.config import Profile, ProfileStore
-from tui.core.errors import CoinsoleError
-from tui.core.models import VENUE_IDS
+with collector_paused():  # see tui.startup: imports make objects, not garbage
+    import click
+
+    from tui.config import Profile, ProfileStore
+    from tui.core.errors import CoinsoleError
+    from tui.core.models import VENUE_IDS
 
 __all__ = ["main"]
 
@@ -59,25 +61,27 @@ def main(ctx: click.Context, demo: bool, lock_after: int) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    with collector_paused():
+        app = _build_app(demo, lock_after)
+        settle()
+    app.run()
+
+
+def _build_app(demo: bool, lock_after: int):
+    """The TUI app: on the demo sandbox, or on the configured profiles and the vault."""
     from tui.app import CoinsoleApp
 
     if demo:
         from tui.demo import demo_session
 
-        app = CoinsoleApp(demo_session(), demo=True)
-    else:
-        from tui.vault import Vault
+        return CoinsoleApp(demo_session(), demo=True)
+    from tui.vault import Vault
 
-        # The app does the idle locking (it sees key presses); the vault's own timer is off.
-        vault = Vault(idle_timeout=None)
-        profiles = _load_profiles()
-        app = CoinsoleApp(_session(profiles, vault) if profiles else None, vault=vault,
-                          idle_lock_minutes=lock_after or None)
-    # Everything built so far (the imported modules, the app) lives as long as the process:
-    # moving it out of the garbage collector's reach makes every full collection during
-    # start-up, and after it, skip those objects (~30 ms sooner to the first frame).
-    gc.freeze()
-    app.run()
+    # The app does the idle locking (it sees key presses); the vault's own timer is off.
+    vault = Vault(idle_timeout=None)
+    profiles = _load_profiles()
+    return CoinsoleApp(_session(profiles, vault) if profiles else None, vault=vault,
+                       idle_lock_minutes=lock_after or None)
 
 
 def _load_profiles() -> list[Profile]:
@@ -696,5 +700,6 @@ def _register_history_commands() -> None:
     register(main)
 
 
-_register_money_commands()
-_register_history_commands()
+with collector_paused():
+    _register_money_commands()
+    _register_history_commands()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
 from pathlib import Path
 
@@ -142,6 +141,8 @@ class ProfileStore:
             for p in profiles
         }
         text = tomli_w.dumps({"profiles": table})
+        import tempfile  # only when writing: not on the way to the first frame
+
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".profiles-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
