@@ -387,7 +387,7 @@ class CoinsoleApp(App[None]):
 
     async def _after_unlock(self) -> None:
         await self.forget_credentials()
-        self.run_worker(self._recover_journal(), group="journal-recovery", exclusive=True)
+        self._start_journal_recovery()
         from tui.screens.balances import BalancesScreen
 
         for screen in self._main_screens.values():

@@ -70,31 +70,30 @@ class TextCellsMixin:
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
-        table = self
         cell = None
-        if row_index >= table.fixed_rows and column_index >= table.fixed_columns:
-            row_key = table._row_locations.get_key(row_index)
-            row = table.rows.get(row_key)
+        if row_index >= self.fixed_rows and column_index >= self.fixed_columns:
+            row_key = self._row_locations.get_key(row_index)
+            row = self.rows.get(row_key)
             if row is not None and row.height == 1:
-                column_key = table._column_locations.get_key(column_index)
-                cell = table._data[row_key].get(column_key)
-        if type(cell) is not Text or "\n" in cell.plain or width <= 2 * table.cell_padding:
+                column_key = self._column_locations.get_key(column_index)
+                cell = self._data[row_key].get(column_key)
+        if type(cell) is not Text or "\n" in cell.plain or width <= 2 * self.cell_padding:
             return super()._render_cell(row_index, column_index, base_style, width,
                                         cursor, hover)
-        component_style, post_style = table._get_styles_to_render_cell(
-            False, False, False, hover, cursor, table.show_cursor, table._show_hover_cursor,
-            table.cursor_foreground_priority == "css",
-            table.cursor_background_priority == "css",
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
         )
         key = (id(cell), row_index, column_index, width, base_style, component_style,
                post_style)
         cached = self._text_cells.get(key)
         if cached is not None and cached[0] is cell:
             return cached[1]
-        options = table.app.console_options
+        options = self.app.console_options
         style = (base_style + Style.from_meta({"row": row_index, "column": column_index})
                  + component_style)
-        lines = [render_text_line(cell, width, table.app.console, padding=table.cell_padding,
+        lines = [render_text_line(cell, width, self.app.console, padding=self.cell_padding,
                                   justify=options.justify,
                                   overflow=options.overflow, style=style,
                                   post_style=post_style)]
