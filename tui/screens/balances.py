@@ -100,8 +100,6 @@ class BalancesScreen(Screen[None]):
         yield Header()
         yield MainNav("balances")
         yield ProfileStatusStrip(((p.name, p.venue) for p in self.session.profiles), id="strip")
-        yield Input(placeholder="filter: profile, venue, account or coin · enter keeps it · esc clears",
-                    id="filter")
         yield Vertical(id="notices")
         yield Static(id="state", markup=False)
         yield BalanceTable(id="balances")
@@ -281,17 +279,28 @@ class BalancesScreen(Screen[None]):
         self.compact = not self.compact
         self.rebuild()
 
-    def action_filter(self) -> None:
+    @property
+    def filter_field(self) -> Input | None:
+        """The filter input, once ``/`` has been pressed (it is mounted then, not at start:
+        the first frame is quicker without it)."""
+        return next(iter(self.query("#filter").results(Input)), None)
+
+    async def action_filter(self) -> None:
         """Show the filter input and focus it."""
-        field = self.query_one("#filter", Input)
+        field = self.filter_field
+        if field is None:
+            field = Input(placeholder="filter: profile, venue, account or coin · enter keeps "
+                          "it · esc clears", id="filter")
+            await self.mount(field, before="#notices")
         field.add_class("-shown")
         field.focus()
 
     def action_clear_filter(self) -> None:
         """Clear and hide the filter, and return to the table."""
-        field = self.query_one("#filter", Input)
-        field.value = ""
-        field.remove_class("-shown")
+        field = self.filter_field
+        if field is not None:
+            field.value = ""
+            field.remove_class("-shown")
         self.table.focus()
         if self.filter_text:
             self.filter_text = ""
@@ -299,9 +308,9 @@ class BalancesScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
-            field = self.query_one("#filter", Input)
+            field = self.filter_field
             # Let Esc fall through to "back" when there is no filter to clear.
-            return bool(self.filter_text or field.has_class("-shown"))
+            return bool(self.filter_text or (field is not None and field.has_class("-shown")))
         if action == "reverse_sort":
             return self.sort_key is not None
         return True
