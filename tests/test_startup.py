@@ -40,3 +40,26 @@ def test_importing_the_cli_leaves_the_collector_on() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["True", "0"]  # nothing frozen either: only `coinsole` itself freezes
+
+
+def test_lazy_commands_are_exactly_what_their_modules_register() -> None:
+    import click
+
+    from tui.cli import CoinsoleGroup
+    from tui.cli_history import register as register_history
+    from tui.cli_moves import register as register_moves
+
+    group = click.Group("probe")
+    register_moves(group)
+    register_history(group)
+    assert set(group.commands) == set(CoinsoleGroup.LAZY_COMMANDS)
+    for name, module in CoinsoleGroup.LAZY_COMMANDS.items():
+        assert group.commands[name].callback.__module__ == module
+
+
+def test_the_tui_path_does_not_load_the_money_and_history_commands() -> None:
+    code = ("import sys, tui.cli; "
+            "print('tui.cli_moves' in sys.modules, 'tui.cli_history' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False"]

@@ -46,7 +46,34 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class CoinsoleGroup(click.Group):
+    """The ``coinsole`` command group. The money and history commands live in modules of
+    their own (:mod:`tui.cli_moves`, :mod:`tui.cli_history`), loaded the first time one
+    of their commands is named or listed, so opening the TUI never imports them."""
+
+    LAZY_COMMANDS: dict[str, str] = {
+        **dict.fromkeys(("transfer", "send", "withdraw", "journal"), "tui.cli_moves"),
+        **dict.fromkeys(("orders", "positions", "deposit-address", "history", "sub-accounts"),
+                        "tui.cli_history"),
+    }
+    """Command name -> the module whose ``register(group)`` adds it."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command, the lazily loaded ones included, sorted."""
+        return sorted({*super().list_commands(ctx), *self.LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command called ``cmd_name``, loading its module first when needed."""
+        module = self.LAZY_COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            import importlib
+
+            importlib.import_module(module).register(self)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=CoinsoleGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--demo", is_flag=True, help="Run against the built-in sandbox: no network, no keys.")
 @click.option("--lock-after", "lock_after", default=10, show_default=True, metavar="MINUTES",
               type=click.IntRange(0, 24 * 60),
@@ -686,20 +713,3 @@ def sandbox_serve(host: str, port: int, latency_ms: int, error_rate, rate_429) -
 
     serve(host, port, latency_ms=latency_ms, error_rate=error_rate, rate_429=rate_429,
           on_ready=ready)
-
-
-def _register_money_commands() -> None:
-    from tui.cli_moves import register
-
-    register(main)
-
-
-def _register_history_commands() -> None:
-    from tui.cli_history import register
-
-    register(main)
-
-
-with collector_paused():
-    _register_money_commands()
-    _register_history_commands()
