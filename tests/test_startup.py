@@ -63,3 +63,37 @@ def test_the_tui_path_does_not_load_the_money_and_history_commands() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_skipped_optional_imports_fail_inside_and_import_again_after() -> None:
+    from tui.startup import optional_imports_skipped
+
+    name = "tui.sandbox.limits"
+    sys.modules.pop(name, None)
+    with optional_imports_skipped(name):
+        with pytest.raises(ImportError):
+            __import__(name)
+    module = __import__(name, fromlist=["_"])
+    assert sys.modules[name] is module
+
+
+def test_already_imported_modules_are_not_skipped() -> None:
+    from tui.startup import optional_imports_skipped
+
+    import tui.core.money as money
+
+    with optional_imports_skipped("tui.core.money"):
+        assert __import__("tui.core.money", fromlist=["_"]) is money
+
+
+def test_the_venue_layer_loads_httpx_without_its_command_line_client() -> None:
+    code = (
+        "import sys, tui.venues.base as base\n"
+        "print('httpx._main' in sys.modules, 'pygments' in sys.modules,"
+        " base.httpx.AsyncClient.__name__)\n"
+        "import httpx._main\n"  # still importable for anyone who wants it
+        "print(httpx._main.__name__, callable(httpx._main.main))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False", "AsyncClient", "httpx._main", "True"]

@@ -23,8 +23,12 @@ from enum import Enum
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
-import httpx
 from pydantic import SecretStr
+
+from tui.startup import optional_imports_skipped
+
+with optional_imports_skipped("httpx._main"):  # its CLI client; coinsole never runs it
+    import httpx
 
 from tui.core.credentials import Credentials  # re-exported: adapters take it
 from tui.core.errors import (
