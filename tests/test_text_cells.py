@@ -9,6 +9,7 @@ import pytest
 from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.widgets import DataTable
 
 from tui.widgets.text_cells import TextCellsMixin
@@ -89,3 +90,33 @@ async def test_an_update_redraws_only_the_changed_cell(monkeypatch) -> None:
         await pilot.pause()
         assert drawn == ["99"]
         assert "".join(s.text for s in table.render_line(6)).startswith("row 5 99")
+
+
+async def test_lines_drawn_before_new_rows_are_measured_are_not_kept() -> None:
+    """A rebuilt table (cleared, the same columns and rows added again, as the balances
+    screen does on every load) is measured on its next idle; a frame drawn before that
+    shows the cells cut to the header widths. Once measured, the next frame must draw
+    them whole even though the table's overall size is what it was before the rebuild
+    (DataTable alone kept serving the cut lines from the widget's line cache)."""
+    app = TableApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.query_one(FastTable)
+
+        def fill() -> None:
+            table.clear(columns=True)
+            table.add_columns("p", "amount")
+            table.add_row(Text("fcoin-demo"), Text("32,934.951247512771511524"), key="r")
+
+        def frame_line() -> str:  # the row as a frame draws it (through the line caches)
+            region = Region(0, 0, table.size.width, 2)
+            return "".join(s.text for s in table.render_lines(region)[1])
+
+        whole = "fcoin-demo32,934.951247512771511524"
+        fill()
+        await pilot.pause()
+        assert frame_line().startswith(whole)
+        fill()
+        assert not frame_line().startswith(whole)  # drawn before the measuring idle
+        await pilot.pause()
+        assert table.ordered_columns[0].content_width == len("fcoin-demo")
+        assert frame_line().startswith(whole)
