@@ -7,7 +7,14 @@ Its entries follow the app's number-key bindings exactly: an entry shows only wh
 (Profiles in the demo, every screen but Profiles before the first profile exists) is
 absent from the bar too. The bar re-checks whenever the screen's bindings are refreshed
 (the screen resuming, the vault locking, profiles changing). Clicking an entry switches
-to its screen, like its number key. Colours come from theme variables only.
+to its screen, like its number key; the entry under the mouse is highlighted and named in
+the tooltip.
+
+The bar is a single widget that draws its one line itself (no child per entry), because
+it sits in the first frame of every main screen. It draws through Textual's line API
+(``render_line``) so that, as with the CSS padding of a widget per entry, the cells around
+a title carry only a background. Colours come from theme variables only, through the
+component classes ``main-nav--entry``, ``main-nav--current`` and ``main-nav--hover``.
 
 Usage, in a main screen's ``compose`` right after the Header::
 
@@ -17,41 +24,37 @@ Usage, in a main screen's ``compose`` right after the Header::
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
-from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.screens import MAIN_SCREENS, MainScreen
 
-__all__ = ["MainNav", "NavEntry"]
+__all__ = ["MainNav"]
+
+_BY_MODE: dict[str, MainScreen] = {main.mode: main for main in MAIN_SCREENS}
 
 
-class NavEntry(Static):
-    """One entry of the bar ("3 Move money"), id ``nav-<mode>``; a click switches to its
-    screen. Carries ``-current`` when it is the screen the bar is on."""
-
-    def __init__(self, main: MainScreen, *, current: bool) -> None:
-        super().__init__(f"{main.key} {main.title}", id=f"nav-{main.mode}", markup=False,
-                         classes="-current" if current else "")
-        self.main = main
-        """The main screen this entry opens."""
-        self.tooltip = f"{main.title} ({main.key})"
-
-    async def on_click(self, event: events.Click) -> None:
-        """Switch to this entry's screen (the app's ``switch_main`` action)."""
-        event.stop()
-        await self.app.run_action(f"switch_main({self.main.mode!r})")
+def _label(main: MainScreen) -> str:
+    return f"{main.key} {main.title}"
 
 
-class MainNav(Horizontal):
+class MainNav(Widget):
     """The bar of main screens, highlighting ``current`` (a :class:`MainScreen` mode,
     e.g. ``"deposit"``).
 
     ``available(mode)`` says whether an entry shows now; :meth:`refresh_entries` applies
-    it (the bar calls it itself when the screen's bindings change).
+    it (the bar calls it itself when the screen's bindings change). Each shown entry is
+    its label with one cell of padding either side, in number-key order;
+    :meth:`entry_at` and :meth:`entry_region` map between entries and columns of the bar.
     """
+
+    COMPONENT_CLASSES = {"main-nav--entry", "main-nav--current", "main-nav--hover"}
 
     DEFAULT_CSS = """
     MainNav {
@@ -60,14 +63,9 @@ class MainNav(Horizontal):
         padding: 0 1;
         background: $panel;
     }
-    MainNav > NavEntry {
-        width: auto;
-        height: 1;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    MainNav > NavEntry:hover { background: $boost; color: $text; }
-    MainNav > NavEntry.-current {
+    MainNav > .main-nav--entry { color: $text-muted; }
+    MainNav > .main-nav--hover { background: $boost; color: $text; }
+    MainNav > .main-nav--current {
         background: $accent;
         color: $text;
         text-style: bold;
@@ -75,23 +73,26 @@ class MainNav(Horizontal):
     """
 
     def __init__(self, current: str, *, id: str | None = "main-nav") -> None:
-        if current not in {main.mode for main in MAIN_SCREENS}:
+        if current not in _BY_MODE:
             raise ValueError(f"{current!r} is not a main screen mode")
         super().__init__(id=id)
         self.current = current
         """The mode of the main screen this bar sits on."""
+        self._shown: tuple[str, ...] = tuple(_BY_MODE)
+        self._hover: str | None = None
+        self._spans: tuple[tuple[str, int, int], ...] = ()
+        self._spans_for: tuple[str, ...] | None = None
+        self._line: tuple[tuple[object, ...], Strip] | None = None
         self._subscribed_to: Screen | None = None
 
-    def compose(self) -> ComposeResult:
-        for main in MAIN_SCREENS:
-            yield NavEntry(main, current=main.mode == self.current)
-
     def on_mount(self) -> None:
+        """Follow the screen's bindings from now on, and show the entries it offers."""
         self._subscribed_to = self.screen
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self.refresh_entries()
 
     def on_unmount(self) -> None:
+        """Stop following the screen's bindings."""
         if self._subscribed_to is not None:
             self._subscribed_to.bindings_updated_signal.unsubscribe(self)
             self._subscribed_to = None
@@ -107,16 +108,104 @@ class MainNav(Horizontal):
         return self.app.check_action("switch_main", (mode,)) is not False
 
     @property
-    def entries(self) -> list[NavEntry]:
-        """Every entry, shown or not, in number-key order."""
-        return list(self.query(NavEntry))
+    def shown_modes(self) -> list[str]:
+        """The modes of the entries showing now, in number-key order."""
+        return list(self._shown)
 
     @property
-    def shown_modes(self) -> list[str]:
-        """The modes of the entries showing now."""
-        return [entry.main.mode for entry in self.entries if entry.display]
+    def hover(self) -> str | None:
+        """The mode of the entry under the mouse, or None."""
+        return self._hover
 
     def refresh_entries(self) -> None:
-        """Show the entries of the screens the app offers now; hide the others."""
-        for entry in self.entries:
-            entry.display = self.available(entry.main.mode)
+        """Show the entries of the screens the app offers now; hide the others. Redraws
+        only when that changes what the bar shows."""
+        shown = tuple(mode for mode in _BY_MODE if self.available(mode))
+        if shown == self._shown:
+            return
+        self._shown = shown
+        if self._hover not in shown:
+            self._set_hover(None)
+        self.refresh()
+
+    def _entry_spans(self) -> tuple[tuple[str, int, int], ...]:
+        """``(mode, start, end)`` of each shown entry, padding included, in columns of
+        the content area."""
+        if self._spans_for != self._shown:
+            spans = []
+            x = 0
+            for mode in self._shown:
+                width = cell_len(_label(_BY_MODE[mode])) + 2
+                spans.append((mode, x, x + width))
+                x += width
+            self._spans = tuple(spans)
+            self._spans_for = self._shown
+        return self._spans
+
+    def entry_at(self, x: int) -> str | None:
+        """The mode of the entry at column ``x`` of the bar (0 is its left edge, as in
+        mouse events), or None for the bar's own padding and the space past the last
+        entry."""
+        content_x = x - self.styles.gutter.left
+        if not 0 <= content_x < self.size.width:
+            return None
+        for mode, start, end in self._entry_spans():
+            if start <= content_x < end:
+                return mode
+        return None
+
+    def entry_region(self, mode: str) -> Region | None:
+        """Where entry ``mode`` sits, relative to the bar's top-left corner (for a pilot
+        ``click(MainNav, offset=...)``), or None while it is hidden."""
+        left = self.styles.gutter.left
+        for shown, start, end in self._entry_spans():
+            if shown == mode:
+                return Region(left + start, 0, end - start, 1)
+        return None
+
+    def _set_hover(self, mode: str | None) -> None:
+        if mode == self._hover:
+            return
+        self._hover = mode
+        main = None if mode is None else _BY_MODE[mode]
+        self.tooltip = None if main is None else f"{main.title} ({main.key})"
+        self.refresh()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Highlight the entry under the mouse, and name it in the tooltip."""
+        self._set_hover(self.entry_at(event.x))
+
+    def on_leave(self, _event: events.Leave) -> None:
+        """Drop the highlight when the mouse leaves the bar."""
+        self._set_hover(None)
+
+    async def on_click(self, event: events.Click) -> None:
+        """Switch to the clicked entry's screen (the app's ``switch_main`` action); a
+        click beside the entries does nothing."""
+        mode = self.entry_at(event.x)
+        if mode is None:
+            return
+        event.stop()
+        await self.app.run_action(f"switch_main({mode!r})")
+
+    def render_line(self, y: int) -> Strip:
+        """The bar's one line of content: the shown entries, left-aligned; Textual fills
+        the rest of the width and the padding with the bar's background."""
+        if y:
+            return Strip.blank(self.size.width)
+        styles = (self.get_component_rich_style("main-nav--entry"),
+                  self.get_component_rich_style("main-nav--current"),
+                  self.get_component_rich_style("main-nav--hover"))
+        key = (self._shown, self._hover, styles)
+        if self._line is None or self._line[0] != key:
+            self._line = (key, self._draw(*styles))
+        return self._line[1]
+
+    def _draw(self, entry: Style, current: Style, hover: Style) -> Strip:
+        segments = []
+        for mode in self._shown:
+            style = current if mode == self.current else hover if mode == self._hover else entry
+            # Padding carries the background only, as a widget's CSS padding does.
+            pad = Segment(" ", Style(bgcolor=style.bgcolor))
+            segments += [pad, Segment(_label(_BY_MODE[mode]), style), pad]
+        return Strip(segments)
