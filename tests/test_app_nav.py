@@ -16,6 +16,7 @@ from textual.widgets import Tooltip
 from tui.app import CoinsoleApp
 from tui.demo import demo_session
 from tui.screens import MAIN_SCREENS
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 
 SIZE = (120, 36)
@@ -221,8 +222,7 @@ async def test_number_keys_are_out_of_the_footer_but_still_bound() -> None:
     app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        # Textual's Footer, or coinsole's KeyFooter that is replacing it.
-        app.screen.query_one("KeyFooter, Footer")
+        app.screen.query_one(KeyFooter)
         shown = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
         assert not shown & {m.key for m in MAIN_SCREENS}
         keys = {b.binding.key for b in app.screen.active_bindings.values()}

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from tui.core.money import plain
 from tui.core.moves import Settlement
@@ -28,6 +28,7 @@ from tui.journal import EntryState, JournalEntry, JournalEvent
 from tui.journal_ui import MOVE_KIND_WORDS, journal_for, mover_for, time_text
 from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 
 __all__ = ["ActivityScreen", "ActivityDetailScreen", "ResolveScreen", "TradePasswordScreen",
@@ -132,7 +133,7 @@ class ActivityScreen(Screen[None]):
         table: DataTable[Any] = DataTable(id="activity", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="info", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

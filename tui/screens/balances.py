@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from tui.balance_cache import BalanceCache, CachedBalances
 from tui.core.models import Balance
 from tui.session import Session
 from tui.widgets.balance_rows import SORT_KEYS, GroupBy, SortKey, build_rows, valuation_quote
 from tui.widgets.balance_table import BalanceTable
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.widgets.profile_status import LoadState, ProfileStatusStrip
 
@@ -104,7 +105,7 @@ class BalancesScreen(Screen[None]):
         yield Static(id="state", markup=False)
         yield BalanceTable(id="balances")
         yield Static(id="info", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(BalanceTable).focus()

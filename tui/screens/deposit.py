@@ -21,13 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from tui.core.errors import CoinsoleError
 from tui.core.history import DepositAddress
 from tui.core.money import plain
 from tui.screens.profile_tabs import ProfileScreen, next_profile_binding
 from tui.session import Session
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.venues.base import Capability
 from tui.widgets.qr import QRCode
@@ -144,7 +145,7 @@ class DepositScreen(ProfileScreen):
                              "send any.", id="closed", markup=False)
                 yield Static("", id="state", markup=False)
                 yield Static("", id="hint", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.profile is None:

@@ -20,7 +20,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from tui.core.errors import CoinsoleError
 from tui.core.moves import MoveStatus
@@ -28,6 +28,7 @@ from tui.screens.profile_tabs import ProfileTabsScreen, next_profile_binding, ta
 from tui.session import Session
 from tui.venues.base import Capability
 from tui.venues.registry import adapter_class, capabilities
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.widgets.record_table import Column, RecordTable, format_time_ms
 
@@ -130,7 +131,7 @@ class HistoryScreen(ProfileTabsScreen):
                 yield self._table("withdrawals")
             with TabPane("Balance flow", id="tab-flow"):
                 yield self._table("flow")
-        yield Footer()
+        yield KeyFooter()
 
     def _table(self, table_id: str) -> RecordTable:
         _, title, columns, empty = _TABS[table_id]

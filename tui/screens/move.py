@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Header, Input, Select, Static, TabbedContent, TabPane
 
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.money import plain
@@ -29,6 +29,7 @@ from tui.journal import EntryState
 from tui.journal_ui import available_in, mover_for, needs_trade_password
 from tui.session import Session
 from tui.venues.base import Capability
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.widgets.move_fields import FormField
 
@@ -871,7 +872,7 @@ class MoveScreen(Screen[None]):
             for pane_id, title, form in _FORMS:
                 with TabPane(title, id=pane_id):
                     yield form(self.session, id=f"{pane_id}-form")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def form(self) -> MoveForm:

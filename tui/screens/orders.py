@@ -24,7 +24,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
@@ -32,6 +32,7 @@ from tui.core.orders import Fill, Order, OrderRequest, OrderStatus, OrderType
 from tui.screens.profile_tabs import ProfileTabsScreen, next_profile_binding, tab_bindings
 from tui.session import Session
 from tui.venues.base import Capability
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.widgets.record_table import Column, RecordTable, format_time_ms
 
@@ -228,7 +229,7 @@ class OrdersScreen(ProfileTabsScreen):
                         yield self._table("c-open")
                     with TabPane("History", id="tab-c-history"):
                         yield self._table("c-history")
-        yield Footer()
+        yield KeyFooter()
 
     def _table(self, table_id: str) -> RecordTable:
         title, columns, key, empty = _TABLES[table_id]

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from tui.config import Profile, ProfileStore
 from tui.core.errors import CoinsoleError, ConfigError
@@ -27,6 +27,7 @@ from tui.core.models import VENUE_IDS
 from tui.screens.modal import ModalBase, cancel_binding
 from tui.venues.base import Credentials, VenueSettings
 from tui.venues.registry import adapter_class
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ class ProfilesScreen(Screen[None]):
         yield Static("no profiles yet: press a to add one", id="empty", markup=False)
         yield ProfileTable(id="profiles", cursor_type="row", zebra_stripes=True)
         yield Static(id="outcome", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.table

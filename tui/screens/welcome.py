@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from tui.core.models import VENUE_IDS
+from tui.widgets.key_footer import KeyFooter
 
 __all__ = ["WelcomeScreen", "ADD_PROFILE_COMMAND"]
 
@@ -73,7 +74,7 @@ class WelcomeScreen(Screen[None]):
                 classes="command", markup=False,
             )
             yield Static("and start coinsole again.", classes="note", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#start-demo", Button).focus()
