@@ -74,7 +74,7 @@ async def test_current_entry_follows_number_keys_and_clicks() -> None:
             assert highlighted(app) == [mode]
             nav = nav_of(app)
             assert nav.current == mode
-            assert nav.region.y == 1  # right under the one-line Header
+            assert nav.region.y == 1  # right under the one-line title bar
             assert not nav.children  # the bar draws its entries itself
         # Clicking an entry (its label or its padding) switches to its screen, like its
         # number key.
@@ -148,7 +148,7 @@ async def test_entry_under_the_mouse_is_highlighted_with_a_tooltip() -> None:
         await pilot.pause()
         assert nav.hover == "move"
         # Leaving the bar drops the highlight.
-        await pilot.hover("Header")
+        await pilot.hover("TitleBar")
         await pilot.pause()
         assert nav.hover is None
         assert painted(app, "move") == entry

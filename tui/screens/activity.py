@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from tui.core.money import plain
 from tui.core.moves import Settlement
@@ -30,6 +30,7 @@ from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
+from tui.widgets.title_bar import TitleBar
 
 __all__ = ["ActivityScreen", "ActivityDetailScreen", "ResolveScreen", "TradePasswordScreen",
            "entry_cells", "EMPTY_TEXT"]
@@ -125,7 +126,7 @@ class ActivityScreen(Screen[None]):
         return mover_for(self.session)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield MainNav("activity")
         yield Input(placeholder="filter: profile, kind, coin, destination or state · esc clears",
                     id="filter")

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tui.balance_cache import BalanceCache, CachedBalances
 from tui.core.models import Balance
@@ -27,6 +27,7 @@ from tui.widgets.balance_table import BalanceTable
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.widgets.profile_status import LoadState, ProfileStatusStrip
+from tui.widgets.title_bar import TitleBar
 
 __all__ = ["BalancesScreen"]
 
@@ -98,7 +99,7 @@ class BalancesScreen(Screen[None]):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield MainNav("balances")
         yield ProfileStatusStrip(((p.name, p.venue) for p in self.session.profiles), id="strip")
         yield Vertical(id="notices")

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Header, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from tui.core.errors import CoinsoleError
 from tui.core.history import DepositAddress
@@ -32,6 +32,7 @@ from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.venues.base import Capability
 from tui.widgets.qr import QRCode
+from tui.widgets.title_bar import TitleBar
 
 __all__ = ["DepositScreen", "TAG_WARNING", "ANY_NETWORK"]
 
@@ -126,7 +127,7 @@ class DepositScreen(ProfileScreen):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield MainNav("deposit")
         yield self.profile_bar(
             Label("coin"), Input(id="coin", placeholder="coin"), Label("network"),

@@ -20,7 +20,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from tui.core.errors import CoinsoleError
 from tui.core.moves import MoveStatus
@@ -31,6 +31,7 @@ from tui.venues.registry import adapter_class, capabilities
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.widgets.record_table import Column, RecordTable, format_time_ms
+from tui.widgets.title_bar import TitleBar
 
 __all__ = ["HistoryScreen", "RECORD_COLUMNS", "FLOW_COLUMNS", "PAGE_SIZE", "status_style"]
 
@@ -118,7 +119,7 @@ class HistoryScreen(ProfileTabsScreen):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield MainNav("history")
         yield self.profile_bar(self.bar_note("newest first · m loads older"))
         if not self.profiles:

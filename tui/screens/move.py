@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane
 
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.money import plain
@@ -32,6 +32,7 @@ from tui.venues.base import Capability
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.widgets.move_fields import FormField
+from tui.widgets.title_bar import TitleBar
 
 __all__ = ["MoveScreen", "MoveForm", "TransferForm", "InternalTransferForm", "WithdrawForm"]
 
@@ -866,7 +867,7 @@ class MoveScreen(Screen[None]):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield MainNav("move")
         with TabbedContent(id="kinds"):
             for pane_id, title, form in _FORMS:

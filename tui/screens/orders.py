@@ -24,7 +24,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
@@ -35,6 +35,7 @@ from tui.venues.base import Capability
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.widgets.record_table import Column, RecordTable, format_time_ms
+from tui.widgets.title_bar import TitleBar
 
 __all__ = ["OrdersScreen", "ORDER_COLUMNS", "HISTORY_COLUMNS", "FILL_COLUMNS",
            "POSITION_COLUMNS", "CONTRACT_ORDER_COLUMNS", "order_summary", "PAGE_SIZE"]
@@ -205,7 +206,7 @@ class OrdersScreen(ProfileTabsScreen):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield MainNav("orders")
         yield self.profile_bar(self.bar_note())
         if not self.profiles:

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from tui.config import Profile, ProfileStore
 from tui.core.errors import CoinsoleError, ConfigError
@@ -29,6 +29,7 @@ from tui.venues.base import Credentials, VenueSettings
 from tui.venues.registry import adapter_class
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
+from tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     import httpx
@@ -182,7 +183,7 @@ class ProfilesScreen(Screen[None]):
         return self.query_one(ProfileTable)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield MainNav("profiles")
         yield Static(id="vault-line", markup=False)
         yield Static("no profiles yet: press a to add one", id="empty", markup=False)

@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from tui.core.models import VENUE_IDS
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.title_bar import TitleBar
 
 __all__ = ["WelcomeScreen", "ADD_PROFILE_COMMAND"]
 
@@ -46,7 +47,7 @@ class WelcomeScreen(Screen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll():
             yield Static("Welcome to coinsole", classes="title", markup=False)
             yield Static(

@@ -1,4 +1,4 @@
-"""The main-screen navigation bar: one line under the Header of every main screen,
+"""The main-screen navigation bar: one line under the title bar of every main screen,
 listing each :data:`~tui.screens.MAIN_SCREENS` entry as "1 Balances  2 Profiles  3 Move
 money …" with the screen it sits on highlighted.
 
@@ -16,9 +16,9 @@ it sits in the first frame of every main screen. It draws through Textual's line
 a title carry only a background. Colours come from theme variables only, through the
 component classes ``main-nav--entry``, ``main-nav--current`` and ``main-nav--hover``.
 
-Usage, in a main screen's ``compose`` right after the Header::
+Usage, in a main screen's ``compose`` right after the title bar::
 
-    yield Header()
+    yield TitleBar()
     yield MainNav("deposit")
 """
 
