@@ -1,12 +1,20 @@
-"""Process start to balances painted with ``--demo``, beside a bare Textual app's first paint.
+"""Process start to balances painted, beside a bare Textual app's first paint.
 
 Each figure is a fresh Python process, timed from just before it is spawned until it
-reports, from inside, the first frame after the event in question: for coinsole, every
-demo profile loaded and the balances table painted; for the bare app, its first paint;
-and for the bare app again after importing the libraries live balances need (the floor
-any live paint on this stack has). All run headless, interleaved, after one warm-up run
-each (file system, bytecode and coinsole's own caches warm, as on a second start).
-Prints the medians and the ratios (target <= 2.0). Run:
+reports, from inside, the first frame after the event in question. Two coinsole starts
+are measured:
+
+- ``coinsole --demo``: the demo, with its sandbox in process;
+- ``coinsole`` on five configured profiles (credentials from the environment) against
+  ``coinsole sandbox serve`` running in another process on loopback: the path real
+  venues take (TCP, HTTP/1.1, TLS set-up), with venues that answer at once.
+
+For each: the balances table first painted with rows (last run's, marked cached) and
+every profile loaded and painted. Beside them, the bare app's first paint and the bare
+app after importing the libraries live balances need (the floor any live paint on this
+stack has). All run headless, interleaved, after one warm-up run each (file system,
+bytecode and coinsole's own caches warm, as on a second start). Prints the medians and
+the ratios (target <= 2.0). Run:
 
     .venv/bin/python bench/startup.py [--repeat 7]
 """
@@ -20,6 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Both probes note the moment a frame is written to the (headless) terminal by wrapping
@@ -49,13 +60,14 @@ def probe_display(self, screen, renderable):
     mark("FIRST")
     if screen.states and all(s.value in ("ok", "error") for s in screen.states.values()):
         mark("PAINTED")
+        print("STATES " + ",".join(s.value for s in screen.states.values()), flush=True)
         self.exit()
 
-# The app as `coinsole --demo` starts it (the same entry point, click included), headless.
+# The app as `coinsole ARGS` starts it (the same entry point, click included), headless.
 CoinsoleApp._display = probe_display
 run = CoinsoleApp.run
-CoinsoleApp.run = lambda self, **kw: run(self, headless=True, size=(120, 36))
-sys.argv = ["coinsole", "--demo"]
+CoinsoleApp.run = lambda self, **kw: run(self, **{**kw, "headless": True, "size": (120, 36)})
+sys.argv = ["coinsole", *sys.argv[1:]]
 tui.cli.main(standalone_mode=False)
 """
 
@@ -96,27 +108,90 @@ stack can paint live balances sooner."""
 
 
 _HOME = tempfile.mkdtemp(prefix="coinsole-bench-")
-"""A private COINSOLE_HOME: the warm-up run leaves the caches a second start finds there."""
+"""A private COINSOLE_HOME for the demo: the warm-up run leaves the caches a second start
+finds there."""
 
 
-def _start_to_paint(probe: Path) -> dict[str, float]:  # float-ok: seconds
-    """Seconds from spawning ``probe`` to each event it reports (FIRST, PAINTED)."""
+@dataclass
+class Start:
+    """How to start one probe: its file, arguments, and what to add to its environment."""
+
+    probe: Path
+    args: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def _start_to_paint(start: Start) -> dict[str, float]:  # float-ok: seconds
+    """Seconds from spawning the probe to each event it reports (FIRST, PAINTED)."""
     # Both apps run as installed software runs: with bytecode caching on (some shells set
     # PYTHONDONTWRITEBYTECODE, which would make coinsole recompile its own modules every
     # run while Textual's were compiled by pip at install time).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["COINSOLE_HOME"] = _HOME
+    env.update(start.env)
     started = time.time()
-    output = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
-                            timeout=120, check=True, env=env).stdout
+    output = subprocess.run([sys.executable, str(start.probe), *start.args],
+                            capture_output=True, text=True, timeout=120, check=True,
+                            env=env).stdout
     marks = {}
     for line in output.splitlines():
-        what, _, stamp = line.partition(" ")
+        what, _, rest = line.partition(" ")
         if what in ("FIRST", "PAINTED"):
-            marks[what] = float(stamp) - started  # float-ok: seconds
+            marks[what] = float(rest) - started  # float-ok: seconds
+        elif what == "STATES" and set(rest.split(",")) != {"ok"}:
+            raise SystemExit(f"a profile did not load ({rest}):\n{output}")
     if "PAINTED" not in marks:
         raise SystemExit(f"the probe never reported a paint:\n{output}")
     return marks
+
+
+@contextmanager
+def _served_sandbox() -> Iterator[str]:
+    """``coinsole sandbox serve`` on a free loopback port, in a process of its own; yields
+    its base URL."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tui", "sandbox", "serve", "--port", "0"],
+        stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "COINSOLE_HOME": tempfile.mkdtemp(prefix="coinsole-bench-")})
+    try:
+        first = server.stdout.readline() if server.stdout else ""
+        if not first.startswith("coinsole sandbox at "):
+            raise SystemExit(f"the sandbox did not start: {first!r}")
+        yield first.removeprefix("coinsole sandbox at ").strip()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _served_start(probe: Path, base_url: str) -> Start:
+    """A COINSOLE_HOME with one profile per sandbox venue at ``base_url``, credentials in
+    the environment (as scripts give them), and the start of ``coinsole`` on it."""
+    from tui.credentials import env_var_names
+    from tui.sandbox import DEMO_PROFILES
+
+    home = tempfile.mkdtemp(prefix="coinsole-bench-served-")
+    env = {"COINSOLE_HOME": home}
+    for demo in DEMO_PROFILES:
+        name = demo.venue + "-live"
+        command = [sys.executable, "-m", "tui", "profile", "add", name, "--venue", demo.venue,
+                   "--base-url", base_url + demo.prefix, "--no-credentials"]
+        if demo.user_id:
+            command += ["--user-id", demo.user_id]
+        subprocess.run(command, check=True, capture_output=True,
+                       env={**os.environ, "COINSOLE_HOME": home})
+        key_name, secret_name = env_var_names(name)
+        env[key_name], env[secret_name] = demo.api_key, demo.secret
+    return Start(probe, (), env)
+
+
+def _print_start(title: str, runs: list[dict[str, float]], bare: float) -> None:  # float-ok
+    first = statistics.median(run["FIRST"] for run in runs)
+    live = statistics.median(run["PAINTED"] for run in runs)
+    print(title)
+    print(f"  start to balances on screen:       {first * 1000:8.1f} ms  (last run's, marked "
+          f"cached)   ratio {first / bare:.2f}  (target <= 2.0)")
+    print(f"  start to live balances painted:    {live * 1000:8.1f} ms  (every profile "
+          f"answered)  ratio {live / bare:.2f}")
 
 
 def main() -> None:
@@ -124,7 +199,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, _served_sandbox() as base_url:
         # Textual resolves an App subclass's CSS relative to its source file, so the
         # probes run from files rather than ``python -c``.
         bare_probe, coinsole_probe = Path(scratch, "bare.py"), Path(scratch, "coinsole.py")
@@ -132,28 +207,26 @@ def main() -> None:
         bare_probe.write_text(BARE_PROBE.replace("{preload}", ""))
         stack_probe.write_text(BARE_PROBE.replace("{preload}", STACK))
         coinsole_probe.write_text(COINSOLE_PROBE)
-        for probe in (bare_probe, stack_probe, coinsole_probe):
-            _start_to_paint(probe)  # warm file system and bytecode caches, and coinsole's
+        starts = {"bare": Start(bare_probe), "stack": Start(stack_probe),
+                  "demo": Start(coinsole_probe, ("--demo",)),
+                  "served": _served_start(coinsole_probe, base_url)}
+        for start in starts.values():
+            _start_to_paint(start)  # warm file system and bytecode caches, and coinsole's
         # Interleaved, so a change in the machine's load touches every probe alike.
-        bares, stacks, runs = [], [], []
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in starts}
         for _ in range(args.repeat):
-            bares.append(_start_to_paint(bare_probe)["PAINTED"])
-            stacks.append(_start_to_paint(stack_probe)["PAINTED"])
-            runs.append(_start_to_paint(coinsole_probe))
-        bare, stack = statistics.median(bares), statistics.median(stacks)
-    first = statistics.median(run["FIRST"] for run in runs)
-    live = statistics.median(run["PAINTED"] for run in runs)
+            for name, start in starts.items():
+                runs[name].append(_start_to_paint(start))
+    bare = statistics.median(run["PAINTED"] for run in runs["bare"])
+    stack = statistics.median(run["PAINTED"] for run in runs["stack"])
     print(f"median of {args.repeat} runs, headless, 120x36, a second start (caches warm)")
-    print(f"  bare Textual app, start to first paint:              {bare * 1000:8.1f} ms")
-    print(f"  coinsole --demo, start to balances on screen:        {first * 1000:8.1f} ms"
-          "  (last run's, marked cached)")
-    print(f"  coinsole --demo, start to live balances painted:     {live * 1000:8.1f} ms"
-          "  (all five venues answered)")
-    print(f"  bare app after importing the stack live balances need: {stack * 1000:6.1f} ms"
-          "  (click, pydantic, httpx, starlette)")
-    print(f"ratio balances on screen / bare: {first / bare:.2f}  (target <= 2.0)")
-    print(f"ratio live balances / bare:      {live / bare:.2f}")
-    print(f"ratio stack floor / bare:        {stack / bare:.2f}  (no live paint can beat this)")
+    print(f"bare Textual app, start to first paint:                   {bare * 1000:8.1f} ms")
+    print(f"bare app after importing the stack live balances need:    {stack * 1000:8.1f} ms"
+          f"  ratio {stack / bare:.2f}  (click, pydantic, httpx, starlette: no live paint "
+          "can beat this)")
+    _print_start("coinsole --demo (the sandbox in process):", runs["demo"], bare)
+    _print_start("coinsole on five profiles, the sandbox in another process over loopback "
+                 "HTTP (the real venues' path):", runs["served"], bare)
 
 
 if __name__ == "__main__":

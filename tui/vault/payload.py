@@ -10,7 +10,7 @@ import json
 
 from pydantic import SecretStr
 
-from tui.venues.base import Credentials
+from tui.core.credentials import Credentials
 
 __all__ = ["PayloadError", "encode_profiles", "decode_profiles", "check_profile_name"]
 

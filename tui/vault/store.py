@@ -22,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.paths import app_paths
-from tui.vault import crypto, files
+from tui.vault import files
 from tui.vault.attempts import FailureTracker, backoff_delay
 from tui.vault.errors import (
     InvalidPassphrase,
@@ -50,12 +51,29 @@ from tui.vault.format import (
 from tui.vault.idle import DEFAULT_IDLE_TIMEOUT, IdleTimer
 from tui.vault.params import DEFAULT_KDF, KdfParams
 from tui.vault.payload import PayloadError, check_profile_name, decode_profiles, encode_profiles
-from tui.venues.base import Credentials
+from tui.core.credentials import Credentials
+
+if TYPE_CHECKING:
+    from tui.vault import crypto
 
 __all__ = ["Vault", "VaultStatus", "VAULT_FILENAME", "default_vault_path"]
 
 #: The vault's file name inside the data directory.
 VAULT_FILENAME = "vault.bin"
+
+
+def _crypto():
+    """The cipher module (cryptography's bindings), loaded the first time a key is derived
+    or a file sealed or opened: a vault that stays locked at start-up needs none of it."""
+    from tui.vault import crypto
+
+    return crypto
+
+
+def _new_key(passphrase: str, kdf: KdfParams) -> crypto.VaultKey:
+    """A key derived from ``passphrase`` under a fresh salt."""
+    crypto = _crypto()
+    return crypto.derive_key(passphrase, crypto.new_salt(), kdf)
 
 
 def default_vault_path() -> Path:
@@ -143,7 +161,7 @@ class Vault:
             if vault.path.exists():
                 raise VaultExists(vault.path)
             files.remove_temp_files(vault.path)
-            key = crypto.derive_key(passphrase, crypto.new_salt(), kdf)
+            key = _new_key(passphrase, kdf)
             header = _new_header(kdf, key)
             data = _seal_file({}, key, header)
             files.atomic_write(vault.path, data)
@@ -324,7 +342,7 @@ class Vault:
                 finally:
                     old_key.wipe()
                 new_kdf = kdf or sealed.header.kdf
-                new_key = crypto.derive_key(new, crypto.new_salt(), new_kdf)
+                new_key = _new_key(new, new_kdf)
                 header = _new_header(new_kdf, new_key)
                 files.atomic_write(self._path, _seal_file(profiles, new_key, header))
             was_unlocked = self.is_unlocked
@@ -358,7 +376,7 @@ class Vault:
                 profiles = self._verify_on_disk(data)
             if passphrase is not None:
                 backup_kdf = kdf or self._header.kdf
-                key = crypto.derive_key(passphrase, crypto.new_salt(), backup_kdf)
+                key = _new_key(passphrase, backup_kdf)
                 try:
                     data = _seal_file(profiles, key, _new_header(backup_kdf, key))
                 finally:
@@ -441,7 +459,7 @@ class Vault:
             raise InvalidPassphrase("the passphrase must be text", path=where)
         if wait:
             self._wait_for_attempt()
-        key = crypto.derive_key(passphrase, sealed.header.salt, sealed.header.kdf)
+        key = _crypto().derive_key(passphrase, sealed.header.salt, sealed.header.kdf)
         if not key.matches(sealed.header.key_check):
             key.wipe()
             failures = self._failures.record_failure()
@@ -498,7 +516,7 @@ def _seal_file(profiles: dict[str, Credentials], key: crypto.VaultKey, header: H
     header = Header(kdf=header.kdf, salt=header.salt, key_check=header.key_check,
                     body_length=len(plaintext) + TAG_BYTES)
     header_bytes = encode_header(header)
-    nonce, ciphertext = crypto.seal(key, header_bytes, plaintext)
+    nonce, ciphertext = _crypto().seal(key, header_bytes, plaintext)
     return encode_file(header_bytes, nonce, ciphertext)
 
 
@@ -512,6 +530,7 @@ def _decode(data: bytes, path: Path) -> SealedFile:
 
 
 def _open(sealed: SealedFile, key: crypto.VaultKey, path: Path) -> dict[str, Credentials]:
+    crypto = _crypto()
     try:
         plaintext = crypto.open_sealed(key, sealed)
     except crypto.AuthenticationFailed:

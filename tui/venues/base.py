@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import random
+import ssl
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -44,6 +45,7 @@ from tui.core.errors import (
 from tui.core.models import AccountRef, Balance
 from tui.core.money import EXACT, loads_exact, plain
 from tui.core.moves import MoveKind, MoveReceipt, MoveRequest, Settlement, WithdrawQuote
+from tui.venues.tls import prepare_tls_context, tls_context
 
 __all__ = [
     "Capability",
@@ -280,12 +282,11 @@ class HttpVenue(Venue):
 
     def __init__(self, settings: VenueSettings, credentials: Credentials) -> None:
         super().__init__(settings, credentials)
-        self._client = httpx.AsyncClient(
-            base_url=settings.base_url,
-            timeout=settings.timeout,
-            transport=settings.transport,
-            headers={"User-Agent": "coinsole"},
-        )
+        self._client: httpx.AsyncClient | None = None
+        if settings.transport is None:
+            # Over the network the client uses the process's shared TLS context
+            # (tui.venues.tls), which starts loading now, off the event loop.
+            prepare_tls_context()
         capacity, period = settings.rate_limit or self.rate_limit
         self.limiter = TokenBucket(capacity, period)
         self.retry = settings.retry or RetryPolicy()
@@ -293,6 +294,26 @@ class HttpVenue(Venue):
         self._clock_synced = False
         self._clock_synced_at = float("-inf")  # float-ok: monotonic seconds
         self._clock_lock = asyncio.Lock()
+
+    def _new_client(self, *, verify: ssl.SSLContext | bool) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self.settings.base_url,
+            timeout=self.settings.timeout,
+            transport=self.settings.transport,
+            headers={"User-Agent": "coinsole"},
+            verify=verify,
+        )
+
+    async def _http(self) -> httpx.AsyncClient:
+        """The profile's HTTP client, made on first use (again after :meth:`aclose`)."""
+        if self._client is None:
+            if self.settings.transport is not None:  # the transport does its own I/O
+                self._client = self._new_client(verify=True)
+            else:
+                context = await tls_context()
+                if self._client is None:  # another request may have made it meanwhile
+                    self._client = self._new_client(verify=context)
+        return self._client
 
     # -- what each adapter supplies -------------------------------------------------
 
@@ -422,8 +443,9 @@ class HttpVenue(Venue):
             url += "?" + urlencode(request.params)
         venue = self.venue_id
         try:
-            response = await self._client.request(request.method, url, content=content,
-                                                  headers=headers)
+            client = await self._http()
+            response = await client.request(request.method, url, content=content,
+                                            headers=headers)
         except httpx.TimeoutException:
             if read:
                 raise VenueUnavailable(venue, "the venue did not answer in time") from None
@@ -472,7 +494,9 @@ class HttpVenue(Venue):
 
     async def aclose(self) -> None:
         """Close the profile's HTTP client."""
-        await self._client.aclose()
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
 
 
 _KIND_MESSAGES: dict[type[VenueError], str] = {
