@@ -340,3 +340,155 @@ async def test_theme_fallback_when_folder_missing(monkeypatch) -> None:
         assert app.theme == "textual-dark"
         await pilot.press("t")  # nothing to cycle through; no crash
         assert app.theme == "textual-dark"
+
+
+# -- the value column gives way when the table is too narrow ----------------------------
+
+HIDDEN_NOTE = "value usd hidden: 8 columns short (c compacts, ⏎ shows a row's value)"
+"""The info line at 120 columns with the demo data: the full table is 128 cells wide."""
+
+
+def column_keys(app: CoinsoleApp) -> list[str]:
+    return [key.value for key in balances_screen(app).table.columns]
+
+
+def info_text(app: CoinsoleApp) -> str:
+    return str(balances_screen(app).query_one("#info").render())
+
+
+async def no_sideways_scroll(pilot) -> bool:
+    """True when every column the table draws is on screen (nothing past its right edge)."""
+    await pilot.pause()
+    table = balances_screen(pilot.app).table
+    return (not table.show_horizontal_scrollbar
+            and table.virtual_size.width <= table.scrollable_content_region.width)
+
+
+async def test_value_column_hidden_at_120_and_the_info_line_says_why() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        table = balances_screen(app).table
+        assert table.natural_width == 128
+        assert table.hidden_column == "value usd" and table.shortfall == 8
+        assert column_keys(app) == ["profile", "venue", "account", "coin",
+                                    "available", "frozen", "total"]
+        text = screen_text(app)
+        assert HIDDEN_NOTE in text
+        assert "value usd hidden" not in text.replace(HIDDEN_NOTE, "")  # said once
+        assert await no_sideways_scroll(pilot)
+        # Every digit of every balance is on screen.
+        for amount in ("32,934.951247512771511524", "8,999.0000000014483704",
+                       "2,630.334415720000000001"):
+            assert amount in text
+
+
+async def test_value_column_shown_when_wide() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await wait_loaded(pilot)
+        table = balances_screen(app).table
+        assert table.hidden_column is None and table.shortfall == 0
+        assert column_keys(app)[-1] == "value"
+        text = screen_text(app)
+        assert "value usd" in text and "hidden" not in text
+        assert "48,637.143936" in text  # bitz-demo's BTC, valued in full
+        assert await no_sideways_scroll(pilot)
+
+
+async def test_compact_brings_the_value_column_back_at_120() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        table = balances_screen(app).table
+        assert table.hidden_column == "value usd"
+        await pilot.press("c")
+        await pilot.pause()
+        assert table.natural_width == 102  # compact amounts: fits with room to spare
+        assert table.hidden_column is None and column_keys(app)[-1] == "value"
+        text = screen_text(app)
+        assert "value usd" in text and "hidden" not in info_text(app)
+        assert await no_sideways_scroll(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert table.hidden_column == "value usd" and "value" not in column_keys(app)
+        assert HIDDEN_NOTE in screen_text(app)
+
+
+async def test_resize_shows_and_hides_the_value_column() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        table = balances_screen(app).table
+        assert "value" not in column_keys(app)
+        await pilot.resize_terminal(160, 36)
+        await pilot.pause()
+        assert column_keys(app)[-1] == "value"
+        assert "hidden" not in info_text(app)
+        await pilot.resize_terminal(124, 36)
+        await pilot.pause()
+        assert "value" not in column_keys(app)
+        assert "value usd hidden: 4 columns short" in info_text(app)
+        # 128 is exactly wide enough while every row fits without a vertical scrollbar...
+        await pilot.resize_terminal(128, 36)
+        await pilot.pause()
+        assert column_keys(app)[-1] == "value"
+        assert await no_sideways_scroll(pilot)
+        # ...and one short once a shorter terminal needs the scrollbar.
+        await pilot.resize_terminal(128, 20)
+        await pilot.pause()
+        assert "value" not in column_keys(app)
+        assert "value usd hidden: 1 column short" in info_text(app)
+        assert await no_sideways_scroll(pilot)
+        assert table.row_count == len(shown(app)) == 29
+
+
+async def test_a_resize_that_changes_nothing_redraws_nothing() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await wait_loaded(pilot)
+        table = balances_screen(app).table
+        clears = []
+        original = table.clear
+        table.clear = lambda *a, **kw: (clears.append(1), original(*a, **kw))[1]
+        for width in (150, 170, 140):
+            await pilot.resize_terminal(width, 36)
+            await pilot.pause()
+        assert not clears and column_keys(app)[-1] == "value"
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert len(clears) == 1 and "value" not in column_keys(app)
+
+
+async def test_sorting_by_the_hidden_value_column_still_sorts_and_says_so() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = balances_screen(app)
+        for _ in range(8):  # profile ... total, then value
+            await pilot.press("s")
+        assert screen.sort_key is SortKey.VALUE
+        values = [row.value for row in shown(app)]
+        present = [v for v in values if v is not None]
+        assert present and present == sorted(present, reverse=True)
+        assert values[:len(present)] == present  # rows without a valuation come last
+        assert "sort: value (column hidden)" in screen_text(app)
+        await pilot.press("s")  # the cycle goes on back to load order
+        assert screen.sort_key is None
+
+
+async def test_detail_modal_shows_the_valuation_the_table_leaves_out() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = balances_screen(app)
+        assert screen.table.hidden_column == "value usd"
+        index, row = next((i, r) for i, r in enumerate(screen.table.rows_shown)
+                          if r.profile == "bitz-demo" and r.coin == "BTC")
+        assert row.value == Decimal("48637.143936")
+        screen.table.move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BalanceDetailScreen)
+        # As the venue sent it, trailing zeros and all.
+        assert str(app.screen.query_one("#detail-value-usd").render()) == "48637.14393600"

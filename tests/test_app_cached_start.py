@@ -1,5 +1,6 @@
 """A start shows each profile's last balances at once, marked cached, until the live load."""
 
+import pytest
 from test_app_support import screen_text, wait_loaded
 from tui.app import CoinsoleApp
 from tui.balance_cache import BalanceCache
@@ -81,3 +82,23 @@ async def test_live_numbers_equal_to_the_cached_ones_do_not_rebuild_the_table(mo
         app.screen.action_refresh()
         await wait_loaded(pilot)
         assert len(clears) == 1
+
+
+@pytest.mark.parametrize(("width", "value_shown"), [(120, False), (160, True)])
+async def test_cached_rows_fit_the_width_once_it_is_known(width: int, value_shown: bool) -> None:
+    """Cached rows are drawn at mount, before the table has a size; the first resize
+    decides the value column, and the info line says so, while the live loads still run."""
+    await first_run()
+    session = demo_session()
+    session.sandbox.faults.configure(latency_ms=600)
+    app = CoinsoleApp(session, demo=True, idle_lock_minutes=None)
+    async with app.run_test(size=(width, 36)) as pilot:
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert screen.loading and screen.cached
+        keys = [key.value for key in screen.table.columns]
+        assert ("value" in keys) is value_shown
+        assert (screen.table.hidden_column is None) is value_shown
+        info = str(screen.query_one("#info").render())  # longer than the line while cached
+        assert "still showing cached balances" in info
+        assert ("value usd hidden: 8 columns short" in info) is not value_shown

@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from rich.text import Text
 from test_app_support import balance
 
 from tui.themes import DEFAULT_THEME, load_theme, load_themes, ThemeError
 from tui.widgets.balance_rows import GroupBy, SortKey, build_rows, display_amount, matches
+from tui.widgets.balance_table import natural_widths
 
 import pytest
 
@@ -46,6 +48,14 @@ def test_filter_and_sort() -> None:
     assert [r.coin for r in rows] == ["ETH", "BTC", "BTC"]
     rows = build_rows(BALANCES, sort_key=SortKey.VALUE, quote="usd")
     assert rows[0].value == Decimal("1.5") and rows[1].value is None
+
+
+def test_natural_widths_are_the_widest_label_or_cell_in_terminal_cells() -> None:
+    labels = [Text(" coin ▼"), Text(" total")]
+    rows = [[Text(" BTC"), Text(" 5,094.859925211325094096")],
+            [Text(" 比特币现金"), Text(" 1")]]  # wide characters: two cells each
+    assert natural_widths(labels, rows) == [11, 25]
+    assert natural_widths(labels, []) == [7, 6]
 
 
 def test_shipped_themes_load() -> None:

@@ -1,4 +1,5 @@
-"""Snapshot tests: how the screens look at 120x36 with the deterministic demo data.
+"""Snapshot tests: how the screens look at 120x36 (and the balances at 160x36) with the
+deterministic demo data.
 
 Every capture waits until each profile has finished loading, so no spinner is on screen.
 Update the baselines with ``pytest tests/test_snapshots.py --snapshot-update`` and look at
@@ -13,6 +14,8 @@ from tui.app import CoinsoleApp
 from tui.demo import demo_session
 
 SIZE = (120, 36)
+WIDE = (160, 36)
+"""Wide enough for every column of the demo's balances table, the value column too."""
 
 
 def demo_app(*, down: str | None = None) -> CoinsoleApp:
@@ -28,6 +31,11 @@ def test_welcome(snap_compare) -> None:
 
 def test_balances(snap_compare) -> None:
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_balances_wide(snap_compare) -> None:
+    """At 160 columns the value column fits and is shown in full (at 120 it is left out)."""
+    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=wait_loaded)
 
 
 def test_balances_grouped_by_coin_compact(snap_compare) -> None:

@@ -72,6 +72,8 @@ class BalancesScreen(Screen[None]):
     BalancesScreen #state.-shown { display: block; }
     BalancesScreen #info {
         height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         padding: 0 1;
         color: $text-muted;
         background: $panel;
@@ -228,15 +230,25 @@ class BalancesScreen(Screen[None]):
     def _show_info(self, shown: int, loaded: int) -> None:
         parts = [f"{shown} of {loaded} balances" if shown != loaded else f"{loaded} balances"]
         parts.append(f"group: {self.group_by.value}")
+        hidden = self.table.hidden_column
         if self.sort_key is not None:
-            parts.append(f"sort: {self.sort_key.value}{' reversed' if self.sort_reverse else ''}")
+            column_hidden = " (column hidden)" if hidden and self.sort_key is SortKey.VALUE else ""
+            parts.append(f"sort: {self.sort_key.value}{' reversed' if self.sort_reverse else ''}"
+                         f"{column_hidden}")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         if self.cached:
             parts.append(f"{len(self.cached)} profile{'s' if len(self.cached) != 1 else ''} "
                          "still showing cached balances (italic), refreshing")
         parts.append("compact (c shows every digit)" if self.compact else "every digit shown")
+        if hidden is not None:
+            parts.append(self._hidden_note(hidden, self.table.shortfall))
         self.query_one("#info", Static).update(" · ".join(parts))
+
+    def _hidden_note(self, column: str, shortfall: int) -> str:
+        """Why ``column`` is not in the table, and how to see its figures anyway."""
+        ways = "⏎ shows a row's value" if self.compact else "c compacts, ⏎ shows a row's value"
+        return f"{column} hidden: {shortfall} column{'s' if shortfall != 1 else ''} short ({ways})"
 
     # -- actions ------------------------------------------------------------------------
 
@@ -338,6 +350,11 @@ class BalancesScreen(Screen[None]):
         else:
             self.sort_key, self.sort_reverse = key, False
         self.rebuild()
+
+    @on(BalanceTable.Fitted)
+    def _table_fitted(self, event: BalanceTable.Fitted) -> None:
+        rows = self.table.rows_shown
+        self._show_info(sum(row.kind == "balance" for row in rows), len(self.all_balances()))
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
