@@ -1,13 +1,14 @@
 """Process start to balances painted, beside a bare Textual app's first paint.
 
 Each figure is a fresh Python process, timed from just before it is spawned until it
-reports, from inside, the first frame after the event in question. Two coinsole starts
+reports, from inside, the first frame after the event in question. Three coinsole starts
 are measured:
 
 - ``coinsole --demo``: the demo, with its sandbox in process;
 - ``coinsole`` on five configured profiles (credentials from the environment) against
   ``coinsole sandbox serve`` running in another process on loopback: the path real
-  venues take (TCP, HTTP/1.1, TLS set-up), with venues that answer at once.
+  venues take (TCP, HTTP/1.1, the TLS context), with venues that answer at once;
+- the same with venues that answer ``--latency-ms`` late (100 by default, a distant venue).
 
 For each: the balances table first painted with rows (last run's, marked cached) and
 every profile loaded and painted. Beside them, the bare app's first paint and the bare
@@ -16,7 +17,7 @@ stack has). All run headless, interleaved, after one warm-up run each (file syst
 bytecode and coinsole's own caches warm, as on a second start). Prints the medians and
 the ratios (target <= 2.0). Run:
 
-    .venv/bin/python bench/startup.py [--repeat 7]
+    .venv/bin/python bench/startup.py [--repeat 7] [--latency-ms 100]
 """
 
 from __future__ import annotations
@@ -38,35 +39,58 @@ from pathlib import Path
 # callback that may run later when the event loop is busy loading.
 
 COINSOLE_PROBE = """
+import importlib.abc
+import importlib.machinery
 import sys
 import time
 
 import tui.cli
-from tui.app import CoinsoleApp
-from tui.screens.balances import BalancesScreen
 
 marked = set()
-display = CoinsoleApp._display
 
 def mark(what):
     if what not in marked:
         marked.add(what)
         print(f"{what} {time.time()!r}", flush=True)
 
-def probe_display(self, screen, renderable):
-    display(self, screen, renderable)
-    if not isinstance(screen, BalancesScreen) or not screen.table.row_count:
-        return
-    mark("FIRST")
-    if screen.states and all(s.value in ("ok", "error") for s in screen.states.values()):
-        mark("PAINTED")
-        print("STATES " + ",".join(s.value for s in screen.states.values()), flush=True)
-        self.exit()
+def instrument(app_module):
+    # The app as `coinsole ARGS` starts it (the same entry point, click included), headless.
+    from tui.screens.balances import BalancesScreen
 
-# The app as `coinsole ARGS` starts it (the same entry point, click included), headless.
-CoinsoleApp._display = probe_display
-run = CoinsoleApp.run
-CoinsoleApp.run = lambda self, **kw: run(self, **{**kw, "headless": True, "size": (120, 36)})
+    App = app_module.CoinsoleApp
+    display, run_async = App._display, App.run_async
+
+    def probe_display(self, screen, renderable):
+        display(self, screen, renderable)
+        if not isinstance(screen, BalancesScreen) or not screen.table.row_count:
+            return
+        mark("FIRST")
+        if screen.states and all(s.value in ("ok", "error") for s in screen.states.values()):
+            mark("PAINTED")
+            print("STATES " + ",".join(s.value for s in screen.states.values()), flush=True)
+            self.exit()
+
+    App._display = probe_display
+    App.run_async = lambda self, **kw: run_async(self, **{**kw, "headless": True,
+                                                          "size": (120, 36)})
+
+class InstrumentOnImport(importlib.abc.MetaPathFinder):
+    # Patches tui.app when coinsole itself imports it: importing it here, first, would
+    # move Textual's import ahead of coinsole's own start-up work and change what is timed.
+    def find_spec(self, name, path, target=None):
+        if name != "tui.app":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        exec_module = spec.loader.exec_module
+
+        def exec_and_instrument(module):
+            exec_module(module)
+            instrument(module)
+
+        spec.loader.exec_module = exec_and_instrument
+        return spec
+
+sys.meta_path.insert(0, InstrumentOnImport())
 sys.argv = ["coinsole", *sys.argv[1:]]
 tui.cli.main(standalone_mode=False)
 """
@@ -146,11 +170,12 @@ def _start_to_paint(start: Start) -> dict[str, float]:  # float-ok: seconds
 
 
 @contextmanager
-def _served_sandbox() -> Iterator[str]:
-    """``coinsole sandbox serve`` on a free loopback port, in a process of its own; yields
-    its base URL."""
+def _served_sandbox(latency_ms: int) -> Iterator[str]:
+    """``coinsole sandbox serve`` on a free loopback port, in a process of its own, every
+    reply ``latency_ms`` late; yields its base URL."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "tui", "sandbox", "serve", "--port", "0"],
+        [sys.executable, "-m", "tui", "sandbox", "serve", "--port", "0",
+         "--latency-ms", str(latency_ms)],
         stdout=subprocess.PIPE, text=True,
         env={**os.environ, "COINSOLE_HOME": tempfile.mkdtemp(prefix="coinsole-bench-")})
     try:
@@ -198,8 +223,11 @@ def main() -> None:
     """Run the probes ``--repeat`` times and print the medians and their ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--latency-ms", type=int, default=100,
+                        help="the served venues' reply delay in the third scenario")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch, _served_sandbox() as base_url:
+    with (tempfile.TemporaryDirectory() as scratch, _served_sandbox(0) as base_url,
+          _served_sandbox(args.latency_ms) as slow_url):
         # Textual resolves an App subclass's CSS relative to its source file, so the
         # probes run from files rather than ``python -c``.
         bare_probe, coinsole_probe = Path(scratch, "bare.py"), Path(scratch, "coinsole.py")
@@ -209,7 +237,8 @@ def main() -> None:
         coinsole_probe.write_text(COINSOLE_PROBE)
         starts = {"bare": Start(bare_probe), "stack": Start(stack_probe),
                   "demo": Start(coinsole_probe, ("--demo",)),
-                  "served": _served_start(coinsole_probe, base_url)}
+                  "served": _served_start(coinsole_probe, base_url),
+                  "slow": _served_start(coinsole_probe, slow_url)}
         for start in starts.values():
             _start_to_paint(start)  # warm file system and bytecode caches, and coinsole's
         # Interleaved, so a change in the machine's load touches every probe alike.
@@ -227,6 +256,8 @@ def main() -> None:
     _print_start("coinsole --demo (the sandbox in process):", runs["demo"], bare)
     _print_start("coinsole on five profiles, the sandbox in another process over loopback "
                  "HTTP (the real venues' path):", runs["served"], bare)
+    _print_start(f"the same, every venue answering {args.latency_ms} ms late (as a distant "
+                 "venue does):", runs["slow"], bare)
 
 
 if __name__ == "__main__":
