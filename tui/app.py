@@ -360,10 +360,12 @@ class CoinsoleApp(App[None]):
             if hook is not None:
                 hook()
         if unlocked:
-            self.run_worker(self._after_unlock(), group="vault-unlocked", exclusive=True)
+            self.run_worker(self._after_unlock, group="vault-unlocked", exclusive=True)
 
     def _start_journal_recovery(self) -> None:
-        self.run_worker(self._recover_journal(), group="journal-recovery", exclusive=True)
+        # The coroutine function: a worker dropped by a quick quit then leaves no coroutine
+        # that was never awaited (Python warns about those on exit).
+        self.run_worker(self._recover_journal, group="journal-recovery", exclusive=True)
 
     async def _recover_journal(self) -> None:
         """Settle the money requests a previous run left unfinished, and say what is left."""

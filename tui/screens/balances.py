@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -142,8 +143,10 @@ class BalancesScreen(Screen[None]):
         cached = self.cached.get(name)
         self.query_one(ProfileStatusStrip).status(name).set_loading(
             cached.age_text() if cached is not None else None)
+        # The coroutine function, not a coroutine: a worker cancelled (by a newer load) or
+        # dropped (by quitting) before it starts then leaves no coroutine never awaited.
         self.run_worker(
-            self._load(name),
+            partial(self._load, name),
             name=f"balances:{name}",
             group=f"profile:{name}",
             exclusive=True,
