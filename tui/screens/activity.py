@@ -10,7 +10,8 @@ found, ``S`` settles them all, ``a`` resolves a NONE-settlement unknown by hand.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from typing import Any
 
 from pydantic import SecretStr
@@ -288,7 +289,7 @@ class ActivityScreen(Screen[None]):
             ConfirmScreen(question, f"{entry.venue} is asked to cancel order "
                                     f"{entry.venue_ref}; it refuses once it is no longer pending.",
                           confirm_label="Cancel it", cancel_label="Keep it", danger=True),
-            callback=lambda yes: yes and self._run(self._cancel(entry.id), "cancelling…"))
+            callback=lambda yes: yes and self._run(partial(self._cancel, entry.id), "cancelling…"))
 
     async def _cancel(self, entry_id: int) -> None:
         try:
@@ -308,9 +309,9 @@ class ActivityScreen(Screen[None]):
             self.app.push_screen(
                 TradePasswordScreen(entry),
                 callback=lambda password: password is not None and self._run(
-                    self._settle(entry.id, password), "settling…"))
+                    partial(self._settle, entry.id, password), "settling…"))
             return
-        self._run(self._settle(entry.id, None), "settling…")
+        self._run(partial(self._settle, entry.id, None), "settling…")
 
     async def _settle(self, entry_id: int, password: SecretStr | None) -> None:
         try:
@@ -327,7 +328,7 @@ class ActivityScreen(Screen[None]):
 
     def action_settle_all(self) -> None:
         """Settle every UNKNOWN entry."""
-        self._run(self._settle_all(), "settling every unknown entry…")
+        self._run(self._settle_all, "settling every unknown entry…")
 
     async def _settle_all(self) -> None:
         try:
@@ -370,17 +371,17 @@ class ActivityScreen(Screen[None]):
             f"{plain(entry.request.amount)} {entry.request.coin} to {entry.request.destination}. "
             f"Note: {note}. This is final.", confirm_label=f"Mark {outcome}"), callback=done)
 
-    def _run(self, work: Any, busy: str) -> None:
+    def _run(self, work: Callable[[], Awaitable[None]], busy: str) -> None:
         async def run() -> None:
             self.busy = busy
             self.rebuild()
             try:
-                await work
+                await work()
             finally:
                 self.busy = ""
                 await self._refresh()
 
-        self.run_worker(run(), group="activity-action", exclusive=False, exit_on_error=False)
+        self.run_worker(run, group="activity-action", exclusive=False, exit_on_error=False)
 
     def action_filter(self) -> None:
         """Show the filter input and focus it."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -266,7 +267,7 @@ class OrderFormScreen(ModalBase[Order | None]):
         self.sending = True
         self.query_one("#submit", Button).disabled = True
         self.query_one("#submit", Button).label = "Sending…"
-        self.run_worker(self._place(request), group="order-form", exclusive=True,
+        self.run_worker(partial(self._place, request), group="order-form", exclusive=True,
                         exit_on_error=False)
 
     async def _place(self, request: OrderRequest) -> None:

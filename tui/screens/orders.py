@@ -445,7 +445,7 @@ class OrdersScreen(ProfileTabsScreen):
 
     def _cancel(self, order: Order) -> None:
         assert self.profile is not None
-        self.run_worker(self._send_cancel(self.profile, order), group="orders:cancel",
+        self.run_worker(partial(self._send_cancel, self.profile, order), group="orders:cancel",
                         exit_on_error=False)
 
     async def _send_cancel(self, profile: str, order: Order) -> None:
@@ -483,7 +483,7 @@ class OrdersScreen(ProfileTabsScreen):
 
     def _batch(self, symbol: str) -> None:
         assert self.profile is not None
-        self.run_worker(self._send_batch(self.profile, symbol), group="orders:batch",
+        self.run_worker(partial(self._send_batch, self.profile, symbol), group="orders:batch",
                         exit_on_error=False)
 
     async def _send_batch(self, profile: str, symbol: str) -> None:

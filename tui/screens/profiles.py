@@ -11,6 +11,7 @@ authenticated endpoint (:meth:`~tui.venues.base.Venue.check_connection`) in a wo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -347,7 +348,7 @@ class ProfilesScreen(Screen[None]):
         except CoinsoleError as exc:
             self.show_outcome(str(exc), "error")
             return
-        self.run_worker(self._removed(name), group="profiles-saved", exit_on_error=False)
+        self.run_worker(partial(self._removed, name), group="profiles-saved", exit_on_error=False)
 
     async def _removed(self, name: str) -> None:
         await self.profiles_saved(name, removed=name)
@@ -376,7 +377,7 @@ class ProfilesScreen(Screen[None]):
             self.show_outcome(f"✗ {profile.name}: {exc}", "error")
             return
         self.show_outcome(f"testing {profile.name}…", "busy")
-        self.run_worker(self._run_test(profile, credentials), group="profile-test",
+        self.run_worker(partial(self._run_test, profile, credentials), group="profile-test",
                         exclusive=True, exit_on_error=False)
 
     async def _run_test(self, profile: Profile, credentials: Credentials) -> None:
@@ -607,7 +608,7 @@ class ProfileFormScreen(ModalBase["str | None"]):
                 self.show_outcome(f"✗ {exc}", "error")
                 return
         self.show_outcome("testing the connection…", "busy")
-        self.run_worker(self._run_test(profile, credentials), group="form-test",
+        self.run_worker(partial(self._run_test, profile, credentials), group="form-test",
                         exclusive=True, exit_on_error=False)
 
     async def _run_test(self, profile: Profile, credentials: Credentials) -> None:
