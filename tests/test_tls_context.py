@@ -9,9 +9,9 @@ import ssl
 
 import pytest
 
-from tui.config import Profile
 from tui.core.errors import ConfigError
 from tui.core.models import VENUE_IDS
+from tui.demo import demo_credentials, demo_profiles
 from tui.session import Session
 from tui.venues import tls
 
@@ -33,16 +33,7 @@ def fresh_context(monkeypatch):
 
 def network_session(sandbox, origin: str) -> Session:
     """A session over every demo profile at ``origin``, reached over the network."""
-    profiles = [Profile(name=p.name, venue=p.venue, base_url=origin + p.prefix,
-                        user_id=p.user_id) for p in sandbox.profiles]
-    secrets = {p.name: p for p in sandbox.profiles}
-
-    def credentials(profile):
-        from tui.core.credentials import Credentials
-
-        return Credentials(secrets[profile.name].api_key, secrets[profile.name].secret)
-
-    return Session(profiles, credentials=credentials)
+    return Session(demo_profiles(origin), credentials=demo_credentials)
 
 
 async def test_every_network_profile_shares_one_context(live_sandbox, fresh_context):

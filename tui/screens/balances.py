@@ -218,7 +218,7 @@ class BalancesScreen(Screen[None]):
                 text = "no balances"
             state.update(text)
             state.add_class("-shown")
-        self._show_info(len([r for r in rows if r.kind == "balance"]), len(balances))
+        self._show_info()
 
     def _show_notices(self) -> None:
         texts = [f"✗ {p.name}: {self.errors[p.name]}" for p in self.session.profiles
@@ -230,7 +230,10 @@ class BalancesScreen(Screen[None]):
         notices.remove_children()
         notices.mount_all(Static(text, classes="notice", markup=False) for text in texts)
 
-    def _show_info(self, shown: int, loaded: int) -> None:
+    def _show_info(self) -> None:
+        """The line under the table: what it shows, how, and what it leaves out."""
+        shown = sum(row.kind == "balance" for row in self.table.rows_shown)
+        loaded = len(self.all_balances())
         parts = [f"{shown} of {loaded} balances" if shown != loaded else f"{loaded} balances"]
         parts.append(f"group: {self.group_by.value}")
         hidden = self.table.hidden_column
@@ -356,8 +359,7 @@ class BalancesScreen(Screen[None]):
 
     @on(BalanceTable.Fitted)
     def _table_fitted(self, event: BalanceTable.Fitted) -> None:
-        rows = self.table.rows_shown
-        self._show_info(sum(row.kind == "balance" for row in rows), len(self.all_balances()))
+        self._show_info()
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -86,7 +86,7 @@ class BalanceTable(TextCellsMixin, DataTable):
         self._columns: list[SortKey] = []
         self._labels: list[Text] = []
         self._row_cells: dict[str, list[Text]] = {}
-        self._widths: list[int] = []
+        self._natural_width = 0
         self._drawn_hidden: bool | None = None
         """Whether the drawn table leaves out the value column; None before it is drawn."""
         self._fit: tuple[bool, int] | None = None
@@ -110,7 +110,7 @@ class BalanceTable(TextCellsMixin, DataTable):
     @property
     def natural_width(self) -> int:
         """The table's width with every column at its natural width."""
-        return sum(self._widths)
+        return self._natural_width
 
     def show(
         self,
@@ -142,7 +142,7 @@ class BalanceTable(TextCellsMixin, DataTable):
         self._row_cells = {
             row.key: self._cells(row, columns, compact, quote, row.key in cached_keys)
             for row in rows}
-        self._widths = natural_widths(self._labels, self._row_cells.values())
+        self._natural_width = sum(natural_widths(self._labels, self._row_cells.values()))
         self.rows_shown = list(rows)
         self._by_key = {row.key: row for row in rows}
         self._layout, self._cached_keys = layout, cached_keys
