@@ -27,6 +27,7 @@ from pydantic import SecretStr
 
 from tui.core.errors import CoinsoleError
 from tui.core.moves import MoveKind, MoveReceipt, MoveRequest, Settlement
+from tui.journal.dispatch import look_up, send_request
 from tui.journal.outcomes import classify_failure
 from tui.journal.states import EntryState
 from tui.journal.store import Journal, JournalEntry, now_ms
@@ -109,10 +110,7 @@ class Mover:
         )
         adapter = self.session.adapter(entry.profile)
         try:
-            if trade_password is not None:
-                receipt = await adapter.submit_move(entry.request, trade_password=trade_password)
-            else:
-                receipt = await adapter.submit_move(entry.request)
+            receipt = await send_request(adapter, entry.request, trade_password=trade_password)
         except asyncio.CancelledError:
             self.journal.transition(entry_id, EntryState.UNKNOWN, error="cancelled mid-flight",
                                     note="the send was interrupted; settle it",
@@ -166,8 +164,8 @@ class Mover:
         # The adapter widens this by its own margin for clock differences.
         since = entry.first_sent_ms or entry.created_ms
         try:
-            return await adapter.lookup_move(entry.request, venue_ref=entry.venue_ref,
-                                             sent_after_ms=since)
+            return await look_up(adapter, entry.request, venue_ref=entry.venue_ref,
+                                 sent_after_ms=since)
         except NotImplementedError:
             return "the venue offers no lookup for this request"
         except Exception as exc:  # noqa: BLE001 - recorded as evidence

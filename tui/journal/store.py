@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import CoinsoleError, ConfigError
-from tui.core.moves import MoveReceipt, MoveRequest, Settlement
+from tui.core.actions import JournalRequest, parse_request
+from tui.core.moves import MoveReceipt, Settlement
 from tui.journal.states import EntryState, check_transition
 
 __all__ = ["SCHEMA_VERSION", "JournalEntry", "JournalEvent", "Journal", "default_journal_path",
@@ -100,7 +101,7 @@ class JournalEntry:
     profile: str
     venue: str
     kind: str
-    request: MoveRequest
+    request: JournalRequest
     client_key: str
     settlement: Settlement
     state: EntryState
@@ -206,7 +207,7 @@ class Journal:
 
     # -- writing --------------------------------------------------------------------
 
-    def add(self, request: MoveRequest, settlement: Settlement, *, detail: str = "recorded") -> JournalEntry:
+    def add(self, request: JournalRequest, settlement: Settlement, *, detail: str = "recorded") -> JournalEntry:
         """Record ``request`` as a new DRAFT entry and return it.
 
         Raises :class:`CoinsoleError` if its ``client_key`` is already journaled."""
@@ -334,7 +335,7 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
     return JournalEntry(
         id=row["id"], created_ms=row["created_ms"], updated_ms=row["updated_ms"],
         profile=row["profile"], venue=row["venue"], kind=row["kind"],
-        request=MoveRequest.model_validate_json(row["request_json"]),
+        request=parse_request(row["kind"], row["request_json"]),
         client_key=row["client_key"], settlement=Settlement(row["settlement"]),
         state=EntryState(row["state"]), venue_ref=row["venue_ref"], receipt=receipt,
         last_error=row["last_error"], attempts=row["attempts"],

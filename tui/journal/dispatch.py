@@ -1,0 +1,140 @@
+"""Which venue call a journaled request is: the executor's one door to the adapter for
+sending and looking up, for money movements and order actions alike.
+
+:func:`send_request` sends any :data:`~tui.core.actions.JournalRequest` and returns a
+:class:`~tui.core.moves.MoveReceipt`; :func:`look_up` finds its record at the venue (None
+when there is none). Orders (BHEX ``order/create``, ``order/cancel``) are settled by LOOKUP
+through ``order/get`` (docs/wire.md, "Orders through the journal"): the document promises
+only that a ``client_order_id`` must not repeat, not that a repeat returns the first
+order, so an order is never resent.
+
+:func:`place_order` and :func:`cancel_order` are the steps the CLI and the TUI share:
+record (write before send), approve, send, and return the entry as it stands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import SecretStr
+
+from tui.core.actions import JournalRequest, OrderCancelRequest, OrderPlaceRequest
+from tui.core.errors import InvalidRequest
+from tui.core.money import plain
+from tui.core.moves import MoveReceipt, MoveStatus, Settlement
+from tui.core.order_validation import OrderRejected
+from tui.core.orders import Order, OrderStatus
+
+__all__ = ["send_request", "look_up", "settlement_for", "place_order", "cancel_order",
+           "order_outcome_text", "ORDER_NOT_FOUND_CODES"]
+
+ORDER_NOT_FOUND_CODES = frozenset({"-2013"})
+"""BHEX codes meaning "no such order" (``Order does not exist.``)."""
+
+
+def settlement_for(adapter: Any, request: JournalRequest) -> Settlement:
+    """How an unknown outcome of ``request`` is settled: an order action by LOOKUP
+    (``order/get``), a move as its adapter says."""
+    if isinstance(request, (OrderPlaceRequest, OrderCancelRequest)):
+        return Settlement.LOOKUP
+    return adapter.settlement(request)
+
+
+async def send_request(adapter: Any, request: JournalRequest, *,
+                       trade_password: SecretStr | None = None) -> MoveReceipt:
+    """Send ``request`` once through ``adapter``; the venue's answer as a receipt.
+
+    Raises what the adapter raises (the executor classifies it). A placement the symbol's
+    rules refuse before sending becomes :class:`InvalidRequest` (nothing was sent)."""
+    if isinstance(request, OrderPlaceRequest):
+        try:
+            order = await adapter.order_create(
+                request.symbol, request.side, request.type, request.quantity, request.price,
+                client_order_id=request.client_key)
+        except OrderRejected as exc:
+            raise InvalidRequest(request.venue, f"{exc} (checked before sending)") from None
+        return _placed_receipt(order, "the venue's reply")
+    if isinstance(request, OrderCancelRequest):
+        if not await adapter.order_cancel(order_id=request.order_id):
+            raise InvalidRequest(request.venue, f"the venue did not cancel order "
+                                                f"{request.order_id} (success false)")
+        return MoveReceipt(status=MoveStatus.DONE, venue_status=OrderStatus.CANCELED.value,
+                           evidence=f"order {request.order_id} cancelled (the venue's reply)")
+    if trade_password is not None:
+        return await adapter.submit_move(request, trade_password=trade_password)
+    return await adapter.submit_move(request)
+
+
+async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | None,
+                  sent_after_ms: int) -> MoveReceipt | None:
+    """The venue's record of ``request``, or None when it has none.
+
+    A placement is found by ``order/get`` with its ``client_order_id`` (or the order id
+    once known); a cancel counts as found when ``order/get`` says the order is CANCELED.
+    Moves go to the adapter's ``lookup_move``."""
+    if isinstance(request, OrderPlaceRequest):
+        try:
+            if venue_ref:
+                order = await adapter.order_get(order_id=venue_ref)
+            else:
+                order = await adapter.order_get(client_order_id=request.client_key)
+        except InvalidRequest as exc:
+            if exc.code in ORDER_NOT_FOUND_CODES:
+                return None
+            raise
+        if order.client_order_id and order.client_order_id != request.client_key:
+            return None
+        return _placed_receipt(order, f"found by order/get with client_order_id "
+                                      f"{request.client_key}")
+    if isinstance(request, OrderCancelRequest):
+        try:
+            order = await adapter.order_get(order_id=request.order_id)
+        except InvalidRequest as exc:
+            if exc.code in ORDER_NOT_FOUND_CODES:
+                return None
+            raise
+        if order.status is not OrderStatus.CANCELED:
+            return None
+        return MoveReceipt(status=MoveStatus.DONE, venue_status=order.status.value,
+                           evidence=f"order/get: order {order.order_id} is CANCELED")
+    return await adapter.lookup_move(request, venue_ref=venue_ref, sent_after_ms=sent_after_ms)
+
+
+def _placed_receipt(order: Order, how: str) -> MoveReceipt:
+    """The receipt of a placed order: the placement is done (DONE) whatever the order's
+    own status (kept as ``venue_status``)."""
+    return MoveReceipt(
+        venue_ref=order.order_id, status=MoveStatus.DONE, venue_status=order.status.value,
+        evidence=f"order {order.order_id} ({order.client_order_id or '-'}) "
+                 f"{order.status.value}, filled {plain(order.executed_qty)} of "
+                 f"{plain(order.orig_qty)}; {how}")
+
+
+async def place_order(mover: Any, request: OrderPlaceRequest) -> Any:
+    """Journal ``request`` (DRAFT, APPROVED), send it once and return the entry as it
+    stands: ACCEPTED (its ``venue_ref`` is the order id), REJECTED or UNKNOWN."""
+    adapter = mover.session.adapter(request.profile)
+    entry = mover.approve(mover.record(request, settlement_for(adapter, request)))
+    return await mover.submit(entry)
+
+
+async def cancel_order(mover: Any, request: OrderCancelRequest) -> Any:
+    """Journal the cancel ``request``, send it once and return the entry as it stands."""
+    adapter = mover.session.adapter(request.profile)
+    entry = mover.approve(mover.record(request, settlement_for(adapter, request)))
+    return await mover.submit(entry)
+
+
+def order_outcome_text(entry: Any) -> str:
+    """One line saying what came of a journaled order action, for the TUI and the CLI."""
+    state = entry.state.value
+    if state in ("ACCEPTED", "RECONCILED"):
+        receipt = entry.receipt
+        what = "cancelled" if isinstance(entry.request, OrderCancelRequest) else "placed"
+        ref = f" · order {entry.venue_ref}" if entry.venue_ref else ""
+        status = f" ({receipt.venue_status})" if receipt and receipt.venue_status else ""
+        return f"{what}{ref}{status}; journal entry {entry.id}"
+    if state == "REJECTED":
+        return f"the venue refused it: {entry.last_error}; journal entry {entry.id}"
+    return (f"outcome unknown: the order is in the journal as entry {entry.id}; "
+            "Activity (4) settles it")
