@@ -1,4 +1,5 @@
-"""Command line for reading the book: ``orders``, ``positions``, ``deposit-address``,
+"""Command line for reading the book: ``orders`` (its ``place``/``cancel``/``cancel-all`` live
+in :mod:`tui.cli_orders`), ``positions``, ``deposit-address``,
 ``history deposits|withdrawals|transfers|flow`` and ``sub-accounts list|create``.
 
 Every command reads one profile (``--profile``) and prints a table, or with ``--json`` a
@@ -176,13 +177,46 @@ def _common(func):
     return func
 
 
-@click.command()
-@_common
+class _OrdersGroup(click.Group):
+    """``orders``: lists orders itself; ``place``, ``cancel`` and ``cancel-all`` live in
+    :mod:`tui.cli_orders`, loaded when one of them is named or listed."""
+
+    def _load(self) -> None:
+        from tui.cli_orders import add_to
+
+        add_to(self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The subcommands, loading them first."""
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The subcommand ``cmd_name``, loading them first."""
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_OrdersGroup, invoke_without_command=True)
+@click.option("--profile", "profile", metavar="P",
+              help="Profile to read (with --demo: a demo profile).")
+@click.option("--demo", is_flag=True, help=_DEMO_HELP)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON array (amounts as exact strings).")
 @click.option("--open", "which", flag_value="open", default=True, help="Open orders (default).")
 @click.option("--history", "which", flag_value="history", help="Finished orders.")
 @click.option("--symbol", metavar="S", help="Only this symbol, e.g. BTCUSDT.")
-def orders(profile: str, demo: bool, as_json: bool, which: str, symbol: str | None) -> None:
-    """Print a profile's open (or finished) spot orders, newest first."""
+@click.pass_context
+def orders(ctx: click.Context, profile: str | None, demo: bool, as_json: bool, which: str,
+           symbol: str | None) -> None:
+    """Print a profile's open (or finished) spot orders, newest first; or place or cancel
+    orders (`orders place|cancel|cancel-all --help`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not profile:
+        _fail("Missing option '--profile'.")
+    assert profile is not None
+
     async def work(adapter) -> Sequence[Any]:
         if which == "history":
             return await adapter.all_trade_orders(symbol_id=symbol)
