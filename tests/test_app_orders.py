@@ -289,3 +289,69 @@ async def test_sort_and_filter_on_a_table() -> None:
         await pilot.pause()
         assert len(table.shown) == 3
         assert isinstance(app.screen, OrdersScreen)
+
+
+async def test_dropped_placement_says_unknown_in_the_journal_not_refused() -> None:
+    from tui.journal import EntryState
+    from tui.journal_ui import journal_for
+
+    app, _ = trading_app()
+    async with app.run_test(size=SIZE) as pilot:
+        orders = await open_orders_screen(pilot)
+        screen = await form(pilot)
+        await fill_form(pilot, screen, side="SELL", price="10", quantity="300")
+        app.session.sandbox.faults.configure("bhex", drop_rate=1.0)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_loaded(pilot)
+        assert app.screen is screen  # the form stays, saying what happened
+        (entry,) = journal_for(app.session).entries()
+        assert entry.state is EntryState.UNKNOWN and entry.kind == "order_place"
+        assert entry.client_key == screen.client_order_id
+        shown = str(screen.query_one("#error").render())
+        assert shown == (f"outcome unknown: the order is in the journal as entry {entry.id}; "
+                         "Activity (4) settles it")
+        assert "Activity (4) settles" in " ".join(screen_text(app).split())
+        assert "refused" not in screen_text(app)
+        await pilot.press("ctrl+s")  # no second send from the form
+        await pilot.pause()
+        assert isinstance(app.screen, OrderFormScreen)
+        assert len(journal_for(app.session).entries()) == 1
+        app.session.sandbox.faults.configure("bhex")
+        await pilot.press("escape")
+        await wait_loaded(pilot)
+        assert app.screen is orders
+        venue = app.session.adapter("bhex-demo")
+        mine = [o for o in await venue.open_orders() if o.client_order_id == entry.client_key]
+        assert len(mine) == 1  # placed once, as the journal will find by order/get
+
+
+async def test_placed_and_cancelled_orders_are_journaled() -> None:
+    from tui.journal import EntryState
+    from tui.journal_ui import journal_for
+
+    app, _ = trading_app()
+    async with app.run_test(size=SIZE) as pilot:
+        orders = await open_orders_screen(pilot)
+        screen = await form(pilot)
+        await fill_form(pilot, screen, side="SELL", price="10", quantity="300")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_loaded(pilot)
+        assert app.screen is orders
+        (placed,) = journal_for(app.session).entries()
+        assert placed.state is EntryState.ACCEPTED and placed.venue_ref
+        assert any(f"order {placed.venue_ref}" in n for n in app.notices)
+        assert orders.table("open").select_key(placed.venue_ref)
+        app.session.sandbox.faults.configure("bhex", drop_rate=1.0)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_loaded(pilot)
+        app.session.sandbox.faults.configure("bhex")
+        cancel = journal_for(app.session).entries()[-1]
+        assert cancel.kind == "order_cancel" and cancel.state is EntryState.UNKNOWN
+        assert any(f"the cancel of order {placed.venue_ref} is in the journal as entry "
+                   f"{cancel.id}" in n for n in app.notices)

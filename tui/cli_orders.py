@@ -13,9 +13,7 @@ prompt (nothing journaled), 2 invalid input (nothing journaled), 3 rejected by t
 from __future__ import annotations
 
 import json
-import secrets
 import sys
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -33,15 +31,10 @@ from tui.cli_moves import (
 from tui.core.errors import CoinsoleError, InvalidRequest
 from tui.core.money import plain
 
-__all__ = ["place", "cancel", "cancel_all", "add_to", "new_cancel_key"]
+__all__ = ["place", "cancel", "cancel_all", "add_to"]
 
 _DEMO_HELP = ("Use the built-in sandbox's demo profiles (a fresh sandbox and an in-memory "
               "journal for this command only: nothing persists).")
-
-
-def new_cancel_key() -> str:
-    """A fresh journal key for a cancel (the venue's cancel takes none of its own)."""
-    return f"cx{time.time_ns() // 1_000_000}{secrets.token_hex(4)}"
 
 
 def _common(func):
@@ -107,10 +100,9 @@ def place(profile: str, demo: bool, yes: bool, as_json: bool, symbol: str, side:
     Exit codes: 0 accepted, 1 cancelled at the prompt, 2 invalid input (nothing journaled),
     3 rejected by the venue, 4 outcome unknown (run `coinsole journal settle`).
     """
-    from tui.core.actions import OrderPlaceRequest
     from tui.core.order_validation import order_problems
     from tui.core.orders import OrderRequest, OrderSide, OrderType
-    from tui.journal.dispatch import place_order
+    from tui.journal.dispatch import place_order, place_request_for
     from tui.screens.order_form import describe_request
 
     kind = OrderType(order_type.upper())
@@ -137,9 +129,7 @@ def place(profile: str, demo: bool, yes: bool, as_json: bool, symbol: str, side:
         problems = order_problems(draft, rule)
         if problems:
             _fail("; ".join(p.message for p in problems))
-        request = OrderPlaceRequest(
-            profile=profile, venue=adapter.venue_id, client_key=key, symbol=rule.symbol_id,
-            base=rule.base, side=draft.side, type=kind, quantity=value, price=at)
+        request = place_request_for(draft, rule, profile=profile, venue=adapter.venue_id)
         lines = [("order", describe_request(draft, rule).replace("\n", " · ")),
                  ("profile", profile), ("client id", key), ("settlement", "lookup (order/get)")]
         if not _confirm(lines, "Place it?", yes):
@@ -150,15 +140,10 @@ def place(profile: str, demo: bool, yes: bool, as_json: bool, symbol: str, side:
 
 
 async def _journal_cancel(ctx: _Context, adapter: Any, profile: str, order: Any) -> Any:
-    from tui.core.actions import OrderCancelRequest
-    from tui.journal.dispatch import cancel_order
+    from tui.journal.dispatch import cancel_order, cancel_request_for
 
-    request = OrderCancelRequest(
-        profile=profile, venue=adapter.venue_id, client_key=new_cancel_key(),
-        symbol=order.symbol_id, base=order.base, order_id=order.order_id,
-        order_client_id=order.client_order_id, side=order.side,
-        quantity=order.remaining_qty if order.remaining_qty > 0 else Decimal(0))
-    return await cancel_order(ctx.mover, request)
+    return await cancel_order(ctx.mover, cancel_request_for(order, profile=profile,
+                                                            venue=adapter.venue_id))
 
 
 def _order_line(order: Any) -> str:

@@ -14,6 +14,9 @@ record (write before send), approve, send, and return the entry as it stands.
 
 from __future__ import annotations
 
+import secrets
+import time
+from decimal import Decimal
 from typing import Any
 
 from pydantic import SecretStr
@@ -23,10 +26,11 @@ from tui.core.errors import InvalidRequest
 from tui.core.money import plain
 from tui.core.moves import MoveReceipt, MoveStatus, Settlement
 from tui.core.order_validation import OrderRejected
-from tui.core.orders import Order, OrderStatus
+from tui.core.orders import Order, OrderRequest, OrderStatus, SymbolRule
 
 __all__ = ["send_request", "look_up", "settlement_for", "place_order", "cancel_order",
-           "order_outcome_text", "ORDER_NOT_FOUND_CODES"]
+           "order_outcome_text", "ORDER_NOT_FOUND_CODES", "place_request_for",
+           "cancel_request_for", "new_cancel_key"]
 
 ORDER_NOT_FOUND_CODES = frozenset({"-2013"})
 """BHEX codes meaning "no such order" (``Order does not exist.``)."""
@@ -110,6 +114,30 @@ def _placed_receipt(order: Order, how: str) -> MoveReceipt:
                  f"{plain(order.orig_qty)}; {how}")
 
 
+def new_cancel_key() -> str:
+    """A fresh journal key for a cancel (the venue's cancel takes no key of its own)."""
+    return f"cx{time.time_ns() // 1_000_000}{secrets.token_hex(4)}"
+
+
+def place_request_for(order: OrderRequest, rule: SymbolRule, *, profile: str,
+                      venue: str) -> OrderPlaceRequest:
+    """The journal request for a checked new ``order`` (its ``client_order_id`` is the key)."""
+    if not order.client_order_id:
+        raise ValueError("a journaled order needs its client_order_id")
+    return OrderPlaceRequest(profile=profile, venue=venue, client_key=order.client_order_id,
+                             symbol=rule.symbol_id, base=rule.base, side=order.side,
+                             type=order.type, quantity=order.quantity, price=order.price)
+
+
+def cancel_request_for(order: Order, *, profile: str, venue: str) -> OrderCancelRequest:
+    """The journal request cancelling the venue's ``order`` (a fresh key)."""
+    left = order.remaining_qty
+    return OrderCancelRequest(
+        profile=profile, venue=venue, client_key=new_cancel_key(), symbol=order.symbol_id,
+        base=order.base, order_id=order.order_id, order_client_id=order.client_order_id,
+        side=order.side, quantity=left if left > 0 else Decimal(0))
+
+
 async def place_order(mover: Any, request: OrderPlaceRequest) -> Any:
     """Journal ``request`` (DRAFT, APPROVED), send it once and return the entry as it
     stands: ACCEPTED (its ``venue_ref`` is the order id), REJECTED or UNKNOWN."""
@@ -136,5 +164,8 @@ def order_outcome_text(entry: Any) -> str:
         return f"{what}{ref}{status}; journal entry {entry.id}"
     if state == "REJECTED":
         return f"the venue refused it: {entry.last_error}; journal entry {entry.id}"
+    if isinstance(entry.request, OrderCancelRequest):
+        return (f"outcome unknown: the cancel of order {entry.request.order_id} is in the "
+                f"journal as entry {entry.id}; Activity (4) settles it")
     return (f"outcome unknown: the order is in the journal as entry {entry.id}; "
             "Activity (4) settles it")

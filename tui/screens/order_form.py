@@ -5,9 +5,11 @@ The form knows each symbol's rules (BHEX ``basic/symbols``) and runs
 quantity below the minimum is shown under its field before anything could be sent. The
 quantity field reads "amount to spend" for a market buy (the venue sizes those in the
 quote coin). Submitting shows a confirmation with the exact order; only a yes sends it,
-in a worker, with the client order id the form was opened with (so a retry after an
-unknown outcome cannot place the order twice). The modal dismisses with the placed
-:class:`~tui.core.orders.Order`, or ``None`` when the user closes it.
+in a worker, with the client order id the form was opened with. ``submit`` puts the order
+through the journal and returns its entry: ACCEPTED dismisses the modal with that entry;
+REJECTED shows the venue's refusal (a new client order id is drawn for the next try);
+UNKNOWN says the order is in the journal to be settled from Activity and never sends it
+again from the form. The modal dismisses with ``None`` when the user closes it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import partial
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,12 +29,15 @@ from textual.widgets import Button, Input, Label, Select, Static
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
 from tui.core.order_validation import OrderProblem, OrderRejected, order_problems
-from tui.core.orders import Order, OrderRequest, OrderSide, OrderType, SymbolRule
+from tui.core.orders import OrderRequest, OrderSide, OrderType, SymbolRule
+from tui.journal.dispatch import order_outcome_text
+from tui.journal.states import EntryState
 from tui.screens.modal import ModalBase, cancel_binding
 
 __all__ = ["OrderFormScreen", "parse_amount", "describe_request"]
 
-Submit = Callable[[OrderRequest], Awaitable[Order]]
+Submit = Callable[[OrderRequest], Awaitable[Any]]
+"""Journals and sends an order; returns its :class:`~tui.journal.JournalEntry`."""
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -65,12 +71,13 @@ def describe_request(request: OrderRequest, rule: SymbolRule) -> str:
             f"total {plain(total)} {rule.quote}")
 
 
-class OrderFormScreen(ModalBase[Order | None]):
+class OrderFormScreen(ModalBase[Any]):
     """A modal form placing one spot order (see the module doc).
 
-    ``rules`` are the symbols' rules by symbol id; ``submit`` sends a valid request and
-    returns the placed order; ``symbol`` preselects a symbol; ``client_order_id`` is the
-    id every submit of this form uses.
+    ``rules`` are the symbols' rules by symbol id; ``submit`` journals and sends a valid
+    request and returns its journal entry; ``symbol`` preselects a symbol;
+    ``client_order_id`` is the id the next submit uses, and ``new_client_order_id`` draws
+    the next one after a refusal (that id is spent in the journal).
     """
 
     BINDINGS: list[BindingType] = [
@@ -104,11 +111,15 @@ class OrderFormScreen(ModalBase[Order | None]):
     """
 
     def __init__(self, rules: Mapping[str, SymbolRule], submit: Submit, *,
-                 symbol: str | None = None, client_order_id: str | None = None) -> None:
+                 symbol: str | None = None, client_order_id: str | None = None,
+                 new_client_order_id: Callable[[], str] | None = None) -> None:
         super().__init__()
         self.rules = dict(rules)
         self.submit = submit
         self.client_order_id = client_order_id
+        self.new_client_order_id = new_client_order_id
+        self.unknown_entry: int | None = None
+        """The journal entry of a send whose outcome is unknown (the form sends no more)."""
         symbols = sorted(self.rules)
         self.initial_symbol = symbol if symbol in self.rules else (symbols[0] if symbols else None)
         self.problems: list[OrderProblem] = []
@@ -247,6 +258,11 @@ class OrderFormScreen(ModalBase[Order | None]):
 
         if self.sending:
             return
+        if self.unknown_entry is not None:
+            self.show_error(f"outcome unknown: the order is in the journal as entry "
+                            f"{self.unknown_entry}; Activity (4) settles it. Close the form "
+                            "(esc); it sends nothing more")
+            return
         request, problems = self.request()
         self.check()
         if request is None or problems:
@@ -272,19 +288,32 @@ class OrderFormScreen(ModalBase[Order | None]):
 
     async def _place(self, request: OrderRequest) -> None:
         try:
-            order = await self.submit(request)
+            entry = await self.submit(request)
         except asyncio.CancelledError:
             raise
         except OrderRejected as exc:
             self._failed("not sent: " + "; ".join(p.message for p in exc.problems))
             return
         except CoinsoleError as exc:
-            self._failed(f"the venue refused the order: {exc}")
+            self._failed(f"not sent: {exc}")
             return
         except Exception as exc:  # noqa: BLE001 - say what happened, keep the form open
             self._failed(f"unexpected {type(exc).__name__}: {exc}")
             return
-        self.dismiss(order)
+        if entry.state in (EntryState.ACCEPTED, EntryState.RECONCILED):
+            self.dismiss(entry)
+            return
+        if entry.state is EntryState.REJECTED:
+            if self.new_client_order_id is not None:
+                self.client_order_id = self.new_client_order_id()
+            self._failed(order_outcome_text(entry))
+            return
+        self.unknown_entry = entry.id
+        self.sending = False
+        button = self.query_one("#submit", Button)
+        button.disabled = True
+        button.label = "Outcome unknown"
+        self.show_error(order_outcome_text(entry))
 
     def _failed(self, message: str) -> None:
         self.sending = False
@@ -313,7 +342,8 @@ class OrderFormScreen(ModalBase[Order | None]):
     @on(Select.Changed)
     def _changed(self) -> None:
         self.check()
-        self.show_error("")
+        if self.unknown_entry is None:
+            self.show_error("")
 
     @on(Input.Submitted)
     def _input_submitted(self) -> None:

@@ -10,8 +10,9 @@ list (filled or cancelled), the history and trades are reloaded too.
 
 Orders are placed through :class:`~tui.screens.order_form.OrderFormScreen` (checked against
 the symbol's rules as the user types, confirmed before sending) and cancelled after a
-confirmation showing the order; a batch cancel of a symbol is confirmed too, and the
-adapter's once-per-10-seconds limit is shown as the "wait N s" it raises.
+confirmation showing the order, both through the journal (written before sending; an
+unknown outcome is settled from Activity by ``order/get``); a batch cancel of a symbol is
+confirmed too, and the adapter's once-per-10-seconds limit is shown as the "wait N s" it raises.
 """
 
 from __future__ import annotations
@@ -449,14 +450,27 @@ class OrdersScreen(ProfileTabsScreen):
                         exit_on_error=False)
 
     async def _send_cancel(self, profile: str, order: Order) -> None:
+        from tui.journal.dispatch import cancel_order, cancel_request_for, order_outcome_text
+        from tui.journal.states import EntryState
+        from tui.journal_ui import mover_for
+
         try:
-            await self.session.adapter(profile).order_cancel(order_id=order.order_id)
+            venue = self.session.adapter(profile).venue_id
+            entry = await cancel_order(mover_for(self.session),
+                                       cancel_request_for(order, profile=profile, venue=venue))
         except CoinsoleError as exc:
-            self.notify(f"cancel of order {order.order_id} failed: {exc}", severity="error",
+            self.notify(f"cancel of order {order.order_id} not sent: {exc}", severity="error",
                         timeout=8)
         else:
-            self.notify(f"cancelled {order_summary(order)}", title="Order cancelled",
-                        timeout=5)
+            if entry.state in (EntryState.ACCEPTED, EntryState.RECONCILED):
+                self.notify(f"cancelled {order_summary(order)}", title="Order cancelled",
+                            timeout=5)
+            elif entry.state is EntryState.REJECTED:
+                self.notify(f"cancel of order {order.order_id} failed: {entry.last_error}",
+                            severity="error", timeout=8)
+            else:
+                self.notify(order_outcome_text(entry), title="Cancel outcome unknown",
+                            severity="warning", timeout=10)
         self.load("open", quiet=True)
         self.load("history", quiet=True)
 
@@ -516,22 +530,28 @@ class OrdersScreen(ProfileTabsScreen):
         symbol = current.symbol_id if current is not None and current.symbol_id in rules \
             else None
 
-        async def submit(request: OrderRequest) -> Order:
-            return await venue.order_create(
-                request.symbol_id, request.side, request.type, request.quantity,
-                request.price, client_order_id=request.client_order_id)
+        async def submit(request: OrderRequest) -> Any:
+            from tui.journal.dispatch import place_order, place_request_for
+            from tui.journal_ui import mover_for
 
-        def placed(order: Order | None) -> None:
-            if order is None:
+            rule = rules[request.symbol_id]
+            return await place_order(mover_for(self.session), place_request_for(
+                request, rule, profile=profile, venue=venue.venue_id))
+
+        def placed(entry: Any) -> None:
+            from tui.journal.dispatch import order_outcome_text
+
+            if entry is None:
                 return
-            self.notify(f"placed {order_summary(order)} · order {order.order_id}",
+            self.notify(f"{entry.request.destination}: {order_outcome_text(entry)}",
                         title="Order placed", timeout=6)
             self.load("open", quiet=True)
             self.load("history", quiet=True)
             self.load("trades", quiet=True)
 
         self.app.push_screen(OrderFormScreen(rules, submit, symbol=symbol,
-                                             client_order_id=venue.new_client_order_id()),
+                                             client_order_id=venue.new_client_order_id(),
+                                             new_client_order_id=venue.new_client_order_id),
                              callback=placed)
 
     # -- events -------------------------------------------------------------------------
