@@ -243,17 +243,25 @@ def _read_credentials(from_stdin: bool):
 # -- balances ---------------------------------------------------------------------------
 
 
+BALANCES_BOUND = 90.0  # float-ok: seconds
+"""How long ``coinsole balances`` waits for any one profile by default."""
+
+
 @main.command()
 @click.option("--profile", "names", multiple=True, metavar="NAME",
               help="Only this profile (repeatable). Default: every profile.")
 @click.option("--demo", is_flag=True, help="Use the built-in sandbox's demo profiles.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array; amounts are strings with every digit the venue sent.")
-def balances(names: tuple[str, ...], demo: bool, as_json: bool) -> None:
+@click.option("--timeout", "bound", type=click.FloatRange(min=0.1, max=3600),
+              default=BALANCES_BOUND, show_default=True, metavar="SECONDS",
+              help="Give up on a profile that has not answered within this many seconds.")
+def balances(names: tuple[str, ...], demo: bool, as_json: bool,
+             bound: float = BALANCES_BOUND) -> None:  # float-ok: seconds
     """Print balances across profiles without opening the TUI.
 
-    A profile that fails is reported on stderr, the others are still printed, and the exit
-    code is 1.
+    A profile that fails (refused, unreachable, too slow, or a reply coinsole cannot
+    read) is reported on stderr, the others are still printed, and the exit code is 1.
     """
     if demo:
         from tui.demo import demo_session
@@ -274,7 +282,7 @@ def balances(names: tuple[str, ...], demo: bool, as_json: bool) -> None:
             _unlock(resolver)
         session = Session(profiles, credentials=resolver)
     try:
-        results = asyncio.run(_load(session, list(names) or None))
+        results = asyncio.run(_load(session, list(names) or None, bound))
     finally:
         if not demo:
             resolver.vault.lock()
@@ -297,9 +305,9 @@ def _check_names(names: Sequence[str], known: set[str]) -> None:
         _fail(f"no profile named {unknown[0]!r}; known: {', '.join(sorted(known))}")
 
 
-async def _load(session, names):
+async def _load(session, names, bound=None):
     try:
-        return await session.load_all(names)
+        return await session.load_all(names, bound=bound)
     finally:
         await session.aclose()
 

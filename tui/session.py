@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from tui.config import Profile
 from tui.core.credentials import Credentials
-from tui.core.errors import CoinsoleError
+from tui.core.errors import CoinsoleError, VenueUnavailable
 from tui.core.models import Balance
 from tui.credentials import credentials_from_env
 
@@ -108,19 +108,30 @@ class Session:
             self._adapters[name] = adapter
         return adapter
 
-    async def load_balances(self, name: str) -> ProfileResult:
-        """Balances of one profile; errors are captured in the result, never raised."""
+    async def load_balances(self, name: str, *,
+                            bound: float | None = None) -> ProfileResult:  # float-ok: seconds
+        """Balances of one profile; errors are captured in the result, never raised.
+
+        ``bound`` caps the whole load in seconds (every request, retry and wait): past
+        it the profile fails with :class:`VenueUnavailable`."""
         profile = self.profile(name)
         try:
-            balances = await self.adapter(name).balances()
+            async with asyncio.timeout(bound):
+                balances = await self.adapter(name).balances()
+        except TimeoutError:
+            return ProfileResult(profile, error=VenueUnavailable(
+                profile.venue, f"no balances within {bound:g} s"))
         except CoinsoleError as exc:
             return ProfileResult(profile, error=exc)
         return ProfileResult(profile, balances=balances)
 
-    async def load_all(self, names: Iterable[str] | None = None) -> list[ProfileResult]:
-        """Balances of every profile (or of ``names``), loaded concurrently, in order."""
+    async def load_all(self, names: Iterable[str] | None = None, *,
+                       bound: float | None = None) -> list[ProfileResult]:  # float-ok: seconds
+        """Balances of every profile (or of ``names``), loaded concurrently, in order,
+        each within ``bound`` seconds when given."""
         wanted = list(names) if names is not None else [p.name for p in self.profiles]
-        return list(await asyncio.gather(*(self.load_balances(n) for n in wanted)))
+        return list(await asyncio.gather(*(self.load_balances(n, bound=bound)
+                                           for n in wanted)))
 
     async def aclose(self) -> None:
         """Close every adapter's connections."""

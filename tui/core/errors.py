@@ -6,6 +6,15 @@ or a signature: adapters build messages from the venue's reply text and their ow
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+MESSAGE_LIMIT = 500
+"""Longest message coinsole keeps in a venue error (after redaction)."""
+CODE_LIMIT = 64
+"""Longest venue error code kept (after redaction)."""
+VENUE_MESSAGE_LIMIT = 300
+"""Longest venue text kept (after redaction)."""
+
 __all__ = [
     "CoinsoleError",
     "VenueError",
@@ -16,6 +25,8 @@ __all__ = [
     "RateLimited",
     "VenueUnavailable",
     "OutcomeUnknown",
+    "MalformedReply",
+    "ReplyTooLarge",
     "ConfigError",
 ]
 
@@ -40,17 +51,34 @@ class VenueError(CoinsoleError):
     def __init__(self, venue: str, message: str, *, code: str | None = None,
                  venue_message: str | None = None) -> None:
         self.venue = venue
+        self.message = message
         self.code = code
         self.venue_message = venue_message
-        text = f"{venue}: {message}"
-        if venue_message and venue_message not in message:
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        text = f"{self.venue}: {self.message}"
+        code, venue_message = self.code, self.venue_message
+        if venue_message and venue_message not in self.message:
             text += f" (venue said: {venue_message}"
             text += f", code {code})" if code is not None else ")"
         elif code is not None:
             text += f" (code {code})"
         if self.hint:
             text += f". {self.hint}"
-        super().__init__(text)
+        return text
+
+    def rewrite(self, transform: Callable[[str, int], str]) -> "VenueError":
+        """Pass the message, code and venue text through ``transform(text, limit)`` (the
+        venue layer's redaction, then a cut to ``limit`` characters) and rebuild the
+        error's text from the results; returns the error itself."""
+        self.message = transform(self.message, MESSAGE_LIMIT)
+        if self.code is not None:
+            self.code = transform(self.code, CODE_LIMIT)
+        if self.venue_message is not None:
+            self.venue_message = transform(self.venue_message, VENUE_MESSAGE_LIMIT) or None
+        self.args = (self._compose(),)
+        return self
 
 
 class AuthError(VenueError):
@@ -101,3 +129,18 @@ class OutcomeUnknown(VenueError):
     """
 
     hint = "Do not resend by hand; settle it from the journal"
+
+
+class MalformedReply(VenueError):
+    """The venue answered, but with a reply coinsole cannot read (not JSON, nested too
+    deep, a missing field, a value of the wrong type, an amount that is not a sane
+    finite decimal). Nothing is shown from it."""
+
+    hint = "The venue may have changed its API or be misbehaving; retry later and report it"
+
+
+class ReplyTooLarge(VenueError):
+    """The venue's reply (decoded) passed the size cap for its endpoint; coinsole stopped
+    reading it."""
+
+    hint = "The venue may be misbehaving; retry later and report it"

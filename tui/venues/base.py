@@ -11,15 +11,16 @@ retries with backoff for reads only, and the mapping of transport failures to ty
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import random
 import ssl
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -34,16 +35,19 @@ with optional_imports_skipped("httpx._main"):  # its CLI client; coinsole never 
 from tui.core.credentials import Credentials  # re-exported: adapters take it
 from tui.core.errors import (
     AuthError,
+    CoinsoleError,
     InsufficientFunds,
     InvalidRequest,
+    MalformedReply,
     OutcomeUnknown,
     PermissionDenied,
     RateLimited,
+    ReplyTooLarge,
     VenueError,
     VenueUnavailable,
 )
 from tui.core.models import AccountRef, Balance
-from tui.core.money import EXACT, loads_exact, plain
+from tui.core.money import EXACT, MoneyError, loads_exact, plain, to_decimal
 from tui.core.moves import MoveKind, MoveReceipt, MoveRequest, Settlement, WithdrawQuote
 from tui.venues.tls import prepare_tls_context, tls_context
 
@@ -58,11 +62,33 @@ __all__ = [
     "HttpVenue",
     "json_text",
     "LOOKUP_MARGIN_MS",
+    "MIN_MASKED_LENGTH",
+    "DEFAULT_MAX_REPLY_BYTES",
+    "redact",
+    "reads_reply",
+    "wire_amount",
 ]
 
 LOOKUP_MARGIN_MS = 60_000
 """How far before the journal's send time a history record may be dated and still match:
 the venue's clock and ours differ, and the journal notes the time just before sending."""
+
+MIN_MASKED_LENGTH = 6
+"""Secrets (API key, secret, a request's signature) this long or longer are masked
+wherever they occur in text that leaves the venue layer; shorter ones are not masked:
+they cannot be told from ordinary words ("Invalid API-key" stays whole with a key of
+``k``), and a value that short is not a meaningful leak."""
+
+DEFAULT_MAX_REPLY_BYTES = 8 * 1024 * 1024
+"""The decoded size a reply may reach before coinsole stops reading it (per request,
+overridable per call for lists that can be large)."""
+
+MAX_AMOUNT_WHOLE_DIGITS = 40
+"""Amounts from a venue of 10**40 or more are refused as absurd (``1E+400``)."""
+MAX_AMOUNT_DECIMALS = 40
+"""Amounts from a venue with more decimals than this are refused as absurd (``1E-400``)."""
+MAX_AMOUNT_TEXT = 100
+"""Amount text from a venue longer than this is refused unread."""
 
 # httpx logs every request URL at INFO; BHEX puts its signature in the query string.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -102,6 +128,8 @@ class VenueSettings:
     transport: httpx.AsyncBaseTransport | None = None
     rate_limit: tuple[int, float] | None = None  # float-ok: seconds
     retry: "RetryPolicy | None" = None
+    deadline: float = 30.0  # float-ok: seconds, the whole send and read of one request
+    max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES
 
 
 @dataclass
@@ -334,26 +362,30 @@ class HttpVenue(Venue):
         """The typed error for a refusal the venue explained with ``code`` and its own text.
 
         The message is ``message`` or coinsole's own words for ``kind``; the venue's text
-        is kept (with this profile's key and secret blanked out should the venue ever echo
-        them).
+        and code are kept, redacted (:meth:`scrub`) and then cut.
         """
-        return kind(
+        return self.scrub(kind(
             self.venue_id,
             message or _KIND_MESSAGES.get(kind, "the venue refused the request"),
             code=None if code is None else str(code),
-            venue_message=self._redact(venue_message),
+            venue_message=None if venue_message in (None, "") else str(venue_message),
             **extra,
-        )
+        ))
+
+    def scrub(self, error: VenueError, extra: Iterable[str] = ()) -> VenueError:
+        """``error`` with this profile's API key and secret, and ``extra`` (the current
+        request's signature values), masked in its message, code and venue text, each
+        then cut to its limit: redaction first, so a secret split by the cut cannot
+        survive. Every error leaving the venue layer passes here; returns ``error``."""
+        secrets = [self.credentials.api_key.get_secret_value(),
+                   self.credentials.secret.get_secret_value(), *extra]
+        return error.rewrite(lambda text, limit: redact(text, secrets)[:limit])
 
     def _redact(self, text: Any) -> str | None:
+        """Venue text with this profile's secrets masked, cut to 300 characters."""
         if text is None or text == "":
             return None
-        text = str(text)[:300]
-        for secret in (self.credentials.api_key, self.credentials.secret):
-            value = secret.get_secret_value()
-            if value:
-                text = text.replace(value, "***")
-        return text
+        return self.scrub(VenueError(self.venue_id, "", venue_message=str(text))).venue_message
 
     # -- the pipeline ---------------------------------------------------------------
 
@@ -394,12 +426,27 @@ class HttpVenue(Venue):
         json_body: str | None = None,
         read: bool,
         signed: bool = True,
+        max_reply_bytes: int | None = None,
     ) -> Any:
         """Send one request and return the unwrapped reply.
 
         ``read`` marks a call safe to repeat: only reads are retried. A write whose reply
-        is lost (timeout, dropped connection, 5xx) raises :class:`OutcomeUnknown`.
+        is lost (timeout, dropped connection, 5xx, the deadline passed, a reply too large
+        or unreadable) raises :class:`OutcomeUnknown`. The whole send and read of one
+        attempt must finish within ``settings.deadline`` seconds, and its decoded reply
+        stay within ``max_reply_bytes`` (default ``settings.max_reply_bytes``,
+        :class:`ReplyTooLarge` past it). Every error raised is redacted (:meth:`scrub`).
         """
+        try:
+            return await self._request(method, path, params=params, form=form,
+                                       json_body=json_body, read=read, signed=signed,
+                                       max_reply_bytes=max_reply_bytes)
+        except VenueError as exc:
+            raise self.scrub(exc) from None
+
+    async def _request(self, method: str, path: str, *, params: Any, form: Any,
+                       json_body: str | None, read: bool, signed: bool,
+                       max_reply_bytes: int | None) -> Any:
         if signed and self.sync_clock_first:
             await self.sync_clock()
         outgoing = OutgoingRequest(
@@ -412,7 +459,8 @@ class HttpVenue(Venue):
         attempt = 1
         while True:
             try:
-                return await self._send(outgoing, read=read, signed=signed)
+                return await self._send(outgoing, read=read, signed=signed,
+                                        max_reply_bytes=max_reply_bytes)
             except (VenueUnavailable, RateLimited) as exc:
                 if not read or attempt >= self.retry.attempts:
                     raise
@@ -420,7 +468,8 @@ class HttpVenue(Venue):
                 await asyncio.sleep(self.retry.delay(attempt, retry_after))
                 attempt += 1
 
-    async def _send(self, outgoing: OutgoingRequest, *, read: bool, signed: bool) -> Any:
+    async def _send(self, outgoing: OutgoingRequest, *, read: bool, signed: bool,
+                    max_reply_bytes: int | None = None) -> Any:
         request = OutgoingRequest(
             outgoing.method, outgoing.path, list(outgoing.params),
             list(outgoing.form) if outgoing.form is not None else None,
@@ -441,11 +490,37 @@ class HttpVenue(Venue):
         url = request.path
         if request.params:
             url += "?" + urlencode(request.params)
+        try:
+            return await self._exchange(request, url, content, headers, read=read,
+                                        cap=max_reply_bytes or self.settings.max_reply_bytes)
+        except VenueError as exc:
+            raise self.scrub(exc, _signature_values(request)) from None
+
+    async def _exchange(self, request: OutgoingRequest, url: str, content: bytes | None,
+                        headers: dict[str, str], *, read: bool, cap: int) -> Any:
+        """Send ``request`` and read its reply, streamed and capped at ``cap`` decoded
+        bytes, all within the settings' deadline; then interpret it."""
         venue = self.venue_id
+        deadline = self.settings.deadline
         try:
             client = await self._http()
-            response = await client.request(request.method, url, content=content,
-                                            headers=headers)
+            async with asyncio.timeout(deadline):
+                async with client.stream(request.method, url, content=content,
+                                         headers=headers) as response:
+                    body = await _read_capped(response, cap)
+        except TimeoutError:
+            if read:
+                raise VenueUnavailable(venue, f"the venue did not finish its reply within "
+                                              f"{deadline:g} s") from None
+            raise OutcomeUnknown(venue, f"the request was sent but its reply did not finish "
+                                        f"within {deadline:g} s") from None
+        except _TooLarge:
+            text = f"the venue's reply exceeded {_mib(cap)}; coinsole stopped reading it"
+            if read:
+                raise ReplyTooLarge(venue, text) from None
+            raise OutcomeUnknown(venue, text + "; the outcome is unknown") from None
+        except httpx.DecodingError:
+            return self._unreadable("its compressed body is corrupt", read)
         except httpx.TimeoutException:
             if read:
                 raise VenueUnavailable(venue, "the venue did not answer in time") from None
@@ -456,16 +531,24 @@ class HttpVenue(Venue):
                 raise VenueUnavailable(venue, f"cannot reach {self.settings.base_url} "
                                               f"({type(exc).__name__})") from None
             raise OutcomeUnknown(venue, "the connection failed after the request was sent") from None
-        return self._interpret(response, read=read)
+        return self._interpret(response, body, read=read)
 
-    def _interpret(self, response: httpx.Response, *, read: bool) -> Any:
+    def _unreadable(self, what: str, read: bool) -> Any:
+        """Raise for a reply that arrived but cannot be read: :class:`MalformedReply` for a
+        read, :class:`OutcomeUnknown` for a write (the venue did get the request)."""
+        text = f"the venue sent a reply coinsole cannot read: {what}"
+        if read:
+            raise MalformedReply(self.venue_id, text)
+        raise OutcomeUnknown(self.venue_id, text + "; the outcome is unknown")
+
+    def _interpret(self, response: httpx.Response, body: bytes, *, read: bool) -> Any:
         venue = self.venue_id
         status = response.status_code
         if status == 429:
-            code, text = self._error_fields(response)
+            code, text = _error_fields(body)
             raise self.venue_error(RateLimited, code, text, retry_after=_retry_after(response))
         if status >= 500:
-            code, text = self._error_fields(response)
+            code, text = _error_fields(body)
             details = {"code": None if code is None else str(code),
                        "venue_message": self._redact(text)}
             if read:
@@ -473,30 +556,162 @@ class HttpVenue(Venue):
             raise OutcomeUnknown(venue, f"the venue answered HTTP {status}; the outcome is unknown",
                                  **details)
         try:
-            payload = loads_exact(response.content) if response.content else None
+            payload = loads_exact(body) if body else None
+        except RecursionError:
+            return self._unreadable("JSON nested too deep", read)
         except ValueError:
             if status >= 400:
                 raise VenueError(venue, f"the venue refused the request (HTTP {status})") from None
-            raise VenueUnavailable(venue, f"the venue sent a reply that is not JSON (HTTP {status})") from None
-        return self.unwrap(status, payload)
-
-    def _error_fields(self, response: httpx.Response) -> tuple[Any, Any]:
-        """(code, message) from an error reply; every venue here says them as
-        ``status``/``code`` and ``msg``."""
+            return self._unreadable(f"not JSON (HTTP {status})", read)
         try:
-            payload = loads_exact(response.content)
-        except ValueError:
-            return None, None
-        if not isinstance(payload, dict):
-            return None, None
-        code = payload.get("code", payload.get("status"))
-        return code, payload.get("msg")
+            return self.unwrap(status, payload)
+        except CoinsoleError:
+            raise
+        except _PARSE_ERRORS as exc:
+            return self._unreadable(_what(exc), read)
 
     async def aclose(self) -> None:
         """Close the profile's HTTP client."""
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
+
+
+_PARSE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError,
+                 RecursionError)
+"""What reading a reply of an unexpected shape raises (ValueError covers pydantic's
+ValidationError and MoneyError, ArithmeticError decimal's InvalidOperation)."""
+
+
+def redact(text: Any, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each secret at least :data:`MIN_MASKED_LENGTH`
+    characters long replaced by ``***`` (longest first, so a secret containing another
+    is masked whole). Shorter secrets are left alone (see :data:`MIN_MASKED_LENGTH`)."""
+    text = str(text)
+    for secret in sorted({s for s in secrets if s and len(s) >= MIN_MASKED_LENGTH},
+                         key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _signature_values(request: OutgoingRequest) -> list[str]:
+    """The signature values a signed request carries (any header, query, form or JSON
+    field whose name contains "sign"): they are secrets for as long as they are fresh."""
+    pairs: list[tuple[str, Any]] = [*request.headers.items(), *request.params,
+                                    *(request.form or [])]
+    if request.json_body:
+        try:
+            body = loads_exact(request.json_body)
+        except (ValueError, RecursionError):
+            body = None
+        if isinstance(body, dict):
+            pairs += body.items()
+    return [str(value) for key, value in pairs if "sign" in str(key).lower() and value]
+
+
+def reads_reply(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Decorate an adapter method that reads venue replies into coinsole's types: any
+    KeyError, TypeError, ValueError (pydantic's ValidationError, MoneyError),
+    InvalidOperation, RecursionError... raised while parsing becomes this profile's
+    :class:`MalformedReply`, and every :class:`VenueError` leaves redacted."""
+
+    @functools.wraps(method)
+    async def wrapper(self: HttpVenue, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except VenueError as exc:
+            raise self.scrub(exc) from None
+        except CoinsoleError:
+            raise
+        except _PARSE_ERRORS as exc:
+            raise self.scrub(MalformedReply(
+                self.venue_id, f"the venue sent a reply coinsole cannot read: {_what(exc)}"
+            )) from None
+
+    return wrapper
+
+
+def _what(exc: BaseException) -> str:
+    """A short account of why a reply could not be read."""
+    if isinstance(exc, RecursionError):
+        return "it is nested too deep"
+    if isinstance(exc, KeyError):
+        return f"a field is missing ({_cut(repr(exc.args[0]) if exc.args else '?')})"
+    if isinstance(exc, IndexError):
+        return "a list is shorter than expected"
+    if isinstance(exc, (TypeError, AttributeError)):
+        return "a value has the wrong type"
+    errors = getattr(exc, "errors", None)
+    if callable(errors):  # pydantic's ValidationError
+        try:
+            first = errors()[0]
+            where = ".".join(str(part) for part in first.get("loc", ()))
+            return _cut(f"{where}: {first.get('msg', 'invalid')}")
+        except Exception:  # noqa: BLE001 - describing the error must never fail
+            return "a value is invalid"
+    if isinstance(exc, (ArithmeticError, InvalidOperation)):
+        return "a number is not exact or out of range"
+    return _cut(str(exc) or type(exc).__name__)
+
+
+def _cut(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def wire_amount(value: Any) -> Decimal:
+    """An amount from a venue reply as an exact Decimal, or :class:`MoneyError` (which
+    :func:`reads_reply` turns into :class:`MalformedReply`) for null, booleans, floats,
+    text that is not a number ("12abc"), NaN, infinities, over-long text, and absurd
+    magnitudes (10**40 or more, or more than 40 decimals, like ``1E+400``)."""
+    if value is None:
+        raise MoneyError("an amount is missing (null)")
+    if isinstance(value, str) and len(value) > MAX_AMOUNT_TEXT:
+        raise MoneyError("an amount is too long to be real")
+    amount = to_decimal(value)
+    if amount and amount.adjusted() >= MAX_AMOUNT_WHOLE_DIGITS:
+        raise MoneyError("an amount is absurdly large")
+    if -amount.as_tuple().exponent > MAX_AMOUNT_DECIMALS:  # type: ignore[operator]
+        raise MoneyError("an amount has absurdly many decimals")
+    return amount
+
+
+class _TooLarge(Exception):
+    """The reply passed its size cap."""
+
+
+async def _read_capped(response: httpx.Response, cap: int) -> bytes:
+    """The decoded body of a streamed ``response``, or :class:`_TooLarge` as soon as it
+    passes ``cap`` bytes (decoding happens chunk by chunk, so a compression bomb is
+    stopped too)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > cap and "Content-Encoding" not in response.headers:
+        raise _TooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MiB"  # float-ok: a size for a message
+
+
+def _error_fields(body: bytes) -> tuple[Any, Any]:
+    """(code, message) from an error reply; every venue here says them as
+    ``status``/``code`` and ``msg``."""
+    try:
+        payload = loads_exact(body)
+    except (ValueError, RecursionError):
+        return None, None
+    if not isinstance(payload, dict):
+        return None, None
+    code = payload.get("code", payload.get("status"))
+    return code, payload.get("msg")
 
 
 _KIND_MESSAGES: dict[type[VenueError], str] = {

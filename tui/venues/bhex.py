@@ -32,6 +32,7 @@ from tui.core.moves import (
 )
 from tui.venues.bhex_accounts import KnownAccounts
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest
+from tui.venues.base import reads_reply, wire_amount
 from tui.venues.bhex_trading import BhexTradingMixin
 from tui.venues.history_bhex import BhexHistoryMixin
 from tui.venues.signers import bhex_sign
@@ -158,6 +159,7 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
         form = {"user_id": user_id, "account_type": account_type, "account_index": account_index}
         return await self.request("POST", "/api/v2/org/account/balance", form=form, read=True)
 
+    @reads_reply
     async def balances(self) -> list[Balance]:
         """The user's main spot and contract accounts and every sub-account.
 
@@ -211,10 +213,12 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
         return names
 
     def _rows(self, account: AccountRef, rows: list[dict[str, Any]]) -> list[Balance]:
+        if not isinstance(rows or [], list):
+            raise TypeError("balance rows are not a list")
         return [
             Balance(profile=self.profile, venue=self.venue_id, account=account,
-                    coin=row["tokenId"], available=row["free"], frozen=row["locked"],
-                    total=row["total"])
+                    coin=row["tokenId"], available=wire_amount(row["free"]),
+                    frozen=wire_amount(row["locked"]), total=wire_amount(row["total"]))
             for row in rows or []
         ]
 

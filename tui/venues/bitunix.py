@@ -28,6 +28,7 @@ from tui.core.moves import (
     WithdrawQuote,
 )
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest, json_text
+from tui.venues.base import reads_reply, wire_amount
 from tui.venues.history_bitunix import BitunixHistoryMixin
 from tui.venues.signers import bitunix_sign, nonce
 
@@ -130,13 +131,18 @@ class BitunixVenue(BitunixHistoryMixin, HttpVenue):
         """``GET /api/spot/v1/user/account``: rows of ``coin``, ``balance``, ``balanceLocked``."""
         return await self.request("GET", "/api/spot/v1/user/account", read=True) or []
 
+    @reads_reply
     async def balances(self) -> list[Balance]:
         """One spot balance per coin: ``balance`` is available, ``balanceLocked`` frozen."""
         account = AccountRef(kind=AccountKind.SPOT)
+        rows = await self.spot_user_account()
+        if not isinstance(rows, list):
+            raise TypeError("data is not a list")
         return [
             Balance(profile=self.profile, venue=self.venue_id, account=account, coin=row["coin"],
-                    available=row["balance"], frozen=row["balanceLocked"])
-            for row in await self.spot_user_account()
+                    available=wire_amount(row["balance"]),
+                    frozen=wire_amount(row["balanceLocked"]))
+            for row in rows
         ]
 
     # -- moving money: the endpoints -------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 
 from tui.core.errors import AuthError, InvalidRequest, RateLimited, VenueError
 from tui.core.models import AccountKind, AccountRef, Balance
-from tui.venues.base import Capability, HttpVenue, OutgoingRequest
+from tui.venues.base import Capability, HttpVenue, OutgoingRequest, reads_reply, wire_amount
 from tui.venues.signers import bitz_sign, nonce
 
 __all__ = ["BitzVenue"]
@@ -55,14 +55,19 @@ class BitzVenue(HttpVenue):
         ``info`` rows."""
         return await self.request("POST", "/Assets/getUserAssets", form={}, read=True)
 
+    @reads_reply
     async def balances(self) -> list[Balance]:
         """One spot balance per coin (name upper-cased) with the venue's own valuations."""
         assets = await self.assets_get_user_assets()
         account = AccountRef(kind=AccountKind.SPOT)
+        rows = (assets or {}).get("info") or []
+        if not isinstance(rows, list):
+            raise TypeError("info is not a list")
         return [
             Balance(profile=self.profile, venue=self.venue_id, account=account,
-                    coin=row["name"].upper(), available=row["over"], frozen=row["lock"],
-                    total=row["num"],
-                    valuations={q: row[q] for q in _VALUATIONS if row.get(q) is not None})
-            for row in (assets or {}).get("info") or []
+                    coin=row["name"].upper(), available=wire_amount(row["over"]),
+                    frozen=wire_amount(row["lock"]), total=wire_amount(row["num"]),
+                    valuations={q: wire_amount(row[q]) for q in _VALUATIONS
+                                if row.get(q) is not None})
+            for row in rows
         ]

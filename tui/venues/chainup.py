@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 
 from tui.core.errors import AuthError, InvalidRequest, RateLimited, VenueError
 from tui.core.models import AccountKind, AccountRef, Balance
-from tui.core.money import EXACT, ZERO, dumps_exact, loads_exact, plain, to_decimal
+from tui.core.money import EXACT, ZERO, dumps_exact, loads_exact, plain
 from tui.venues.base import Capability, HttpVenue, OutgoingRequest
+from tui.venues.base import reads_reply, wire_amount
 from tui.venues.chainup_store import (
     ChainupStore,
     OrgMeta,
@@ -47,6 +48,9 @@ _ERRORS: dict[str, type[VenueError]] = {
 UPDATE_TIME_TOO_OLD = "10010"
 
 _OPEN = "/platformapi/chainup/open/ouser"
+ACCOUNT_PAGE_MAX_BYTES = 64 * 1024 * 1024
+"""Size cap of one account-list reply: an update-time pull returns every row changed in
+24 h, unpaged, so it may be far larger than the default cap."""
 PAGE_SIZE = 1000  # the largest page the venue serves: fewest sequential round trips
 OVERLAP_MS = 5_000
 """The update cursor trails the newest ``updateTime`` seen by this much."""
@@ -131,8 +135,11 @@ class ChainupVenue(HttpVenue):
 
     async def _accounts_call(self, endpoint: str, fields: dict[str, int]) -> list[dict[str, Any]]:
         data = await self.request("POST", f"{_OPEN}/{endpoint}", json_body=dumps_exact(fields),
-                                  read=True)
-        return list((data or {}).get("accounts") or [])
+                                  read=True, max_reply_bytes=ACCOUNT_PAGE_MAX_BYTES)
+        accounts = (data or {}).get("accounts") or []
+        if not isinstance(accounts, list) or not all(isinstance(row, dict) for row in accounts):
+            raise TypeError("accounts is not a list of objects")
+        return accounts
 
     # -- the local copy -------------------------------------------------------------
 
@@ -229,6 +236,7 @@ class ChainupVenue(HttpVenue):
 
     # -- balances -------------------------------------------------------------------
 
+    @reads_reply
     async def balances(self) -> list[Balance]:
         """``settings.user_id``'s balances, or with no user id the org's totals
         (accounts named ``org total``). One user's rows are read by the store's uid
@@ -241,6 +249,7 @@ class ChainupVenue(HttpVenue):
         return await self._synced(
             lambda store: self._group(store.iter_rows(org), suffix=ORG_TOTAL), read_is_heavy=True)
 
+    @reads_reply
     async def org_balances(self) -> dict[str, list[Balance]]:
         """Every user's balances, keyed by uid (ORG_BALANCES)."""
         org = self.org_key
@@ -259,7 +268,7 @@ class ChainupVenue(HttpVenue):
         for row in rows:
             account, side = _account_of(str(row["type"]), suffix)
             entry = sides.setdefault((row["showName"], account), {_AVAILABLE: ZERO, _FROZEN: ZERO})
-            entry[side] = EXACT.add(entry[side], to_decimal(row["balance"]))
+            entry[side] = EXACT.add(entry[side], wire_amount(row["balance"]))
         return [
             Balance(profile=self.profile, venue=self.venue_id, account=account, coin=coin,
                     available=entry[_AVAILABLE], frozen=entry[_FROZEN])

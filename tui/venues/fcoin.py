@@ -19,6 +19,7 @@ from tui.core.errors import (
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.moves import MoveKind, MoveReceipt, MoveRequest, MoveStatus, Settlement
 from tui.venues.base import Capability, HttpVenue, OutgoingRequest, json_text
+from tui.venues.base import reads_reply, wire_amount
 from tui.venues.signers import fcoin_body, fcoin_sign, fcoin_url
 
 __all__ = ["FcoinVenue"]
@@ -89,13 +90,16 @@ class FcoinVenue(HttpVenue):
         """``GET /v2/assets/user/accounts``: each coin's asset-center ``[available, frozen]``."""
         return await self.request("GET", "/v2/assets/user/accounts", read=True)
 
+    @reads_reply
     async def balances(self) -> list[Balance]:
         """One asset-center balance per coin."""
         accounts = await self.assets_user_accounts()
         account = AccountRef(kind=AccountKind.ASSET_CENTER)
+        if not isinstance(accounts, dict):
+            raise TypeError("data is not an object")
         return [
             Balance(profile=self.profile, venue=self.venue_id, account=account, coin=coin,
-                    available=amounts[0], frozen=amounts[1])
+                    available=wire_amount(amounts[0]), frozen=wire_amount(amounts[1]))
             for coin, amounts in accounts.items()
         ]
 
