@@ -326,6 +326,18 @@ async def test_dropped_placement_says_unknown_in_the_journal_not_refused() -> No
         mine = [o for o in await venue.open_orders() if o.client_order_id == entry.client_key]
         assert len(mine) == 1  # placed once, as the journal will find by order/get
 
+        from tui.screens.activity import ActivityScreen
+
+        await pilot.press("4")  # Activity lists the order and settles it by order/get
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, ActivityScreen)
+        assert "SELL 300 ATUSDT" in screen_text(app)
+        await pilot.press("s")
+        await wait_loaded(pilot)
+        settled = journal_for(app.session).get(entry.id)
+        assert settled.state in (EntryState.ACCEPTED, EntryState.RECONCILED)
+        assert settled.venue_ref == mine[0].order_id and settled.attempts == 1
+
 
 async def test_placed_and_cancelled_orders_are_journaled() -> None:
     from tui.journal import EntryState

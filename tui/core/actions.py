@@ -51,6 +51,16 @@ class _Action(BaseModel):
         """The base coin, or the symbol when it is not known (for journal listings)."""
         return self.base or self.symbol
 
+    @property
+    def miner_fee(self) -> None:
+        """Orders pay no miner fee (a move's field, read by the journal's detail views)."""
+        return None
+
+    @property
+    def remark(self) -> None:
+        """Orders carry no remark (a move's field, read by the journal's detail views)."""
+        return None
+
 
 class OrderPlaceRequest(_Action):
     """A new spot order exactly as the operator confirmed it.
