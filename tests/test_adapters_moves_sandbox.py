@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from tui.core.errors import InvalidRequest, OutcomeUnknown, PermissionDenied
 from tui.core.models import AccountKind, AccountRef
 from tui.core.money import EXACT
-from tui.core.moves import MoveKind, MoveRequest, MoveStatus, Recipient
+from tui.core.moves import LookupResult, MoveKind, MoveReceipt, MoveRequest, MoveStatus, Recipient
 from tui.sandbox import Sandbox
 from tui.sandbox.demo_money import DEMO_TRADE_PASSWORD
 from tui.venues.base import Credentials, RetryPolicy, VenueSettings
@@ -69,6 +69,12 @@ async def available(venue_client, coin: str, account: AccountRef | None = None) 
         if balance.coin == coin and (account is None or _same(balance.account, account)):
             return balance.available
     return D(0)
+
+
+def only(found: LookupResult) -> MoveReceipt:
+    """The receipt of the one candidate a lookup returned (the test expects exactly one)."""
+    (candidate,) = found.candidates
+    return candidate.receipt
 
 
 def _same(a: AccountRef, b: AccountRef) -> bool:
@@ -163,13 +169,13 @@ async def test_bitunix_inside_transfer_is_keyed_and_cancellable(clock_box, recip
     assert first.status is MoveStatus.PENDING
     assert await available(venue, "USDT") == minus(before, D("10.5"))
 
-    found = await venue.lookup_move(move, venue_ref=None, sent_after_ms=0)
+    found = only(await venue.lookup_move(move, venue_ref=None, sent_after_ms=0))
     assert (found.venue_ref, found.status) == (first.venue_ref, MoveStatus.PENDING)
 
     cancelled = await venue.cancel_move(move, first.venue_ref)
     assert cancelled.status is MoveStatus.CANCELLED
     assert await available(venue, "USDT") == before
-    looked = await venue.lookup_move(move, venue_ref=first.venue_ref, sent_after_ms=0)
+    looked = only(await venue.lookup_move(move, venue_ref=first.venue_ref, sent_after_ms=0))
     assert looked.status is MoveStatus.CANCELLED
     await venue.aclose()
 
@@ -181,7 +187,7 @@ async def test_bitunix_inside_transfer_done_after_delay_cannot_be_cancelled(cloc
                    recipient=Recipient(kind="uid", value="989541187"))
     receipt = await venue.submit_move(move)
     clock.advance(3.5)
-    found = await venue.lookup_move(move, venue_ref=receipt.venue_ref, sent_after_ms=0)
+    found = only(await venue.lookup_move(move, venue_ref=receipt.venue_ref, sent_after_ms=0))
     assert found.status is MoveStatus.DONE
     with pytest.raises(InvalidRequest, match="no longer be cancelled"):
         await venue.cancel_move(move, receipt.venue_ref)
@@ -214,7 +220,8 @@ async def test_bitunix_withdraw_pending_then_success(clock_box):
     assert receipt.arrival == venue.arrival_amount(quote, D("5"), None) == D("4")
     assert await available(venue, "TRX") == minus(before, D("5"))
     clock.advance(3.5)
-    done = await venue.lookup_move(withdrawal("5"), venue_ref=receipt.venue_ref, sent_after_ms=0)
+    done = only(await venue.lookup_move(withdrawal("5"), venue_ref=receipt.venue_ref,
+                                        sent_after_ms=0))
     assert (done.status, done.arrival, done.fee) == (MoveStatus.DONE, D("4"), D("1"))
     await venue.aclose()
 
@@ -228,13 +235,13 @@ async def test_bitunix_dropped_withdrawal_is_found_by_lookup(sandbox):
         await venue.submit_move(withdrawal("7"))
     sandbox.faults.configure("bitunix")
     assert await available(venue, "TRX") == minus(before, D("7"))  # committed once
-    found = await venue.lookup_move(withdrawal("7"), venue_ref=None, sent_after_ms=sent_after)
-    assert found is not None
+    found = only(await venue.lookup_move(withdrawal("7"), venue_ref=None,
+                                         sent_after_ms=sent_after))
     assert found.status is MoveStatus.PENDING
     assert found.arrival == D("6")
-    assert "matched" in found.evidence and TRON in found.evidence
-    assert await venue.lookup_move(withdrawal("8"), venue_ref=None,
-                                   sent_after_ms=sent_after) is None
+    assert "matches" in found.evidence and TRON in found.evidence
+    assert (await venue.lookup_move(withdrawal("8"), venue_ref=None,
+                                    sent_after_ms=sent_after)).candidates == ()
     # cancel while pending returns the funds
     cancelled = await venue.cancel_move(withdrawal("7"), found.venue_ref)
     assert cancelled.status is MoveStatus.CANCELLED
@@ -297,12 +304,12 @@ async def test_bhex_withdraw_keyed_by_client_order_id(clock_box):
     assert first.venue_ref == again.venue_ref
     assert await available(venue, "BTC", main) == minus(before, D("0.0015"))
 
-    found = await venue.lookup_move(move, venue_ref=first.venue_ref, sent_after_ms=0)
+    found = only(await venue.lookup_move(move, venue_ref=first.venue_ref, sent_after_ms=0))
     assert found.status is MoveStatus.PENDING
     assert found.arrival == venue.arrival_amount(quote, D("0.0015"), miner)
     for _ in range(4):
         clock.advance(2.1)
-        found = await venue.lookup_move(move, venue_ref=first.venue_ref, sent_after_ms=0)
+        found = only(await venue.lookup_move(move, venue_ref=first.venue_ref, sent_after_ms=0))
     assert (found.status, found.venue_status) == (MoveStatus.DONE, "WITHDRAWAL_SUCCESS_STATUS")
     await venue.aclose()
 
@@ -318,7 +325,7 @@ async def test_bhex_dropped_withdrawal_is_found_and_resent_once(sandbox):
     with pytest.raises(OutcomeUnknown):
         await venue.submit_move(move, trade_password=SecretStr(DEMO_TRADE_PASSWORD))
     sandbox.faults.configure("bhex")
-    found = await venue.lookup_move(move, venue_ref=None, sent_after_ms=sent_after)
+    found = only(await venue.lookup_move(move, venue_ref=None, sent_after_ms=sent_after))
     assert found is not None and found.status is MoveStatus.PENDING
     resent = await venue.submit_move(move, trade_password=SecretStr(DEMO_TRADE_PASSWORD))
     assert resent.venue_ref == found.venue_ref

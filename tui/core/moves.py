@@ -24,7 +24,14 @@ __all__ = [
     "MoveReceipt",
     "WithdrawQuote",
     "TRADE_PASSWORD_VENUES",
+    "LookupCandidate",
+    "LookupResult",
+    "LOOKUP_MAX_PAGES",
 ]
+
+LOOKUP_MAX_PAGES = 20
+"""How many history pages a settle lookup reads at most (newest first) before it gives up
+and reports the search as incomplete."""
 
 TRADE_PASSWORD_VENUES = frozenset({"bhex"})
 """Venues whose withdrawals need the trade password typed (its MD5 is sent; never stored)."""
@@ -188,3 +195,45 @@ class WithdrawQuote(BaseModel):
     needs_tag: bool = False
     precision: int | None = None
     extra: dict[str, str] = Field(default_factory=dict)
+
+
+class LookupCandidate(BaseModel):
+    """One venue history record that could be a looked-up request's.
+
+    ``receipt`` is the record as a receipt (``venue_ref`` its id). ``proof`` is non-empty
+    when the record carries this request's own key or id (``outBizId``, ``client_order_id``,
+    the venue id known from the reply): then it is this request's beyond doubt. Otherwise
+    ``matched`` says which fields agree and the journal decides (tui/journal/matching.py).
+    """
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    receipt: MoveReceipt
+    time_ms: int | None = None
+    """When the venue says the record was created (ms since the epoch)."""
+    amount: Amount | None = None
+    """The record's amount as the venue shows it (Bitunix: what arrives)."""
+    proof: str = ""
+    matched: str = ""
+
+
+class LookupResult(BaseModel):
+    """What a history lookup found: every candidate record, never a choice among them.
+
+    ``supported`` is False when the endpoint cannot be looked up at the venue at all (the
+    candidates are then empty and mean nothing). ``since_ms`` is where the search window
+    began (first send minus the clock margin); ``complete`` is False when the page bound
+    was reached before the records got older than ``since_ms``.
+    """
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    supported: bool = True
+    candidates: tuple[LookupCandidate, ...] = ()
+    since_ms: int | None = None
+    complete: bool = True
+    pages: int = 0
+    searched: str = ""
+    """Human text naming what was searched (``withdraw_transfer/page type=withdraw USDT``)."""
+    reason: str = ""
+    """Why the endpoint cannot be looked up, when ``supported`` is False."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import aclosing
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,9 @@ from tui.core.errors import (
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.money import EXACT, to_decimal
 from tui.core.moves import (
+    LOOKUP_MAX_PAGES,
+    LookupCandidate,
+    LookupResult,
     MoveKind,
     MoveReceipt,
     MoveRequest,
@@ -29,7 +33,7 @@ from tui.core.moves import (
 )
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest, json_text
 from tui.venues.base import reads_reply, wire_amount
-from tui.venues.history_bitunix import BitunixHistoryMixin
+from tui.venues.history_bitunix import MAX_PAGE, BitunixHistoryMixin, walk_by_time
 from tui.venues.signers import bitunix_sign, nonce
 
 __all__ = ["BitunixVenue", "CoinNetwork", "WITHDRAW_TABLE"]
@@ -68,6 +72,15 @@ _STATUSES = {
     "fail": MoveStatus.FAILED,
     "cancelled": MoveStatus.CANCELLED,
 }
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A raw history row with the id and time :func:`walk_by_time` pages by."""
+
+    id: str
+    time_ms: int
+    raw: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -289,55 +302,81 @@ class BitunixVenue(BitunixHistoryMixin, HttpVenue):
         return entry.fee if entry else None
 
     async def lookup_move(self, request: MoveRequest, *, venue_ref: str | None,
-                          sent_after_ms: int) -> MoveReceipt | None:
-        """By id when known; an inside transfer by ``outBizId``; a withdrawal by matching
-        ``type=withdraw`` records of the coin dated from ``sent_after_ms`` (minus a margin)
-        on address, network and amount (record amount + fee = requested amount). A
-        ``funds_transfer`` cannot be looked up: None."""
+                          sent_after_ms: int) -> LookupResult:
+        """Every record that could be ``request``'s; the journal decides which, if any.
+
+        By id when known, an inside transfer by ``outBizId`` (both proof). A withdrawal
+        (no client key at Bitunix) by the ``type=withdraw`` records of the coin whose
+        address, network and amount (record amount + fee = requested amount) agree, read
+        newest first page by page (``endTime`` walk, :func:`walk_by_time`) until the
+        records are older than ``sent_after_ms`` minus :data:`LOOKUP_MARGIN_MS`, at most
+        :data:`LOOKUP_MAX_PAGES` pages. A ``funds_transfer`` cannot be looked up."""
         if request.kind is MoveKind.TRANSFER:
-            return None
+            return LookupResult(
+                supported=False,
+                reason="a Bitunix spot/futures funds_transfer has no client key and no "
+                       "history endpoint: it cannot be looked up at the venue")
         if venue_ref:
             records = await self.withdraw_transfer_page(id=venue_ref)
-            for record in records:
-                if str(record.get("id")) == venue_ref:
-                    return self._record_receipt(record, f"record {venue_ref} found by its id")
-            return None
+            return LookupResult(
+                candidates=tuple(self._candidate(r, proof=f"record {venue_ref} found by its id")
+                                 for r in records if str(r.get("id")) == venue_ref),
+                pages=1, searched=f"withdraw_transfer/page id {venue_ref}")
         if request.kind is MoveKind.INTERNAL_TRANSFER:
-            records = await self.withdraw_transfer_page(out_biz_id=request.client_key)
-            for record in records:
-                if record.get("outBizId") == request.client_key:
-                    return self._record_receipt(
-                        record, f"record {record.get('id')} found by outBizId {request.client_key}")
-            return None
+            key = request.client_key
+            records = await self.withdraw_transfer_page(out_biz_id=key)
+            return LookupResult(
+                candidates=tuple(
+                    self._candidate(r, proof=f"record {r.get('id')} found by outBizId {key}")
+                    for r in records if r.get("outBizId") == key),
+                pages=1, searched=f"withdraw_transfer/page outBizId {key}")
         since = sent_after_ms - LOOKUP_MARGIN_MS
-        records = await self.withdraw_transfer_page(type_="withdraw", coin=request.coin,
-                                                    start_time=since, limit=100)
-        matches = []
-        for record in records:
-            reason = self._withdraw_match(record, request, since)
-            if reason:
-                matches.append((int(record.get("ctime") or 0), str(record.get("id")), record,
-                                reason))
-        if not matches:
-            return None
-        matches.sort(key=lambda m: (m[0], m[1]))
-        ctime, record_id, record, reason = matches[0]
-        evidence = f"withdrawal record {record_id} matched: {reason}"
-        if len(matches) > 1:
-            others = ", ".join(m[1] for m in matches[1:])
-            evidence += f"; {len(matches) - 1} later record(s) also match ({others}), the " \
-                        "earliest was taken"
-        return self._record_receipt(record, evidence)
 
-    def _withdraw_match(self, record: dict[str, Any], request: MoveRequest,
-                        since: int) -> str | None:
-        """Why ``record`` is ``request``'s withdrawal, or None when it is not."""
+        async def fetch(end_ms: int | None, limit: int) -> list[_Row]:
+            rows = await self.withdraw_transfer_page(type_="withdraw", coin=request.coin,
+                                                     end_time=end_ms, limit=limit)
+            return [_Row(str(r.get("id")), int(r.get("ctime") or 0), r) for r in rows]
+
+        candidates: list[LookupCandidate] = []
+        pages, complete = 0, True
+        async with aclosing(walk_by_time(fetch, limit=MAX_PAGE)) as walk:
+            async for page in walk:
+                pages += 1
+                for row in page:
+                    reason = self._withdraw_match(row.raw, request)
+                    if reason:
+                        candidates.append(self._candidate(row.raw, matched=reason))
+                if min(row.time_ms for row in page) < since:
+                    break
+                if pages >= LOOKUP_MAX_PAGES:
+                    complete = False
+                    break
+        return LookupResult(candidates=tuple(candidates), since_ms=since, complete=complete,
+                            pages=pages,
+                            searched=f"withdraw_transfer/page type withdraw, coin "
+                                     f"{request.coin}, newest first back to {since}")
+
+    def _candidate(self, record: dict[str, Any], *, proof: str = "",
+                   matched: str = "") -> LookupCandidate:
+        amount = record.get("amount")
+        return LookupCandidate(
+            receipt=self._record_receipt(record, proof or f"record {record.get('id')} matches: "
+                                                          f"{matched}"),
+            time_ms=None if record.get("ctime") in (None, "") else int(record["ctime"]),
+            amount=None if amount in (None, "") else to_decimal(amount),
+            proof=proof, matched=matched)
+
+    def _withdraw_match(self, record: dict[str, Any], request: MoveRequest) -> str | None:
+        """Which fields of ``record`` agree with ``request``'s withdrawal, or None when one
+        does not (the time is judged by the journal, not here)."""
         address = record.get("toAddress") or record.get("address")
         if record.get("type") != "withdraw" or record.get("coin") != request.coin:
             return None
-        if address != request.address or int(record.get("ctime") or 0) < since:
+        if address != request.address:
             return None
         if request.network and record.get("network") and record["network"] != request.network:
+            return None
+        if record.get("amount") in (None, ""):
             return None
         arrival = to_decimal(record["amount"])
         if record.get("fee") is not None:
@@ -348,8 +387,7 @@ class BitunixVenue(BitunixHistoryMixin, HttpVenue):
         if EXACT.add(arrival, fee) != request.amount:
             return None
         return (f"coin {request.coin}, address {address}, arrival {record['amount']} + "
-                f"{fee_source} {fee} = {request.amount}, ctime {record.get('ctime')} >= "
-                f"{since}")
+                f"{fee_source} {fee} = {request.amount}")
 
     def _record_receipt(self, record: dict[str, Any], evidence: str) -> MoveReceipt:
         word = str(record.get("status") or "")

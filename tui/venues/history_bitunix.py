@@ -11,7 +11,7 @@ Bitunix's lists have no cursor, only ``startTime`` / ``endTime`` (inclusive) and
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from tui.core.errors import InvalidRequest
 from tui.core.history import DepositAddress, HistoryKind, HistoryRecord
@@ -31,11 +31,26 @@ _KINDS = {"deposit": HistoryKind.DEPOSIT, "withdraw": HistoryKind.WITHDRAWAL,
           "inside_transfer_in": HistoryKind.INTERNAL_TRANSFER,
           "inside_transfer_out": HistoryKind.INTERNAL_TRANSFER}
 
-Fetch = Callable[[int | None, int], Awaitable[list[HistoryRecord]]]
 
 
-async def walk_by_time(fetch: Fetch, *, end_ms: int | None = None,
-                       limit: int = MAX_PAGE) -> AsyncIterator[list[HistoryRecord]]:
+class Timed(Protocol):
+    """What :func:`walk_by_time` pages by: a record's id and its ``ctime``."""
+
+    @property
+    def id(self) -> str:
+        """The record's id."""
+
+    @property
+    def time_ms(self) -> int:
+        """The record's ``ctime``."""
+
+
+R = TypeVar("R", bound=Timed)
+Fetch = Callable[[int | None, int], Awaitable[list[R]]]
+
+
+async def walk_by_time(fetch: Fetch[R], *, end_ms: int | None = None,
+                       limit: int = MAX_PAGE) -> AsyncIterator[list[R]]:
     """Pages of a Bitunix list, newest first, each holding only records not seen before.
 
     ``fetch(end_ms, limit)`` returns the ``limit`` newest records with ``ctime <= end_ms``
@@ -114,7 +129,7 @@ class BitunixHistoryMixin:
     # -- histories ---------------------------------------------------------------------
 
     def _fetcher(self, kind: str, coin: str | None, start_ms: int | None,
-                 type_: str | None) -> Fetch:
+                 type_: str | None) -> Fetch[HistoryRecord]:
         async def fetch(end_ms: int | None, limit: int) -> list[HistoryRecord]:
             if kind == "deposits":
                 rows = await self.deposit_page(coin=coin, type_=type_, start_time=start_ms,
