@@ -388,14 +388,14 @@ async def test_bhex_balances_for_main_contract_and_sub_accounts():
         [("1", "0"), ("1", "1"), ("3", "0"), ("3", "2")]
     assert {c["user_id"] for c in balance_calls} == {"42"}
     sub_query = next(r for r in log if r.url.path.endswith("/sub_account/query"))
-    assert sub_query.url.params["user_id"] == "42"
+    assert "user_id" not in sub_query.url.params  # the document: no parameters
 
 
 async def test_bhex_signs_query_and_form():
     log = []
     venue = make(BhexVenue, bhex_handler(log), user_id="42")
     await venue.basic_time()
-    await venue.sub_account_query("42")
+    await venue.sub_account_query()
     await venue.account_balance("42", 3, 0)
     get, post = log[1], log[2]
     query = list(parse_qsl(get.url.query.decode()))

@@ -290,7 +290,7 @@ async def test_bhex_sub_accounts_and_balances(box: Sandbox) -> None:
 async def test_bhex_refusals(box: Sandbox, params: dict, secret: str | None, ts_ms: int,
                              status: int, code: int) -> None:
     async with client(box, "bhex") as c:
-        r = await c.get("/api/v2/org/account/sub_account/query",
+        r = await c.get("/api/v2/org/account/balance_flow",
                         params=bhex_params(params, ts_ms, secret=secret), headers=BHEX_KEY)
     assert r.status_code == status and r.json()["status"] == code
 

@@ -133,7 +133,7 @@ def _position_table(records: Sequence[Any]) -> str:
     return _table(("symbol", "side", "size", "avg price", "index", "unrealised pnl",
                    "liquidation", "margin"),
                   [(p.symbol_id, "long" if p.is_long else "short", plain(p.total),
-                    plain(p.avg_price), _amount(p.index_price), _amount(p.unrealised_pnl),
+                    _amount(p.avg_price), _amount(p.index_price), _amount(p.unrealised_pnl),
                     plain(p.liquidation_price), plain(p.margin)) for p in records],
                   right=(2, 3, 4, 5, 6, 7))
 

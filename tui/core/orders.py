@@ -184,7 +184,9 @@ class Position(_Frozen):
     """An open contract position with its unrealised PnL at the venue's index price.
 
     ``total`` is in contracts; ``is_long`` the direction. ``user_id`` is set by org-wide
-    queries (``all_positions``).
+    queries (``all_positions``). ``position_value`` is ``positionValues`` (at the index
+    price, ``position`` only), ``open_value`` is ``openValue`` (at opening, ``all_positions``
+    only); ``avg_price`` is None where the reply has no ``avgPrice`` (``all_positions``).
     """
 
     position_id: str
@@ -195,12 +197,13 @@ class Position(_Frozen):
     is_long: bool
     total: Amount
     available: Amount
-    avg_price: Amount
+    avg_price: Amount | None = None
     liquidation_price: Amount
     index_price: Amount | None = None
     margin: Amount
     leverage: Amount | None = None
     position_value: Amount | None = None
+    open_value: Amount | None = None
     unrealised_pnl: Amount | None = None
     realised_pnl: Amount = Decimal(0)
     profit_rate: Amount | None = None

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tui.core.money import exact_sum, plain
-from tui.sandbox.demo import BHEX_SYMBOLS, BHEX_TOKENS
+from tui.sandbox.demo import BHEX_DEMO_USER_ID, BHEX_SYMBOLS, BHEX_TOKENS
 from tui.sandbox.bhex_moves import BhexMoves
 from tui.sandbox.ledger import ApiKey, Ledger, SubAccount
 from tui.sandbox.moves import MoveStore
@@ -25,6 +25,9 @@ __all__ = ["BhexService", "bhex_signature"]
 TIMESTAMP_WINDOW_MS = 30_000
 ORG_ID = "6002"
 _EXCHANGE_ID = "301"
+KEY_USERS = {ORG_ID: BHEX_DEMO_USER_ID}
+"""The user an org key is issued to: the document's sub-account endpoints (query, create,
+transfer) take no ``user_id`` and act for this user (docs/wire.md)."""
 
 
 def bhex_signature(secret: str, params: Sequence[tuple[str, str]]) -> str:
@@ -106,12 +109,12 @@ class BhexService(BhexMoves, VenueService):
                                       for token_id, name in BHEX_TOKENS.items()]}
 
     async def sub_account_query(self, request: Request) -> list[dict[str, Any]]:
-        """``GET /api/v2/org/account/sub_account/query?user_id=``: the user's accounts as
-        the document's bare JSON array."""
-        _, params = await self.authenticate(request)
+        """``GET /api/v2/org/account/sub_account/query`` (no parameters): the key's own
+        user's accounts as the document's bare JSON array."""
+        key, _ = await self.authenticate(request)
         return [{"accountId": sub.account_id, "accountName": sub.name,
                  "accountType": int(sub.account_type), "accountIndex": sub.account_index}
-                for sub in self._user_accounts(params)]
+                for sub in self.key_accounts(key.api_key)]
 
     async def account_balance(self, request: Request) -> dict[str, Any]:
         """``POST /api/v2/org/account/balance``: one account's balances (type default 1,
@@ -131,6 +134,18 @@ class BhexService(BhexMoves, VenueService):
              "free": plain(row.available), "locked": plain(exact_sum((row.frozen, row.lockup))),
              "position": plain(row.lockup)}
             for row in rows]}
+
+    def key_user(self, api_key: str) -> str:
+        """The user ``api_key`` is issued to (:data:`KEY_USERS`); refuses a key that has none."""
+        found = self.ledger.find_key(self.venue, api_key)
+        user = KEY_USERS.get(found.owner) if found else None
+        if user is None or not self.ledger.sub_accounts(self.venue, user):
+            raise Refused(Refusal.INVALID, "this key has no user of its own")
+        return user
+
+    def key_accounts(self, api_key: str) -> list[SubAccount]:
+        """The accounts of the user ``api_key`` is issued to."""
+        return self.ledger.sub_accounts(self.venue, self.key_user(api_key))
 
     def _user_accounts(self, params: dict[str, str]) -> list[SubAccount]:
         """The accounts of the org user named by ``user_id``; refuses a missing or unknown user."""

@@ -120,8 +120,9 @@ class BhexMoves:
 
     async def sub_account_transfer(self, request: Request) -> dict[str, Any]:
         """``sub_account/transfer``: between the main spot account (1/0) and another of the
-        user's accounts; ``{"success": true}``."""
-        subs, params = await self._params(request)
+        key's own user's accounts (the document lists no ``user_id``); ``{"success": true}``."""
+        key, params = await self.authenticate(request)  # type: ignore[attr-defined]
+        subs = self.key_accounts(key.api_key)  # type: ignore[attr-defined]
         ends = []
         for side, type_default in (("from", "1"), ("to", "1")):
             account_type = params.get(f"{side}_account_type") or type_default
@@ -351,9 +352,11 @@ def _int(params: dict[str, str], name: str) -> int | None:
 
 
 def _limit(params: dict[str, str]) -> int:
+    """An asset list's ``limit``: the document's default 20 and no maximum (docs/wire.md,
+    BHEX list limits); a malformed value is -1100 like every other asset-list parameter."""
     limit = _int(params, "limit")
     if limit is None:
         return 20
-    if not 1 <= limit <= 100:
-        raise Refused(Refusal.INVALID, "limit must be 1-100")
+    if limit < 1:
+        raise Refused(Refusal.INVALID, "limit must be a positive integer")
     return limit

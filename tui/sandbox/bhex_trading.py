@@ -279,10 +279,11 @@ class BhexTrading:
 
     # -- sub-accounts ------------------------------------------------------------------
 
-    def sub_account_create(self, params: dict[str, str], _key: str) -> dict[str, Any]:
+    def sub_account_create(self, params: dict[str, str], key: str) -> dict[str, Any]:
         """``POST .../sub_account/create``: a new account of ``account_type`` (1 spot,
-        default; 3 contract) at the next free index; the document's bare object."""
-        user_id = self._user(params)
+        default; 3 contract) for the key's own user (the document lists no ``user_id``)
+        at the next free index; the document's bare object."""
+        user_id = self.service.key_user(key)
         account_type = params.get("account_type") or SPOT
         if account_type not in (SPOT, CONTRACT):
             raise TradeRefused("bad_account", "account_type must be 1 (spot) or 3 (contract)")

@@ -112,18 +112,18 @@ class BhexTradingMixin:
 
     # -- sub-accounts ----------------------------------------------------------------
 
-    async def sub_accounts(self, user_id: str | None = None) -> list[SubAccount]:
-        """``GET .../sub_account/query`` as :class:`SubAccount` models (the list)."""
-        rows = await self.request("GET", "/api/v2/org/account/sub_account/query",
-                                  params={"user_id": self._trading_user(user_id)}, read=True)
+    async def sub_accounts(self) -> list[SubAccount]:
+        """``GET .../sub_account/query`` (no parameters: the key's own user's accounts) as
+        :class:`SubAccount` models (the list)."""
+        rows = await self.request("GET", "/api/v2/org/account/sub_account/query", read=True)
         return [_sub_account(row) for row in rows or []]
 
-    async def sub_account_create(self, account_type: int = 1, desc: str | None = None, *,
-                                 user_id: str | None = None) -> SubAccount:
+    async def sub_account_create(self, account_type: int = 1,
+                                 desc: str | None = None) -> SubAccount:
         """``POST /api/v2/org/account/sub_account/create``: a new account of
-        ``account_type`` (1 spot, 3 contract) named ``desc``; the venue picks its index."""
-        form = {"user_id": self._trading_user(user_id), "account_type": account_type,
-                "desc": desc}
+        ``account_type`` (1 spot, 3 contract) named ``desc`` for the key's own user (the
+        document lists only these two parameters); the venue picks its index."""
+        form = {"account_type": account_type, "desc": desc}
         row = await self.request("POST", "/api/v2/org/account/sub_account/create", form=form,
                                  read=False)
         return _sub_account(row)
@@ -177,8 +177,9 @@ class BhexTradingMixin:
 
     async def org_batch_cancel(self, symbol_id: str) -> bool:
         """``POST /api/v2/org/order/org_batch_cancel``: every open order of the org on
-        ``symbol_id``. The document allows one call per 10 s: a call sooner raises
-        :class:`RateLimited` saying how many seconds are left, and sends nothing."""
+        ``symbol_id``. The document allows one call per 10 s: a call sooner after one the venue
+        answered raises :class:`RateLimited` saying how many seconds are left, and sends
+        nothing; a call that failed (no reply, a refusal) does not start the wait."""
         batch = self._trading_state()["batch"]
         now = self.trading_clock()  # float-ok: seconds
         last = batch.get("last")
@@ -189,9 +190,9 @@ class BhexTradingMixin:
                                              f"{BATCH_CANCEL_INTERVAL_S} seconds; wait "
                                              f"{seconds} s more (nothing was sent)",
                               retry_after=left)
-        batch["last"] = now
         data = await self.request("POST", _ORDER + "org_batch_cancel",
                                   form={"symbol_id": symbol_id}, read=False)
+        batch["last"] = now  # only once the venue has answered: a failed send may retry
         return bool((data or {}).get("success"))
 
     async def order_get(self, *, order_id: str | None = None,
@@ -378,11 +379,12 @@ def _position(row: dict[str, Any]) -> Position:
         user_id=str(row.get("userId") or ""), symbol_id=row["symbolId"],
         symbol_name=row.get("symbolName") or "", is_long=str(row.get("isLong")) == "1",
         total=_amount(row["total"]), available=_amount(row.get("available")),
-        avg_price=_amount(row.get("avgPrice")),
+        avg_price=_amount(row.get("avgPrice"), None),
         liquidation_price=_amount(row.get("liquidationPrice")),
         index_price=_amount(row.get("indices"), None), margin=_amount(row.get("margin")),
         leverage=_amount(row.get("leverage"), None),
-        position_value=_amount(row.get("positionValues") or row.get("openValue"), None),
+        position_value=_amount(row.get("positionValues"), None),
+        open_value=_amount(row.get("openValue"), None),
         unrealised_pnl=_amount(row.get("unrealisedPnl"), None),
         realised_pnl=_amount(row.get("realisedPnl")),
         profit_rate=_amount(row.get("profitRate"), None), unit=row.get("unit") or "")

@@ -1,0 +1,181 @@
+"""BHEX as its document has it (issue 11, items 16-18): the sub-account endpoints carry
+only their documented parameters and act for the key's own user; asset lists take any
+``limit`` (default 20, no maximum); ``position`` and ``all_positions`` map their distinct
+value fields consistently; a failed ``org_batch_cancel`` does not block a retry."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+
+from tui.core.errors import VenueError
+from tui.sandbox import DEMO_PROFILES, Sandbox
+from tui.sandbox.demo import BHEX_DEMO_USER_ID
+from tui.sandbox.limits import RateLimiter
+from tui.venues.base import Credentials, RetryPolicy, VenueSettings
+from tui.venues.bhex import BhexVenue
+
+from test_sandbox_bhex_trading import Bhex, Clock
+
+BHEX = next(p for p in DEMO_PROFILES if p.venue == "bhex")
+SIGNING = {"timestamp", "signature"}
+
+
+class Recording(httpx.AsyncBaseTransport):
+    """An ASGI transport that keeps each request's path and parameters (query plus
+    form), and can drop the first request to one path (no reply)."""
+
+    def __init__(self, app, drop_first: str | None = None) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.sent: list[tuple[str, dict[str, str]]] = []
+        self.drop_first = drop_first
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        params = dict(parse_qsl(request.url.query.decode()))
+        params.update(parse_qsl(body.decode()))
+        self.sent.append((request.url.path, params))
+        if self.drop_first and request.url.path.endswith(self.drop_first):
+            self.drop_first = None
+            raise httpx.ReadError("reply dropped", request=request)
+        return await self.inner.handle_async_request(request)
+
+    def params(self, suffix: str) -> list[dict[str, str]]:
+        """Parameters (without timestamp and signature) of each request to ``suffix``."""
+        return [{k: v for k, v in p.items() if k not in SIGNING}
+                for path, p in self.sent if path.endswith(suffix)]
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def box(clock):
+    sandbox = Sandbox(clock=clock)
+    sandbox.services["bhex"].limiter = RateLimiter(100_000, 1, clock)
+    yield sandbox
+    sandbox.close()
+
+
+@pytest.fixture
+async def raw(box, clock):
+    client = Bhex(box, clock)
+    yield client
+    await client.http.aclose()
+
+
+def adapter(box: Sandbox, transport: httpx.AsyncBaseTransport) -> BhexVenue:
+    return BhexVenue(VenueSettings(profile="bhex-demo", base_url="http://sandbox/bhex",
+                                   user_id=BHEX.user_id, transport=transport,
+                                   rate_limit=(10_000, 1.0),
+                                   retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
+                     Credentials(BHEX.api_key, BHEX.secret))
+
+
+# -- item 16: sub-account endpoints as documented -------------------------------------
+
+async def test_sub_account_endpoints_send_only_documented_parameters(box) -> None:
+    transport = Recording(box.app)
+    venue = adapter(box, transport)
+    try:
+        subs = await venue.sub_accounts()
+        assert {(s.account_type, s.account_index) for s in subs} >= {(1, 0), (1, 1), (3, 0)}
+        made = await venue.sub_account_create(1, "Bots")
+        assert made.account_index == 3
+        assert len(await venue.fetch_transfer_routes()) > 0
+    finally:
+        await venue.aclose()
+    queries = transport.params("/sub_account/query")
+    assert queries and all(q == {} for q in queries)
+    assert transport.params("/sub_account/create") == [{"account_type": "1", "desc": "Bots"}]
+
+
+async def test_sandbox_sub_account_endpoints_act_for_the_keys_own_user(raw) -> None:
+    query = await raw.http.get("/api/v2/org/account/sub_account/query",
+                               params=raw._signed({}),
+                               headers={"X-ACCESS-KEY": raw.profile.api_key})
+    assert query.status_code == 200, query.text
+    assert {(a["accountType"], a["accountIndex"]) for a in query.json()} >= {(1, 0), (3, 0)}
+    made = await raw.ok("account/sub_account/create", desc="Bots")
+    assert (made["accountType"], made["accountIndex"]) == (1, 3)
+    assert ("1", 3) in [(s.account_type, s.account_index)
+                        for s in raw.box.ledger.sub_accounts("bhex", BHEX_DEMO_USER_ID)]
+    moved = await raw.ok("account/sub_account/transfer", from_account_index=1,
+                         to_account_index=0, token_id="USDT", amount="1")
+    assert moved == {"success": True}
+
+
+async def test_a_sub_account_transfer_sends_the_documented_fields(box) -> None:
+    from tui.core.models import AccountKind, AccountRef
+    from tui.core.moves import MoveKind, MoveRequest
+    transport = Recording(box.app)
+    venue = adapter(box, transport)
+    try:
+        await venue.fetch_transfer_routes()
+        request = MoveRequest(kind=MoveKind.TRANSFER, profile="bhex-demo", venue="bhex",
+                              coin="USDT", amount=Decimal("1"), client_key="t1",
+                              from_account=AccountRef(kind=AccountKind.SPOT, index=1),
+                              to_account=AccountRef(kind=AccountKind.SPOT, index=0))
+        await venue.submit_move(request)
+    finally:
+        await venue.aclose()
+    (sent,) = transport.params("/sub_account/transfer")
+    assert set(sent) == {"from_account_type", "from_account_index", "to_account_type",
+                         "to_account_index", "token_id", "amount"}
+
+
+# -- item 17: asset-list limit --------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["account/balance_flow", "asset/deposit/order",
+                                  "asset/withdraw/order"])
+async def test_asset_lists_take_a_limit_above_100(raw, path: str) -> None:
+    r = await raw.http.get("/api/v2/org/" + path,
+                           params=raw._signed({"user_id": BHEX_DEMO_USER_ID, "limit": 150}),
+                           headers={"X-ACCESS-KEY": raw.profile.api_key})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == 0
+
+
+async def test_asset_list_malformed_limit_is_refused(raw) -> None:
+    r = await raw.http.get("/api/v2/org/account/balance_flow",
+                           params=raw._signed({"user_id": BHEX_DEMO_USER_ID, "limit": 0}),
+                           headers={"X-ACCESS-KEY": raw.profile.api_key})
+    assert (r.status_code, r.json()["status"]) == (400, -1100)
+
+
+# -- item 18a: position fields ----------------------------------------------------------
+
+async def test_position_and_all_positions_map_their_own_value_fields(box) -> None:
+    venue = adapter(box, Recording(box.app))
+    try:
+        mine = await venue.contract_position()
+        everyone = await venue.contract_all_positions()
+    finally:
+        await venue.aclose()
+    assert mine and everyone
+    assert all(p.avg_price is not None and p.avg_price > 0 for p in mine)
+    assert all(p.position_value is not None and p.open_value is None for p in mine)
+    # all_positions documents openValue and no avgPrice: no invented 0 average price
+    assert all(p.avg_price is None for p in everyone)
+    assert all(p.open_value is not None and p.position_value is None for p in everyone)
+
+
+# -- item 18b: org_batch_cancel's 10 s wait starts only once the venue answered ---------
+
+async def test_a_failed_batch_cancel_does_not_block_a_retry(box) -> None:
+    transport = Recording(box.app, drop_first="/org_batch_cancel")
+    venue = adapter(box, transport)
+    venue.trading_clock = lambda: 1000.0  # float-ok: seconds
+    try:
+        with pytest.raises(VenueError) as failed:
+            await venue.org_batch_cancel("ATUSDT")
+        assert "once per" not in str(failed.value)
+        assert await venue.org_batch_cancel("ATUSDT") is True
+    finally:
+        await venue.aclose()
+    assert transport.params("/org_batch_cancel")[-1] == {"symbol_id": "ATUSDT"}
