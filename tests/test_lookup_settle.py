@@ -8,8 +8,10 @@ decision itself (tui/journal/matching.py) is checked as a pure function, with hy
 
 from __future__ import annotations
 
+import json
 import time
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -22,6 +24,7 @@ from tui.core.moves import (
     LookupResult,
     MoveKind,
     MoveReceipt,
+    MoveRequest,
     MoveStatus,
     Recipient,
     Settlement,
@@ -33,6 +36,7 @@ from tui.journal import store
 from tui.journal.store import Journal
 from tui.sandbox import Sandbox
 from tui.venues.base import LOOKUP_MARGIN_MS, Credentials, RetryPolicy, VenueSettings
+from tui.venues.bhex import BhexVenue
 from tui.venues.bitunix import BitunixVenue
 
 D = Decimal
@@ -291,3 +295,63 @@ def test_the_decision_never_takes_an_unprovable_record(eligible, proofs, old, he
         assert [c.receipt.venue_ref for c in proven] == [taken]
     else:
         assert complete and [c.receipt.venue_ref for c in alike] == [taken]
+
+
+# -- BHEX withdrawal history, paged by from_id -------------------------------------------
+
+
+def bhex_history(seen: list[dict[str, str]], count: int, target: int):
+    """A BHEX venue answering ``withdraw/order`` from ``count`` records (orderId 1 ..
+    ``count``, newer with higher ids) by ``from_id`` (exclusive) and ``limit``; record
+    ``target`` is the alike one."""
+    def record(i: int) -> dict:
+        alike = i == target
+        return {"time": str(SINCE + 10 * i), "orderId": str(i), "tokenId": "BTC",
+                "address": "bc1qalike" if alike else "bc1qother", "addressExt": "",
+                "quantity": "0.5", "arriveQuantity": "0.49", "status": 5,
+                "statusCode": "PROCESSING_STATUS", "feeTokenId": "BTC", "fee": "0.01"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/basic/time"):
+            return httpx.Response(200, text=json.dumps({"time": str(int(time.time() * 1000))}))
+        query = dict(parse_qsl(request.url.query.decode()))
+        seen.append(query)
+        below = int(query.get("from_id") or count + 1)
+        ids = [i for i in range(count, 0, -1) if i < below][:int(query["limit"])]
+        return httpx.Response(200, text=json.dumps({"status": 0,
+                                                    "data": [record(i) for i in ids]}))
+
+    settings_ = VenueSettings(profile="p", base_url="http://venue.test/bhex", user_id="42",
+                              transport=httpx.MockTransport(handler),
+                              retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0))
+    return BhexVenue(settings_, Credentials("k", "s"))
+
+
+def bhex_withdrawal():
+    """The looked-up BHEX withdrawal."""
+    return MoveRequest(kind=MoveKind.WITHDRAW, profile="p", venue="bhex", coin="BTC",
+                       amount=D("0.5"), client_key="7", address="bc1qalike")
+
+
+async def test_bhex_lookup_pages_by_from_id_back_to_the_send_time():
+    seen: list[dict[str, str]] = []
+    venue = bhex_history(seen, count=250, target=30)
+    found = await venue.lookup_move(bhex_withdrawal(), venue_ref=None,
+                                    sent_after_ms=SINCE + 10 * 20 + LOOKUP_MARGIN_MS)
+    assert [c.receipt.venue_ref for c in found.candidates] == ["30"]
+    assert found.complete and found.pages == 3
+    assert [q.get("from_id") for q in seen] == [None, "151", "51"]
+    assert decide(found, claimed={}).receipt.venue_ref == "30"
+    await venue.aclose()
+
+
+async def test_bhex_lookup_stops_at_the_page_bound_and_says_so(monkeypatch):
+    monkeypatch.setattr("tui.venues.bhex.LOOKUP_MAX_PAGES", 2)
+    seen: list[dict[str, str]] = []
+    venue = bhex_history(seen, count=250, target=30)
+    found = await venue.lookup_move(bhex_withdrawal(), venue_ref=None,
+                                    sent_after_ms=SINCE + LOOKUP_MARGIN_MS)
+    assert not found.complete and found.pages == 2 and found.candidates == ()
+    verdict = decide(found, claimed={})
+    assert verdict.receipt is None and not verdict.nothing_found
+    await venue.aclose()
