@@ -367,3 +367,35 @@ async def test_placed_and_cancelled_orders_are_journaled() -> None:
         assert cancel.kind == "order_cancel" and cancel.state is EntryState.UNKNOWN
         assert any(f"the cancel of order {placed.venue_ref} is in the journal as entry "
                    f"{cancel.id}" in n for n in app.notices)
+
+
+async def test_a_refused_order_is_journaled_and_the_retry_uses_a_new_client_id() -> None:
+    from textual.widgets import Input
+
+    from tui.journal import EntryState
+    from tui.journal_ui import journal_for
+
+    app, _ = trading_app()
+    async with app.run_test(size=SIZE) as pilot:
+        orders = await open_orders_screen(pilot)
+        screen = await form(pilot)
+        await fill_form(pilot, screen, side="SELL", price="10", quantity="9000000")
+        first_key = screen.client_order_id
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_loaded(pilot)
+        (refused,) = journal_for(app.session).entries()
+        assert refused.state is EntryState.REJECTED and refused.client_key == first_key
+        assert str(screen.query_one("#error").render()).startswith("the venue refused it")
+        assert screen.client_order_id != first_key  # that id is spent in the journal
+        quantity = screen.query_one("#quantity", Input)
+        quantity.value = "300"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_loaded(pilot)
+        assert app.screen is orders
+        placed = journal_for(app.session).entries()[-1]
+        assert placed.state is EntryState.ACCEPTED and placed.client_key != first_key
