@@ -179,3 +179,29 @@ async def test_a_failed_batch_cancel_does_not_block_a_retry(box) -> None:
     finally:
         await venue.aclose()
     assert transport.params("/org_batch_cancel")[-1] == {"symbol_id": "ATUSDT"}
+
+
+# -- item 18c: Bitunix's per-IP limit is one bucket for every profile on that host -------
+
+def _venue(cls, profile: str, base_url: str):
+    return cls(VenueSettings(profile=profile, base_url=base_url),
+               Credentials("k-" + profile, "s-" + profile))
+
+
+async def test_bitunix_profiles_on_one_host_share_one_bucket() -> None:
+    from tui.venues.bitunix import BitunixVenue
+    from tui.venues.fcoin import FcoinVenue
+    a = _venue(BitunixVenue, "one", "https://openapi.bitunix.com")
+    b = _venue(BitunixVenue, "two", "https://OPENAPI.bitunix.com/")
+    elsewhere = _venue(BitunixVenue, "three", "https://other.example")
+    f1, f2 = _venue(FcoinVenue, "f1", "https://x.test"), _venue(FcoinVenue, "f2", "https://x.test")
+    try:
+        for _ in range(10):  # the documented 10 per second, taken by two profiles
+            await (a if _ % 2 else b).limiter.acquire()
+        shared = a.limiter.bucket()
+        assert shared is b.limiter.bucket() and shared._tokens < 1
+        assert elsewhere.limiter.bucket() is not shared
+        assert f1.limiter is not f2.limiter  # FCoin's limit is per key
+    finally:
+        for venue in (a, b, elsewhere, f1, f2):
+            await venue.aclose()
