@@ -143,7 +143,8 @@ def live_profiles(live_sandbox, monkeypatch):
     return sandbox
 
 
-def test_unknown_outcome_exits_4_then_journal_settle_settles_it(live_profiles, home):
+def test_unknown_outcome_exits_4_then_journal_settle_settles_it(live_profiles, home, monkeypatch):
+    monkeypatch.setenv("COINSOLE_RESEND_BACKOFF_MS", "1")
     sandbox = live_profiles
     sandbox.faults.configure("fcoin", drop_rate=1.0)
     result = invoke("transfer", "--profile", "fcoin-demo", "--from", "asset_center",
@@ -157,7 +158,8 @@ def test_unknown_outcome_exits_4_then_journal_settle_settles_it(live_profiles, h
     settled = invoke("journal", "settle")
     assert settled.exit_code == 0, settled.output
     [entry] = journal_entries(home)
-    assert entry.state.value in ("ACCEPTED", "RECONCILED") and entry.attempts == 2
+    # Three sends by the command itself (the first and two same-key resends), one by settle.
+    assert entry.state.value in ("ACCEPTED", "RECONCILED") and entry.attempts == 4
     shown = invoke("journal", "show", str(entry.id))
     assert shown.exit_code == 0 and "resending with the same key" in shown.output
     assert "3.25 USDT" in invoke("journal").output

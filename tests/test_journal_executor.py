@@ -19,6 +19,9 @@ S = EntryState
 
 
 def _mover(adapter: FakeAdapter, tmp_path, **kwargs) -> Mover:
+    # One send per submit: these tests settle what a single lost reply leaves; the mover's
+    # own same-key resends are tested in test_journal_leases.py.
+    kwargs.setdefault("keyed_attempts", 1)
     return Mover(FakeSession(adapter), Journal(tmp_path / "journal.sqlite"), **kwargs)
 
 

@@ -3,7 +3,9 @@
 Every request is checked, shown for confirmation (unless ``--yes``), written to the journal
 and only then sent (see :mod:`tui.journal`). Exit codes: 0 accepted by the venue, 2 usage
 or invalid input (nothing journaled), 3 rejected by the venue, 4 outcome unknown (settle it
-with ``coinsole journal settle``), 1 cancelled at the confirmation prompt (nothing journaled).
+with ``coinsole journal settle``; also when the request was sent but the journal could not
+record the reply), 1 cancelled at the confirmation prompt (nothing journaled). A journal
+that cannot be opened or written before the send ends with exit 2 and nothing sent.
 
 ``--demo`` runs against a fresh in-process sandbox with an in-memory journal: neither the
 sandbox's balances nor the journal outlive the command.
@@ -37,6 +39,8 @@ EXIT_USAGE = 2
 EXIT_REJECTED = 3
 EXIT_UNKNOWN = 4
 TRADE_PASSWORD_ENV = "COINSOLE_TRADE_PASSWORD"
+RESEND_ATTEMPTS_ENV = "COINSOLE_RESEND_ATTEMPTS"
+RESEND_BACKOFF_ENV = "COINSOLE_RESEND_BACKOFF_MS"
 
 _DEMO_HELP = ("Use the built-in sandbox's demo profiles (a fresh sandbox and an in-memory "
               "journal for this command only: nothing persists).")
@@ -50,11 +54,39 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 # -- context: session, journal, mover ---------------------------------------------------
 
 
+def _resend_policy() -> dict[str, Any]:
+    """How often a KEYED send whose reply is lost is resent with the same key, and the
+    first backoff: COINSOLE_RESEND_ATTEMPTS (sends in all, 1-10, default 3) and
+    COINSOLE_RESEND_BACKOFF_MS (0-10000, default 250)."""
+    policy: dict[str, Any] = {}
+    for name, key, low, high in ((RESEND_ATTEMPTS_ENV, "keyed_attempts", 1, 10),
+                                 (RESEND_BACKOFF_ENV, "keyed_backoff_s", 0, 10_000)):
+        text = os.environ.get(name)
+        if not text:
+            continue
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            _fail(f"{name} must be a whole number from {low} to {high}, not {text[:20]!r}")
+        value = int(text)
+        policy[key] = value / 1000 if key == "keyed_backoff_s" else value  # float-ok: seconds
+    return policy
+
+
+def _open_journal(path):
+    """The journal at ``path`` (None: the default file); a damaged, locked or unwritable
+    one ends the command with one line and exit 2, the file untouched."""
+    from tui.journal import Journal
+
+    try:
+        return Journal(path)
+    except CoinsoleError as exc:
+        _fail(str(exc))
+
+
 class _Context:
     """What one command works with: the session, the journal and the mover."""
 
     def __init__(self, demo: bool, profile: str | None) -> None:
-        from tui.journal import Journal, Mover
+        from tui.journal import Mover
 
         self.demo = demo
         self.resolver = None
@@ -62,13 +94,14 @@ class _Context:
             from tui.demo import demo_session
 
             self.session = demo_session()
-            self.journal = Journal(":memory:")
+            self.journal = _open_journal(":memory:")
             # The sandbox's history is complete as soon as a write commits.
-            self.mover = Mover(self.session, self.journal, lookup_final_after_ms=0)
+            self.mover = Mover(self.session, self.journal, lookup_final_after_ms=0,
+                               **_resend_policy())
         else:
+            self.journal = _open_journal(None)
             self.session = self._session(profile)
-            self.journal = Journal()
-            self.mover = Mover(self.session, self.journal)
+            self.mover = Mover(self.session, self.journal, **_resend_policy())
         if profile is not None:
             known = [p.name for p in self.session.profiles]
             if profile not in known:
@@ -137,10 +170,24 @@ async def _move(ctx: _Context, request: MoveRequest, settlement, summary: list[t
         elif not click.confirm("Send it?", default=False, err=True):
             click.echo("coinsole: cancelled; nothing was sent", err=True)
             return EXIT_DECLINED
+    from tui.journal.executor import UnrecordedOutcome
+    from tui.journal.store import JournalWriteFailed
+
     mover = ctx.mover
-    entry = mover.approve(mover.record(request, settlement))
-    entry = await mover.submit(entry, trade_password=trade_password)
-    entry = await mover.reconcile(entry)
+    try:
+        entry = mover.approve(mover.record(request, settlement))
+        entry = await mover.submit(entry, trade_password=trade_password)
+    except UnrecordedOutcome as exc:
+        click.echo(f"coinsole: outcome unknown: {exc}", err=True)
+        return EXIT_UNKNOWN
+    except JournalWriteFailed as exc:
+        click.echo(f"coinsole: {exc}; nothing was sent", err=True)
+        return EXIT_USAGE
+    try:
+        entry = await mover.reconcile(entry)
+    except CoinsoleError:
+        # The send is settled; only the status refresh failed (it is refreshed later).
+        pass
     return _report(entry, as_json)
 
 
@@ -417,20 +464,27 @@ def journal(click_ctx: click.Context, as_json: bool, demo: bool) -> None:
     """
     if click_ctx.invoked_subcommand is not None:
         return
-    from tui.journal import Journal
-
-    with Journal(":memory:" if demo else None) as store:
+    with _open_journal(":memory:" if demo else None) as store:
         entries = store.entries()
+        damaged = dict(store.damaged)
+        path = store.path
     if as_json:
-        click.echo(json.dumps([e.as_record() for e in entries], indent=2, ensure_ascii=False))
+        records = [e.as_record() for e in entries]
+        records += [{"id": i, "state": "DAMAGED", "note": why} for i, why in damaged.items()]
+        click.echo(json.dumps(sorted(records, key=lambda r: r["id"]), indent=2,
+                              ensure_ascii=False))
         return
-    if not entries:
+    if not entries and not damaged:
         click.echo("the journal is empty")
         return
-    for e in entries:
-        click.echo(f"{e.id:>5}  {e.state.value:<10}  {e.profile}  {e.kind}  "
-                   f"{plain(e.request.amount)} {e.request.coin}  {e.request.destination}  "
-                   f"{e.note}".rstrip())
+    lines = [(e.id, f"{e.id:>5}  {e.state.value:<10}  {e.profile}  {e.kind}  "
+                    f"{plain(e.request.amount)} {e.request.coin}  {e.request.destination}  "
+                    f"{e.note}".rstrip()) for e in entries]
+    lines += [(i, f"{i:>5}  {'DAMAGED':<10}  this row of {path} cannot be read ({why}); "
+                  "restore the file from a backup or check this request at the venue")
+              for i, why in damaged.items()]
+    for _, line in sorted(lines):
+        click.echo(line)
 
 
 @journal.command("show")
@@ -438,9 +492,7 @@ def journal(click_ctx: click.Context, as_json: bool, demo: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with the history.")
 def journal_show(entry_id: int, as_json: bool) -> None:
     """Show entry ENTRY_ID with its full history and evidence."""
-    from tui.journal import Journal
-
-    with Journal() as store:
+    with _open_journal(None) as store:
         try:
             entry = store.get(entry_id)
         except CoinsoleError as exc:
@@ -479,23 +531,50 @@ def journal_settle(as_json: bool) -> None:
     it up, or gather evidence for you), after marking any left SUBMITTING by a crash.
 
     A BHEX withdrawal needs the trade password again to resend (COINSOLE_TRADE_PASSWORD).
-    Exit code 4 while any entry is still unknown, else 0.
+    An entry another process is still sending (its lease is live) is skipped and named.
+    Exit code 4 while any entry is still unknown, being sent or could not be settled, else 0.
     """
     ctx = _Context(False, None)
 
     async def work(ctx: _Context) -> int:
+        from tui.journal import EntryState
+        from tui.journal.executor import skipped_line
+
         password = os.environ.get(TRADE_PASSWORD_ENV)
-        settled = await ctx.mover.recover(trade_password=SecretStr(password) if password else None)
-        settled = [await ctx.mover.reconcile(e) for e in settled]
+        secret = SecretStr(password) if password else None
+        open_ids = [e.id for e in ctx.journal.entries([EntryState.SUBMITTING, EntryState.UNKNOWN])]
+        settled, lines, failed = [], [], False
+        for entry_id in open_ids:
+            # One entry's trouble never stops the loop: every entry is reported.
+            try:
+                entry = await ctx.mover.settle(entry_id, trade_password=secret)
+                skipped = skipped_line(entry)
+                if skipped is None and entry.state is EntryState.ACCEPTED:
+                    try:
+                        entry = await ctx.mover.reconcile(entry)
+                    except CoinsoleError:
+                        pass
+            except CoinsoleError as exc:
+                failed = True
+                lines.append(f"{entry_id:>5}  {'UNSETTLED':<10}  could not settle: {exc}")
+                continue
+            except Exception as exc:  # noqa: BLE001 - reported for this entry, loop goes on
+                failed = True
+                lines.append(f"{entry_id:>5}  {'UNSETTLED':<10}  could not settle: "
+                             f"{type(exc).__name__}: {exc}")
+                continue
+            settled.append(entry)
+            lines.append(f"{entry.id:>5}  {entry.state.value:<10}  "
+                         + (skipped if skipped is not None else entry.note))
         if as_json:
             click.echo(json.dumps([e.as_record() for e in settled], indent=2, ensure_ascii=False))
-        elif not settled:
+        elif not lines:
             click.echo("nothing to settle")
-        for e in settled if not as_json else []:
-            click.echo(f"{e.id:>5}  {e.state.value:<10}  {e.note}")
-        from tui.journal import EntryState
-
-        return EXIT_UNKNOWN if any(e.state is EntryState.UNKNOWN for e in settled) else 0
+        else:
+            click.echo("\n".join(lines))
+        still_open = failed or any(
+            e.state in (EntryState.UNKNOWN, EntryState.SUBMITTING) for e in settled)
+        return EXIT_UNKNOWN if still_open else 0
 
     sys.exit(ctx.run(work))
 
@@ -506,9 +585,9 @@ def journal_settle(as_json: bool) -> None:
 @click.option("--note", required=True, help="Why: the evidence you checked.")
 def journal_resolve(entry_id: int, outcome: str, note: str) -> None:
     """Decide an UNKNOWN entry yourself (for endpoints that are never resent)."""
-    from tui.journal import Journal, Mover
+    from tui.journal import Mover
 
-    with Journal() as store:
+    with _open_journal(None) as store:
         try:
             entry = Mover(None, store).resolve(entry_id, outcome, note)  # type: ignore[arg-type]
         except CoinsoleError as exc:
@@ -520,9 +599,7 @@ def journal_resolve(entry_id: int, outcome: str, note: str) -> None:
 @click.argument("entry_id", type=int)
 def journal_cancel(entry_id: int) -> None:
     """Ask the venue to cancel an accepted, still pending request."""
-    from tui.journal import Journal
-
-    with Journal() as store:
+    with _open_journal(None) as store:
         try:
             profile = store.get(entry_id).profile
         except CoinsoleError as exc:

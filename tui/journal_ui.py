@@ -100,10 +100,12 @@ def mover_for(session: Any) -> Mover:
 async def recover_interrupted(session: Any) -> tuple[int, int] | None:
     """On start (and after an unlock): settle what a previous run left unfinished.
 
-    Every SUBMITTING entry (the run stopped mid-flight) becomes UNKNOWN, then every UNKNOWN
-    entry is settled the way its endpoint allows (:meth:`~tui.journal.Mover.recover`).
-    Returns (entries that were unfinished, entries still UNKNOWN for the operator), or None
-    when there was nothing to do: a demo session, no journal file yet, or nothing open.
+    Every SUBMITTING entry whose lease is stale (the run stopped mid-flight) becomes
+    UNKNOWN, then every UNKNOWN entry is settled the way its endpoint allows
+    (:meth:`~tui.journal.Mover.recover`). An entry another process is still sending (a CLI
+    transfer in flight: its lease is live) is left alone. Returns (entries that were
+    unfinished, entries still UNKNOWN for the operator), or None when there was nothing to
+    do: a demo session, no journal file yet, or nothing open but live sends.
     """
     if _is_demo(session):
         return None
@@ -112,7 +114,8 @@ async def recover_interrupted(session: Any) -> tuple[int, int] | None:
     if not (app_paths().data_dir / "journal.sqlite").exists():
         return None
     journal = journal_for(session)
-    open_entries = journal.entries([EntryState.SUBMITTING, EntryState.UNKNOWN])
+    open_entries = [e for e in journal.entries([EntryState.SUBMITTING, EntryState.UNKNOWN])
+                    if e.live_lease() is None]
     if not open_entries:
         return None
     await mover_for(session).recover()

@@ -9,7 +9,11 @@ against the state on disk inside one write transaction.
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,10 +27,22 @@ from tui.core.moves import MoveReceipt, Settlement
 from tui.journal.states import EntryState, check_transition
 
 __all__ = ["SCHEMA_VERSION", "JournalEntry", "JournalEvent", "Journal", "default_journal_path",
-           "EntryNotFound", "now_ms"]
+           "EntryNotFound", "JournalDamaged", "JournalWriteFailed", "Lease", "LEASE_TTL_MS",
+           "now_ms"]
 
-SCHEMA_VERSION = 1
-"""The schema this code writes; stored in ``PRAGMA user_version``."""
+SCHEMA_VERSION = 2
+"""The schema this code writes; stored in ``PRAGMA user_version``. Version 2 adds the
+lease columns (who is sending an entry, and when they last said so)."""
+
+LEASE_TTL_MS = 15_000
+"""A lease whose heartbeat is older than this is stale (its owner is gone)."""
+
+_V2_COLUMNS = (
+    ("lease_pid", "INTEGER"),
+    ("lease_host", "TEXT"),
+    ("lease_token", "TEXT"),
+    ("lease_beat_ms", "INTEGER"),
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -47,7 +63,11 @@ CREATE TABLE IF NOT EXISTS entries (
     first_sent_ms  INTEGER,
     last_sent_ms   INTEGER,
     needs_password INTEGER NOT NULL DEFAULT 0,
-    note           TEXT NOT NULL DEFAULT ''
+    note           TEXT NOT NULL DEFAULT '',
+    lease_pid      INTEGER,
+    lease_host     TEXT,
+    lease_token    TEXT,
+    lease_beat_ms  INTEGER
 );
 CREATE INDEX IF NOT EXISTS entries_by_state ON entries (state, id);
 CREATE TABLE IF NOT EXISTS events (
@@ -85,6 +105,64 @@ class EntryNotFound(CoinsoleError):
     """No journal entry has the id asked for."""
 
 
+class JournalDamaged(ConfigError):
+    """``journal.sqlite`` cannot be used as it is (garbage, empty, a directory, a newer
+    schema, locked, a row that does not parse). The message names the file and what to do;
+    the file is left untouched."""
+
+
+class JournalWriteFailed(CoinsoleError):
+    """A write to the journal failed (locked beyond the timeout, disk full, read-only)."""
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Who is sending an entry: a process (``pid`` on ``host``) and the ``token`` of its
+    journal connection, renewed by a heartbeat while the send is awaited."""
+
+    pid: int
+    host: str
+    token: str
+    beat_ms: int
+
+    def live(self, entry_id: int, now: int | None = None) -> bool:
+        """True while the owner is plausibly still sending entry ``entry_id``: a fresh
+        heartbeat and, on this host, a process with that pid (in this very process: a
+        send still being awaited). A stale lease means the owner crashed."""
+        at = now if now is not None else now_ms()
+        if at - self.beat_ms > LEASE_TTL_MS:
+            return False
+        if self.host == _HOST:
+            if self.pid == os.getpid():
+                return (self.token, entry_id) in _SENDING
+            return _pid_exists(self.pid)
+        return True
+
+    def describe(self) -> str:
+        """``pid 1234 on host``, for the line that says an entry was skipped."""
+        return f"pid {self.pid} on {self.host}"
+
+
+_HOST = socket.gethostname() or "localhost"
+
+_SENDING: set[tuple[str, int]] = set()
+"""(journal token, entry id) of every send this process is awaiting right now."""
+
+
+def _pid_exists(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     """One money-moving request as the journal holds it (a snapshot; re-read to refresh).
@@ -113,6 +191,7 @@ class JournalEntry:
     last_sent_ms: int | None
     needs_password: bool
     note: str
+    lease: Lease | None = None
 
     def as_record(self) -> dict[str, Any]:
         """A JSON-ready dict (amounts as exact strings)."""
@@ -135,7 +214,16 @@ class JournalEntry:
             "last_sent_ms": self.last_sent_ms,
             "needs_password": self.needs_password,
             "note": self.note,
+            "lease": ({"pid": self.lease.pid, "host": self.lease.host,
+                       "beat_ms": self.lease.beat_ms} if self.lease else None),
         }
+
+    def live_lease(self, now: int | None = None) -> Lease | None:
+        """The lease of a SUBMITTING entry whose owner is still sending it, else None."""
+        if self.state is EntryState.SUBMITTING and self.lease is not None \
+                and self.lease.live(self.id, now):
+            return self.lease
+        return None
 
 
 @dataclass(frozen=True)
@@ -163,37 +251,106 @@ class Journal:
     to open from several processes: each write is one ``BEGIN IMMEDIATE`` transaction.
     """
 
+    open_timeout_s = 5.0  # float-ok: seconds to wait for another process's lock when opening
+
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = str(path if path is not None else default_journal_path())
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+        self.token = secrets.token_hex(8)
+        """This connection's lease token: entries it sends carry it."""
+        self.damaged: dict[int, str] = {}
+        """Rows the last :meth:`entries` call could not read (id -> why)."""
+        memory = self.path == ":memory:"
+        created = False if memory else _create_if_missing(self.path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None,
+                                       timeout=self.open_timeout_s)
+        except sqlite3.Error as exc:
+            raise self._damaged(f"cannot be opened ({exc})") from None
         self._db.row_factory = sqlite3.Row
-        if self.path != ":memory:":
+        try:
+            self._open(memory, created)
+            self._db.execute("PRAGMA busy_timeout = 30000")
+        except (sqlite3.OperationalError, JournalWriteFailed) as exc:
+            self._db.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise JournalDamaged(
+                    f"the journal at {self.path} is locked by another process; wait for it "
+                    "to finish (or stop it) and try again") from None
+            raise self._damaged(f"cannot be read ({exc})") from None
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise self._damaged(f"is not a journal ({exc})") from None
+        except CoinsoleError:
+            self._db.close()
+            raise
+
+    def _damaged(self, what: str) -> JournalDamaged:
+        return JournalDamaged(
+            f"the journal at {self.path} {what}; it was left untouched: move it aside (or "
+            "restore it from a backup) and run coinsole again")
+
+    def _open(self, memory: bool, created: bool) -> None:
+        # Read first, change nothing: a damaged file is refused exactly as it is.
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise JournalDamaged(
+                f"the journal at {self.path} has schema {version}, newer than this "
+                f"coinsole understands ({SCHEMA_VERSION}); upgrade coinsole")
+        tables = {r[0] for r in self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        fresh = memory or created
+        if not fresh and not {"entries", "events"} <= tables:
+            # Never re-initialise a file we did not just create: ids would restart at 1.
+            raise self._damaged("has no journal tables (empty or not a coinsole journal)")
+        if not memory:
             self._db.execute("PRAGMA journal_mode=WAL")
+            _restrict(self.path)
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        if version == SCHEMA_VERSION and not fresh:
+            return
         with self._write():
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise ConfigError(
-                    f"the journal at {self.path} has schema {version}, newer than this "
-                    f"coinsole understands ({SCHEMA_VERSION}); upgrade coinsole"
-                )
+            if version < 2 and "entries" in tables:
+                present = {r[1] for r in self._db.execute("PRAGMA table_info(entries)")}
+                for column, kind in _V2_COLUMNS:
+                    if column not in present:
+                        self._db.execute(f"ALTER TABLE entries ADD COLUMN {column} {kind}")
             for statement in _split(_SCHEMA):
                 self._db.execute(statement)
             if version < SCHEMA_VERSION:
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if not memory:
+            _restrict(self.path)
 
     # -- transactions ---------------------------------------------------------------
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        """One write transaction; a database failure becomes :class:`JournalWriteFailed`."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise JournalWriteFailed(f"could not write the journal at {self.path}: {exc}") from None
         try:
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
+        except BaseException as exc:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+                raise JournalWriteFailed(
+                    f"could not write the journal at {self.path}: {exc}") from None
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise JournalWriteFailed(f"could not write the journal at {self.path}: {exc}") from None
 
     def close(self) -> None:
         """Close the database."""
@@ -242,27 +399,42 @@ class Journal:
         note: str = _UNSET,
         sending: bool = False,
         needs_password: bool | None = None,
+        lease_holder: bool = False,
+        expect_lease: str | None = _UNSET,
     ) -> JournalEntry:
         """Move entry ``entry_id`` to ``state`` (checked against the table, on disk) and
         append the event, in one fsync'd transaction.
 
         ``expect`` additionally requires the current state to be one of those (guards
-        against two processes settling the same entry). ``sending`` counts an attempt and
-        stamps the send time. Other keywords update the columns of the same name.
+        against two processes settling the same entry). ``sending`` counts an attempt,
+        stamps the send time and takes the lease for this connection (renew it with
+        :meth:`heartbeat`); leaving SUBMITTING clears it. ``lease_holder`` requires the
+        entry to be SUBMITTING under this connection's lease (the sender's own reply);
+        ``expect_lease`` requires the lease token on disk to be that one (None: no lease).
+        Other keywords update the columns of the same name.
         """
         at = now_ms()
         with self._write() as db:
-            row = db.execute("SELECT state, first_sent_ms FROM entries WHERE id = ?",
-                             (entry_id,)).fetchone()
+            row = db.execute("SELECT state, first_sent_ms, lease_token FROM entries "
+                             "WHERE id = ?", (entry_id,)).fetchone()
             if row is None:
                 raise EntryNotFound(f"no journal entry {entry_id}")
-            current = EntryState(row["state"])
+            current = _state(row["state"], entry_id, self.path)
+            if lease_holder and (current is not EntryState.SUBMITTING
+                                 or row["lease_token"] != self.token):
+                from tui.journal.states import IllegalTransition
+
+                raise IllegalTransition(entry_id, current, state)
             if expect is not None:
                 wanted = {expect} if isinstance(expect, EntryState) else set(expect)
                 if current not in wanted:
                     from tui.journal.states import IllegalTransition
 
                     raise IllegalTransition(entry_id, current, state)
+            if expect_lease is not _UNSET and row["lease_token"] != expect_lease:
+                from tui.journal.states import IllegalTransition
+
+                raise IllegalTransition(entry_id, current, state)
             if current is not state:
                 check_transition(entry_id, current, state)
             sets: dict[str, Any] = {"state": state.value, "updated_ms": at}
@@ -282,6 +454,11 @@ class Journal:
                 sets["last_sent_ms"] = at
                 if row["first_sent_ms"] is None:
                     sets["first_sent_ms"] = at
+            if state is EntryState.SUBMITTING and sending:
+                sets.update(lease_pid=os.getpid(), lease_host=_HOST, lease_token=self.token,
+                            lease_beat_ms=at)
+            elif state is not EntryState.SUBMITTING:
+                sets.update(lease_pid=None, lease_host=None, lease_token=None, lease_beat_ms=None)
             assignments = ", ".join(f"{column} = ?" for column in sets)
             extra = ", attempts = attempts + 1" if sending else ""
             db.execute(f"UPDATE entries SET {assignments}{extra} WHERE id = ?",
@@ -289,6 +466,31 @@ class Journal:
             db.execute("INSERT INTO events (entry_id, at_ms, from_state, to_state, detail) "
                        "VALUES (?,?,?,?,?)", (entry_id, at, current.value, state.value, detail))
         return self.get(entry_id)
+
+    @contextmanager
+    def holding(self, entry_id: int) -> Iterator[None]:
+        """Mark this process as awaiting the send of ``entry_id`` (its lease is live)."""
+        _SENDING.add((self.token, entry_id))
+        try:
+            yield
+        finally:
+            _SENDING.discard((self.token, entry_id))
+
+    def heartbeat(self, entry_id: int) -> bool:
+        """Renew this connection's lease on ``entry_id``; False when it is not ours any more
+        or the journal is busy (a short wait only: the caller is an event loop)."""
+        try:
+            self._db.execute("PRAGMA busy_timeout = 250")
+            try:
+                cursor = self._db.execute(
+                    "UPDATE entries SET lease_beat_ms = ? WHERE id = ? AND state = ? "
+                    "AND lease_token = ?",
+                    (now_ms(), entry_id, EntryState.SUBMITTING.value, self.token))
+                return cursor.rowcount == 1
+            finally:
+                self._db.execute("PRAGMA busy_timeout = 30000")
+        except sqlite3.Error:
+            return False
 
     def note(self, entry_id: int, detail: str, **columns: Any) -> JournalEntry:
         """Record evidence (an event that keeps the state) and update ``columns`` (see
@@ -302,7 +504,14 @@ class Journal:
         row = self._db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
         if row is None:
             raise EntryNotFound(f"no journal entry {entry_id}")
-        return _entry(row)
+        try:
+            return _entry(row)
+        except JournalDamaged:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged row
+            raise JournalDamaged(
+                f"journal entry {entry_id} in {self.path} is damaged ({_why(exc)}); restore "
+                "the file from a backup or resolve it at the venue by hand") from None
 
     def by_key(self, client_key: str) -> JournalEntry | None:
         """The entry with idempotency key ``client_key``, if any."""
@@ -311,7 +520,8 @@ class Journal:
         return _entry(row) if row else None
 
     def entries(self, states: Iterable[EntryState] | None = None) -> list[JournalEntry]:
-        """Every entry (or those in ``states``), oldest first."""
+        """Every entry (or those in ``states``), oldest first. A row that cannot be read
+        is left out and named in :attr:`damaged` (id -> why) instead of failing the rest."""
         if states is None:
             rows = self._db.execute("SELECT * FROM entries ORDER BY id").fetchall()
         else:
@@ -319,7 +529,14 @@ class Journal:
             marks = ",".join("?" * len(wanted))
             rows = self._db.execute(f"SELECT * FROM entries WHERE state IN ({marks}) ORDER BY id",
                                     wanted).fetchall()
-        return [_entry(r) for r in rows]
+        found, damaged = [], {}
+        for row in rows:
+            try:
+                found.append(_entry(row))
+            except Exception as exc:  # noqa: BLE001 - one bad row never hides the others
+                damaged[row["id"]] = _why(exc)
+        self.damaged = damaged
+        return found
 
     def events(self, entry_id: int) -> list[JournalEvent]:
         """The history of entry ``entry_id``, oldest first."""
@@ -328,6 +545,61 @@ class Journal:
         return [JournalEvent(r["id"], r["entry_id"], r["at_ms"],
                              EntryState(r["from_state"]) if r["from_state"] else None,
                              EntryState(r["to_state"]), r["detail"]) for r in rows]
+
+
+def _state(value: Any, entry_id: int, path: str) -> EntryState:
+    try:
+        return EntryState(value)
+    except ValueError:
+        raise JournalDamaged(
+            f"journal entry {entry_id} in {path} has an unknown state {str(value)[:40]!r}; "
+            "restore the file from a backup or resolve it at the venue by hand") from None
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
+
+
+def _lease(row: sqlite3.Row) -> Lease | None:
+    if row["lease_token"] is None or row["lease_pid"] is None:
+        return None
+    return Lease(pid=int(row["lease_pid"]), host=str(row["lease_host"] or ""),
+                 token=str(row["lease_token"]), beat_ms=int(row["lease_beat_ms"] or 0))
+
+
+def _create_if_missing(path: str) -> bool:
+    """Create ``path`` empty with mode 0600 if nothing is there; True when it was created.
+
+    An existing file is never re-created; a directory is refused."""
+    target = Path(path)
+    if target.is_dir():
+        raise JournalDamaged(f"the journal at {path} is a directory; move it aside and run "
+                             "coinsole again")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if target.stat().st_size == 0:
+            raise JournalDamaged(
+                f"the journal at {path} is empty (zero bytes); it was left untouched: move it "
+                "aside (or restore it from a backup) and run coinsole again") from None
+        return False
+    except OSError as exc:
+        raise JournalDamaged(f"the journal at {path} cannot be created ({exc.strerror}); "
+                             "check the data directory") from None
+    os.close(fd)
+    return True
+
+
+def _restrict(path: str) -> None:
+    """The journal and its -wal/-shm files are private (0600)."""
+    for name in (path, path + "-wal", path + "-shm"):
+        try:
+            mode = stat.S_IMODE(os.stat(name).st_mode)
+            if mode & 0o077:
+                os.chmod(name, 0o600)
+        except OSError:
+            pass
 
 
 def _entry(row: sqlite3.Row) -> JournalEntry:
@@ -340,7 +612,7 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
         state=EntryState(row["state"]), venue_ref=row["venue_ref"], receipt=receipt,
         last_error=row["last_error"], attempts=row["attempts"],
         first_sent_ms=row["first_sent_ms"], last_sent_ms=row["last_sent_ms"],
-        needs_password=bool(row["needs_password"]), note=row["note"],
+        needs_password=bool(row["needs_password"]), note=row["note"], lease=_lease(row),
     )
 
 

@@ -314,8 +314,14 @@ class ActivityScreen(Screen[None]):
         self._run(partial(self._settle, entry.id, None), "settling…")
 
     async def _settle(self, entry_id: int, password: SecretStr | None) -> None:
+        from tui.journal.executor import skipped_line
+
         try:
             entry = await self.mover.settle(entry_id, trade_password=password)
+            skipped = skipped_line(entry)
+            if skipped is not None:
+                self.notify(skipped, severity="warning", timeout=6)
+                return
             if entry.state is EntryState.ACCEPTED:
                 entry = await self.mover.reconcile(entry)
         except Exception as exc:  # noqa: BLE001
@@ -337,8 +343,13 @@ class ActivityScreen(Screen[None]):
             self.notify(f"settle failed: {exc}", severity="error", timeout=6)
             return
         left = sum(1 for e in settled if e.state is EntryState.UNKNOWN)
-        self.notify(f"settled {len(settled) - left} of {len(settled)}; {left} still unknown"
-                    if settled else "nothing to settle", timeout=5)
+        failures = getattr(self.mover, "failures", {})
+        text = (f"settled {len(settled) - left} of {len(settled)}; {left} still unknown"
+                if settled else "nothing to settle")
+        if failures:
+            first = next(iter(failures.items()))
+            text += f"; could not settle {len(failures)} (entry {first[0]}: {first[1]})"
+        self.notify(text, severity="warning" if failures else "information", timeout=6)
 
     def action_resolve(self) -> None:
         """Resolve a NONE-settlement UNKNOWN entry as accepted or rejected, with a note."""
