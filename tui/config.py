@@ -83,19 +83,53 @@ class ProfileStore:
         return self.paths.profiles_file
 
     def load(self) -> list[Profile]:
-        """Every configured profile, in the order they were added."""
-        if not self.file.exists():
-            return []
+        """Every configured profile, in the order they were added. A file that cannot be
+        read or parsed, or holds a value of the wrong kind, is a :class:`ConfigError`
+        naming the file and what to do; the file is never changed."""
+        blocked = self.paths.blocked()
+        if blocked is not None:
+            raise ConfigError(
+                f"{blocked} is a file, but coinsole keeps its settings in a directory there; "
+                "move the file away or point COINSOLE_HOME at a directory")
         try:
-            data = tomllib.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read {self.file}: {exc}. Fix or remove the file.") from None
-        raw = [dict(name=name, **fields) for name, fields in data.get("profiles", {}).items()]
+            raw_bytes = self.file.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise ConfigError(f"cannot read {self.file} ({exc.strerror or exc}); check it is "
+                              "a readable file, or move it away") from None
+        try:
+            data = tomllib.loads(raw_bytes.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ConfigError(f"cannot read {self.file}: it is not UTF-8 text; fix or move "
+                              "away the file") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"cannot read {self.file}: not valid TOML ({exc}); fix or move "
+                              "away the file") from None
+        except RecursionError:
+            raise ConfigError(f"cannot read {self.file}: nested too deeply to be a profiles "
+                              "file; fix or move away the file") from None
+        table = data.get("profiles", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{self.file}: 'profiles' must be a table of profiles "
+                              "([profiles.NAME]); fix or move away the file")
+        raw = []
+        for name, fields in table.items():
+            if not isinstance(fields, dict):
+                raise ConfigError(f"{self.file}: profile {name[:64]!r} must be a table "
+                                  f"([profiles.{name[:64]}]); fix or remove the entry")
+            raw.append({**fields, "name": name})
         try:
             return _ProfilesFile(profiles=raw).profiles
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise ConfigError(f"{self.file}: {first['msg']}. Fix or remove the entry.") from None
+            loc = [str(part) for part in first.get("loc", ())]
+            where = ""
+            if len(loc) >= 3 and loc[0] == "profiles" and loc[1].isdigit():
+                where = f" profile {str(raw[int(loc[1])]['name'])[:64]!r}, field {loc[2][:64]!r}:"
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise ConfigError(f"{self.file}:{where} {message}. Fix or remove the "
+                              "entry.") from None
 
     def get(self, name: str) -> Profile:
         """The profile called ``name``; :class:`ConfigError` if there is none."""
@@ -134,23 +168,60 @@ class ProfileStore:
         self._save(kept)
         return next(p for p in profiles if p.name == name)
 
+    def snapshot(self) -> bytes | None:
+        """The file's exact bytes now (None: there is no file), for :meth:`restore`."""
+        try:
+            return self.file.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise ConfigError(f"cannot read {self.file} ({exc.strerror or exc}); check it is "
+                              "a readable file, or move it away") from None
+
+    def restore(self, snapshot: bytes | None) -> None:
+        """Put back the file as :meth:`snapshot` found it (atomically), undoing a change
+        whose companion change (the vault's) failed."""
+        if snapshot is None:
+            try:
+                self.file.unlink(missing_ok=True)
+            except OSError as exc:
+                raise self._write_error(exc) from None
+            return
+        self._write_bytes(snapshot)
+
     def _save(self, profiles: list[Profile]) -> None:
-        directory = self.paths.ensure(self.paths.config_dir)
         table = {
             p.name: {k: v for k, v in p.model_dump(exclude={"name"}).items() if v is not None}
             for p in profiles
         }
-        text = tomli_w.dumps({"profiles": table})
+        self._write_bytes(tomli_w.dumps({"profiles": table}).encode("utf-8"))
+
+    def _write_bytes(self, data: bytes) -> None:
+        """Replace the file with ``data`` atomically (temp file in its directory, fsync,
+        rename); any failure is a :class:`ConfigError` and leaves the old file as it was."""
         import tempfile  # only when writing: not on the way to the first frame
 
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".profiles-", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            directory = self.paths.ensure(self.paths.config_dir)
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".profiles-", suffix=".tmp")
+        except OSError as exc:
+            raise self._write_error(exc) from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o600)
             os.replace(tmp, self.file)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise self._write_error(exc) from None
             raise
+
+    def _write_error(self, exc: OSError) -> ConfigError:
+        from tui.paths import describe_os_error
+
+        if exc.filename is None or str(exc.filename).startswith(str(self.paths.config_dir)):
+            exc.filename = str(self.file)
+        return ConfigError(describe_os_error(exc) + f"; {self.file} was not changed")
