@@ -29,6 +29,7 @@ from tui.vault.errors import (
     VaultExists,
     VaultLocked,
     VaultMissing,
+    VaultUnreadable,
     WrongPassphrase,
 )
 from tui.vault.idle import DEFAULT_IDLE_TIMEOUT
@@ -52,6 +53,7 @@ __all__ = [
     "VaultLocked",
     "WrongPassphrase",
     "VaultCorrupt",
+    "VaultUnreadable",
     "UnsupportedVaultVersion",
     "VaultChanged",
     "ProfileNotFound",

@@ -18,6 +18,7 @@ __all__ = [
     "VaultLocked",
     "WrongPassphrase",
     "VaultCorrupt",
+    "VaultUnreadable",
     "UnsupportedVaultVersion",
     "VaultChanged",
     "ProfileNotFound",
@@ -90,6 +91,20 @@ class VaultCorrupt(VaultError):
             f"the vault file {path} is damaged or has been tampered with ({detail}). "
             "It was left exactly as it is and nothing will be written to it; "
             "restore the vault from a backup (import_backup)",
+            path=path,
+        )
+
+
+class VaultUnreadable(VaultError):
+    """The vault (or backup) file cannot be read at all: a directory stands at its path,
+    or the system refuses access. Nothing was changed."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            f"cannot read the vault file {path} ({reason}); nothing was changed. Make it a "
+            "readable file again, or restore a backup with `coinsole vault import FILE "
+            "--replace`",
             path=path,
         )
 

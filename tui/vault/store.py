@@ -36,6 +36,7 @@ from tui.vault.errors import (
     VaultExists,
     VaultLocked,
     VaultMissing,
+    VaultUnreadable,
     WrongPassphrase,
 )
 from tui.vault.format import (
@@ -187,6 +188,8 @@ class Vault:
             data = src.read_bytes()
         except FileNotFoundError:
             raise VaultMissing(src) from None
+        except OSError as exc:
+            raise VaultUnreadable(src, exc.strerror or type(exc).__name__) from None
         sealed = _decode(data, src)
         key = vault._try_passphrase(passphrase, sealed, src)
         profiles = _open(sealed, key, src)
@@ -430,6 +433,8 @@ class Vault:
             return self._path.read_bytes()
         except FileNotFoundError:
             raise VaultMissing(self._path) from None
+        except OSError as exc:
+            raise VaultUnreadable(self._path, exc.strerror or type(exc).__name__) from None
 
     def _unlocked_profiles(self) -> dict[str, Credentials]:
         if self._profiles is None:
