@@ -65,14 +65,26 @@ class BalanceCache:
 
     def load(self, profile: Profile) -> CachedBalances | None:
         """The profile's cached balances, or None (none yet, or unreadable: only speed is
-        lost, so a bad file is ignored)."""
+        lost). A damaged file (not JSON, nested too deep, the wrong shape) is moved aside
+        as ``<name>.damaged`` and rebuilt by the next :meth:`save`."""
+        path = self.path(profile)
         try:
-            data = json.loads(self.path(profile).read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError:
+            return None
+        except (ValueError, RecursionError):
+            _move_aside(path)
+            return None
+        try:
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
             if data.get("format") != FORMAT or data.get("profile") != profile.name:
                 return None
             balances = [Balance.model_validate(record) for record in data["balances"]]
             return CachedBalances(balances, int(data["saved_at_ms"]))
-        except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError,
+                RecursionError, ValidationError):
+            _move_aside(path)
             return None
 
     def save(self, profile: Profile, balances: list[Balance],
@@ -100,3 +112,12 @@ class BalanceCache:
                 raise
         except OSError:
             return
+
+
+def _move_aside(path: Path) -> None:
+    """Keep a damaged cache file as ``<name>.damaged`` (replacing an older one) so the
+    next save starts afresh; a failure to move it only leaves it to be overwritten."""
+    try:
+        path.replace(path.with_name(path.name + ".damaged"))
+    except OSError:
+        pass

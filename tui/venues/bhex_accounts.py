@@ -38,11 +38,13 @@ class KnownAccounts:
         return (self._directory or app_paths().cache_dir) / FILE_NAME
 
     def load(self) -> dict[AccountKey, str]:
-        """The accounts remembered for this user (empty when none or unreadable)."""
+        """The accounts remembered for this user (empty when none or unreadable; a
+        damaged file is moved aside as ``bhex-accounts.json.damaged``)."""
+        entries = self._read().get(self._key, [])
         try:
-            entries = json.loads(self.path.read_text(encoding="utf-8")).get(self._key, [])
             return {(int(kind), int(index)): str(name) for kind, index, name in entries}
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, OverflowError):
+            self._move_aside()
             return {}
 
     def save(self, accounts: dict[AccountKey, str]) -> None:
@@ -50,17 +52,36 @@ class KnownAccounts:
         try:
             directory = self.path.parent
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if not isinstance(data, dict):
-                    data = {}
-            except (OSError, ValueError):
-                data = {}
+            data = self._read()
             data[self._key] = [[kind, index, name] for (kind, index), name in accounts.items()]
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".bhex-accounts-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except OSError:
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(data, handle, ensure_ascii=False)
+                os.chmod(tmp, 0o600)
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except (OSError, ValueError, RecursionError):
             return
+
+    def _read(self) -> dict:
+        """The whole file as a dict; empty when missing, and when damaged (not JSON,
+        nested too deep, not an object) after moving it aside."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except OSError:
+            return {}
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            return data
+        self._move_aside()
+        return {}
+
+    def _move_aside(self) -> None:
+        try:
+            self.path.replace(self.path.with_name(FILE_NAME + ".damaged"))
+        except OSError:
+            pass

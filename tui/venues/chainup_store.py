@@ -219,7 +219,11 @@ class ChainupStore:
         row = self._run(lambda db: db.execute(
             "SELECT newest_update_ms, full_pull_ms, synced_ms FROM orgs WHERE org_key = ?",
             (org,)).fetchone())
-        return None if row is None else OrgMeta(*row)
+        if row is None:
+            return None
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in row):
+            raise StoreCorrupt("the ChainUp cache holds times that are not whole numbers")
+        return OrgMeta(*row)
 
     def load(self, org: str) -> Snapshot | None:
         """Every row of ``org`` and its meta, or None without a snapshot.
@@ -365,8 +369,30 @@ def _row_values(org: str, row: dict[str, Any]) -> tuple[Any, ...]:
             balance, int(_text(row["updateTime"])))
 
 
+_MAX_BALANCE_TEXT = 100
+_MAX_BALANCE_DIGITS = 40
+"""A stored balance is held to the bounds the venue layer puts on a wire amount: at most
+100 characters, under 10**40, at most 40 decimals."""
+
+
 def _row_dict(row: tuple[Any, ...]) -> dict[str, str]:
+    """A stored row as the venue sent it; :class:`StoreCorrupt` when the file holds
+    something coinsole never writes (a balance that is not a sane exact decimal, a
+    field that is not text, an update time that is not a whole number), so the cache
+    is moved aside and pulled again."""
     id_, uid, coin, show_name, type_, balance, update_time = row
+    if not all(isinstance(v, str) for v in (id_, uid, coin, show_name, type_, balance)) \
+            or isinstance(update_time, bool) or not isinstance(update_time, int):
+        raise StoreCorrupt("the ChainUp cache holds a row of the wrong shape")
+    try:
+        if len(balance) > _MAX_BALANCE_TEXT:
+            raise ValueError("too long")
+        amount = to_decimal(balance)
+    except ValueError:
+        raise StoreCorrupt("the ChainUp cache holds a balance that is not a number") from None
+    if (amount and amount.adjusted() >= _MAX_BALANCE_DIGITS) or \
+            -amount.as_tuple().exponent > _MAX_BALANCE_DIGITS:  # type: ignore[operator]
+        raise StoreCorrupt("the ChainUp cache holds an absurd balance")
     return {"id": id_, "uid": uid, "coin": coin, "showName": show_name, "type": type_,
             "balance": balance, "updateTime": str(update_time)}
 
