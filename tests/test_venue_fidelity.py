@@ -205,3 +205,63 @@ async def test_bitunix_profiles_on_one_host_share_one_bucket() -> None:
     finally:
         for venue in (a, b, elsewhere, f1, f2):
             await venue.aclose()
+
+
+# -- item 18d: venues without a time endpoint correct their clock from `Date` -----------
+
+def _sandbox_adapter(sandbox: Sandbox, venue: str, transport=None, origin="http://sandbox"):
+    from tui.venues.registry import adapter_class
+    profile = sandbox.profile(venue)
+    settings = VenueSettings(profile=profile.name, base_url=origin + profile.prefix,
+                             user_id=profile.user_id,
+                             transport=transport or httpx.ASGITransport(app=sandbox.app),
+                             retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0))
+    return adapter_class(venue)(settings, Credentials(profile.api_key, profile.secret))
+
+
+@pytest.mark.parametrize("venue", ["fcoin", "bitunix", "bitz"])
+@pytest.mark.parametrize("skew_ms", [90_000, -90_000])
+async def test_a_skewed_venue_clock_is_measured_and_reads_succeed(venue, skew_ms) -> None:
+    box = Sandbox()
+    box.faults.configure(venue, clock_skew_ms=skew_ms)
+    client = _sandbox_adapter(box, venue)
+    try:
+        assert await client.balances()
+        assert abs(client.clock_offset_ms - skew_ms) < 2_000
+        assert await client.balances()  # signed right the first time now
+    finally:
+        await client.aclose()
+        box.close()
+
+
+async def test_a_write_refused_for_skew_says_by_how_much_and_the_next_goes_through() -> None:
+    from tui.core.errors import AuthError
+    from tui.core.models import AccountKind, AccountRef
+    from tui.core.moves import MoveKind, MoveRequest
+    box = Sandbox()
+    box.faults.configure("fcoin", clock_skew_ms=90_000)
+    client = _sandbox_adapter(box, "fcoin")
+    move = MoveRequest(kind=MoveKind.TRANSFER, profile="demo-fcoin", venue="fcoin",
+                       coin="ETH", amount=Decimal("0.1"), client_key="clockfix1",
+                       from_account=AccountRef(kind=AccountKind.ASSET_CENTER),
+                       to_account=AccountRef(kind=AccountKind.SPOT))
+    try:
+        with pytest.raises(AuthError, match="90 s behind the venue's; nothing was applied"):
+            await client.submit_move(move)
+        receipt = await client.submit_move(move)
+        assert receipt.venue_ref
+    finally:
+        await client.aclose()
+        box.close()
+
+
+async def test_over_loopback_http_the_date_header_is_the_venues(live_sandbox) -> None:
+    box, origin = live_sandbox
+    box.faults.configure("bitz", clock_skew_ms=-90_000)
+    client = _sandbox_adapter(box, "bitz", transport=httpx.AsyncHTTPTransport(),
+                              origin=origin)
+    try:
+        assert await client.balances()
+        assert abs(client.clock_offset_ms + 90_000) < 2_000
+    finally:
+        await client.aclose()

@@ -45,7 +45,8 @@ class _Server(uvicorn.Server):
 def make_server(app: ASGIApp, on_ready: Callable[[str], None] | None = None) -> uvicorn.Server:
     """A quiet uvicorn server for ``app`` (no lifespan, warnings only); serve it with
     ``server.run(sockets=[bind(...)])``. ``on_ready`` gets the base URL once it listens."""
-    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
+    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False,
+                            date_header=False)  # each venue sends its own (skewed) Date
     return _Server(config, on_ready)
 
 

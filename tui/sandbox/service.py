@@ -11,6 +11,7 @@ import hmac
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from email.utils import formatdate
 from enum import Enum
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
@@ -149,6 +150,9 @@ class VenueService(ABC):
                 response = self.refusal(refused)
             if fault is None and write and self.faults.drop(self.venue):
                 return Response(b"", status_code=502)
+            # the venue's clock, as every HTTP server's Date header gives it (to the second)
+            response.headers["date"] = formatdate(self.now_ms() / 1000,  # float-ok: seconds
+                                                  usegmt=True)
             return response
 
         return Route(self.prefix + path, endpoint, methods=methods)

@@ -7,6 +7,7 @@ from typing import Any
 from tui.core.errors import AuthError, InvalidRequest, RateLimited, VenueError
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.venues.base import Capability, HttpVenue, OutgoingRequest, reads_reply, wire_amount
+from tui.venues.clock import DateClockMixin
 from tui.venues.signers import bitz_sign, nonce
 
 __all__ = ["BitzVenue"]
@@ -22,10 +23,11 @@ _ERRORS: dict[str, type[VenueError]] = {
 _VALUATIONS = ("btc", "usd", "cny")
 
 
-class BitzVenue(HttpVenue):
+class BitzVenue(DateClockMixin, HttpVenue):
     """Bit-Z: form-encoded POSTs signed with MD5; balances carry btc/usd/cny valuations."""
 
     venue_id = "bitz"
+    stale_timestamp_codes = frozenset({"-103"})  # tui/venues/clock.py
     capabilities = frozenset({Capability.BALANCES, Capability.VALUATIONS})
     rate_limit = (10, 1.0)
 

@@ -20,6 +20,7 @@ from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.moves import MoveKind, MoveReceipt, MoveRequest, MoveStatus, Settlement
 from tui.venues.base import Capability, HttpVenue, OutgoingRequest, json_text
 from tui.venues.base import reads_reply, wire_amount
+from tui.venues.clock import DateClockMixin
 from tui.venues.signers import fcoin_body, fcoin_sign, fcoin_url
 
 __all__ = ["FcoinVenue"]
@@ -51,10 +52,11 @@ _HTTP_ERRORS: dict[int, type[VenueError]] = {
 }
 
 
-class FcoinVenue(HttpVenue):
+class FcoinVenue(DateClockMixin, HttpVenue):
     """FCoin's asset center: balances as ``{coin: [available, frozen]}``, HMAC-SHA1 headers."""
 
     venue_id = "fcoin"
+    stale_timestamp_codes = frozenset({"6004"})  # tui/venues/clock.py
     capabilities = frozenset({Capability.BALANCES, Capability.TRANSFER})
     rate_limit = (100, 10.0)
 
