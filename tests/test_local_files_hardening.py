@@ -132,15 +132,30 @@ def test_a_full_disk_at_vault_init_is_one_line(monkeypatch) -> None:
     assert not (home() / "data" / "vault.bin").exists()
 
 
-def test_a_full_disk_when_saving_a_profile_is_one_line(monkeypatch) -> None:
-    def full(*args, **kwargs):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+@pytest.mark.parametrize("code, hint", [(errno.ENOSPC, "disk space"),
+                                         (errno.EACCES, "may read and write"),
+                                         (errno.EROFS, "read-only")])
+def test_a_failed_profile_write_is_one_line(monkeypatch, code, hint) -> None:
+    def refuse(*args, **kwargs):  # a full disk, a read-only dir: permission bits do not stop root
+        raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(os, "replace", full)
+    monkeypatch.setattr(os, "replace", refuse)
     result = run("profile", "add", "alpha", "--venue", "fcoin", "--base-url",
                  "http://127.0.0.1:9", "--no-credentials")
     assert_one_line(result, naming="profiles.toml")
-    assert "disk space" in result.stderr
+    assert hint in result.stderr
+    assert not (home() / "config" / "profiles.toml").exists()
+
+
+def test_the_tui_dying_on_an_error_exits_non_zero(monkeypatch) -> None:
+    class DiedApp:
+        return_code = None
+
+        def run(self):
+            self.return_code = 1  # what Textual records when the app died on an exception
+
+    monkeypatch.setattr("tui.cli._build_app", lambda demo, lock_after: DiedApp())
+    assert run().exit_code == 1
 
 
 # -- caches: moved aside and rebuilt ------------------------------------------------------
