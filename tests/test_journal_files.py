@@ -73,7 +73,8 @@ def test_a_journal_without_tables_is_refused_never_reinitialised(tmp_path):
 
 
 @pytest.mark.parametrize("content", [b"this is not a database" * 100,
-                                     b"SQLite format 3\x00" + b"\x00" * 40])
+                                     b"SQLite format 3\x00" + b"\x00" * 40],
+                         ids=["garbage", "header-only"])
 def test_garbage_or_truncated_journal_is_refused(tmp_path, content):
     path = tmp_path / "journal.sqlite"
     path.write_bytes(content)

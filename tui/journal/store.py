@@ -276,6 +276,11 @@ class Journal:
                 raise JournalDamaged(
                     f"the journal at {self.path} is locked by another process; wait for it "
                     "to finish (or stop it) and try again") from None
+            if isinstance(exc, JournalWriteFailed):
+                raise JournalDamaged(
+                    f"the journal at {self.path} cannot be written ({str(exc).rsplit(': ', 1)[-1]}); "
+                    "free disk space or fix the data directory's permissions and try again"
+                ) from None
             raise self._damaged(f"cannot be read ({exc})") from None
         except sqlite3.DatabaseError as exc:
             self._db.close()
@@ -569,26 +574,49 @@ def _lease(row: sqlite3.Row) -> Lease | None:
 
 
 def _create_if_missing(path: str) -> bool:
-    """Create ``path`` empty with mode 0600 if nothing is there; True when it was created.
+    """Create the journal at ``path`` (mode 0600, schema in place) if nothing is there.
 
-    An existing file is never re-created; a directory is refused."""
+    It is built under a temporary name and linked into place, so another process never
+    sees a half-made file; an existing file is never re-created (a zero-length one is
+    refused), nor is a directory. Returns False: the file is complete either way."""
     target = Path(path)
     if target.is_dir():
         raise JournalDamaged(f"the journal at {path} is a directory; move it aside and run "
                              "coinsole again")
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if target.exists():
         if target.stat().st_size == 0:
             raise JournalDamaged(
                 f"the journal at {path} is empty (zero bytes); it was left untouched: move it "
-                "aside (or restore it from a backup) and run coinsole again") from None
+                "aside (or restore it from a backup) and run coinsole again")
         return False
-    except OSError as exc:
-        raise JournalDamaged(f"the journal at {path} cannot be created ({exc.strerror}); "
-                             "check the data directory") from None
-    os.close(fd)
-    return True
+    temporary = f"{path}.new-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        os.close(os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        db = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _split(_SCHEMA):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs is used
+    except (OSError, sqlite3.Error) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise JournalDamaged(f"the journal at {path} cannot be created ({why}); free disk "
+                             "space or fix the data directory's permissions") from None
+    finally:
+        for leftover in (temporary, temporary + "-journal"):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
+    return False
 
 
 def _restrict(path: str) -> None:
