@@ -265,3 +265,44 @@ async def test_over_loopback_http_the_date_header_is_the_venues(live_sandbox) ->
         assert abs(client.clock_offset_ms + 90_000) < 2_000
     finally:
         await client.aclose()
+
+
+# -- item 18f: ChainUp groups by coin and shows showName --------------------------------
+
+async def test_sandbox_chainup_rows_carry_the_documents_show_names() -> None:
+    from tui.sandbox.demo import CHAINUP_SHOW_NAMES
+    box = Sandbox()
+    try:
+        from tui.sandbox.chainup import _accounts_reply
+        rows = [r for r in box.ledger.accounts_after_id("chainup", 0, 100_000)
+                if r.user_id == "32257848"]
+        shown = {(a["coin"], a["showName"]) for a in _accounts_reply(rows)["data"]["accounts"]}
+    finally:
+        box.close()
+    assert shown == {("BTC1658", "BTC"), ("USDT1658", "USDT")}
+    assert CHAINUP_SHOW_NAMES == {"BTC1658": "BTC", "USDT1658": "USDT"}
+
+
+async def test_chainup_groups_by_coin_and_labels_by_show_name() -> None:
+    box = Sandbox()
+    from dataclasses import replace
+    user, org = _sandbox_adapter(box, "chainup"), _sandbox_adapter(box, "chainup")
+    user.settings = replace(user.settings, user_id="32257848")
+    org.settings = replace(org.settings, user_id=None)
+    try:
+        mine = {(b.coin, b.account.label): (b.available, b.frozen)
+                for b in await user.balances()}
+        totals = await org.balances()
+    finally:
+        await user.aclose()
+        await org.aclose()
+        box.close()
+    assert mine == {("BTC", "spot"): (Decimal("0.70201757596"), Decimal("0.421404")),
+                    ("USDT", "spot"): (Decimal("151468.49153863153"),
+                                       Decimal("186894.11490767"))}
+    spot = {b.coin: b for b in totals if b.account.kind.value == "spot"}
+    # BTC1658 (shown as BTC) is its own currency: never summed into the org's BTC
+    assert spot["BTC (BTC1658)"].available == Decimal("10095008.730246425") + \
+        Decimal("0.70201757596")
+    assert spot["BTC (BTC1658)"].frozen == Decimal("0.421404")
+    assert "BTC" in spot and spot["BTC"].available != spot["BTC (BTC1658)"].available

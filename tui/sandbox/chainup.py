@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tui.core.money import dumps_exact, loads_exact, plain
+from tui.sandbox.demo import CHAINUP_SHOW_NAMES
 from tui.sandbox.ledger import AccountRow, ApiKey
 from tui.sandbox.service import ErrorCode, Refusal, Refused, VenueService, same_digest
 
@@ -118,7 +119,8 @@ def _integer(body: Mapping[str, Any], name: str, default: int | None) -> int:
 
 def _accounts_reply(rows: list[AccountRow]) -> dict[str, Any]:
     return {"code": "0", "msg": "suc", "data": {"accounts": [
-        {"uid": row.user_id, "showName": row.coin, "balance": plain(row.available),
+        {"uid": row.user_id, "showName": CHAINUP_SHOW_NAMES.get(row.coin, row.coin),
+         "balance": plain(row.available),
          "updateTime": str(row.updated_ms), "id": str(row.id), "type": row.account_type,
          "coin": row.coin}
         for row in rows]}}

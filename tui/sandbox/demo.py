@@ -26,6 +26,7 @@ __all__ = [
     "populate",
     "CHAINUP_DEMO_UID",
     "CHAINUP_USERS",
+    "CHAINUP_SHOW_NAMES",
     "BHEX_DEMO_USER_ID",
     "BHEX_OTHER_USER_IDS",
     "BITZ_PRICES",
@@ -191,14 +192,27 @@ _CHAINUP_DOC_USERS: dict[str, list[tuple[str, str, str]]] = {
                  ("201", "DOGE", "9989877135.2712837511")],
     "23998561": [("201", "BTC", "85.961708603828")],
     "24004287": [("201", "BTC", "0.0915880941")],
-    "27439504": [("201", "USDT", "149555114.0139600009053943"), ("202", "USDT", "0"),
-                 ("201", "BTC", "10095008.730246425"), ("202", "BTC", "0")],
-    "32257848": [("201", "USDT", "151468.49153863153"), ("202", "USDT", "186894.11490767"),
-                 ("201", "BTC", "0.70201757596"), ("202", "BTC", "0.421404")],
+    # the first example's users hold the broker's own coins, shown as BTC / USDT
+    "27439504": [("201", "USDT1658", "149555114.0139600009053943"), ("202", "USDT1658", "0"),
+                 ("201", "BTC1658", "10095008.730246425"), ("202", "BTC1658", "0")],
+    "32257848": [("201", "USDT1658", "151468.49153863153"),
+                 ("202", "USDT1658", "186894.11490767"),
+                 ("201", "BTC1658", "0.70201757596"), ("202", "BTC1658", "0.421404")],
 }
+
+_CHAINUP_DOC_COIN_CODES = {"BTC1658": "11127", "USDT1658": "11128"}
+"""The first example's coins and their type suffixes (``20111127``: normal BTC1658)."""
+
+CHAINUP_SHOW_NAMES = {"BTC1658": "BTC", "USDT1658": "USDT"}
+"""``showName`` (the document's "币种展示名") where it differs from ``coin``, as in the
+document's first example; every other coin is shown by its own name."""
 
 CHAINUP_USERS = 400
 """How many users the demo ChainUp org has (the document's users included)."""
+
+
+def _chainup_coin_code(coin: str) -> str:
+    return _CHAINUP_DOC_COIN_CODES.get(coin) or _CHAINUP_COIN_CODES[coin]
 
 
 def _chainup_accounts(rng: random.Random, now_ms: int) -> list[AccountRow]:
@@ -218,7 +232,7 @@ def _chainup_accounts(rng: random.Random, now_ms: int) -> list[AccountRow]:
         for code, coin, balance in _CHAINUP_DOC_USERS.get(uid) or _random_chainup_user(rng):
             updated = user_instant if rng.random() < 0.8 else rng.choice(instants)  # float-ok
             rows.append(AccountRow(id=next_id, venue="chainup", user_id=uid,
-                                   account_type=code + _CHAINUP_COIN_CODES[coin], coin=coin,
+                                   account_type=code + _chainup_coin_code(coin), coin=coin,
                                    available=Decimal(balance), updated_ms=updated))
             next_id += rng.randrange(1, 50)
     return rows

@@ -262,17 +262,24 @@ class ChainupVenue(HttpVenue):
         return await self._synced(read, read_is_heavy=True)
 
     def _group(self, rows: Iterable[dict[str, Any]], suffix: str = "") -> list[Balance]:
-        """Sum rows per (coin, account), exactly: each row adds to the available or
-        frozen side."""
+        """Sum rows per (``coin``, account), exactly: each row adds to the available or
+        frozen side. ``coin`` is the currency and ``showName`` its display name (the
+        document's "币种" / "币种展示名"): rows are grouped by ``coin`` and shown by
+        ``showName`` (:func:`_labels`)."""
         sides: dict[tuple[str, AccountRef], dict[str, Decimal]] = {}
+        shown: dict[str, str] = {}
         for row in rows:
             account, side = _account_of(str(row["type"]), suffix)
-            entry = sides.setdefault((row["showName"], account), {_AVAILABLE: ZERO, _FROZEN: ZERO})
+            coin = str(row.get("coin") or row["showName"])
+            shown.setdefault(coin, str(row.get("showName") or coin))
+            entry = sides.setdefault((coin, account), {_AVAILABLE: ZERO, _FROZEN: ZERO})
             entry[side] = EXACT.add(entry[side], wire_amount(row["balance"]))
+        labels = _labels(shown)
         return [
-            Balance(profile=self.profile, venue=self.venue_id, account=account, coin=coin,
-                    available=entry[_AVAILABLE], frozen=entry[_FROZEN])
-            for (coin, account), entry in sorted(sides.items(), key=_order)
+            Balance(profile=self.profile, venue=self.venue_id, account=account,
+                    coin=labels[coin], available=entry[_AVAILABLE], frozen=entry[_FROZEN])
+            for (coin, account), entry in sorted(sides.items(),
+                                                 key=lambda item: _order(item, labels))
         ]
 
     async def aclose(self) -> None:
@@ -318,9 +325,20 @@ def _account_of(type_text: Any, suffix: str) -> tuple[AccountRef, str]:
     return AccountRef(kind=kind, name=name), side
 
 
-def _order(item: tuple[tuple[str, AccountRef], Any]) -> tuple[str, str, str]:
+def _order(item: tuple[tuple[str, AccountRef], Any],
+           labels: dict[str, str]) -> tuple[str, str, str]:
     (coin, account), _ = item
-    return coin, account.kind.value, account.name
+    return labels[coin], account.kind.value, account.name
+
+
+def _labels(shown: dict[str, str]) -> dict[str, str]:
+    """Each coin's label: its ``showName``; where two coins share one (``BTC1658`` and
+    ``BTC`` both shown as BTC), a coin whose own name differs adds it: ``BTC (BTC1658)``."""
+    count: dict[str, int] = {}
+    for name in shown.values():
+        count[name] = count.get(name, 0) + 1
+    return {coin: name if count[name] == 1 or coin == name else f"{name} ({coin})"
+            for coin, name in shown.items()}
 
 
 def _field_text(value: Any) -> str:
