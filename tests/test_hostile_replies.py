@@ -342,3 +342,28 @@ def test_cli_balances_prints_healthy_profiles_beside_a_malformed_one(tmp_path, m
     assert [(r["profile"], r["available"]) for r in json.loads(result.stdout)] == [("good", "1.5")]
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("coinsole: bad: fcoin: the venue sent a reply")
+
+
+async def test_an_httpx_failure_carrying_the_signed_url_leaves_as_a_typed_error():
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.TooManyRedirects(f"redirect loop at {request.url}", request=request)
+
+    seen = []
+
+    def spy(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["FC-ACCESS-SIGNATURE"])
+        return handler(request)
+
+    with pytest.raises(VenueUnavailable) as caught:
+        await mock(FcoinVenue, spy).balances()
+    assert "TooManyRedirects" in str(caught.value)
+    assert_no_secret(caught.value, seen[0])
+
+
+async def test_a_corrupt_gzip_reply_is_malformed_and_a_good_one_reads():
+    good = gzip.compress(b'{"BTC": ["1.25", "0"]}')
+    rows = await mock(FcoinVenue, answer(200, good, **{"Content-Encoding": "gzip"})).balances()
+    assert [(b.coin, str(b.available)) for b in rows] == [("BTC", "1.25")]
+    with pytest.raises(MalformedReply):
+        await mock(FcoinVenue, answer(200, b"\x1f\x8bnot gzip at all",
+                                      **{"Content-Encoding": "gzip"})).balances()

@@ -17,6 +17,7 @@ import logging
 import random
 import ssl
 import time
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -531,6 +532,12 @@ class HttpVenue(Venue):
                 raise VenueUnavailable(venue, f"cannot reach {self.settings.base_url} "
                                               f"({type(exc).__name__})") from None
             raise OutcomeUnknown(venue, "the connection failed after the request was sent") from None
+        except httpx.HTTPError as exc:  # any other httpx failure: typed, and without its URL
+            if read:
+                raise VenueUnavailable(venue, f"the venue's reply could not be read "
+                                              f"({type(exc).__name__})") from None
+            raise OutcomeUnknown(venue, f"the venue's reply could not be read "
+                                        f"({type(exc).__name__}); the outcome is unknown") from None
         return self._interpret(response, body, read=read)
 
     def _unreadable(self, what: str, read: bool) -> Any:
@@ -682,18 +689,36 @@ class _TooLarge(Exception):
 
 async def _read_capped(response: httpx.Response, cap: int) -> bytes:
     """The decoded body of a streamed ``response``, or :class:`_TooLarge` as soon as it
-    passes ``cap`` bytes (decoding happens chunk by chunk, so a compression bomb is
-    stopped too)."""
+    passes ``cap`` bytes. A gzip body is inflated here at most ``cap + 1`` bytes at a time,
+    so a compression bomb costs no more memory than the cap; other encodings httpx
+    decodes chunk by chunk, still stopped at the cap."""
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > cap and "Content-Encoding" not in response.headers:
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    if declared.isdigit() and int(declared) > cap and encoding in ("", "identity"):
         raise _TooLarge
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
+
+    def take(chunk: bytes) -> None:
+        nonlocal size
         size += len(chunk)
         if size > cap:
             raise _TooLarge
         chunks.append(chunk)
+
+    if encoding in ("gzip", "x-gzip") and not response.is_stream_consumed:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            async for raw in response.aiter_raw():
+                while raw and not inflater.eof:
+                    take(inflater.decompress(raw, cap + 1 - size))
+                    raw = inflater.unconsumed_tail
+            take(inflater.flush())
+        except zlib.error:
+            raise httpx.DecodingError("corrupt gzip body") from None
+    else:
+        async for chunk in response.aiter_bytes():  # a reply already in memory (tests) too
+            take(chunk)
     return b"".join(chunks)
 
 
