@@ -306,3 +306,29 @@ async def test_chainup_groups_by_coin_and_labels_by_show_name() -> None:
         Decimal("0.70201757596")
     assert spot["BTC (BTC1658)"].frozen == Decimal("0.421404")
     assert "BTC" in spot and spot["BTC"].available != spot["BTC (BTC1658)"].available
+
+
+# -- item 18e: a contract order's fills are found beyond the newest 500 trades ----------
+
+async def test_contract_fills_page_past_the_newest_500_trades(box) -> None:
+    from tui.sandbox.trading_ledger import FillRow
+    from tui.screens.orders import OrdersScreen
+    venue = adapter(box, Recording(box.app))
+    try:
+        orders = await venue.contract_trade_orders(limit=500)
+        target = next(o for o in orders if o.status.value == "FILLED")
+        own = await OrdersScreen._contract_fills(venue, target)
+        assert own and {f.order_id for f in own} == {target.order_id}
+        store = box.services["bhex"].trading.store
+        with store.txn() as txn:
+            for n in range(600):  # newer trades of another order on the same symbol
+                txn.insert("bhex_fills", FillRow(
+                    trade_id=txn.next_id("bhex_fills"), order_id=1, user_id=BHEX_DEMO_USER_ID,
+                    account_type="3", account_index=0, account_id=own[0].account_id,
+                    symbol_id=target.symbol_id, side="BUY_OPEN", type="LIMIT",
+                    price=Decimal("1"), quantity=Decimal("1"), fee=Decimal("0"),
+                    fee_coin="USDT", time_ms=own[0].time_ms + 1000 + n))
+        again = await OrdersScreen._contract_fills(venue, target)
+    finally:
+        await venue.aclose()
+    assert [f.trade_id for f in again] == [f.trade_id for f in own]

@@ -295,8 +295,8 @@ class OrdersScreen(ProfileTabsScreen):
             order = self.fills_order
             if order is None:
                 return None
-            if order.leverage is not None:  # a contract order: its trades, by order id
-                return self._contract_fills(venue, order.order_id)
+            if order.leverage is not None:  # a contract order: its trades, every page
+                return self._contract_fills(venue, order)
             return venue.match_info(order.order_id)
         if table_id == "c-positions":
             return venue.contract_position()
@@ -307,9 +307,9 @@ class OrdersScreen(ProfileTabsScreen):
         raise KeyError(table_id)
 
     @staticmethod
-    async def _contract_fills(venue: Any, order_id: str) -> list[Fill]:
-        trades = await venue.contract_my_trades(limit=500)
-        return [t for t in trades if t.order_id == order_id]
+    async def _contract_fills(venue: Any, order: Order) -> list[Fill]:
+        """Every trade of contract ``order``, not only those among the newest 500."""
+        return await venue.contract_order_fills(order)  # type: ignore[no-any-return]
 
     async def _load(self, table_id: str, profile: str, more: bool) -> None:
         table = self.table(table_id)

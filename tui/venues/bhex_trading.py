@@ -30,6 +30,9 @@ BATCH_CANCEL_INTERVAL_S = 10
 """``org_batch_cancel`` may be called once per this many seconds (the document's limit)."""
 MAX_LIMIT = 500
 """The largest ``limit`` a BHEX list endpoint accepts."""
+FILL_PAGES = 20
+"""How many pages of contract trades :meth:`BhexTradingMixin.contract_order_fills` reads
+at most (10,000 trades of the order's symbol since it was placed)."""
 _ORDER = "/api/v2/org/order/"
 _CONTRACT = "/api/v2/org/contract/order/"
 
@@ -271,6 +274,22 @@ class BhexTradingMixin:
         """``POST /api/v2/org/contract/order/my_trades``."""
         rows = await self._list(_CONTRACT + "my_trades", user_id, _filters(locals()))
         return [_fill(r) for r in rows]
+
+    async def contract_order_fills(self, order: Order, *,
+                                   max_pages: int = FILL_PAGES) -> list[Fill]:
+        """The trades of contract ``order`` (the document has no per-order endpoint for
+        contracts): ``contract/order/my_trades`` of its symbol since it was placed
+        (``start_time``), walked page by page with ``from_id`` (:func:`walk_older`), at most
+        ``max_pages`` pages of :data:`MAX_LIMIT`, kept where ``orderId`` matches."""
+
+        async def page(cursor: str | None) -> list[Fill]:
+            return await self.contract_my_trades(symbol_id=order.symbol_id,
+                                                 start_time=order.time_ms, from_id=cursor,
+                                                 limit=MAX_LIMIT)
+
+        trades = await walk_older(page, limit=MAX_LIMIT, key=lambda t: t.trade_id,
+                                  max_pages=max_pages)
+        return [t for t in trades if t.order_id == order.order_id]
 
     async def contract_position(self, *, user_id: str | None = None, account_index: int = 0,
                                 symbol_id: str | None = None, from_id: str | None = None,
