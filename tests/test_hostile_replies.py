@@ -23,6 +23,7 @@ from tui.cli import main
 from tui.config import Profile
 from tui.core.errors import (
     AuthError,
+    InvalidRequest,
     MalformedReply,
     OutcomeUnknown,
     ReplyTooLarge,
@@ -367,3 +368,17 @@ async def test_a_corrupt_gzip_reply_is_malformed_and_a_good_one_reads():
     with pytest.raises(MalformedReply):
         await mock(FcoinVenue, answer(200, b"\x1f\x8bnot gzip at all",
                                       **{"Content-Encoding": "gzip"})).balances()
+
+
+async def test_an_error_an_adapter_builds_outside_the_pipeline_is_masked():
+    class Echoing(FcoinVenue):
+        async def balances(self):
+            """Raises an error quoting reply content, as adapter code might."""
+            raise InvalidRequest(self.venue_id, f"the venue says {SECRET} is wrong",
+                                 code=KEY)
+
+    venue = Echoing(VenueSettings(profile="p1", base_url="http://venue.test"),
+                    Credentials(KEY, SECRET))
+    with pytest.raises(InvalidRequest) as caught:
+        await venue.balances()
+    assert_no_secret(caught.value)

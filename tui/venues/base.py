@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import json
 import logging
 import random
@@ -308,6 +309,17 @@ class HttpVenue(Venue):
     #: venue's "stale timestamp" refusal and then measures and resends (BHEX) sets this
     #: False: with a correct local clock that saves a round trip on every start.
     sync_clock_first: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Make every public coroutine method of an adapter redact the errors it raises
+        (:meth:`scrub`): errors an adapter builds from reply content outside
+        :meth:`request` leave the venue layer masked too."""
+        super().__init_subclass__(**kwargs)
+        for name in dir(cls):
+            member = inspect.getattr_static(cls, name, None)
+            if (not name.startswith("_") and inspect.iscoroutinefunction(member)
+                    and not getattr(member, "_scrubs", False)):
+                setattr(cls, name, _scrubbing(member))
 
     def __init__(self, settings: VenueSettings, credentials: Credentials) -> None:
         super().__init__(settings, credentials)
@@ -616,6 +628,20 @@ def _signature_values(request: OutgoingRequest) -> list[str]:
     return [str(value) for key, value in pairs if "sign" in str(key).lower() and value]
 
 
+def _scrubbing(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """``method`` with every :class:`VenueError` it raises redacted by the adapter."""
+
+    @functools.wraps(method)
+    async def wrapper(self: HttpVenue, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except VenueError as exc:
+            raise self.scrub(exc) from None
+
+    wrapper._scrubs = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def reads_reply(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     """Decorate an adapter method that reads venue replies into coinsole's types: any
     KeyError, TypeError, ValueError (pydantic's ValidationError, MoneyError),
@@ -635,6 +661,7 @@ def reads_reply(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitabl
                 self.venue_id, f"the venue sent a reply coinsole cannot read: {_what(exc)}"
             )) from None
 
+    wrapper._scrubs = True  # type: ignore[attr-defined]
     return wrapper
 
 
