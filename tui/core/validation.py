@@ -15,7 +15,8 @@ non-empty and without blanks.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Context, Decimal
 
@@ -35,7 +36,149 @@ __all__ = [
     "address_rule",
     "generic_arrival",
     "max_amount",
+    "shown",
+    "check_text",
+    "normalise_coin",
+    "resolve_network",
+    "default_decimals",
+    "MAX_AMOUNT_DIGITS",
+    "MAX_ADDRESS_LENGTH",
 ]
+
+MAX_AMOUNT_DIGITS = 100
+"""The most digits an amount may span (integer digits plus decimals). Money arithmetic runs
+in the 120-digit exact context (:data:`tui.core.money.EXACT`); this leaves room for a fee
+or a balance beside the amount, so no sum or difference ever has to round."""
+
+MAX_ADDRESS_LENGTH = 128
+"""The longest address accepted; no chain coinsole knows uses more than 100 characters."""
+
+MAX_NAME_LENGTH = 64
+"""The longest coin, network, memo or account name accepted."""
+
+ECHO_LIMIT = 40
+"""How many characters of the user's input an error message repeats."""
+
+_DEFAULT_DECIMALS: dict[str, int] = {"fcoin": 18, "bitunix": 18, "bhex": 18, "bitz": 8,
+                                     "chainup": 8}
+"""Amount decimals per venue where the venue publishes none for a coin (docs/wire.md,
+"Amount precision"): FCoin and Bitunix send balances as JSON numbers with up to 18
+decimals (the documents' ``5094.859925211325094096``); Bit-Z and ChainUp 8."""
+
+
+def shown(text: str | None, limit: int = ECHO_LIMIT) -> str:
+    """User input as a message may repeat it: one line (every unprintable character as its
+    escape, e.g. ``\\n``, ``\\u202e``) and at most ``limit`` characters, cut with ``…``.
+
+    Every error message that echoes what the user typed goes through this."""
+    raw = "" if text is None else str(text)
+    out: list[str] = []
+    length = 0
+    for ch in raw[: limit + 1]:
+        piece = ch if ch.isprintable() else ascii(ch)[1:-1]
+        out.append(piece)
+        length += len(piece)
+        if length > limit:
+            break
+    safe = "".join(out)
+    if len(safe) > limit or len(raw) > limit:
+        return safe[: limit - 1] + "…"
+    return safe
+
+
+def _unprintable(text: str) -> bool:
+    """Whether ``text`` holds a control, format (bidi, zero-width), line/paragraph separator
+    or any blank other than a plain space."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp")
+               or (unicodedata.category(ch) == "Zs" and ch != " ") for ch in text)
+
+
+def check_text(field: str, what: str, text: str | None, *,
+               limit: int = MAX_NAME_LENGTH) -> list[Problem]:
+    """A name, network, memo or remark: no control or invisible characters, and at most
+    ``limit`` characters."""
+    if text is None:
+        return []
+    if _unprintable(text):
+        return [Problem(field, f"The {what} {shown(text)} contains control or invisible "
+                               "characters; type it again.")]
+    if len(text) > limit:
+        return [Problem(field, f"The {what} {shown(text)} is longer than {limit} characters; "
+                               "check it.")]
+    return []
+
+
+def normalise_coin(typed: str, known: Iterable[str] | None) -> tuple[str | None, str | None,
+                                                                   Problem | None]:
+    """The venue's spelling of the coin ``typed``: ``(coin, note, problem)``.
+
+    ``known`` is the coins the venue lists (None: not known, then the typed coin is
+    upper-cased, as every venue coinsole speaks lists its coins). A coin found only
+    case-insensitively is taken with a ``note`` saying so (``coin btc read as BTC``); a coin
+    the venue does not list is a problem naming the known ones (cut)."""
+    text = typed.strip()
+    problems = check_text("coin", "coin", text, limit=32)
+    if problems:
+        return None, None, problems[0]
+    if not text:
+        return None, None, Problem("coin", "Enter a coin, e.g. USDT.")
+    names = sorted(set(known)) if known is not None else None
+    if names is None:
+        coin = text.upper()
+    elif text in names:
+        coin = text
+    else:
+        folded = [name for name in names if name.upper() == text.upper()]
+        if len(folded) != 1:
+            listed = shown(", ".join(names), 60) or "none"
+            return None, None, Problem("coin", f"The venue lists no coin {shown(text)}; known: "
+                                               f"{listed}.")
+        coin = folded[0]
+    note = f"coin {shown(text)} read as {coin}" if coin != text else None
+    return coin, note, None
+
+
+def default_decimals(venue_id: str) -> int:
+    """The amount decimals to allow at ``venue_id`` when it publishes none for the coin."""
+    return _DEFAULT_DECIMALS.get(venue_id, 8)
+
+
+def resolve_network(network: str | None, quote: WithdrawQuote | None,
+                    coin: str) -> tuple[str | None, str | None, Problem | None]:
+    """The network a withdrawal goes out on, decided before anything else:
+    ``(network, label, problem)``.
+
+    A typed network must be one the venue lists (case-insensitively; the venue's
+    spelling is used). With none typed: the network the quote names (the venue's
+    default), else the only one listed; several listed and no default is a problem naming
+    them. When the venue lists none, the coin's own chain: ``network`` is None and
+    ``label`` says so. ``label`` is what the confirmation shows."""
+    listed = [n.strip() for n in (quote.extra.get("networks", "") if quote else "").split(",")
+              if n.strip()]
+    if network is not None:
+        text = network.strip()
+        problems = check_text("network", "network", network)
+        if problems:
+            return None, None, problems[0]
+        if not text:
+            return None, None, Problem("network", "Enter a network or leave it out for the "
+                                                  "venue's default.")
+        if listed:
+            match = [n for n in listed if n.casefold() == text.casefold()]
+            if not match:
+                return None, None, Problem("network", f"{coin} has no network {shown(text)} "
+                                                      f"here; choose one of: "
+                                                      f"{shown(', '.join(listed), 120)}.")
+            text = match[0]
+        return text, text, None
+    if quote is not None and quote.network:
+        return quote.network, f"{quote.network} (venue default)", None
+    if len(listed) == 1:
+        return listed[0], f"{listed[0]} (the only network)", None
+    if len(listed) > 1:
+        return None, None, Problem("network", f"{coin} has several networks here; choose one: "
+                                              f"{shown(', '.join(listed), 120)}.")
+    return None, f"{coin}'s own chain (venue default)", None
 
 ZERO = Decimal(0)
 
@@ -124,6 +267,9 @@ def parse_amount(text: str | None) -> tuple[Decimal | None, Problem | None]:
     raw = (text or "").strip()
     if not raw:
         return None, Problem("amount", "Enter an amount.")
+    if len(raw) > 4 * MAX_AMOUNT_DIGITS:
+        return None, Problem("amount", f"The amount has too many digits (more than "
+                                       f"{MAX_AMOUNT_DIGITS}); type a shorter amount.")
     if raw.startswith("-") and _AMOUNT.fullmatch(raw[1:]):
         return None, Problem("amount", "The amount must be more than 0; type a positive "
                                        "amount.")
@@ -132,6 +278,10 @@ def parse_amount(text: str | None) -> tuple[Decimal | None, Problem | None]:
                                        "one decimal point (e.g. 12.5), no letters or commas.")
     if "." in raw:
         raw = raw.rstrip("0").rstrip(".") or "0"
+    whole, _, frac = raw.partition(".")
+    if len(whole.lstrip("0")) + len(frac) > MAX_AMOUNT_DIGITS:
+        return None, Problem("amount", f"The amount has too many digits (more than "
+                                       f"{MAX_AMOUNT_DIGITS}); type a shorter amount.")
     return Decimal(raw), None
 
 
@@ -192,7 +342,7 @@ def check_amount(text: str | None, coin: str, *, available: Decimal | None = Non
                               "free up."))
         try:
             arrives = (arrival or generic_arrival(quote))(amount)
-        except ValueError:
+        except (ValueError, ArithmeticError):
             arrives = None
         if arrives is not None and arrives <= 0:
             fee = f" the {plain(quote.fee)} {quote.fee_coin or coin} fee" if quote.fee else \
@@ -209,6 +359,13 @@ def check_address(address: str | None, network: str | None,
     value = (address or "").strip()
     if not value:
         return [Problem("address", "Enter the destination address.")]
+    if not value.isascii() or _unprintable(value):
+        return [Problem("address", f"The address {shown(value)} contains invisible, "
+                                   "direction-changing, fullwidth or other non-ASCII "
+                                   "characters; copy it again from the recipient.")]
+    if len(value) > MAX_ADDRESS_LENGTH:
+        return [Problem("address", f"The address is {len(value)} characters long (at most "
+                                   f"{MAX_ADDRESS_LENGTH}); check it and paste it again.")]
     if re.search(r"\s", value):
         return [Problem("address", "The address contains spaces; paste it again without "
                                    "them.")]
@@ -220,7 +377,11 @@ def check_address(address: str | None, network: str | None,
 
 
 def check_memo(memo: str | None, required: bool) -> list[Problem]:
-    """A memo/tag is present when the coin on this network needs one."""
+    """A memo/tag is present when the coin on this network needs one, and carries no
+    control or invisible characters."""
+    problems = check_text("memo", "memo/tag", memo, limit=MAX_ADDRESS_LENGTH)
+    if problems:
+        return problems
     if required and not (memo or "").strip():
         return [Problem("memo", "This coin needs a memo/tag on this network; enter the memo "
                                 "the recipient gave you, or the funds may be lost.")]
@@ -240,6 +401,9 @@ def check_recipient(kind: str | None, value: str | None,
         return [Problem("recipient", "Choose how to name the recipient: uid, email or phone.")]
     if not text:
         return [Problem("recipient", f"Enter the recipient's {kind}.")]
+    if _unprintable(text) or not text.isascii():
+        return [Problem("recipient", f"The {kind} {shown(text)} contains invisible, control "
+                                     "or non-ASCII characters; type it again.")]
     if kind == "uid" and not re.fullmatch(r"[0-9]{1,19}", text):
         return [Problem("recipient", "A uid is digits only (e.g. 681979174); check it.")]
     if kind == "email" and not _EMAIL.fullmatch(text):
@@ -264,14 +428,17 @@ def validate_move(kind: MoveKind, *, amount_text: str | None, coin: str,
                   memo: str | None = None, memo_required: bool | None = None,
                   address: str | None = None, network: str | None = None,
                   recipient_kind: str | None = None, recipient_value: str | None = None,
-                  country_code: str | None = None) -> list[Problem]:
+                  country_code: str | None = None,
+                  remark: str | None = None) -> list[Problem]:
     """Every problem with a move of ``kind`` as typed; an empty list means it may be sent
     to confirmation.
 
     All moves: the amount (:func:`check_amount`). INTERNAL_TRANSFER: the recipient
     (:func:`check_recipient`). WITHDRAW: withdrawals open (``quote.allowed``), minimum,
-    quota and arrival, the address (:func:`check_address`) and the memo when
-    ``memo_required`` (default: the quote's ``needs_tag``). ``arrival`` is the venue's
+    quota and arrival, the network (:func:`resolve_network`: the venue's default when none
+    is typed), the address for that network (:func:`check_address`) and the memo when
+    ``memo_required`` (default: the quote's ``needs_tag``). A ``remark`` carries no
+    control characters. ``arrival`` is the venue's
     arrival formula (``lambda a: venue.arrival_amount(quote, a, miner_fee)``).
     """
     withdrawal = kind is MoveKind.WITHDRAW
@@ -286,8 +453,12 @@ def validate_move(kind: MoveKind, *, amount_text: str | None, coin: str,
     problems += amount_problems
     if kind is MoveKind.INTERNAL_TRANSFER:
         problems += check_recipient(recipient_kind, recipient_value, country_code)
+        problems += check_text("remark", "remark", remark, limit=256)
     if withdrawal:
-        problems += check_address(address, network, coin)
+        resolved, _, network_problem = resolve_network(network, quote, coin)
+        if network_problem is not None:
+            problems.append(network_problem)
+        problems += check_address(address, resolved, coin)
         if memo_required is None:
             memo_required = bool(quote and quote.needs_tag)
         problems += check_memo(memo, memo_required)

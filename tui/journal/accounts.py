@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from tui.core.errors import CoinsoleError
-from tui.core.models import AccountKind, AccountRef
+from tui.core.models import AccountKind, AccountRef, Balance
+from tui.core.money import exact_sum
+from tui.core.validation import check_text, shown
 
 __all__ = ["AccountName", "parse_account", "account_token", "match_route", "describe_routes",
-           "NoSuchRoute"]
+           "NoSuchRoute", "available_in", "read_as"]
 
 _NAME = re.compile(r"^(?P<word>[A-Za-z][A-Za-z0-9_ -]*?)(?:#(?P<index>\d+))?$")
 _ALIASES = {"assets": "asset_center", "asset-center": "asset_center", "assetcenter": "asset_center",
@@ -45,9 +48,13 @@ class AccountName:
 
 def parse_account(text: str) -> AccountName:
     """Parse ``spot``, ``contract#1``, ``bx``...; raises :class:`CoinsoleError` if malformed."""
+    problems = check_text("account", "account", text)
+    if problems:
+        raise CoinsoleError(problems[0].message)
     match = _NAME.match(text.strip())
     if not match:
-        raise CoinsoleError(f"account {text!r} is not a name like spot, futures, contract#1 or bx")
+        raise CoinsoleError(f"account {shown(text)} is not a name like spot, futures, "
+                            "contract#1 or bx")
     word = match["word"].strip().lower()
     return AccountName(_ALIASES.get(word, word), int(match["index"] or 0))
 
@@ -71,5 +78,23 @@ def match_route(routes: Sequence[tuple[AccountRef, AccountRef]], source: str,
     for a, b in routes:
         if want_from.matches(a) and want_to.matches(b):
             return a, b
-    raise NoSuchRoute(f"no transfer from {source} to {target} here; valid routes: "
-                      f"{describe_routes(routes)}")
+    raise NoSuchRoute(f"no transfer from {shown(source)} to {shown(target)} here; valid "
+                      f"routes: {shown(describe_routes(routes), 200)}")
+
+
+def read_as(typed: str, ref: AccountRef) -> str | None:
+    """A note when the account typed is not spelled as coinsole names it (``account
+    ASSET_CENTER read as asset_center``); None when it is."""
+    token = account_token(ref)
+    return None if typed.strip() == token else f"account {shown(typed)} read as {token}"
+
+
+def available_in(balances: Sequence[Balance], coin: str,
+                 account: AccountRef | None) -> Decimal | None:
+    """The available ``coin`` (exact spelling) in ``account`` (every account when None),
+    summed exactly: raises ``decimal.Inexact`` rather than round. None when no balance of
+    the coin is there."""
+    name = parse_account(account_token(account)) if account is not None else None
+    found = [b.available for b in balances
+             if b.coin == coin and (name is None or name.matches(b.account))]
+    return exact_sum(found) if found else None
