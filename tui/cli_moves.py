@@ -237,26 +237,82 @@ def _amount(text: str, what: str = "amount") -> Decimal:
     return value
 
 
+def _names(**texts: str | None) -> None:
+    """End with exit 2 when a typed name (coin, account, network, memo, remark...) holds
+    control or invisible characters or is absurdly long."""
+    from tui.core.validation import MAX_ADDRESS_LENGTH, check_text
+
+    problems = []
+    for field, text in texts.items():
+        limit = MAX_ADDRESS_LENGTH if field in ("memo", "address") else 256 if \
+            field == "remark" else 64
+        problems += check_text(field, field, text, limit=limit)
+    _refuse_problems(problems)
+
+
 def _refuse_problems(problems) -> None:
-    """End with exit 2 listing every validation problem, if there are any."""
+    """End with exit 2 listing every validation problem, if there are any (one line)."""
     if problems:
-        _fail("; ".join(f"{p.field}: {p.message}" for p in problems))
+        _fail(" ".join("; ".join(f"{p.field}: {p.message}" for p in problems).split()))
 
 
-async def _available(adapter, coin: str, account) -> Decimal | None:
-    """The available balance of ``coin`` in ``account`` (None when it cannot be read)."""
-    from tui.journal.accounts import AccountName, account_token, parse_account
-
-    name: AccountName = parse_account(account_token(account))
+async def _balances(adapter) -> list | None:
+    """The profile's balances (None when they cannot be read)."""
     try:
-        balances = await adapter.balances()
+        return await adapter.balances()
     except CoinsoleError:
         return None
-    total = Decimal(0)
-    for balance in balances:
-        if balance.coin.upper() == coin.upper() and name.matches(balance.account):
-            total += balance.available
-    return total
+
+
+def _coin(typed: str, balances: list | None, notes: list[str]) -> str:
+    """The venue's spelling of the coin typed (see :func:`normalise_coin`); a note is added
+    when it differs; a coin the venue does not list ends with exit 2."""
+    from tui.core.validation import normalise_coin
+
+    known = None if balances is None else [b.coin for b in balances]
+    coin, note, problem = normalise_coin(typed, known)
+    if problem is not None:
+        _refuse_problems([problem])
+    if note:
+        notes.append(note)
+    return coin
+
+
+def _available(balances: list | None, coin: str, account) -> Decimal | None:
+    """The available balance of ``coin`` in ``account``, summed exactly (None when the
+    balances cannot be read); a sum that cannot be exact ends with exit 2."""
+    from decimal import DecimalException
+
+    from tui.journal.accounts import available_in
+
+    if balances is None:
+        return None
+    try:
+        return available_in(balances, coin, account) or Decimal(0)
+    except DecimalException:
+        _fail(f"the available {coin} cannot be summed exactly; check the balances")
+
+
+async def _precision(adapter, coin: str) -> int:
+    """The decimals ``coin`` may carry at the venue: what it publishes (BHEX's
+    ``quota_info`` minPrecision, Bitunix's coin table), else the documented per-venue
+    default (:func:`tui.core.validation.default_decimals`, docs/wire.md)."""
+    from tui.core.validation import default_decimals
+
+    try:
+        quote = await adapter.withdraw_quote(coin, None)
+    except (NotImplementedError, CoinsoleError):
+        quote = None
+    if quote is not None and quote.precision is not None:
+        return quote.precision
+    return default_decimals(adapter.venue_id)
+
+
+def _say(notes: list[str]) -> list[tuple[str, str]]:
+    """Print each normalisation note (``coin btc read as BTC``) and return summary rows."""
+    for note in notes:
+        click.echo(f"coinsole: {note}", err=True)
+    return [("read as", note) for note in notes]
 
 
 # -- transfer ---------------------------------------------------------------------------
@@ -274,12 +330,13 @@ def transfer(profile_name, coin, amount, demo, yes, as_json, source, target) -> 
     4 outcome unknown (run `coinsole journal settle`), 1 cancelled at the prompt.
     """
     _need_profile(profile_name)
+    _names(coin=coin, account=source, to_account=target)
     value = _amount(amount)
     ctx = _Context(demo, profile_name)
 
     async def work(ctx: _Context) -> int:
         from tui.core.validation import validate_move
-        from tui.journal.accounts import match_route
+        from tui.journal.accounts import match_route, read_as
 
         adapter = ctx.session.adapter(profile_name)
         routes = await _checked(adapter.fetch_transfer_routes())
@@ -287,13 +344,19 @@ def transfer(profile_name, coin, amount, demo, yes, as_json, source, target) -> 
             src, dst = match_route(routes, source, target)
         except CoinsoleError as exc:
             _fail(str(exc))
-        _refuse_problems(validate_move(MoveKind.TRANSFER, amount_text=amount, coin=coin,
-                                       available=await _available(adapter, coin, src)))
+        balances = await _balances(adapter)
+        notes: list[str] = []
+        name = _coin(coin, balances, notes)
+        notes += [n for n in (read_as(source, src), read_as(target, dst)) if n]
+        _refuse_problems(validate_move(MoveKind.TRANSFER, amount_text=amount, coin=name,
+                                       available=_available(balances, name, src),
+                                       precision=await _precision(adapter, name)))
         request, settlement = ctx.mover.build(kind=MoveKind.TRANSFER, profile=profile_name,
-                                              coin=coin, amount=value, from_account=src,
+                                              coin=name, amount=value, from_account=src,
                                               to_account=dst)
-        summary = [("transfer", f"{plain(value)} {coin}"), ("from", src.label), ("to", dst.label),
-                   ("profile", f"{profile_name} ({adapter.venue_id})"), ("fee", "none")]
+        summary = [("transfer", f"{plain(value)} {name}"), ("from", src.label), ("to", dst.label),
+                   ("profile", f"{profile_name} ({adapter.venue_id})"), ("fee", "none"),
+                   *_say(notes)]
         return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json)
 
     sys.exit(ctx.run(work))
@@ -314,6 +377,7 @@ def send(profile_name, coin, amount, demo, yes, as_json, to_uid, to_email, to_ph
     Exactly one of --to-uid, --to-email, --to-phone. Exit codes as for `transfer`.
     """
     _need_profile(profile_name)
+    _names(coin=coin, remark=remark)
     given = [x for x in (to_uid, to_email, to_phone) if x]
     if len(given) != 1:
         _fail("give exactly one of --to-uid, --to-email, --to-phone")
@@ -327,38 +391,47 @@ def send(profile_name, coin, amount, demo, yes, as_json, to_uid, to_email, to_ph
 
         adapter = ctx.session.adapter(profile_name)
         spot = AccountRef(kind=AccountKind.SPOT)
+        balances = await _balances(adapter)
+        notes: list[str] = []
+        name = _coin(coin, balances, notes)
         _refuse_problems(validate_move(
-            MoveKind.INTERNAL_TRANSFER, amount_text=amount, coin=coin,
-            available=await _available(adapter, coin, spot), recipient_kind=recipient.kind,
-            recipient_value=recipient.value, country_code=recipient.country_code))
+            MoveKind.INTERNAL_TRANSFER, amount_text=amount, coin=name,
+            available=_available(balances, name, spot),
+            precision=await _precision(adapter, name), recipient_kind=recipient.kind,
+            recipient_value=recipient.value, country_code=recipient.country_code,
+            remark=remark))
         try:
             request, settlement = ctx.mover.build(kind=MoveKind.INTERNAL_TRANSFER,
-                                                  profile=profile_name, coin=coin, amount=value,
+                                                  profile=profile_name, coin=name, amount=value,
                                                   recipient=recipient, remark=remark)
         except NotImplementedError as exc:
             _fail(str(exc) or f"{adapter.venue_id} cannot send to another user")
         except CoinsoleError as exc:
             _fail(str(exc))
-        summary = [("send", f"{plain(value)} {coin}"), ("to", recipient.label),
-                   ("profile", f"{profile_name} ({adapter.venue_id})"), ("fee", "none")]
+        summary = [("send", f"{plain(value)} {name}"), ("to", recipient.label),
+                   ("profile", f"{profile_name} ({adapter.venue_id})"), ("fee", "none"),
+                   *_say(notes)]
         return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json)
 
     sys.exit(ctx.run(work))
 
 
 def _recipient(uid: str | None, email: str | None, phone: str | None) -> Recipient:
+    """The one recipient typed; a malformed one ends with exit 2 (echoed cut, one line)."""
+    from tui.core.validation import shown
+
     if uid:
         if not uid.strip().isdigit():
-            _fail(f"uid {uid!r} is not a number")
+            _fail(f"uid {shown(uid)} is not a number")
         return Recipient(kind="uid", value=uid.strip())
     if email:
         if "@" not in email or email.startswith("@") or email.endswith("@"):
-            _fail(f"{email!r} is not an e-mail address")
+            _fail(f"{shown(email)} is not an e-mail address")
         return Recipient(kind="email", value=email.strip())
     code, sep, number = (phone or "").partition(":")
     code = code.strip().lstrip("+")
     if not sep or not code.isdigit() or not number.strip().isdigit():
-        _fail(f"phone {phone!r} must be COUNTRYCODE:NUMBER, e.g. 86:13800000000")
+        _fail(f"phone {shown(phone)} must be COUNTRYCODE:NUMBER, e.g. 86:13800000000")
     return Recipient(kind="phone", value=number.strip(), country_code=code)
 
 
@@ -381,16 +454,27 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
     for `transfer`.
     """
     _need_profile(profile_name)
+    _names(coin=coin, network=network, memo=memo)
     value = _amount(amount)
     fee_value = _amount(miner_fee, "miner fee") if miner_fee else None
     ctx = _Context(demo, profile_name)
 
     async def work(ctx: _Context) -> int:
-        from tui.core.validation import validate_move
+        from tui.core.validation import check_address, resolve_network, validate_move
 
         adapter = ctx.session.adapter(profile_name)
+        notes: list[str] = []
+        name = _coin(coin, await _balances(adapter), notes)
+        # The address is checked before any quote is read: a bad one never waits on the venue.
+        _refuse_problems(check_address(address, None, None))
         try:
-            quote = await adapter.withdraw_quote(coin, network)
+            quote = await adapter.withdraw_quote(name, network)
+            chosen_network, network_label, problem = resolve_network(network, quote, name)
+            if problem is not None:
+                _refuse_problems([problem])
+            if chosen_network != network:
+                # The venue's default, asked for by name: the quote and the request agree.
+                quote = await adapter.withdraw_quote(name, chosen_network)
         except NotImplementedError as exc:
             _fail(str(exc) or f"{adapter.venue_id} cannot withdraw")
         except CoinsoleError as exc:
@@ -406,22 +490,27 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
                       f"{plain(quote.miner_fee_min)} .. "
                       f"{plain(quote.miner_fee_max) if quote.miner_fee_max else '-'}")
             _refuse_problems(validate_move(
-                MoveKind.WITHDRAW, amount_text=amount, coin=coin, quote=quote,
+                MoveKind.WITHDRAW, amount_text=amount, coin=name, quote=quote,
+                precision=quote.precision if quote.precision is not None
+                else await _precision(adapter, name),
                 arrival=lambda a: adapter.arrival_amount(quote, a, chosen_fee),
-                memo=memo, address=address, network=network))
+                memo=memo, address=address, network=chosen_network))
             arrival = adapter.arrival_amount(quote, value, chosen_fee)
             request, settlement = ctx.mover.build(
-                kind=MoveKind.WITHDRAW, profile=profile_name, coin=coin, amount=value,
-                network=network, address=address.strip(), memo=memo or None,
+                kind=MoveKind.WITHDRAW, profile=profile_name, coin=name, amount=value,
+                network=chosen_network, address=address.strip(), memo=memo or None,
                 miner_fee=chosen_fee, convert_rate=quote.convert_rate)
         except CoinsoleError as exc:
             _fail(str(exc))
-        fee_text = f"{plain(quote.fee)} {quote.fee_coin or coin}" if quote.fee is not None else "unknown"
-        summary = [("withdraw", f"{plain(value)} {coin}"), ("fee", fee_text)]
+        fee_text = f"{plain(quote.fee)} {quote.fee_coin or name}" if quote.fee is not None else "unknown"
+        summary = [("withdraw", f"{plain(value)} {name}"), ("network", network_label),
+                   ("fee", fee_text)]
         if chosen_fee is not None:
-            summary.append(("miner fee", f"{plain(chosen_fee)} {quote.miner_fee_coin or coin}"))
-        summary += [("arrival", f"{plain(arrival)} {coin}"), ("to", request.destination),
-                    ("profile", f"{profile_name} ({adapter.venue_id})")]
+            summary.append(("miner fee", f"{plain(chosen_fee)} {quote.miner_fee_coin or name}"))
+        summary += [("arrival", f"{plain(arrival)} {name}"), ("to", request.destination),
+                    ("profile", f"{profile_name} ({adapter.venue_id})"), *_say(notes)]
+        if yes:
+            click.echo(f"coinsole: withdrawing on {network_label}", err=True)
         password = None
         if adapter.venue_id in TRADE_PASSWORD_VENUES:
             password = _trade_password()
