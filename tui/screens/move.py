@@ -24,9 +24,11 @@ from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPan
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.money import plain
 from tui.core.moves import MoveKind, Recipient, WithdrawQuote
-from tui.core.validation import Problem, max_amount, parse_amount, validate_move
+from tui.core.validation import (Problem, default_decimals, max_amount, parse_amount,
+                                  resolve_network, validate_move)
 from tui.journal import EntryState
-from tui.journal_ui import available_in, mover_for, needs_trade_password
+from tui.journal.accounts import available_in
+from tui.journal_ui import mover_for, needs_trade_password
 from tui.session import Session
 from tui.venues.base import Capability
 from tui.widgets.key_footer import KeyFooter
@@ -341,6 +343,12 @@ class MoveForm(VerticalScroll):
         """The :class:`MoveConfirmScreen` for the form as it stands."""
         raise NotImplementedError
 
+    def precision(self) -> int | None:
+        """The decimals an amount may carry at the chosen profile's venue when it publishes
+        none for the coin (the CLI's rule: :func:`default_decimals`)."""
+        adapter = self.adapter()
+        return None if adapter is None else default_decimals(adapter.venue_id)
+
     def summary_head(self, amount: Decimal, coin: str) -> list[tuple[str, str]]:
         """The first rows of the confirmation: amount and profile."""
         adapter = self.adapter()
@@ -465,7 +473,7 @@ class TransferForm(MoveForm):
         coin, source = self.choice("coin"), self._account(self.choice("from"))
         if coin is None or source is None or self.profile not in self.balances:
             return None
-        return available_in(self.balances[self.profile], coin, source) or Decimal(0)
+        return _exact_available(self.balances[self.profile], coin, source)
 
     def check(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -477,7 +485,8 @@ class TransferForm(MoveForm):
         if coin is None:
             problems.append(Problem("coin", "Choose a coin."))
         problems += validate_move(MoveKind.TRANSFER, amount_text=self.text("amount"),
-                                  coin=coin or "", available=self.available())
+                                  coin=coin or "", available=self.available(),
+                                  precision=self.precision())
         return problems
 
     def confirmation(self) -> Any:
@@ -550,7 +559,7 @@ class InternalTransferForm(MoveForm):
         coin = self.choice("coin")
         if coin is None or self.profile not in self.balances:
             return None
-        return available_in(self.balances[self.profile], coin, SPOT) or Decimal(0)
+        return _exact_available(self.balances[self.profile], coin, SPOT)
 
     def check(self) -> list[Problem]:
         coin = self.choice("coin")
@@ -558,9 +567,10 @@ class InternalTransferForm(MoveForm):
         kind = self.choice("recipient_kind")
         problems += validate_move(MoveKind.INTERNAL_TRANSFER, amount_text=self.text("amount"),
                                   coin=coin or "", available=self.available(),
+                                  precision=self.precision(),
                                   recipient_kind=kind, recipient_value=self.text("recipient"),
                                   country_code=self.text("country_code") if kind == "phone"
-                                  else None)
+                                  else None, remark=self.text("remark"))
         return problems
 
     def confirmation(self) -> Any:
@@ -811,8 +821,9 @@ class WithdrawForm(MoveForm):
         memo = self.text("memo").strip() or None
         adapter = self.adapter()
         mover = mover_for(self.session)
+        network, network_label, _ = resolve_network(self.network, quote, coin)
         request, settlement = mover.build(kind=MoveKind.WITHDRAW, profile=self.profile,
-                                          coin=coin, amount=amount, network=self.network,
+                                          coin=coin, amount=amount, network=network,
                                           address=address, memo=memo, miner_fee=fee,
                                           convert_rate=quote.convert_rate)
         arrival = adapter.arrival_amount(quote, amount, fee)
@@ -822,7 +833,7 @@ class WithdrawForm(MoveForm):
         if fee is not None:
             rows.append(("miner fee", f"{plain(fee)} {quote.miner_fee_coin or coin}"))
         rows += [("arrival", f"{plain(arrival)} {coin}"), ("address", address),
-                 ("network", self.network or "venue default")]
+                 ("network", network_label or "venue default")]
         if memo:
             rows.append(("memo / tag", memo))
         summary[1:1] = rows
@@ -833,6 +844,17 @@ class WithdrawForm(MoveForm):
         super().sent(entry)
         self._quote_key = None
         self.fetch_quote()
+
+
+def _exact_available(balances: list[Any], coin: str, account: AccountRef) -> Decimal | None:
+    """The available ``coin`` in ``account`` summed exactly (0 when none is held); None
+    when the sum cannot be exact, so no amount is checked against a rounded balance."""
+    from decimal import DecimalException
+
+    try:
+        return available_in(balances, coin, account) or Decimal(0)
+    except DecimalException:
+        return None
 
 
 _FORMS: tuple[tuple[str, str, type[MoveForm]], ...] = (
