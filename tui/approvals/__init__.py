@@ -1,0 +1,1 @@
+"""Approvals: policy, operator signatures, quorum and the executing-process check (issue 13)."""

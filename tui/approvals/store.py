@@ -1,0 +1,42 @@
+"""The ApprovalStore interface; SQLite now, PostgreSQL can follow behind the same methods.
+
+Nothing secret is stored: requests, signed statements and public keys only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from .operators import Signed
+
+STATES = ("PENDING_APPROVAL", "APPROVED", "REJECTED", "EXPIRED", "EXECUTING", "DONE")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One stored request: its canonical JSON, hash, state and timestamps."""
+    id: str
+    request_json: str
+    request_hash: str
+    policy_hash: str
+    initiator: str
+    state: str
+    proposed_ms: int
+    outcome: str = ""
+
+
+class ApprovalStore(Protocol):
+    """Storage for requests, signatures and the audit log. State is advisory: the executing
+    process re-verifies everything (authorize.py) before sending."""
+
+    def propose(self, row: Row) -> None: ...
+    def add_signature(self, request_id: str, s: Signed) -> None: ...
+    def signatures(self, request_id: str) -> list[Signed]: ...
+    def get(self, request_id: str) -> Row | None: ...
+    def list(self, state: str | None = None) -> list[Row]: ...
+    def set_state(self, request_id: str, state: str, expected: str) -> bool: ...
+    def claim_for_execution(self, request_id: str) -> bool: ...
+    def record_outcome(self, request_id: str, outcome: str) -> None: ...
+    def audit_append(self, record: dict) -> dict: ...
+    def audit_read(self) -> list[dict]: ...

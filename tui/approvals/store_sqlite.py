@@ -1,0 +1,95 @@
+"""SQLite ApprovalStore: versioned schema (PRAGMA user_version), file mode 0600, exactly-once claim."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+from . import audit
+from .operators import Signed, Statement
+from .store import Row
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, request_json TEXT NOT NULL,
+  request_hash TEXT NOT NULL, policy_hash TEXT NOT NULL, initiator TEXT NOT NULL,
+  state TEXT NOT NULL, proposed_ms INTEGER NOT NULL, outcome TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS signatures (request_id TEXT NOT NULL, statement TEXT NOT NULL,
+  signature TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, record TEXT NOT NULL);
+"""
+
+
+class SqliteStore:
+    """The default single-operator store in the data directory."""
+
+    def __init__(self, path: str):
+        if path != ":memory:" and not os.path.exists(path):
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        if path != ":memory:":
+            os.chmod(path, 0o600)
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA busy_timeout=30000")
+        v = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if v > SCHEMA_VERSION:
+            raise RuntimeError(f"approvals store schema {v} is newer than this coinsole; upgrade it")
+        if v < SCHEMA_VERSION:
+            self._db.executescript("BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def propose(self, row: Row) -> None:
+        self._db.execute("INSERT INTO requests VALUES (?,?,?,?,?,?,?,?)",
+                         (row.id, row.request_json, row.request_hash, row.policy_hash,
+                          row.initiator, row.state, row.proposed_ms, row.outcome))
+
+    def add_signature(self, request_id: str, s: Signed) -> None:
+        st = s.statement
+        self._db.execute("INSERT INTO signatures VALUES (?,?,?)", (request_id, json.dumps(
+            [st.request_hash, st.decision, st.operator, st.time_ms, st.policy_hash, st.reason]),
+            s.signature.hex()))
+
+    def signatures(self, request_id: str) -> list[Signed]:
+        rows = self._db.execute("SELECT statement, signature FROM signatures WHERE request_id=?",
+                                (request_id,)).fetchall()
+        return [Signed(Statement(*json.loads(a)), bytes.fromhex(b)) for a, b in rows]
+
+    def get(self, request_id: str) -> Row | None:
+        r = self._db.execute("SELECT * FROM requests WHERE id=?", (request_id,)).fetchone()
+        return Row(*r) if r else None
+
+    def list(self, state: str | None = None) -> list[Row]:
+        q, a = ("SELECT * FROM requests WHERE state=? ORDER BY proposed_ms", (state,)) if state \
+            else ("SELECT * FROM requests ORDER BY proposed_ms", ())
+        return [Row(*r) for r in self._db.execute(q, a)]
+
+    def set_state(self, request_id: str, state: str, expected: str) -> bool:
+        cur = self._db.execute("UPDATE requests SET state=? WHERE id=? AND state=?",
+                               (state, request_id, expected))
+        return cur.rowcount == 1
+
+    def claim_for_execution(self, request_id: str) -> bool:
+        """Exactly one caller wins: one UPDATE guarded by state='APPROVED'."""
+        return self.set_state(request_id, "EXECUTING", "APPROVED")
+
+    def record_outcome(self, request_id: str, outcome: str) -> None:
+        self._db.execute("UPDATE requests SET state='DONE', outcome=? WHERE id=? AND state='EXECUTING'",
+                         (outcome, request_id))
+
+    def audit_append(self, record: dict) -> dict:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            last = self._db.execute("SELECT record FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            prev = json.loads(last[0])["hash"] if last else audit.GENESIS
+            rec = audit.chain(prev, record)
+            self._db.execute("INSERT INTO audit (record) VALUES (?)", (json.dumps(rec, sort_keys=True),))
+            self._db.execute("COMMIT")
+            return rec
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def audit_read(self) -> list[dict]:
+        return [json.loads(r[0]) for r in self._db.execute("SELECT record FROM audit ORDER BY seq")]
