@@ -6,7 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 
-from .policy import CONDITION_KEYS, PolicyError, Rule, _rule, load_policy, rule_lines
+from .policy import PolicyError, Rule, _rule, load_policy, rule_lines
 
 RULE_KEYS = {"name", "outcome", "action", "profile", "venue", "coin", "min_amount", "max_amount",
              "destination", "destination_not_in", "initiator", "velocity", "min_share", "reason",
