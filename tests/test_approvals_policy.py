@@ -159,3 +159,12 @@ def test_rejection_wins_and_expiry():
     assert check(p, d, sigs + [st_("dan", "reject")], now_ms=10, **kw).rejected_by == ("dan",)
     assert check(p, d, sigs + [st_("bob", "reject")], now_ms=10, **kw).reason == "rejected"
     assert check(p, d, sigs, now_ms=3_600_001, **kw).reason == "request expired"
+
+
+def test_float_amounts_refused_and_canonical_hash_is_exact():
+    import pytest
+    from tui.approvals.policy import PolicyError
+    with pytest.raises(PolicyError, match="inexact"):
+        load_policy(policy_text('[[rule]]\nmin_amount = 1.5\noutcome = "allow"\n'))
+    assert request_hash(req("1.50"), "ph") != request_hash(req("1.5"), "ph")  # wire text differs
+    assert request_hash(req("1.5"), "ph") != request_hash(req("1.5"), "other policy")

@@ -161,3 +161,14 @@ def test_audit_chain_finds_first_edit(store):
     recs[1] = {**recs[1], "event": "rejected"}
     assert audit.verify(recs)[0] == 1
     assert audit.verify(store.audit_read()[:1] + store.audit_read()[2:])[0] == 1
+
+
+def test_audit_verify_checks_every_signature(store):
+    h = request_hash(_req(), PH)
+    store.audit_append({"event": "proposed", "request_hash": h})
+    store.audit_append(audit.signed_record("approved", _sign("bob", h)))
+    keys = {n: pub for n, (_, pub) in KEYS.items()}
+    assert audit.verify(store.audit_read(), audit.signature_checker(keys)) is None
+    forged = audit.signed_record("approved", _sign("cat", h))
+    store.audit_append({**forged, "operator": "bob"})  # chained correctly, signature is cat's
+    assert audit.verify(store.audit_read(), audit.signature_checker(keys)) == (2, "signature does not verify")

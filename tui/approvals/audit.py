@@ -29,3 +29,26 @@ def verify(records: list[dict], check_signature=None) -> tuple[int, str] | None:
             return i, "signature does not verify"
         prev = r["hash"]
     return None
+
+
+def signed_record(event: str, signed) -> dict:
+    """An audit record carrying a signed statement (approved/rejected events)."""
+    st = signed.statement
+    return {"event": event, "request_hash": st.request_hash, "decision": st.decision,
+            "operator": st.operator, "time_ms": st.time_ms, "policy_hash": st.policy_hash,
+            "reason": st.reason, "signature": signed.signature.hex()}
+
+
+def signature_checker(public_keys: dict[str, bytes]):
+    """check_signature for verify(): records with a signature must verify under the named
+    operator's key; records without one pass."""
+    from .operators import Signed, Statement, verify as verify_sig
+
+    def check(r: dict) -> bool:
+        if "signature" not in r:
+            return True
+        key = public_keys.get(r.get("operator", ""))
+        st = Statement(r["request_hash"], r["decision"], r["operator"], r["time_ms"],
+                       r["policy_hash"], r.get("reason", ""))
+        return key is not None and verify_sig(key, Signed(st, bytes.fromhex(r["signature"])))
+    return check

@@ -329,7 +329,7 @@ def match(rule: Rule, req: Request, ctx: Context, policy: Policy | None = None):
         if not ctx.available or ctx.available <= 0:
             share_ok = True  # nothing available: any amount is the whole balance
         else:
-            share_ok = req.amount / ctx.available > rule.min_share
+            share_ok = req.amount > rule.min_share * ctx.available  # no division: exact compare
         if not share_ok:
             return False, (), None
         why.append(f"amount is more than {rule.min_share} of available {ctx.available}")
