@@ -370,18 +370,23 @@ async def test_bitunix_lookup_finds_a_withdrawal_by_history():
     venue = make(BitunixVenue, lambda r: seen.append(r) or bitunix_ok(records))
     request = move(MoveKind.WITHDRAW, "bitunix", "TRX", "20", "k" * 32, network="Tron (TRC-20)",
                    address="TJmW5D1p1LnMdTMmxuY1VELHht7v5HV7rU")
-    receipt = await venue.lookup_move(request, venue_ref=None, sent_after_ms=1744185294000)
+    found = await venue.lookup_move(request, venue_ref=None, sent_after_ms=1744185294000)
     body = json.loads(seen[0].content)
     assert seen[0].url.path == "/bitunix/api/spot/v1/withdraw_transfer/page"
-    assert body["type"] == "withdraw" and body["coin"] == "TRX"
-    assert body["startTime"] < 1744185294000
-    assert receipt.venue_ref == "5"
-    assert receipt.status is MoveStatus.PENDING
-    assert receipt.arrival == D("19.00000000000000000000")
-    assert "record 5 matched" in receipt.evidence and "4" in receipt.evidence
+    assert body["type"] == "withdraw" and body["coin"] == "TRX" and body["limit"] == 100
+    # every record whose fields agree is a candidate, the older one too (as evidence);
+    # none is proof: Bitunix withdrawals carry no client key
+    by_ref = {c.receipt.venue_ref: c for c in found.candidates}
+    assert set(by_ref) == {"1", "4", "5"}
+    assert not any(c.proof for c in found.candidates)
+    assert found.since_ms < 1744185294000 and found.complete and found.pages == 1
+    assert by_ref["5"].receipt.status is MoveStatus.PENDING
+    assert by_ref["5"].receipt.arrival == D("19.00000000000000000000")
+    assert by_ref["4"].time_ms == 1744185295000 and "0.5" in by_ref["4"].matched
 
-    venue = make(BitunixVenue, lambda r: bitunix_ok(records[:3]))
-    assert await venue.lookup_move(request, venue_ref=None, sent_after_ms=1744185294000) is None
+    venue = make(BitunixVenue, lambda r: bitunix_ok(records[1:3]))
+    found = await venue.lookup_move(request, venue_ref=None, sent_after_ms=1744185294000)
+    assert found.supported and found.candidates == ()
 
 
 @pytest.mark.parametrize("word, status", [
@@ -395,7 +400,9 @@ async def test_bitunix_lookup_by_id_maps_status_words(word, status):
                  lambda r: seen.append(r) or bitunix_ok([page_record(id="77", status=word)]))
     request = move(MoveKind.WITHDRAW, "bitunix", "TRX", "20", "k" * 32, network="Tron (TRC-20)",
                    address="TJmW5D1p1LnMdTMmxuY1VELHht7v5HV7rU")
-    receipt = await venue.lookup_move(request, venue_ref="77", sent_after_ms=0)
+    (found,) = (await venue.lookup_move(request, venue_ref="77", sent_after_ms=0)).candidates
+    receipt = found.receipt
+    assert "found by its id" in found.proof
     assert json.loads(seen[0].content) == {"id": "77"}
     assert (receipt.venue_ref, receipt.status, receipt.venue_status) == ("77", status, word)
 
@@ -407,7 +414,9 @@ async def test_bitunix_lookup_finds_an_inside_transfer_by_out_biz_id():
     venue = make(BitunixVenue, lambda r: seen.append(r) or bitunix_ok([record]))
     request = move(MoveKind.INTERNAL_TRANSFER, "bitunix", "USDT", "10", "k" * 32,
                    recipient=Recipient(kind="uid", value="989541187"))
-    receipt = await venue.lookup_move(request, venue_ref=None, sent_after_ms=0)
+    (found,) = (await venue.lookup_move(request, venue_ref=None, sent_after_ms=0)).candidates
+    receipt = found.receipt
+    assert "outBizId" in found.proof
     assert json.loads(seen[0].content) == {"outBizId": "k" * 32}
     assert (receipt.venue_ref, receipt.status) == ("9", MoveStatus.DONE)
     assert "outBizId" in receipt.evidence
@@ -418,7 +427,8 @@ async def test_bitunix_funds_transfer_cannot_be_looked_up():
     venue = make(BitunixVenue, lambda r: seen.append(r) or bitunix_ok([]))
     request = move(MoveKind.TRANSFER, "bitunix", "USDT", "1", "k" * 32, from_account=SPOT,
                    to_account=FUTURES)
-    assert await venue.lookup_move(request, venue_ref=None, sent_after_ms=0) is None
+    found = await venue.lookup_move(request, venue_ref=None, sent_after_ms=0)
+    assert not found.supported and "cannot be looked up" in found.reason
     assert seen == []
     assert not venue.cancellable(request)
 
@@ -630,10 +640,10 @@ async def test_bhex_sub_account_transfer():
     assert sent.url.path == "/bhex/api/v2/org/account/sub_account/transfer"
     fields = bhex_fields(sent)
     assert {k: v for k, v in fields.items() if k not in ("timestamp", "signature")} == {
-        "user_id": "42", "from_account_type": "3", "from_account_index": "1",
+        "from_account_type": "3", "from_account_index": "1",
         "to_account_type": "1", "to_account_index": "0", "token_id": "USDT", "amount": "12.5"}
     assert receipt.status is MoveStatus.DONE
-    assert await venue.lookup_move(request, venue_ref=None, sent_after_ms=0) is None
+    assert not (await venue.lookup_move(request, venue_ref=None, sent_after_ms=0)).supported
 
     sideways = move(MoveKind.TRANSFER, "bhex", "USDT", "1", "1", from_account=quant,
                     to_account=hedge)
@@ -667,7 +677,9 @@ async def test_bhex_lookup_by_order_id_maps_statuses(status, expected):
         order(status=status))}), user_id="42")
     request = move(MoveKind.WITHDRAW, "bhex", "BTC", "0.5", "5",
                    address="1GHquiYANN9JjqySWxncvn88nQ8pp8pdBe")
-    receipt = await venue.lookup_move(request, venue_ref="384035502138869760", sent_after_ms=0)
+    found = await venue.lookup_move(request, venue_ref="384035502138869760", sent_after_ms=0)
+    receipt = found.candidates[0].receipt
+    assert "found by its orderId" in found.candidates[0].proof
     fields = bhex_fields(seen[0])
     assert (fields["user_id"], fields["order_id"]) == ("42", "384035502138869760")
     assert receipt.status is expected
@@ -683,8 +695,11 @@ async def test_bhex_lookup_matches_history_without_order_id():
                  user_id="42")
     request = move(MoveKind.WITHDRAW, "bhex", "BTC", "0.5", "5",
                    address="1GHquiYANN9JjqySWxncvn88nQ8pp8pdBe")
-    receipt = await venue.lookup_move(request, venue_ref=None, sent_after_ms=1560516599372)
+    found = await venue.lookup_move(request, venue_ref=None, sent_after_ms=1560516599372)
     fields = bhex_fields(seen[0])
-    assert fields["token_id"] == "BTC" and int(fields["start_time"]) < 1560516599372
-    assert (receipt.venue_ref, receipt.status) == ("4", MoveStatus.PENDING)
-    assert "order 4 matched" in receipt.evidence
+    assert fields["token_id"] == "BTC" and "start_time" not in fields
+    assert [c.receipt.venue_ref for c in found.candidates] == ["4"]
+    (candidate,) = found.candidates
+    assert candidate.receipt.status is MoveStatus.PENDING and not candidate.proof
+    assert candidate.time_ms == 1560516599500 and "quantity 0.5" in candidate.matched
+    assert found.since_ms < 1560516599372 and found.complete

@@ -71,6 +71,25 @@ class CoinsoleGroup(click.Group):
             importlib.import_module(module).register(self)
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context):
+        """Run the command; a :class:`CoinsoleError` (a damaged or unusable local file, a
+        bad setting) or a failed file operation that no command handled itself ends it
+        here, once for every command, with one line on stderr and exit code 2 instead of
+        a traceback. Those messages name files and say what to do; none carries a
+        secret."""
+        try:
+            return super().invoke(ctx)
+        except CoinsoleError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            import errno
+
+            if exc.errno == errno.EPIPE:  # click reports a closed pipe itself
+                raise
+            from tui.paths import describe_os_error
+
+            _fail(describe_os_error(exc))
+
 
 @click.group(cls=CoinsoleGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,6 +111,8 @@ def main(ctx: click.Context, demo: bool, lock_after: int) -> None:
         app = _build_app(demo, lock_after)
         settle()
     app.run()
+    if app.return_code:  # the app died on an error: say so in the exit code, not 0
+        sys.exit(app.return_code)
 
 
 def _build_app(demo: bool, lock_after: int):
@@ -109,6 +130,17 @@ def _build_app(demo: bool, lock_after: int):
     profiles = _load_profiles()
     return CoinsoleApp(_session(profiles, vault) if profiles else None, vault=vault,
                        idle_lock_minutes=lock_after or None)
+
+
+def _check_home() -> None:
+    """Fail (exit 2) at once when a file stands where coinsole's directories belong
+    (``COINSOLE_HOME`` set to a file), before asking for anything."""
+    from tui.paths import app_paths
+
+    blocked = app_paths().blocked()
+    if blocked is not None:
+        _fail(f"{blocked} is a file, but coinsole keeps its files in a directory there; "
+              "move the file away or point COINSOLE_HOME at a directory")
 
 
 def _load_profiles() -> list[Profile]:
@@ -205,6 +237,7 @@ def _create_vault():
     path = default_vault_path()
     if path.exists():
         _fail(f"a vault already exists at {path}; see `coinsole vault status`")
+    _check_home()
     kdf = _new_vault_kdf()
     passphrase = _new_passphrase(allow_current=True)
     try:
@@ -386,14 +419,13 @@ def profile_add(name: str, venue: str, base_url: str, user_id: str | None,
                    f"{secret_var} to its API key and secret")
         return
     resolver = _vault_for_credentials(credentials_stdin)
-    credentials = _read_credentials(credentials_stdin)
-    replaced = _store_credentials(resolver, name, credentials)
     try:
+        credentials = _read_credentials(credentials_stdin)
+        # profiles.toml first (atomic), then the vault; a vault failure puts profiles.toml
+        # back, so the two files change together or not at all.
+        before = store.snapshot()
         _add_profile(store, new)
-    except SystemExit:
-        if not replaced:
-            resolver.forget(name)
-        raise
+        _store_credentials(resolver, name, credentials, undo=lambda: store.restore(before))
     finally:
         resolver.vault.lock()
     click.echo(f"added profile {name} ({venue} at {new.base_url}); its API key and secret "
@@ -449,14 +481,31 @@ def _vault_for_credentials(from_stdin: bool):
     return resolver
 
 
-def _store_credentials(resolver, name: str, credentials) -> bool:
+def _store_credentials(resolver, name: str, credentials, *, undo=None) -> bool:
+    """Store ``name``'s credentials; on failure run ``undo`` (putting profiles.toml back)
+    and end the command with exit code 2."""
     from tui.vault import VaultError
 
     try:
         return resolver.store(name, credentials)
-    except (VaultError, ValueError) as exc:
-        _vault_failure(exc)
+    except (VaultError, ValueError, OSError) as exc:
+        _undo_and_fail(exc, undo, "the vault entry could not be written")
         raise AssertionError("unreachable")
+
+
+def _undo_and_fail(exc: Exception, undo, what: str) -> None:
+    """Report ``exc`` (a vault failure) after running ``undo``; when the undo fails too,
+    say exactly which file was left changed."""
+    from tui.paths import describe_os_error
+
+    message = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+    if undo is not None:
+        try:
+            undo()
+        except CoinsoleError as second:
+            _fail(f"{message}; {what}, and putting profiles.toml back failed too: {second}")
+        message += "; profiles.toml was left as it was"
+    _fail(message)
 
 
 @profile.command("list")
@@ -503,18 +552,22 @@ def profile_remove(name: str) -> None:
     in_vault = known is None or name in known
     if not configured and not in_vault:
         _fail(f"no profile named {name!r}; see `coinsole profile list`")
-    dropped = False
     if in_vault:
-        _unlock(resolver)
-        try:
-            dropped = _forget_credentials(resolver, name)
-        finally:
-            resolver.vault.lock()
-    if configured:
-        try:
+        _unlock(resolver)  # before anything changes: a wrong passphrase changes nothing
+    try:
+        # profiles.toml first (atomic), then the vault entry; a vault failure puts
+        # profiles.toml back, so the credentials are never lost with the settings kept
+        # or dropped alone.
+        before = store.snapshot() if configured else None
+        if configured:
             store.remove(name)
-        except CoinsoleError as exc:
-            _fail(str(exc))
+        dropped = False
+        if in_vault:
+            undo = (lambda: store.restore(before)) if configured else None
+            dropped = _forget_credentials(resolver, name, undo=undo)
+    finally:
+        resolver.vault.lock()
+    if configured:
         click.echo(f"removed profile {name}" + (" and its vault entry" if dropped else ""))
     elif dropped:
         click.echo(f"removed the vault entry of {name} (it had no profile settings)")
@@ -522,13 +575,13 @@ def profile_remove(name: str) -> None:
         _fail(f"no profile named {name!r}; see `coinsole profile list`")
 
 
-def _forget_credentials(resolver, name: str) -> bool:
+def _forget_credentials(resolver, name: str, *, undo=None) -> bool:
     from tui.vault import VaultError
 
     try:
         return resolver.forget(name)
-    except VaultError as exc:
-        _vault_failure(exc)
+    except (VaultError, OSError) as exc:
+        _undo_and_fail(exc, undo, "the vault entry could not be removed")
         raise AssertionError("unreachable")
 
 
@@ -711,7 +764,15 @@ def sandbox() -> None:
               help="Share of requests answered with a server error.")
 @click.option("--rate-429", "rate_429", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Share of requests answered with HTTP 429.")
-def sandbox_serve(host: str, port: int, latency_ms: int, error_rate, rate_429) -> None:
+@click.option("--drop-rate", "drop_rate", default=0.0, show_default=True,
+              type=click.FloatRange(0, 1),
+              help="Share of write requests committed, then answered with an empty 502 "
+                   "(the reply is lost).")
+@click.option("--db", "db_path", default=None, metavar="FILE",
+              type=click.Path(dir_okay=False),
+              help="Keep the sandbox's state in FILE (default: in memory).")
+def sandbox_serve(host: str, port: int, latency_ms: int, error_rate, rate_429, drop_rate,
+                  db_path) -> None:
     """Serve all five venues on HOST:PORT and print each one's base URL and demo keys."""
     from tui.sandbox.server import describe, serve
 
@@ -720,4 +781,4 @@ def sandbox_serve(host: str, port: int, latency_ms: int, error_rate, rate_429) -
         click.echo("press ctrl+c to stop")
 
     serve(host, port, latency_ms=latency_ms, error_rate=error_rate, rate_429=rate_429,
-          on_ready=ready)
+          drop_rate=drop_rate, db_path=db_path, on_ready=ready)

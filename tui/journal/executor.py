@@ -7,32 +7,75 @@ endpoint's :class:`~tui.core.moves.Settlement`:
 * KEYED — resend with the same key (the venue returns the first result and moves nothing).
   A request first sent with a trade password needs it typed again; without it the entry
   stays UNKNOWN with a note saying so.
-* LOOKUP — ask the venue's history (``lookup_move``). Found: ACCEPTED with the evidence.
-  Not found: a note, and the entry stays UNKNOWN for the operator — unless the mover was
-  told the venue's history is authoritative after a delay (``lookup_final_after_ms``) and
-  that much time has passed since the last send; then it is REJECTED as never applied.
+* LOOKUP — ask the venue's history (``lookup_move``: every candidate record). A record
+  provably this request's (tui/journal/matching.py: its key or id, else the one record
+  since the first send that no other entry holds): ACCEPTED with the evidence. Several,
+  only held or only older ones: UNKNOWN with every candidate in the note. Nothing alike at
+  all: UNKNOWN for the operator — unless the mover was told the venue's history is
+  authoritative after a delay (``lookup_final_after_ms``) and that much time has passed
+  since the last send; then it is REJECTED as never applied.
 * NONE — never resent. Evidence is gathered (a lookup where the adapter offers one) and the
   entry stays UNKNOWN until the operator calls :meth:`Mover.resolve`.
 
-A request is sent a second time only if its settlement is KEYED, with the same key.
+A request is sent a second time only if its settlement is KEYED, with the same key. A
+KEYED send whose reply is lost is resent by :meth:`Mover.submit` itself, with the same key
+(and the same trade password, held for that call only), up to ``keyed_attempts`` sends in
+all with a short jittered backoff; only then is it left UNKNOWN.
+
+An entry being sent is leased to its sender (pid, host, token; a heartbeat renews it while
+the reply is awaited). Settling and recovery skip an entry whose lease is live and say so:
+only a stale lease means a crash. A transition that lost a race to another process is
+re-read, never raised.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
 from pydantic import SecretStr
 
 from tui.core.errors import CoinsoleError
-from tui.core.moves import MoveKind, MoveReceipt, MoveRequest, Settlement
+from tui.core.moves import (
+    LookupCandidate,
+    LookupResult,
+    MoveKind,
+    MoveReceipt,
+    MoveRequest,
+    Settlement,
+)
 from tui.journal.dispatch import look_up, send_request
+from tui.journal.matching import Verdict, decide
 from tui.journal.outcomes import classify_failure
-from tui.journal.states import EntryState
-from tui.journal.store import Journal, JournalEntry, now_ms
+from tui.journal.states import EntryState, IllegalTransition
+from tui.journal.store import Journal, JournalEntry, JournalWriteFailed, now_ms
 
-__all__ = ["Mover", "AdapterSource"]
+__all__ = ["Mover", "AdapterSource", "UnrecordedOutcome", "skipped_line"]
+
+HEARTBEAT_S = 3.0  # float-ok: seconds between lease renewals while a send is awaited
+
+
+class UnrecordedOutcome(JournalWriteFailed):
+    """The request was sent, but the journal could not record what came back. The entry
+    stays SUBMITTING under a lease that goes stale, so the next settle picks it up."""
+
+    def __init__(self, entry_id: int, cause: BaseException) -> None:
+        self.entry_id = entry_id
+        super().__init__(
+            f"journal entry {entry_id} was sent but its outcome could not be recorded "
+            f"({cause}); do not resend by hand: run `coinsole journal settle` once the "
+            "journal is writable")
+
+
+def skipped_line(entry: JournalEntry) -> str | None:
+    """``entry 5 is being sent by pid 1234 on host; skipped`` for an entry another sender
+    holds a live lease on, else None."""
+    lease = entry.live_lease()
+    if lease is None:
+        return None
+    return f"entry {entry.id} is being sent by {lease.describe()}; skipped"
 
 
 class AdapterSource(Protocol):
@@ -52,11 +95,20 @@ class Mover:
 
     def __init__(self, session: AdapterSource, journal: Journal, *,
                  lookup_final_after_ms: int | None = None,
-                 clock: Callable[[], int] = now_ms) -> None:
+                 clock: Callable[[], int] = now_ms,
+                 keyed_attempts: int = 3,
+                 keyed_backoff_s: float = 0.25) -> None:  # float-ok: seconds
         self.session = session
         self.journal = journal
         self.lookup_final_after_ms = lookup_final_after_ms
         self._clock = clock
+        self.keyed_attempts = max(1, keyed_attempts)
+        """Sends in all (the first and the same-key resends) before a KEYED entry whose
+        replies were lost is left UNKNOWN."""
+        self.keyed_backoff_s = keyed_backoff_s
+        """The first resend's delay; doubled each time, with up to 50% jitter."""
+        self.failures: dict[int, str] = {}
+        """Entries the last :meth:`settle_all` could not settle (id -> why)."""
 
     # -- preparing ------------------------------------------------------------------
 
@@ -90,9 +142,28 @@ class Mover:
 
     async def submit(self, entry: JournalEntry | int, *,
                      trade_password: SecretStr | None = None) -> JournalEntry:
-        """Send an APPROVED entry once: SUBMITTING is on disk before the adapter is called;
-        the entry ends ACCEPTED, REJECTED or UNKNOWN (never raises for the venue's answer)."""
-        return await self._send(_id(entry), trade_password, resend=False)
+        """Send an APPROVED entry: SUBMITTING is on disk before the adapter is called; the
+        entry ends ACCEPTED, REJECTED or UNKNOWN (never raises for the venue's answer).
+
+        A KEYED entry whose reply is lost is resent with the same key (and the same trade
+        password) up to ``keyed_attempts`` sends in all, each one journaled. Raises
+        :class:`JournalWriteFailed` when the journal cannot be written before the send
+        (nothing was sent) and :class:`UnrecordedOutcome` when it fails after."""
+        entry_id = _id(entry)
+        result = await self._send(entry_id, trade_password, resend=False)
+        delay = self.keyed_backoff_s
+        sends = 1
+        while (result.state is EntryState.UNKNOWN and result.settlement is Settlement.KEYED
+               and sends < self.keyed_attempts):
+            await asyncio.sleep(delay * (1 + random.random() / 2))  # float-ok: seconds
+            delay *= 2
+            try:
+                result = await self._send(entry_id, trade_password, resend=True)
+            except IllegalTransition:
+                # Another process (a settle) took the entry meanwhile: it is theirs now.
+                return self.journal.get(entry_id)
+            sends += 1
+        return result
 
     async def _send(self, entry_id: int, trade_password: SecretStr | None, *,
                     resend: bool) -> JournalEntry:
@@ -100,6 +171,8 @@ class Mover:
         if resend and before.settlement is not Settlement.KEYED:
             raise CoinsoleError(f"journal entry {entry_id} is {before.settlement.value}: "
                                 "never resent")
+        # Credentials first: nothing changes state until the adapter is in hand.
+        adapter = self.session.adapter(before.profile)
         expect = EntryState.UNKNOWN if resend else EntryState.APPROVED
         attempt = before.attempts + 1
         what = "resending with the same key" if resend else "sending"
@@ -108,39 +181,75 @@ class Mover:
             needs_password=True if trade_password is not None else None,
             detail=f"{what} (attempt {attempt}, key {before.client_key})",
         )
-        adapter = self.session.adapter(entry.profile)
+        beating = asyncio.create_task(self._heartbeat(entry_id))
         try:
-            receipt = await send_request(adapter, entry.request, trade_password=trade_password)
+            try:
+                with self.journal.holding(entry_id):
+                    receipt = await send_request(adapter, entry.request,
+                                                 trade_password=trade_password)
+            finally:
+                beating.cancel()
         except asyncio.CancelledError:
-            self.journal.transition(entry_id, EntryState.UNKNOWN, error="cancelled mid-flight",
-                                    note="the send was interrupted; settle it",
-                                    detail="interrupted after sending began")
+            self._record(entry_id, EntryState.UNKNOWN, error="cancelled mid-flight",
+                         note="the send was interrupted; settle it",
+                         detail="interrupted after sending began")
             raise
         except Exception as exc:  # noqa: BLE001 - every failure is journaled
             state = classify_failure(exc, resend=resend)
             text = _error_text(exc)
             note = ("refused by the venue" if state is EntryState.REJECTED
                     else "outcome unknown: " + _settle_hint(entry))
-            return self.journal.transition(entry_id, state, error=text, note=note,
-                                           detail=f"{state.value.lower()}: {text}")
-        return self._accept(entry_id, receipt, "accepted by the venue")
+            return self._record(entry_id, state, error=text, note=note,
+                                detail=f"{state.value.lower()}: {text}")
+        try:
+            return self._accept(entry_id, receipt, "accepted by the venue", lease_holder=True)
+        except IllegalTransition:
+            return self.journal.get(entry_id)
+        except JournalWriteFailed as exc:
+            raise UnrecordedOutcome(entry_id, exc) from None
 
-    def _accept(self, entry_id: int, receipt: MoveReceipt, how: str) -> JournalEntry:
+    def _record(self, entry_id: int, state: EntryState, **fields: Any) -> JournalEntry:
+        """The sender's own write of its reply: only while it still holds the lease (else
+        another process took the entry, and it is re-read)."""
+        try:
+            return self.journal.transition(entry_id, state, lease_holder=True, **fields)
+        except IllegalTransition:
+            return self.journal.get(entry_id)
+        except JournalWriteFailed as exc:
+            raise UnrecordedOutcome(entry_id, exc) from None
+
+    async def _heartbeat(self, entry_id: int) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            self.journal.heartbeat(entry_id)
+
+    def _accept(self, entry_id: int, receipt: MoveReceipt, how: str, *,
+                lease_holder: bool = False) -> JournalEntry:
         detail = f"{how}: ref {receipt.venue_ref or '-'}, status {receipt.venue_status or receipt.status.value}"
         if receipt.evidence:
             detail += f"; {receipt.evidence}"
         return self.journal.transition(entry_id, EntryState.ACCEPTED, receipt=receipt,
-                                       note=how, detail=detail)
+                                       note=how, detail=detail, lease_holder=lease_holder)
 
     # -- settling -------------------------------------------------------------------
 
     async def settle(self, entry: JournalEntry | int, *,
                      trade_password: SecretStr | None = None) -> JournalEntry:
-        """Settle an UNKNOWN entry (or a SUBMITTING one left by a crash) by its settlement.
+        """Settle an UNKNOWN entry (or a SUBMITTING one whose lease is stale: a crash).
 
-        Returns the entry as it stands afterwards; other states are returned unchanged."""
-        current = self.journal.get(_id(entry))
+        Returns the entry as it stands afterwards; other states, and a SUBMITTING entry
+        another sender holds a live lease on (see :func:`skipped_line`), are returned
+        unchanged. Losing a race to another process re-reads the entry."""
+        try:
+            return await self._settle(_id(entry), trade_password)
+        except IllegalTransition:
+            return self.journal.get(_id(entry))
+
+    async def _settle(self, entry_id: int, trade_password: SecretStr | None) -> JournalEntry:
+        current = self.journal.get(entry_id)
         if current.state is EntryState.SUBMITTING:
+            if current.live_lease() is not None:
+                return current
             current = self._mark_crashed(current)
         if current.state is not EntryState.UNKNOWN:
             return current
@@ -158,77 +267,116 @@ class Mover:
             return self._settle_by_lookup(current, found)
         return self._gather_evidence(current, found)
 
-    async def _lookup(self, entry: JournalEntry) -> MoveReceipt | None | str:
-        """The venue's record of ``entry``, None when not found, or the error text."""
+    async def _lookup(self, entry: JournalEntry) -> MoveReceipt | Verdict | str:
+        """The venue's record of ``entry`` when a lookup proves it is this request's
+        (tui/journal/matching.py), else the undecided :class:`Verdict` with every
+        candidate and why it is not proof, or the error text when the lookup failed."""
         adapter = self.session.adapter(entry.profile)
         # The adapter widens this by its own margin for clock differences.
         since = entry.first_sent_ms or entry.created_ms
         try:
-            return await look_up(adapter, entry.request, venue_ref=entry.venue_ref,
-                                 sent_after_ms=since)
+            found = await look_up(adapter, entry.request, venue_ref=entry.venue_ref,
+                                  sent_after_ms=since)
         except NotImplementedError:
-            return "the venue offers no lookup for this request"
+            found = LookupResult(supported=False,
+                                 reason="the venue offers no lookup for this request")
         except Exception as exc:  # noqa: BLE001 - recorded as evidence
             return _error_text(exc)
+        verdict = decide(_as_result(found), claimed=self._claimed_elsewhere(entry))
+        return verdict.receipt if verdict.receipt is not None else verdict
 
-    def _claimed_elsewhere(self, entry: JournalEntry, receipt: MoveReceipt) -> JournalEntry | None:
-        if not receipt.venue_ref:
-            return None
-        for other in self.journal.entries():
-            if other.id != entry.id and other.venue == entry.venue and other.venue_ref == receipt.venue_ref:
-                return other
-        return None
+    def _claimed_elsewhere(self, entry: JournalEntry) -> dict[str, int]:
+        """The venue refs other journal entries of ``entry``'s venue hold, to their ids."""
+        return {other.venue_ref: other.id for other in self.journal.entries()
+                if other.id != entry.id and other.venue == entry.venue and other.venue_ref}
 
-    def _settle_by_lookup(self, entry: JournalEntry, found: MoveReceipt | None) -> JournalEntry:
-        if found is not None:
-            other = self._claimed_elsewhere(entry, found)
-            if other is not None:
-                return self.journal.note(
-                    entry.id, f"the matching record {found.venue_ref} belongs to entry {other.id}",
-                    note=f"the only matching record ({found.venue_ref}) belongs to entry "
-                         f"{other.id}; operator to decide")
+    def _settle_by_lookup(self, entry: JournalEntry, found: MoveReceipt | Verdict) -> JournalEntry:
+        if isinstance(found, MoveReceipt):
             return self._accept(entry.id, found, "found by lookup")
+        if not found.supported:
+            return self._cannot_look_up(entry, found, "settlement lookup")
         waited = self._clock() - (entry.last_sent_ms or entry.created_ms)
-        if self.lookup_final_after_ms is not None and waited >= self.lookup_final_after_ms:
+        if found.nothing_found and self.lookup_final_after_ms is not None \
+                and waited >= self.lookup_final_after_ms:
             return self.journal.transition(
                 entry.id, EntryState.REJECTED,
                 note="not found by lookup: never applied",
                 detail=f"not found by lookup {waited} ms after sending; the venue's history "
                        "is treated as complete by then, so it was never applied")
+        if found.nothing_found:
+            return self.journal.note(
+                entry.id, f"not found by lookup {waited} ms after sending",
+                note="not found at the venue (yet); settle again later, or resolve it by hand")
         return self.journal.note(
-            entry.id, f"not found by lookup {waited} ms after sending",
-            note="not found at the venue (yet); settle again later, or resolve it by hand")
+            entry.id, f"lookup undecided {waited} ms after sending: {found.evidence}",
+            note="no venue record is provably this request's; " + found.evidence
+                 + "; " + _RESOLVE_HINT)
 
-    def _gather_evidence(self, entry: JournalEntry, found: MoveReceipt | None) -> JournalEntry:
-        if found is not None:
+    def _cannot_look_up(self, entry: JournalEntry, found: Verdict, settlement: str) -> JournalEntry:
+        """The note for an endpoint the venue offers no lookup for (never "not found")."""
+        what = _CHECK.get(entry.kind, "the balances involved")
+        return self.journal.note(
+            entry.id, f"evidence: none possible: {found.reason}",
+            note=f"never resent ({settlement}); this request cannot be looked up at the "
+                 f"venue ({found.reason}), so nothing is known of its outcome; check "
+                 f"{what} and the venue's web history, then {_RESOLVE_HINT}")
+
+    def _gather_evidence(self, entry: JournalEntry, found: MoveReceipt | Verdict) -> JournalEntry:
+        if isinstance(found, MoveReceipt):
             evidence = (f"a matching venue record exists: ref {found.venue_ref or '-'}, "
                         f"status {found.venue_status or found.status.value}; {found.evidence}")
             return self.journal.note(entry.id, f"evidence: {evidence}",
                                      note=f"never resent (settlement none); {evidence}; "
                                           "operator to resolve")
+        if not found.supported:
+            return self._cannot_look_up(entry, found, "settlement none")
+        if found.rejected:
+            return self.journal.note(
+                entry.id, f"evidence: no record provably this request's; {found.evidence}",
+                note="never resent (settlement none); no venue record is provably this "
+                     f"request's; {found.evidence}; {_RESOLVE_HINT}")
         return self.journal.note(
             entry.id, "evidence: no matching venue record found",
             note="never resent (settlement none); no matching record found; check the "
                  "balances and resolve it as accepted or rejected")
 
     async def settle_all(self, *, trade_password: SecretStr | None = None) -> list[JournalEntry]:
-        """Settle every UNKNOWN entry; returns them as they stand afterwards."""
-        return [await self.settle(e, trade_password=trade_password)
-                for e in self.journal.entries([EntryState.UNKNOWN])]
+        """Settle every UNKNOWN entry; returns them as they stand afterwards. One entry's
+        failure (no credentials, a journal write) never stops the others: it is returned
+        as it stands and its error kept in :attr:`failures` (id -> text)."""
+        self.failures = {}
+        settled = []
+        for entry in self.journal.entries([EntryState.UNKNOWN]):
+            try:
+                settled.append(await self.settle(entry, trade_password=trade_password))
+            except CoinsoleError as exc:
+                self.failures[entry.id] = _error_text(exc)
+                settled.append(self.journal.get(entry.id))
+        return settled
 
     async def recover(self, *, trade_password: SecretStr | None = None) -> list[JournalEntry]:
-        """On start: every SUBMITTING entry (a crash mid-flight) becomes UNKNOWN, then every
-        UNKNOWN entry is settled. Returns the settled entries."""
+        """On start: every SUBMITTING entry with a stale lease (a crash mid-flight) becomes
+        UNKNOWN, then every UNKNOWN entry is settled. Returns the settled entries, and the
+        SUBMITTING entries skipped because their sender is still live (unchanged)."""
+        live = []
         for entry in self.journal.entries([EntryState.SUBMITTING]):
-            self._mark_crashed(entry)
-        return await self.settle_all(trade_password=trade_password)
+            if entry.live_lease() is not None:
+                live.append(entry)
+                continue
+            try:
+                self._mark_crashed(entry)
+            except IllegalTransition:
+                pass
+        settled = await self.settle_all(trade_password=trade_password)
+        return sorted([*live, *settled], key=lambda e: e.id)
 
     def _mark_crashed(self, entry: JournalEntry) -> JournalEntry:
         return self.journal.transition(
             entry.id, EntryState.UNKNOWN, expect=EntryState.SUBMITTING,
+            expect_lease=entry.lease.token if entry.lease else None,
             error=entry.last_error or "interrupted mid-flight",
             note="found SUBMITTING: the previous run stopped mid-flight; " + _settle_hint(entry),
-            detail="found SUBMITTING on start: crashed mid-flight, outcome unknown")
+            detail="found SUBMITTING with a stale lease: crashed mid-flight, outcome unknown")
 
     def resolve(self, entry: JournalEntry | int, outcome: Literal["accepted", "rejected"],
                 note: str) -> JournalEntry:
@@ -324,6 +472,27 @@ def _merge(old: MoveReceipt | None, new: MoveReceipt) -> MoveReceipt:
 def _error_text(exc: BaseException) -> str:
     text = str(exc)
     return text if isinstance(exc, CoinsoleError) and text else f"{type(exc).__name__}: {text}"
+
+
+_RESOLVE_HINT = ("resolve it with `coinsole journal resolve ID accepted|rejected --note ...` "
+                 "or `a` in the Activity screen")
+_CHECK = {
+    MoveKind.TRANSFER: "the balances of both accounts",
+    MoveKind.INTERNAL_TRANSFER: "your balance and ask the recipient",
+    MoveKind.WITHDRAW: "your balance and the destination address",
+}
+
+
+def _as_result(found: LookupResult | MoveReceipt | None) -> LookupResult:
+    """An adapter's answer as a :class:`LookupResult`: a bare receipt (an order found by
+    its ``client_order_id``, a test fake) is the adapter vouching for it as proof; None is
+    a complete search that found nothing."""
+    if isinstance(found, LookupResult):
+        return found
+    if found is None:
+        return LookupResult()
+    return LookupResult(candidates=(LookupCandidate(receipt=found, proof=found.evidence
+                                                    or "the adapter's own match"),))
 
 
 def _settle_hint(entry: JournalEntry) -> str:

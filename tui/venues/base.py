@@ -50,7 +50,15 @@ from tui.core.errors import (
 )
 from tui.core.models import AccountRef, Balance
 from tui.core.money import EXACT, MoneyError, loads_exact, plain, to_decimal
-from tui.core.moves import MoveKind, MoveReceipt, MoveRequest, Settlement, WithdrawQuote
+from tui.core.moves import (
+    LookupResult,
+    MoveKind,
+    MoveReceipt,
+    MoveRequest,
+    Settlement,
+    WithdrawQuote,
+)
+from tui.venues.limits import limiter_for
 from tui.venues.tls import prepare_tls_context, tls_context
 
 __all__ = [
@@ -261,13 +269,20 @@ class Venue(ABC):
         raise NotImplementedError(f"{self.venue_id} cannot move money")
 
     async def lookup_move(self, request: MoveRequest, *, venue_ref: str | None,
-                          sent_after_ms: int) -> MoveReceipt | None:
-        """Find ``request``'s current state at the venue: by ``venue_ref`` when known,
-        else by its key or by matching history records dated from ``sent_after_ms``
-        (minus :data:`LOOKUP_MARGIN_MS`). Returns None when nothing matches or when the
-        endpoint has no way to look anything up; the receipt's ``evidence`` says which
-        record matched and why."""
-        return None
+                          sent_after_ms: int) -> LookupResult:
+        """Every venue record that could be ``request``'s; never a choice among them.
+
+        By ``venue_ref`` or by the request's own key where the venue's history carries
+        one: such candidates have ``proof`` set. Otherwise the history records whose
+        fields agree with the request (``matched`` says which), read newest first page
+        by page until they are older than ``sent_after_ms`` minus
+        :data:`LOOKUP_MARGIN_MS` (at most :data:`~tui.core.moves.LOOKUP_MAX_PAGES`;
+        ``complete`` False when that bound stopped the search). Records older than the
+        window are still returned when read, as evidence. The journal decides
+        (tui/journal/matching.py). An endpoint with no way to look anything up returns
+        ``supported=False`` with the ``reason``."""
+        return LookupResult(supported=False,
+                            reason=f"{self.venue_id} offers no lookup for this request")
 
     def cancellable(self, request: MoveRequest) -> bool:
         """Whether the venue lets a pending ``request`` be cancelled."""
@@ -329,7 +344,8 @@ class HttpVenue(Venue):
             # (tui.venues.tls), which starts loading now, off the event loop.
             prepare_tls_context()
         capacity, period = settings.rate_limit or self.rate_limit
-        self.limiter = TokenBucket(capacity, period)
+        self.limiter = limiter_for(self.venue_id, settings.base_url, capacity, period,
+                                   TokenBucket)  # shared per IP where the venue says so
         self.retry = settings.retry or RetryPolicy()
         self.clock_offset_ms = 0
         self._clock_synced = False

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import secrets
 import time
+from contextlib import aclosing
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,9 @@ from tui.core.errors import (
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.money import EXACT, to_decimal
 from tui.core.moves import (
+    LOOKUP_MAX_PAGES,
+    LookupCandidate,
+    LookupResult,
     MoveKind,
     MoveReceipt,
     MoveRequest,
@@ -34,7 +38,8 @@ from tui.venues.bhex_accounts import KnownAccounts
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest
 from tui.venues.base import reads_reply, wire_amount
 from tui.venues.bhex_trading import BhexTradingMixin
-from tui.venues.history_bhex import BhexHistoryMixin
+from tui.venues.history_bhex import MAX_PAGE as HISTORY_PAGE
+from tui.venues.history_bhex import BhexHistoryMixin, walk_from_id
 from tui.venues.signers import bhex_sign
 
 __all__ = ["BhexVenue"]
@@ -146,11 +151,11 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
         """``GET /api/v2/org/basic/tokens``: the broker's tokens and their trading pairs."""
         return await self.request("GET", "/api/v2/org/basic/tokens", read=True)
 
-    async def sub_account_query(self, user_id: str) -> list[dict[str, Any]]:
-        """``GET /api/v2/org/account/sub_account/query``: ``user_id``'s accounts
-        (``accountId``, ``accountName``, ``accountType``, ``accountIndex``)."""
-        return await self.request("GET", "/api/v2/org/account/sub_account/query",
-                                  params={"user_id": user_id}, read=True)
+    async def sub_account_query(self) -> list[dict[str, Any]]:
+        """``GET /api/v2/org/account/sub_account/query`` (the document: no parameters): the
+        key's own user's accounts (``accountId``, ``accountName``, ``accountType``,
+        ``accountIndex``); docs/wire.md, BHEX sub-account endpoints."""
+        return await self.request("GET", "/api/v2/org/account/sub_account/query", read=True)
 
     async def account_balance(self, user_id: str, account_type: int = SPOT,
                               account_index: int = 0) -> list[dict[str, Any]]:
@@ -175,7 +180,7 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
         first_rows, accounts = await asyncio.gather(
             asyncio.gather(*(self._known_account_balance(user_id, key, key in main)
                              for key in first)),
-            self.sub_account_query(user_id),
+            self.sub_account_query(),
         )
         names = self._remember(accounts)
         rows_by_key = {key: rows for key, rows in zip(first, first_rows) if rows is not None}
@@ -230,13 +235,14 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
 
     # -- moving money: the endpoints -------------------------------------------------
 
-    async def sub_account_transfer(self, user_id: str, from_account_type: int,
+    async def sub_account_transfer(self, from_account_type: int,
                                    from_account_index: int, to_account_type: int,
                                    to_account_index: int, token_id: str,
                                    amount: Decimal) -> dict[str, Any]:
-        """``POST /api/v2/org/account/sub_account/transfer``: between two accounts of
-        ``user_id``, one of them the main spot account (1/0). No key: settlement NONE."""
-        form = {"user_id": user_id, "from_account_type": from_account_type,
+        """``POST /api/v2/org/account/sub_account/transfer``: between two accounts of the
+        key's own user (the document lists no ``user_id``), one of them the main spot
+        account (1/0). No key: settlement NONE."""
+        form = {"from_account_type": from_account_type,
                 "from_account_index": from_account_index, "to_account_type": to_account_type,
                 "to_account_index": to_account_index, "token_id": token_id, "amount": amount}
         return await self.request("POST", "/api/v2/org/account/sub_account/transfer", form=form,
@@ -315,7 +321,7 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
 
     async def fetch_transfer_routes(self) -> list[tuple[AccountRef, AccountRef]]:
         """Fetch the user's accounts from ``sub_account/query``, then :meth:`transfer_routes`."""
-        self._remember(await self.sub_account_query(self._user_id()))
+        self._remember(await self.sub_account_query())
         return self.transfer_routes()
 
     def _type_index(self, ref: AccountRef) -> tuple[int, int]:
@@ -352,7 +358,7 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
             if (SPOT, 0) not in (source, target) or source == target:
                 raise InvalidRequest(self.venue_id, "a BHEX transfer goes to or from the main "
                                                     "spot account; choose it on one side")
-            reply = await self.sub_account_transfer(user_id, *source, *target, request.coin,
+            reply = await self.sub_account_transfer(*source, *target, request.coin,
                                                     request.amount)
             if not (isinstance(reply, dict) and reply.get("success") is True):
                 raise VenueError(self.venue_id, "the venue did not confirm the transfer; "
@@ -391,37 +397,68 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
                      f"{request.client_key}, needBrokerAudit {str(audit).lower()}")
 
     async def lookup_move(self, request: MoveRequest, *, venue_ref: str | None,
-                          sent_after_ms: int) -> MoveReceipt | None:
-        """A withdrawal by ``withdraw/order/detail`` when its ``orderId`` is known, else by
-        matching ``withdraw/order`` records (token, address, tag, quantity, time from
-        ``sent_after_ms`` minus a margin). A sub-account transfer cannot be looked up: None."""
+                          sent_after_ms: int) -> LookupResult:
+        """Every record that could be ``request``'s; the journal decides which, if any.
+
+        A withdrawal by ``withdraw/order/detail`` when its ``orderId`` is known (proof);
+        else the ``withdraw/order`` records of the token whose address, tag and quantity
+        agree (the records carry no ``client_order_id``), read newest first page by page
+        (``from_id`` walk, :func:`walk_from_id`) until they are older than
+        ``sent_after_ms`` minus :data:`LOOKUP_MARGIN_MS`, at most
+        :data:`LOOKUP_MAX_PAGES` pages. A sub-account transfer cannot be looked up."""
         if request.kind is not MoveKind.WITHDRAW:
-            return None
+            return LookupResult(
+                supported=False,
+                reason="a BHEX sub-account transfer has no client key and no record id to "
+                       "find it by: it cannot be looked up at the venue")
         user_id = self._user_id()
         if venue_ref:
             record = await self.withdraw_order_detail(user_id, venue_ref)
-            if not record or str(record.get("orderId")) != venue_ref:
-                return None
-            return self._order_receipt(record, f"order {venue_ref} found by its orderId")
+            found = bool(record) and str(record.get("orderId")) == venue_ref
+            return LookupResult(
+                candidates=(self._candidate(record, proof=f"order {venue_ref} found by its "
+                                                          "orderId"),) if found else (),
+                pages=1, searched=f"withdraw/order/detail order_id {venue_ref}")
         since = sent_after_ms - LOOKUP_MARGIN_MS
-        records = await self.withdraw_order(user_id, token_id=request.coin, start_time=since,
-                                            limit=100)
-        matches = []
-        for record in records:
-            if (record.get("tokenId") == request.coin and record.get("address") == request.address
-                    and (record.get("addressExt") or "") == (request.memo or "")
-                    and to_decimal(record["quantity"]) == request.amount
-                    and int(record.get("time") or 0) >= since):
-                matches.append((int(record["time"]), str(record.get("orderId")), record))
-        if not matches:
-            return None
-        matches.sort(key=lambda m: (m[0], m[1]))
-        time_ms, order_id, record = matches[0]
-        evidence = (f"order {order_id} matched: token {request.coin}, address "
-                    f"{request.address}, quantity {record['quantity']}, time {time_ms} >= {since}")
-        if len(matches) > 1:
-            evidence += f"; {len(matches) - 1} later order(s) also match, the earliest was taken"
-        return self._order_receipt(record, evidence)
+
+        async def fetch(cursor: str | None, limit: int) -> list[dict[str, Any]]:
+            return await self.withdraw_order(user_id, token_id=request.coin, from_id=cursor,
+                                             limit=limit)
+
+        candidates: list[LookupCandidate] = []
+        pages, complete = 0, True
+        async with aclosing(walk_from_id(fetch, key=lambda r: str(r.get("orderId")),
+                                         limit=HISTORY_PAGE)) as walk:
+            async for page in walk:
+                pages += 1
+                for record in page:
+                    if (record.get("tokenId") == request.coin
+                            and record.get("address") == request.address
+                            and (record.get("addressExt") or "") == (request.memo or "")
+                            and record.get("quantity") not in (None, "")
+                            and to_decimal(record["quantity"]) == request.amount):
+                        candidates.append(self._candidate(record, matched=(
+                            f"token {request.coin}, address {request.address}, quantity "
+                            f"{record['quantity']}")))
+                if min(int(r.get("time") or 0) for r in page) < since:
+                    break
+                if pages >= LOOKUP_MAX_PAGES:
+                    complete = False
+                    break
+        return LookupResult(candidates=tuple(candidates), since_ms=since, complete=complete,
+                            pages=pages,
+                            searched=f"withdraw/order token {request.coin}, newest first "
+                                     f"back to {since}")
+
+    def _candidate(self, record: dict[str, Any], *, proof: str = "",
+                   matched: str = "") -> LookupCandidate:
+        quantity = record.get("quantity")
+        return LookupCandidate(
+            receipt=self._order_receipt(record, proof or f"order {record.get('orderId')} matches: "
+                                                         f"{matched}"),
+            time_ms=None if record.get("time") in (None, "") else int(record["time"]),
+            amount=None if quantity in (None, "") else to_decimal(quantity),
+            proof=proof, matched=matched)
 
     def _order_receipt(self, record: dict[str, Any], evidence: str) -> MoveReceipt:
         status = int(record.get("status") or 0)

@@ -33,6 +33,7 @@ from tui.core.moves import (
 )
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest, json_text
 from tui.venues.base import reads_reply, wire_amount
+from tui.venues.clock import DateClockMixin
 from tui.venues.history_bitunix import MAX_PAGE, BitunixHistoryMixin, walk_by_time
 from tui.venues.signers import bitunix_sign, nonce
 
@@ -107,10 +108,11 @@ but does not describe it, so coinsole keeps this static table (the same numbers 
 sandbox charges); the first network of a coin is its default."""
 
 
-class BitunixVenue(BitunixHistoryMixin, HttpVenue):
+class BitunixVenue(DateClockMixin, BitunixHistoryMixin, HttpVenue):
     """Bitunix spot: ``{code, msg, data, success}`` replies, double-SHA256 signed headers."""
 
     venue_id = "bitunix"
+    stale_timestamp_codes = frozenset({"100003"})  # tui/venues/clock.py
     capabilities = frozenset({Capability.BALANCES, Capability.TRANSFER,
                               Capability.INTERNAL_TRANSFER, Capability.WITHDRAW,
                               Capability.WITHDRAW_HISTORY, Capability.DEPOSIT_HISTORY})
