@@ -16,7 +16,8 @@ from tui.screens.profiles import ProfileFormScreen, ProfilesScreen
 from tui.widgets.key_footer import KeyFooter
 
 SIZE = (120, 36)
-BALANCES_KEYS = (" ⏎ Details  r Refresh  g Group  s Sort  / Filter  c Compact  ^q Quit  ? Help"
+BALANCES_KEYS = (" ⏎ Details  r Refresh  g Group  s Sort  / Filter  c Compact  C Columns  ^q Quit"
+                 "  ? Help"
                  "  t Theme ")
 PALETTE_KEY = "▏^p palette "
 
