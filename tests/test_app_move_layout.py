@@ -50,3 +50,47 @@ async def test_selects_keep_their_width_when_wide() -> None:
     async with app.run_test(size=(200, 60)) as pilot:
         screen = await open_move(pilot)
         assert screen.query_one("#transfer-coin", Select).region.width == 52
+
+
+async def test_move_money_opens_with_the_first_field_focused() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_move(pilot)
+        assert app.focused is screen.query_one("#transfer-profile", Select)
+        # No invisible stops: every stop in the focus chain is a control the user sees.
+        for widget in screen.focus_chain:
+            assert widget.display and widget.region.width > 0, widget
+            assert widget.__class__.__name__ != "TransferForm"
+
+
+async def test_ctrl_t_from_the_amount_field_switches_and_focuses_the_first_field() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_move(pilot)
+        screen.query_one("#transfer-amount", Input).focus()
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert screen.query_one("TabbedContent").active == "internal"
+        assert app.focused is screen.query_one("#internal-profile", Select)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert screen.query_one("TabbedContent").active == "withdraw"
+        assert app.focused is screen.query_one("#withdraw-profile", Select)
+
+
+async def test_next_form_from_the_palette() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_move(pilot)
+        screen.query_one("#transfer-amount", Input).focus()
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Next form")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.screen is screen
+        assert screen.query_one("TabbedContent").active == "internal"
+        assert app.focused is screen.query_one("#internal-profile", Select)
