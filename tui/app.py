@@ -114,7 +114,9 @@ class CoinsoleApp(App[None]):
         # First, so the footer keeps them visible on busy screens; only one shows at a time.
         Binding("ctrl+l", "lock_vault", "Lock", priority=True,
                 tooltip="Lock the vault now, dropping every decrypted credential"),
-        Binding("ctrl+u", "unlock_vault", "Unlock",
+        # Priority: text inputs bind ctrl+u (delete to the start); while the vault is locked
+        # the unlock comes first, and while it is not, check_action hands the key back.
+        Binding("ctrl+u", "unlock_vault", "Unlock", priority=True,
                 tooltip="Unlock the vault with its passphrase"),
         *(
             # Not in the footer: the MainNav bar under the Header lists the main screens.

@@ -33,6 +33,10 @@ __all__ = ["KeyFooter"]
 
 _KEY, _GROUPED, _LABEL, _PALETTE = "key", "grouped", "label", "palette"
 
+FIRST_ACTIONS: tuple[str, ...] = ("unlock_vault",)
+"""Actions listed before every other key when shown (the footer may be cut at the right:
+unlocking is what a locked screen needs most)."""
+
 
 class _Item(NamedTuple):
     """One thing the footer shows: a key (with or without its description), a group's
@@ -223,6 +227,7 @@ class KeyFooter(Widget, can_focus=False):
             if binding.show:
                 by_action.setdefault(binding.action, []).append((binding, enabled, tooltip))
         firsts = [bindings[0] for bindings in by_action.values()]
+        firsts.sort(key=lambda first: first[0].action not in FIRST_ACTIONS)
         runs = 0
         for group, run in groupby(firsts, lambda first: first[0].group):
             run = list(run)
