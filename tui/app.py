@@ -42,6 +42,18 @@ DEFAULT_IDLE_LOCK_MINUTES = 10.0
 Command = tuple[str, str, Callable[[], object]]
 
 
+def main_screen_keys(main: MainScreen) -> str:
+    """The keys that open ``main`` from anywhere, forms too: alt+number and the F-key of
+    the same number (f10 for 0)."""
+    return f"alt+{main.key},f{int(main.key) or 10}" if main.key.isdigit() else main.key
+
+
+def form_owns_digits(screen: Screen) -> bool:
+    """Whether ``screen`` takes the number keys for itself (a form the user types amounts
+    into, outside a text field too): then only alt+number and the F-keys switch screens."""
+    return bool(getattr(screen, "OWNS_DIGITS", False))
+
+
 class CoinsoleCommands(Provider):
     """Command palette entries for every action: the bindings active on the current
     screen, that screen's extra commands (``palette_commands()``), each main screen, and
@@ -56,6 +68,8 @@ class CoinsoleCommands(Provider):
             binding = active.binding
             if not binding.description or binding.action in ("command_palette",):
                 continue
+            if not active.enabled:
+                continue  # e.g. a number key a form holds back: its alt+N twin follows
             name = binding.description
             if name in seen:
                 continue
@@ -118,11 +132,18 @@ class CoinsoleApp(App[None]):
         # the unlock comes first, and while it is not, check_action hands the key back.
         Binding("ctrl+u", "unlock_vault", "Unlock", priority=True,
                 tooltip="Unlock the vault with its passphrase"),
+        # Not in the footer: the MainNav bar under the Header lists the main screens. Each
+        # has a number key, which a form owning the keyboard takes for itself (see
+        # check_action), and alt+number / an F-key, which work everywhere.
         *(
-            # Not in the footer: the MainNav bar under the Header lists the main screens.
-            Binding(main.key, f"switch_main('{main.mode}')", main.title, show=False,
-                    tooltip=f"Go to the {main.title.lower()} screen")
+            binding
             for main in MAIN_SCREENS
+            for binding in (
+                Binding(main.key, f"switch_main('{main.mode}', 'digit')", main.title,
+                        show=False, tooltip=f"Go to the {main.title.lower()} screen"),
+                Binding(main_screen_keys(main), f"switch_main('{main.mode}')", main.title,
+                        show=False, tooltip=f"Go to the {main.title.lower()} screen"),
+            )
         ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys of this screen"),
         Binding("t", "cycle_theme", "Theme", tooltip="Switch to the next coinsole theme"),
@@ -470,8 +491,10 @@ class CoinsoleApp(App[None]):
         if not self.demo:
             await self.switch_mode("profiles")
 
-    async def action_switch_main(self, mode: str) -> None:
-        """Show the main screen ``mode`` (creating it on first use)."""
+    async def action_switch_main(self, mode: str, via: str = "") -> None:
+        """Show the main screen ``mode`` (creating it on first use); ``via`` is
+        ``"digit"`` for the number keys, which :meth:`check_action` holds back while a
+        form owns the keyboard."""
         if self.current_mode != mode:
             await self.switch_mode(mode)
 
@@ -500,6 +523,8 @@ class CoinsoleApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_main":
+            if parameters[1:] == ("digit",) and form_owns_digits(self.screen):
+                return False
             if parameters and parameters[0] == "profiles":
                 return not self.demo and (self.has_profiles or self.current_mode == "profiles")
             return self.has_profiles

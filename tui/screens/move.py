@@ -876,6 +876,9 @@ class MoveScreen(Screen[None]):
 
     SUB_TITLE = "move money"
 
+    OWNS_DIGITS = True
+    """Number keys typed here are part of an amount, never a screen switch."""
+
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "review", "Review", tooltip="Check the form and open the "
                                                       "confirmation (enter on the last field)"),

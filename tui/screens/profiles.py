@@ -424,6 +424,9 @@ class ProfileFormScreen(ModalBase["str | None"]):
     (environment variables) when adding.
     """
 
+    OWNS_DIGITS = True
+    """Number keys typed here belong to the form, never a screen switch (alt+N does)."""
+
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the profile"),
         Binding("ctrl+t", "test", "Test connection",
