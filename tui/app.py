@@ -25,6 +25,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.theme import Theme
 
 from tui.screens import MAIN_SCREENS, MainScreen
 from tui.session import Session
@@ -56,8 +57,9 @@ def form_owns_digits(screen: Screen) -> bool:
 
 class CoinsoleCommands(Provider):
     """Command palette entries for every action: the bindings active on the current
-    screen, that screen's extra commands (``palette_commands()``), each main screen, and
-    each theme."""
+    screen, that screen's extra commands (``palette_commands()``) and each main screen.
+    Themes have one entry, Textual's "Theme", which lists coinsole's themes only (see
+    :attr:`CoinsoleApp.available_themes`)."""
 
     def _commands(self) -> list[Command]:
         app = self.app
@@ -70,6 +72,8 @@ class CoinsoleCommands(Provider):
                 continue
             if not active.enabled:
                 continue  # e.g. a number key a form holds back: its alt+N twin follows
+            if binding.action == "cycle_theme":
+                continue  # Textual's own "Theme" entry picks among coinsole's themes
             name = binding.description
             if name in seen:
                 continue
@@ -87,9 +91,6 @@ class CoinsoleCommands(Provider):
             if app.profiles_reachable_from_palette() and "Profiles" not in seen:
                 commands.append(("Profiles", "Add, edit, test and remove profiles",
                                  partial(app.run_action, "open_profiles")))
-            for theme in app.theme_cycle:
-                commands.append((f"Theme: {theme}", f"Switch to the {theme} theme",
-                                 partial(setattr, app, "theme", theme)))
         return commands
 
     async def discover(self) -> Hits:
@@ -243,6 +244,15 @@ class CoinsoleApp(App[None]):
         self.update_classes({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark},
                             update=False)
         self._refresh_truecolor_filter(self.ansi_theme)
+
+    @property
+    def available_themes(self) -> dict[str, Theme]:
+        """The themes offered (the palette's "Theme" picker): coinsole's own, or Textual's
+        fallback theme alone when they could not be loaded."""
+        themes = super().available_themes
+        cycle = getattr(self, "theme_cycle", None)
+        names = cycle if cycle else [FALLBACK_THEME]
+        return {name: themes[name] for name in names if name in themes} or themes
 
     def _update_titles(self) -> None:
         self.title = "coinsole · demo" if self.demo else "coinsole"

@@ -882,7 +882,8 @@ class MoveScreen(Screen[None]):
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "review", "Review", tooltip="Check the form and open the "
                                                       "confirmation (enter on the last field)"),
-        Binding("ctrl+b", "max", "Max", tooltip="Fill in the largest amount available"),
+        # Not ctrl+b: that is tmux's prefix key.
+        Binding("ctrl+g", "max", "Max", tooltip="Fill in the largest amount available"),
         Binding("ctrl+r", "reload", "Reload", tooltip="Read balances, accounts and the "
                                                       "withdrawal rules again"),
         Binding("ctrl+t", "next_form", "Next form", priority=True,
