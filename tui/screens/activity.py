@@ -30,6 +30,7 @@ from tui.journal_ui import MOVE_KIND_WORDS, journal_for, mover_for, time_text
 from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.table_keys import RowTable
 from tui.widgets.main_nav import MainNav
 from tui.widgets.title_bar import TitleBar
 
@@ -132,7 +133,7 @@ class ActivityScreen(Screen[None]):
         yield Input(placeholder="filter: profile, kind, coin, destination or state · esc clears",
                     id="filter")
         yield Static(EMPTY_TEXT, id="empty", markup=False)
-        table: DataTable[Any] = DataTable(id="activity", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = RowTable(id="activity", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="info", markup=False)
         yield KeyFooter()

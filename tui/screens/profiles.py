@@ -29,6 +29,7 @@ from tui.screens.modal import ModalBase, cancel_binding
 from tui.venues.base import Credentials, VenueSettings
 from tui.venues.registry import adapter_class
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
 from tui.widgets.main_nav import MainNav
 from tui.widgets.title_bar import TitleBar
 
@@ -115,6 +116,7 @@ class ProfileTable(DataTable):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("enter", "select_cursor", "Edit", show=False,
                 tooltip="Edit the selected profile"),
+        *TOP_BOTTOM_BINDINGS,
     ]
 
 

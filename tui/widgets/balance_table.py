@@ -29,6 +29,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.widgets.balance_rows import Row, SortKey, display_amount
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
 from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["BalanceTable", "COLUMNS", "DROP_ORDER", "STACKED", "natural_widths"]
@@ -85,6 +86,7 @@ class BalanceTable(TextCellsMixin, DataTable):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("enter", "select_cursor", "Details", tooltip="Show the exact values of this row"),
+        *TOP_BOTTOM_BINDINGS,
     ]
 
     DEFAULT_CSS = """

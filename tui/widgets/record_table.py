@@ -43,6 +43,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tui.core.money import format_amount, plain
 from tui.paths import app_paths
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
 from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "cell_text"]
@@ -143,6 +144,7 @@ class _Grid(TextCellsMixin, DataTable):
     BINDINGS: list[BindingType] = [
         Binding("j", "cursor_down", "Down", show=False, tooltip="Next row"),
         Binding("k", "cursor_up", "Up", show=False, tooltip="Previous row"),
+        *TOP_BOTTOM_BINDINGS,
     ]
 
     DEFAULT_CSS = """
