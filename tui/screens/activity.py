@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -442,6 +442,24 @@ class ActivityScreen(Screen[None]):
         if action == "settle_all":
             return any(e.state is EntryState.UNKNOWN for e in self.entries)
         return True
+
+    ROW_ACTIONS = ("settle", "cancel_move", "resolve")
+    """Actions on the selected entry: their keys are hidden on rows they do not apply to,
+    and pressed there anyway they say why (the action's own warning) instead of nothing."""
+
+    def on_key(self, event: events.Key) -> None:
+        """A row action's key on a row it does not apply to: run the action, which says
+        why it does nothing here (:meth:`check_action` hides it, so no binding would)."""
+        if isinstance(self.focused, Input) or self.selected() is None:
+            return
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action in self.ROW_ACTIONS \
+                    and event.key in binding.key.split(","):
+                if not self.check_action(binding.action, ()):
+                    event.stop()
+                    event.prevent_default()
+                    getattr(self, f"action_{binding.action}")()
+                return
 
     def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
         """Palette entries beyond the bindings."""
