@@ -594,6 +594,8 @@ class TradePasswordScreen(ModalBase[SecretStr | None]):
     TONE = "warning"
 
     BINDINGS: list[BindingType] = [
+        Binding("ctrl+s", "send", "Resend", priority=True,
+                tooltip="Resend with this trade password (enter too)"),
         cancel_binding("Do not resend"),
     ]
 
@@ -610,15 +612,20 @@ class TradePasswordScreen(ModalBase[SecretStr | None]):
         with Vertical() as box:
             box.border_title = f"Resend entry {self.entry.id}"
             yield Static("This withdrawal is resent with the same key; the venue needs the "
-                         "trade password again (used once, never stored). Enter sends.",
+                         "trade password again (used once, never stored). ctrl+s or enter "
+                         "sends · esc does not resend.",
                          classes="text", markup=False)
             yield Input(placeholder="trade password", password=True, id="password", compact=True)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        value = event.value
-        event.input.value = ""
+        self.action_send()
+
+    def action_send(self) -> None:
+        """Close with the typed password (None when nothing was typed)."""
+        field = self.query_one("#password", Input)
+        value, field.value = field.value, ""
         self.dismiss(SecretStr(value) if value else None)
 
     def clear_secrets(self) -> None:

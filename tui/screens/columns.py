@@ -24,7 +24,7 @@ class ColumnChooserScreen(ModalBase[frozenset[SortKey]]):
     the columns as they were."""
 
     BINDINGS: list[BindingType] = [
-        Binding("enter", "apply", "Apply", key_display="⏎", priority=True,
+        Binding("ctrl+s,enter", "apply", "Apply", key_display="^s/⏎", priority=True,
                 tooltip="Show the ticked columns"),
         cancel_binding("Keep the columns as they were"),
     ]
@@ -47,7 +47,7 @@ class ColumnChooserScreen(ModalBase[frozenset[SortKey]]):
             for column in self.columns:
                 yield Checkbox(self.labels.get(column, column.value),
                                value=column not in self.hidden, id=f"col-{column.value}")
-            yield Static("space ticks · ⏎ applies · esc cancels. Coin is always shown; "
+            yield Static("space ticks · ctrl+s or ⏎ applies · esc cancels. Coin is always shown; "
                          "columns that do not fit are still left out.", classes="hint")
 
     def on_mount(self) -> None:
