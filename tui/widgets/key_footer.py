@@ -286,10 +286,15 @@ class KeyFooter(Widget, can_focus=False):
                 x += box_width
                 previous_margin = margin.right
         palette = next((item for item in items if item.kind == _PALETTE), None)
+        limit = width
         if palette is not None:
             gutter = self.get_component_styles("key-footer--palette").gutter
             palette_width = gutter.left + self._text_width(palette) + gutter.right
-            placed.append(_Placed(palette, max(0, width - palette_width), palette_width))
+            limit = max(0, width - palette_width)
+        # A key that does not fit whole is left out (the palette and ? list it), never cut.
+        placed = [p for p in placed if p.x + p.width <= limit]
+        if palette is not None:
+            placed.append(_Placed(palette, limit, palette_width))
         self._layout = (width, tuple(placed))
         return self._layout[1]
 
