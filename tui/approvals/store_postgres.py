@@ -163,8 +163,11 @@ class _Backoff:
         delay = self.first
         while True:
             try:
+                # keepalives: a silent network partition surfaces in ~30 s, not never
                 return psycopg.connect(self.url, autocommit=True,
-                                       connect_timeout=self.connect_timeout)
+                                       connect_timeout=self.connect_timeout, keepalives=1,
+                                       keepalives_idle=10, keepalives_interval=5,
+                                       keepalives_count=3)
             except psycopg.OperationalError as exc:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -360,8 +363,14 @@ class Watcher:
         self._listen()
 
     def _listen(self) -> None:
-        self._conn = self._backoff.connect()
-        self._conn.execute(f"LISTEN {CHANNEL}")
+        conn = self._backoff.connect()
+        try:
+            conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.OperationalError as exc:
+            conn.close()
+            raise StoreUnreachable(f"team store unreachable at {redact_url(self.url)}, "
+                                   f"retrying: {_reason(exc)}") from None
+        self._conn = conn
 
     def _lost(self, exc: BaseException) -> None:
         if self._conn is not None:
