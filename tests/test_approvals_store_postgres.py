@@ -293,3 +293,27 @@ def test_postgres_audit_append_whose_reply_is_lost_is_a_typed_error(cut):
         s.audit_append({"event": "proposed", "id": "r1"})
     assert len(s.audit_read()) == 1  # it did commit: the caller re-reads instead of appending twice
     s.close()
+
+
+def test_postgres_missing_database_is_refused_at_once_not_retried(pg_cluster):
+    t0 = time.monotonic()
+    with pytest.raises(StoreError) as caught:
+        PostgresStore(pg_cluster.url("no_such_db"), retry_for=30)
+    assert not isinstance(caught.value, StoreUnreachable) and time.monotonic() - t0 < 5
+    assert "refused the connection" in str(caught.value) and "no_such_db" in str(caught.value)
+
+
+def test_postgres_watcher_started_while_unreachable_reports_it_then_connects(pg_cluster, pg_url):
+    dbname = pg_url.rsplit("/", 1)[1]
+    with _admin(pg_cluster.url()) as c:
+        c.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS false')
+    from tui.approvals.store_postgres import Watcher
+
+    w = Watcher(pg_url, retry_for=0.3)
+    assert w.next(0.1).kind == "unreachable"
+    with _admin(pg_cluster.url()) as c:
+        c.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS true')
+    assert _wait_for(w, lambda ch: ch.kind == "reconnected")
+    PostgresStore(pg_url).propose(_row("r1", _req()))
+    assert _wait_for(w, lambda ch: ch.id == "r1")
+    w.stop()
