@@ -42,12 +42,18 @@ from .store import ApprovalStore, Row
 
 __all__ = ["POLICY_ENV", "FILTERS", "LoadedPolicy", "Evaluation", "QueueItem", "SignatureView",
            "Detail", "ApprovalService", "policy_path", "load_policy_file", "request_for",
-           "needed_count", "ApprovalsError"]
+           "needed_count", "ApprovalsError", "PolicyBlocked", "HELD_NOTE"]
 
 POLICY_ENV = "COINSOLE_POLICY"
+HELD_NOTE = "waiting for approval: request "
+"""How a held journal entry's note begins (the request id follows)."""
 FILTERS = ("waiting-for-me", "mine", "all", "history")
 ACTIVE = ("PENDING_APPROVAL", "APPROVED", "EXECUTING")
 FINAL = ("REJECTED", "EXPIRED", "DONE")
+
+
+class PolicyBlocked(ApprovalsError):
+    """A policy rule blocks the request; the text is the rule's reason. Nothing was sent."""
 
 
 def _now_ms() -> int:
@@ -349,10 +355,23 @@ class ApprovalService:
         entry = mover.record(jr, settlement)
         item = self.propose(evaluation)
         entry = mover.journal.transition(
-            entry.id, EntryState.PENDING_APPROVAL, note=f"waiting for approval: request {item.id}",
+            entry.id, EntryState.PENDING_APPROVAL,
+            note=f"{HELD_NOTE}{item.id} (rule {evaluation.rule!r}, needs {evaluation.quorum})",
             detail=f"submitted for approval as request {item.id} (rule {evaluation.rule}, "
                    f"needs {evaluation.quorum})")
         return entry, item
+
+    def gate(self, mover: Any, jr: Any, settlement: Any, available: Decimal | None = None):
+        """The journal's hook before a send: None when allowed (send as before), the held
+        PENDING_APPROVAL entry when approvals are needed; PolicyBlocked when blocked."""
+        if not self.active:
+            return None
+        ev = self.evaluate(jr, available)
+        if ev.outcome == "block":
+            raise PolicyBlocked(f"{ev.line()}; nothing was sent")
+        if ev.outcome == "approve":
+            return self.hold(mover, jr, settlement, ev)[0]
+        return None
 
     # -- voting ----------------------------------------------------------------------------
 
