@@ -44,6 +44,9 @@ EXIT_REJECTED = 3
 EXIT_UNKNOWN = 4
 EXIT_APPROVAL = 5
 TRADE_PASSWORD_ENV = "COINSOLE_TRADE_PASSWORD"
+EXPLAIN = False
+"""Set by ``coinsole policy explain``: build and check the request, print the policy's
+decision, send nothing."""
 RESEND_ATTEMPTS_ENV = "COINSOLE_RESEND_ATTEMPTS"
 RESEND_BACKOFF_ENV = "COINSOLE_RESEND_BACKOFF_MS"
 
@@ -192,6 +195,8 @@ async def _move(ctx: _Context, request: MoveRequest, settlement, summary: list[t
     journaled); needing approval, the confirmed request is journaled PENDING_APPROVAL and
     proposed instead of sent (exit 5)."""
     summary = [*summary, ("settlement", settlement.value)]
+    if EXPLAIN:
+        return _explain(ctx, request, summary, available)
     approvals = ctx.approvals()
     held = None
     if approvals is not None:
@@ -241,6 +246,42 @@ async def _move(ctx: _Context, request: MoveRequest, settlement, summary: list[t
         # The send is settled; only the status refresh failed (it is refreshed later).
         pass
     return _report(entry, as_json)
+
+
+def _explain(ctx: _Context, request, summary: list[tuple[str, str]],
+             available: Decimal | None) -> int:
+    """Print the request and which policy rule it meets, and why; nothing is journaled."""
+    if ctx.demo:
+        from tui.approvals.demo import demo_service
+
+        service = demo_service(journal=ctx.journal)
+    else:
+        service = ctx.approvals()
+    rows = list(summary)
+    if service is None:
+        from tui.approvals.service import policy_path
+
+        rows.append(("policy", f"no policy file at {policy_path()}: allowed (approvals are off)"))
+    else:
+        ev = service.evaluate(request, available)
+        rows += [("decision", ev.outcome),
+                 ("rule", ev.rule + (f" (line {ev.line})" if ev.line else "")),
+                 ("why", "; ".join(ev.why))]
+        if ev.outcome == "block":
+            rows.append(("reason", ev.reason))
+        if ev.outcome == "approve":
+            rows += [("needs", ev.quorum),
+                     ("self-approval", "allowed" if ev.allow_self_approval else "not allowed"),
+                     ("expires after", f"{ev.expiry_ms // 60_000} min")]
+        if ev.velocity_used is not None:
+            rows.append(("velocity", f"used {plain(ev.velocity_used)}, left "
+                                     f"{plain(ev.velocity_left)}"))
+        if ctx.demo:
+            service.close()
+    width = max(len(k) for k, _ in rows)
+    click.echo("\n".join(f"  {k.ljust(width)}  {v}" for k, v in rows))
+    click.echo("nothing was sent")
+    return 0
 
 
 def _report(entry, as_json: bool) -> int:
@@ -572,10 +613,10 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
             summary.append(("miner fee", f"{plain(chosen_fee)} {quote.miner_fee_coin or name}"))
         summary += [("arrival", f"{plain(arrival)} {name}"), ("to", request.destination),
                     ("profile", f"{profile_name} ({adapter.venue_id})"), *_say(notes)]
-        if yes:
+        if yes and not EXPLAIN:
             click.echo(f"coinsole: withdrawing on {network_label}", err=True)
         password = None
-        if adapter.venue_id in TRADE_PASSWORD_VENUES:
+        if adapter.venue_id in TRADE_PASSWORD_VENUES and not EXPLAIN:
             password = _trade_password()
         from tui.core.models import AccountKind, AccountRef
 

@@ -154,6 +154,8 @@ class Evaluation:
     velocity_used: Decimal | None
     velocity_left: Decimal | None
     request: Request
+    line: int | None = None
+    """The rule's line in the policy file (None: no policy, or no rule matched)."""
 
     @property
     def needed(self) -> int:
@@ -169,9 +171,11 @@ class Evaluation:
         return f"allowed by policy rule {self.rule!r}"
 
 
-def _evaluation(d: Decision, req: Request) -> Evaluation:
+def _evaluation(d: Decision, req: Request, policy: Policy | None = None) -> Evaluation:
+    line = policy.rules[d.rule_index].line if policy and d.rule_index is not None else None
     return Evaluation(d.outcome, d.rule_name, d.why, d.reason, str(d.quorum) if d.quorum else "",
-                      d.allow_self_approval, d.expiry_ms, d.velocity_used, d.velocity_left, req)
+                      d.allow_self_approval, d.expiry_ms, d.velocity_used, d.velocity_left, req,
+                      line)
 
 
 # -- what is shown ---------------------------------------------------------------------------
@@ -323,7 +327,7 @@ class ApprovalService:
         if self.loaded.policy is None:
             return _evaluation(evaluate(None, req, Context(self.clock())), req)
         d = evaluate(self.loaded.policy, req, self.context(available, jr.client_key))
-        return _evaluation(d, req)
+        return _evaluation(d, req, self.loaded.policy)
 
     # -- proposing -------------------------------------------------------------------------
 
