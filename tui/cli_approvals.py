@@ -99,6 +99,20 @@ def _service(demo: bool, as_name: str | None, *, signing: bool = False, journal:
         _fail(str(exc))
 
 
+def _local_journal(demo: bool):
+    """This machine's journal when it has one (a rejected or expired request's held entry
+    ends REJECTED there); None for the demo or when there is none."""
+    if _demo_wanted(demo):
+        return None
+    from tui.journal import default_journal_path
+
+    if not default_journal_path().exists():
+        return None
+    from tui.cli_moves import _open_journal
+
+    return _open_journal(None)
+
+
 # -- operator -----------------------------------------------------------------------------
 
 
@@ -326,13 +340,16 @@ def approvals_show(request_id: str, as_json: bool, demo: bool, as_name: str | No
 @_demo_options
 def approvals_approve(request_id: str, demo: bool, as_name: str | None) -> None:
     """Sign an approval of REQUEST_ID with this operator's key."""
-    service = _service(demo, as_name, signing=True)
+    journal = _local_journal(demo)
+    service = _service(demo, as_name, signing=True, journal=journal)
     try:
         item = service.approve(request_id)
     except ApprovalsError as exc:
         _fail(str(exc))
     finally:
         service.close()
+        if journal is not None:
+            journal.close()
     tail = "; approved: run `coinsole approvals execute " + item.id + "`" \
         if item.state == "APPROVED" else ""
     click.echo(f"approved request {item.id} as {service.me}: votes {item.votes}{tail}")
@@ -349,13 +366,16 @@ def approvals_reject(request_id: str, reason: str, demo: bool, as_name: str | No
     problems = check_text("reason", "reason", reason, limit=500)
     if problems:
         _fail(problems[0].message)
-    service = _service(demo, as_name, signing=True)
+    journal = _local_journal(demo)
+    service = _service(demo, as_name, signing=True, journal=journal)
     try:
         item = service.reject(request_id, reason)
     except ApprovalsError as exc:
         _fail(str(exc))
     finally:
         service.close()
+        if journal is not None:
+            journal.close()
     click.echo(f"rejected request {item.id} as {service.me}")
 
 

@@ -265,7 +265,7 @@ def _explain(ctx: _Context, request, summary: list[tuple[str, str]],
     else:
         ev = service.evaluate(request, available)
         rows += [("decision", ev.outcome),
-                 ("rule", ev.rule + (f" (line {ev.line})" if ev.line else "")),
+                 ("rule", ev.rule + (f" (line {ev.rule_line})" if ev.rule_line else "")),
                  ("why", "; ".join(ev.why))]
         if ev.outcome == "block":
             rows.append(("reason", ev.reason))

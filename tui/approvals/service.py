@@ -154,7 +154,7 @@ class Evaluation:
     velocity_used: Decimal | None
     velocity_left: Decimal | None
     request: Request
-    line: int | None = None
+    rule_line: int | None = None
     """The rule's line in the policy file (None: no policy, or no rule matched)."""
 
     @property
