@@ -213,3 +213,23 @@ name = "no big''', 1))
     assert ann.evaluate(request).outcome == "allow"
     ev = ann.evaluate(build(mover, "6")[0])
     assert ev.outcome == "block" and ev.velocity_used == Decimal("10")
+
+
+@pytest.mark.parametrize(("after_ms", "counted"), [(3_600_000 - 1, True), (3_600_000, False)])
+def test_velocity_from_the_journal_is_exact_at_the_window_edge(world, after_ms, counted):
+    service, mover, journal, _, path = world
+    path.write_text(policy_text().replace('[[rule]]\nname = "no big', '''[[rule]]
+name = "velocity"
+action = "transfer"
+velocity = { max = "10", window = "1h", per = ["coin"] }
+outcome = "block"
+reason = "too much this hour"
+
+[[rule]]
+name = "no big''', 1))
+    request, settlement = build(mover, "4")
+    sent = mover.record(request, settlement)
+    at = lambda: sent.created_ms + after_ms  # noqa: E731
+    ev = service("ann", clock=at).evaluate(build(mover, "7")[0])
+    assert (ev.outcome == "block") is counted
+    assert ev.velocity_used == (Decimal("4") if counted else None)
