@@ -18,6 +18,7 @@ import json
 import os
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -134,11 +135,18 @@ def journal_request_from(req: Request) -> Any:
     return parse_request(req.action, json.dumps(req.params))
 
 
+@lru_cache(maxsize=256)
 def needed_count(quorum_text: str) -> int:
     """Fewest approvals any alternative of the quorum needs (``2 of a and 1 of b or 4 of c``: 3)."""
     if not quorum_text:
         return 0
     return min(sum(n for n, _ in alt) for alt in parse_quorum(quorum_text).alternatives)
+
+
+@lru_cache(maxsize=256)
+def quorum_groups(quorum_text: str) -> frozenset[str]:
+    """The groups a quorum names."""
+    return frozenset(parse_quorum(quorum_text).groups()) if quorum_text else frozenset()
 
 
 @dataclass(frozen=True)
@@ -422,7 +430,7 @@ class ApprovalService:
             if key.name == row.initiator and not meta.get("self", False):
                 raise ApprovalsError(f"you proposed request {row.id}; rule {meta.get('rule')!r} "
                                      "does not let the initiator approve their own request")
-            groups = parse_quorum(meta["quorum"]).groups() if meta.get("quorum") else set()
+            groups = quorum_groups(meta.get("quorum", ""))
             if not any(key.name in policy.groups.get(g, ()) for g in groups):
                 raise ApprovalsError(f"operator {key.name} is in none of the groups request "
                                      f"{row.id} needs ({meta.get('quorum')})")
@@ -481,8 +489,8 @@ class ApprovalService:
 
     # -- listing ---------------------------------------------------------------------------
 
-    def _item(self, row: Row, sigs: list[Signed], now: int) -> QueueItem:
-        d = json.loads(row.request_json)
+    def _item(self, row: Row, sigs: list[Signed], now: int, d: dict | None = None) -> QueueItem:
+        d = d if d is not None else json.loads(row.request_json)
         meta = d.get("meta", {})
         approvers = {s.statement.operator for s in sigs
                      if s.statement.decision == "approve" and s.statement.request_hash == row.request_hash
@@ -491,7 +499,7 @@ class ApprovalService:
         waiting = False
         if row.state == "PENDING_APPROVAL" and self.me and self.me not in voted \
                 and (self.me != row.initiator or meta.get("self")) and self.loaded.policy is not None:
-            groups = parse_quorum(meta["quorum"]).groups() if meta.get("quorum") else set()
+            groups = quorum_groups(meta.get("quorum", ""))
             waiting = any(self.me in self.loaded.policy.groups.get(g, ()) for g in groups)
         return QueueItem(row.id, row.state, now - row.proposed_ms, row.initiator, d["action"],
                          d["profile"], d["venue"], Decimal(d["amount"]), d["coin"],
@@ -507,15 +515,22 @@ class ApprovalService:
             raise ApprovalsError(f"filter is one of {', '.join(FILTERS)}")
         now = self.clock()
         items = []
-        for row in self.store.list():
-            if row.state in ("PENDING_APPROVAL", "APPROVED") and self._expire(row, now):
+        rows = self.store.list()
+        many = getattr(self.store, "signatures_many", None)
+        sigs = many() if many is not None else None
+        for row in rows:
+            d = json.loads(row.request_json)
+            expiry = row.proposed_ms + int(d.get("meta", {}).get("expiry_ms", 0))
+            if row.state in ("PENDING_APPROVAL", "APPROVED") and now > expiry \
+                    and self._expire(row, now):
                 row = self.store.get(row.id) or row
             final = row.state in FINAL
             if (filter == "history") != final:
                 continue
             if filter == "mine" and row.initiator != self.me:
                 continue
-            item = self._item(row, self.store.signatures(row.id), now)
+            mine = sigs.get(row.id, []) if sigs is not None else self.store.signatures(row.id)
+            item = self._item(row, mine, now, d)
             if filter == "waiting-for-me" and not item.waiting_for_me:
                 continue
             items.append(item)
