@@ -233,3 +233,24 @@ name = "no big''', 1))
     ev = service("ann", clock=at).evaluate(build(mover, "7")[0])
     assert (ev.outcome == "block") is counted
     assert ev.velocity_used == (Decimal("4") if counted else None)
+
+
+def test_movers_fail_safe_gate_holds_or_blocks(world, monkeypatch):
+    from tui.approvals.service import HeldForApproval, PolicyBlocked, policy_gate
+
+    _, mover, journal, _, path = world
+    monkeypatch.setenv("COINSOLE_POLICY", str(path))
+    mover.policy_gate = policy_gate(journal)
+    small = mover.record(*build(mover, "1"))
+    assert mover.approve(small).state is EntryState.APPROVED
+    big = mover.record(*build(mover, "10"))
+    with pytest.raises(HeldForApproval, match="submitted for approval: request"):
+        mover.approve(big)
+    assert journal.get(big.id).state is EntryState.PENDING_APPROVAL
+    request, settlement = mover.build(kind=MoveKind.WITHDRAW, profile="bitunix-demo",
+                                      coin="USDT", amount=Decimal("1000"),
+                                      network="TRC20", address="TXabc")
+    blocked = mover.record(request, settlement)
+    with pytest.raises(PolicyBlocked, match="1000 or more"):
+        mover.approve(blocked)
+    assert journal.get(blocked.id).state is EntryState.DRAFT and blocked.attempts == 0

@@ -43,7 +43,8 @@ from .store import ApprovalStore, Row
 
 __all__ = ["POLICY_ENV", "FILTERS", "LoadedPolicy", "Evaluation", "QueueItem", "SignatureView",
            "Detail", "ApprovalService", "policy_path", "load_policy_file", "request_for",
-           "needed_count", "ApprovalsError", "PolicyBlocked", "HELD_NOTE"]
+           "needed_count", "ApprovalsError", "PolicyBlocked", "HeldForApproval", "policy_gate",
+           "HELD_NOTE"]
 
 POLICY_ENV = "COINSOLE_POLICY"
 HELD_NOTE = "waiting for approval: request "
@@ -55,6 +56,42 @@ FINAL = ("REJECTED", "EXPIRED", "DONE")
 
 class PolicyBlocked(ApprovalsError):
     """A policy rule blocks the request; the text is the rule's reason. Nothing was sent."""
+
+
+class HeldForApproval(ApprovalsError):
+    """The request was journaled PENDING_APPROVAL and proposed instead of sent."""
+
+    def __init__(self, entry: Any, item: "QueueItem") -> None:
+        self.entry = entry
+        self.item = item
+        super().__init__(f"submitted for approval: request {item.id} (rule {item.rule!r}, "
+                         f"needs {item.quorum}); journal entry {entry.id}")
+
+
+def policy_gate(journal: Any):
+    """The fail-safe for a :class:`~tui.journal.Mover` whose callers do not ask the policy
+    themselves (set as ``mover.policy_gate``): each time, the policy file in force decides a
+    DRAFT entry - allowed passes; blocked raises PolicyBlocked; needing approval holds the
+    entry (PENDING_APPROVAL, proposed) and raises HeldForApproval. The available balance is
+    not known here, so share rules count it as nothing available (the stricter reading)."""
+
+    def gate(entry: Any) -> None:
+        loaded = load_policy_file()
+        if loaded.policy is None:
+            return
+        from .stores import open_store
+
+        service = ApprovalService(loaded, open_store(), me=my_name(), journal=journal)
+        try:
+            ev = service.evaluate(entry.request)
+            if ev.outcome == "block":
+                raise PolicyBlocked(f"{ev.line()}; nothing was sent")
+            if ev.outcome == "approve":
+                held, item = service.hold_entry(journal, entry, ev)
+                raise HeldForApproval(held, item)
+        finally:
+            service.close()
+    return gate
 
 
 def _now_ms() -> int:
@@ -365,8 +402,14 @@ class ApprovalService:
         from tui.journal.states import EntryState
 
         entry = mover.record(jr, settlement)
+        return self.hold_entry(mover.journal, entry, evaluation)
+
+    def hold_entry(self, journal: Any, entry: Any, evaluation: Evaluation):
+        """Propose a DRAFT journal ``entry`` and make it PENDING_APPROVAL; (entry, item)."""
+        from tui.journal.states import EntryState
+
         item = self.propose(evaluation)
-        entry = mover.journal.transition(
+        entry = journal.transition(
             entry.id, EntryState.PENDING_APPROVAL,
             note=f"{HELD_NOTE}{item.id} (rule {evaluation.rule!r}, needs {evaluation.quorum})",
             detail=f"submitted for approval as request {item.id} (rule {evaluation.rule}, "
