@@ -83,6 +83,9 @@ def _binding(session: Any) -> JournalBinding:
             paths = app_paths()
             path = paths.ensure(paths.data_dir) / "journal.sqlite"
             binding = attach_journal(session, Journal(path))
+            from tui.approvals.service import policy_gate
+
+            binding.mover.policy_gate = policy_gate(binding.journal)
     return binding
 
 

@@ -139,24 +139,39 @@ def cancel_request_for(order: Order, *, profile: str, venue: str) -> OrderCancel
         side=order.side, quantity=left if left > 0 else Decimal(0))
 
 
-async def place_order(mover: Any, request: OrderPlaceRequest) -> Any:
+async def place_order(mover: Any, request: OrderPlaceRequest, *, approvals: Any = None) -> Any:
     """Journal ``request`` (DRAFT, APPROVED), send it once and return the entry as it
-    stands: ACCEPTED (its ``venue_ref`` is the order id), REJECTED or UNKNOWN."""
-    adapter = mover.session.adapter(request.profile)
-    entry = mover.approve(mover.record(request, settlement_for(adapter, request)))
-    return await mover.submit(entry)
+    stands: ACCEPTED (its ``venue_ref`` is the order id), REJECTED or UNKNOWN.
+
+    With ``approvals`` (an :class:`~tui.approvals.service.ApprovalService`) the policy
+    decides first: a held request is returned PENDING_APPROVAL (nothing sent); a block
+    raises :class:`~tui.approvals.service.PolicyBlocked` (nothing journaled)."""
+    return await _journaled(mover, request, approvals)
 
 
-async def cancel_order(mover: Any, request: OrderCancelRequest) -> Any:
-    """Journal the cancel ``request``, send it once and return the entry as it stands."""
+async def cancel_order(mover: Any, request: OrderCancelRequest, *, approvals: Any = None) -> Any:
+    """Journal the cancel ``request``, send it once and return the entry as it stands
+    (``approvals`` as for :func:`place_order`)."""
+    return await _journaled(mover, request, approvals)
+
+
+async def _journaled(mover: Any, request: JournalRequest, approvals: Any) -> Any:
     adapter = mover.session.adapter(request.profile)
-    entry = mover.approve(mover.record(request, settlement_for(adapter, request)))
+    settlement = settlement_for(adapter, request)
+    if approvals is not None:
+        held = approvals.gate(mover, request, settlement)
+        if held is not None:
+            return held
+    entry = mover.approve(mover.record(request, settlement))
     return await mover.submit(entry)
 
 
 def order_outcome_text(entry: Any) -> str:
     """One line saying what came of a journaled order action, for the TUI and the CLI."""
     state = entry.state.value
+    if state == "PENDING_APPROVAL":
+        held = (entry.note or "").removeprefix("waiting for approval: ")
+        return f"submitted for approval: {held}; journal entry {entry.id}"
     if state in ("ACCEPTED", "RECONCILED"):
         receipt = entry.receipt
         what = "cancelled" if isinstance(entry.request, OrderCancelRequest) else "placed"
