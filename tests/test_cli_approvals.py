@@ -280,3 +280,27 @@ def test_demo_teammates_vote_with_as(home):
     executed = run("--demo", "approvals", "execute", rid)
     assert executed.exit_code == 0, executed.output
     assert run("--demo", "--as", "nobody", "approvals", "list").exit_code == 2
+
+
+def test_order_place_needs_approval_and_executes(team, home):
+    policy = home / "config" / "policy.toml"
+    policy.write_text(policy.read_text().replace('''[[rule]]
+name = "default"''', '''[[rule]]
+name = "orders"
+action = "order_place"
+outcome = "approve"
+quorum = "2 of treasury"
+
+[[rule]]
+name = "default"'''))
+    placed = run("orders", "place", "--profile", "bhex-demo", "--symbol", "ATUSDT", "--side",
+                 "sell", "--price", "10", "--quantity", "300", "--yes", who="ann")
+    assert placed.exit_code == 5, placed.output
+    rid = re.search(r"request ([0-9a-f]{16})", placed.output).group(1)
+    [entry] = entries(home)
+    assert entry.kind == "order_place" and entry.state.value == "PENDING_APPROVAL"
+    _approve_both(rid)
+    executed = run("approvals", "execute", rid, who="ann")
+    assert executed.exit_code == 0, executed.output
+    [entry] = entries(home)
+    assert entry.state.value == "ACCEPTED" and entry.venue_ref and entry.attempts == 1
