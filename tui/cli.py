@@ -56,6 +56,7 @@ class CoinsoleGroup(click.Group):
         **dict.fromkeys(("orders", "positions", "deposit-address", "history", "sub-accounts"),
                         "tui.cli_history"),
         **dict.fromkeys(("operator", "policy", "approvals", "audit"), "tui.cli_approvals"),
+        "team": "tui.cli_team",
     }
     """Command name -> the module whose ``register(group)`` adds it."""
 

@@ -143,7 +143,7 @@ class _Context:
                     loaded = load_policy_file()
                     if loaded.policy is not None:
                         from tui.approvals.identity import my_name
-                        from tui.approvals.stores import open_store
+                        from tui.approvals.store_factory import open_store
 
                         self._approvals = ApprovalService(loaded, open_store(), me=my_name(),
                                                           journal=self.journal)

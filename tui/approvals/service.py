@@ -2,7 +2,7 @@
 
 It loads the policy (``policy.toml`` in the config directory, or ``COINSOLE_POLICY``; no file
 means allow all, as before approvals), knows this machine's operator (:mod:`.identity`), and
-opens the store (:mod:`.stores`). Everything is synchronous except :meth:`execute`, which
+opens the store (:mod:`.store_factory`). Everything is synchronous except :meth:`execute`, which
 sends through the journal's :class:`~tui.journal.Mover` (async, like ``Mover.submit``).
 
 A request that needs approval is held in the journal as PENDING_APPROVAL, keyed by its
@@ -79,7 +79,7 @@ def policy_gate(journal: Any):
         loaded = load_policy_file()
         if loaded.policy is None:
             return
-        from .stores import open_store
+        from .store_factory import open_store
 
         service = ApprovalService(loaded, open_store(), me=my_name(), journal=journal)
         try:
@@ -305,7 +305,7 @@ class ApprovalService:
     def open(cls, *, journal: Any = None, operator: OperatorKey | None = None,
              store: ApprovalStore | None = None, policy: Path | None = None) -> "ApprovalService":
         """The service on the configured policy, store and operator name."""
-        from .stores import open_store
+        from .store_factory import open_store
 
         loaded = load_policy_file(policy)
         return cls(loaded, store if store is not None else open_store(), me=my_name(),

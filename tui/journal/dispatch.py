@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from tui.core.actions import JournalRequest, OrderCancelRequest, OrderPlaceRequest
 from tui.core.errors import InvalidRequest
 from tui.core.money import plain
-from tui.core.moves import MoveReceipt, MoveStatus, Settlement
+from tui.core.moves import LookupResult, MoveReceipt, MoveStatus, Settlement
 from tui.core.order_validation import OrderRejected
 from tui.core.orders import Order, OrderRequest, OrderStatus, SymbolRule
 
@@ -70,8 +70,9 @@ async def send_request(adapter: Any, request: JournalRequest, *,
 
 
 async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | None,
-                  sent_after_ms: int) -> MoveReceipt | None:
-    """The venue's record of ``request``, or None when it has none.
+                  sent_after_ms: int) -> MoveReceipt | LookupResult | None:
+    """The venue's record of ``request``, or None when it has none; for a move, the
+    adapter's :class:`LookupResult` (every candidate, for the journal to decide).
 
     A placement is found by ``order/get`` with its ``client_order_id`` (or the order id
     once known); a cancel counts as found when ``order/get`` says the order is CANCELED.
