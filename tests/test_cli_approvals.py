@@ -304,3 +304,23 @@ name = "default"'''))
     assert executed.exit_code == 0, executed.output
     [entry] = entries(home)
     assert entry.state.value == "ACCEPTED" and entry.venue_ref and entry.attempts == 1
+
+
+def test_two_executors_in_separate_processes_send_once(team, home, live_profiles):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    rid = propose()
+    _approve_both(rid)
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": root, "COINSOLE_OPERATOR": "ann"}
+    procs = [subprocess.Popen([sys.executable, "-m", "tui", "approvals", "execute", rid],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True) for _ in range(2)]
+    results = sorted((p.wait(timeout=120), p.stdout.read()) for p in procs)
+    assert [code for code, _ in results] == [0, 3], results
+    assert "only an APPROVED request can be executed, once" in results[1][1]
+    [entry] = entries(home)
+    assert entry.attempts == 1 and len(fcoin_moves(live_profiles)) == 1
