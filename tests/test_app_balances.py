@@ -247,7 +247,7 @@ async def test_help_lists_screen_bindings() -> None:
         for binding in BalancesScreen.BINDINGS:
             assert any(binding.tooltip in d for d in descriptions), binding
         keys = {e.keys for e in help_screen.entries}
-        assert {"r", "g", "s", "/", "c", "?", "1"} <= keys
+        assert {"r", "g", "s", "/", "c", "?", "1 alt+1 f1"} <= keys
         await pilot.press("escape")
         assert isinstance(app.screen, BalancesScreen)
 
