@@ -35,7 +35,7 @@ from tui.session import Session
 from tui.venues.base import Capability
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
-from tui.widgets.record_table import Column, RecordTable, format_time_ms
+from tui.widgets.record_table import Column, RecordTable, time_column
 from tui.widgets.title_bar import TitleBar
 
 __all__ = ["OrdersScreen", "ORDER_COLUMNS", "HISTORY_COLUMNS", "FILL_COLUMNS",
@@ -65,7 +65,7 @@ def _pnl_style(value: Any) -> str | None:
     return "success" if value > 0 else "error"
 
 
-_TIME = Column("time (UTC)", "time_ms", formatter=format_time_ms)
+_TIME = time_column()
 _SYMBOL = Column("symbol", "symbol_id")
 _SIDE = Column("side", "side", style=side_style)
 _TYPE = Column("type", "type")

@@ -45,7 +45,8 @@ from tui.core.money import format_amount, plain
 from tui.paths import app_paths
 from tui.widgets.text_cells import TextCellsMixin
 
-__all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "cell_text"]
+__all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "iso_time_ms", "time_column",
+           "cell_text"]
 
 
 def format_time_ms(value: int | None) -> str:
@@ -55,6 +56,16 @@ def format_time_ms(value: int | None) -> str:
     if value is None:
         return ""
     return datetime.fromtimestamp(int(value) // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def iso_time_ms(value: int | None) -> str:
+    """ISO 8601 in UTC with milliseconds (``2026-12-05T23:44:08.123Z``) for a millisecond
+    epoch time, as CSV exports write times ("" for None)."""
+    if value is None:
+        return ""
+    ms = int(value)
+    stamp = datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{stamp}.{ms % 1000:03d}Z"
 
 
 def cell_text(value: Any) -> str:
@@ -114,6 +125,11 @@ class Column:
         """The exact text written to CSV for ``record``."""
         value = self.get(record)
         return self.export(value) if self.export is not None else cell_text(value)
+
+
+def time_column(title: str = "time (UTC)", key: str = "time_ms") -> Column:
+    """A time column: shown as ``YYYY-MM-DD HH:MM:SS`` UTC, exported as ISO 8601 UTC."""
+    return Column(title, key, formatter=format_time_ms, export=iso_time_ms)
 
 
 def export_dir() -> Path:
@@ -255,6 +271,8 @@ class RecordTable(Vertical):
         self.note = ""
         """Extra text for the info line (e.g. "m loads older")."""
         self.last_export: Path | None = None
+        self.export_profile: str | None = None
+        """The profile named in export file names (None: the screen's ``profile``)."""
         self._by_key: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
@@ -470,12 +488,18 @@ class RecordTable(Vertical):
         if self.filter_text:
             self.set_filter("")
 
+    def export_name(self) -> str:
+        """The CSV file name: view (``export_prefix``), profile, table, UTC time stamp.
+
+        The profile is ``export_profile`` when set, else the screen's chosen ``profile``."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S-%fZ")
+        profile = self.export_profile or getattr(self.screen, "profile", None)
+        parts = [self.export_prefix, profile, self.table_name]
+        return "-".join(_slug(p) for p in parts if p) + f"-{stamp}.csv"
+
     def action_export(self) -> None:
         """Write every shown row to a CSV file (in a worker) and notify its path."""
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-        prefix = f"{_slug(self.export_prefix)}-" if self.export_prefix else ""
-        name = f"{prefix}{_slug(self.table_name)}-{stamp}.csv"
-        self._export(name, self.csv_rows())
+        self._export(self.export_name(), self.csv_rows())
 
     @work(thread=True, exit_on_error=False, group="record-table-export")
     def _export(self, name: str, rows: list[list[str]]) -> None:
