@@ -499,7 +499,7 @@ class CoinsoleApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_main":
             if parameters and parameters[0] == "profiles":
-                return not self.demo and (self.has_profiles or self.current_mode == "profiles")
+                return not self.demo  # also from the welcome screen: the way to a first profile
             return self.has_profiles
         if action == "lock_vault":
             return self.vault_unlocked
