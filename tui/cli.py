@@ -18,6 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from tui.startup import collector_paused, settle
 
@@ -596,6 +597,7 @@ def vault() -> None:
     directory). Passphrases are prompted for without echo, or read from
     COINSOLE_PASSPHRASE (and COINSOLE_NEW_PASSPHRASE for a new one) in scripts.
     """
+    _check_home()
 
 
 @vault.command("init")
@@ -721,6 +723,8 @@ def vault_import(file: str, replace: bool) -> None:
     from tui.credentials import CredentialResolver
     from tui.vault import Vault, VaultError, VaultExists, default_vault_path
 
+    if not Path(file).is_file():
+        _fail(f"no backup file at {file}: check the path (nothing was changed)")
     path = default_vault_path()
     if path.exists() and not replace:
         _fail(f"a vault already exists at {path}; pass --replace to replace it with the "
