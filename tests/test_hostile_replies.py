@@ -382,3 +382,11 @@ async def test_an_error_an_adapter_builds_outside_the_pipeline_is_masked():
     with pytest.raises(InvalidRequest) as caught:
         await venue.balances()
     assert_no_secret(caught.value)
+
+
+def test_a_short_secret_is_masked_only_as_a_whole_token():
+    assert redact("Invalid API-keyabcdefgh", ["abcdef"]) == "Invalid API-keyabcdefgh"
+    assert redact("bad key abcdef, try again", ["abcdef"]) == "bad key ***, try again"
+    assert redact("sign=abcdef&x=1", ["abcdef"]) == "sign=***&x=1"
+    long_secret = "0123456789abcdefXYZ"
+    assert redact(f"echo{long_secret}tail", [long_secret]) == "echo***tail"
