@@ -138,6 +138,11 @@ POSITION_COLUMNS: tuple[Column, ...] = (
 """Open contract positions."""
 
 
+FILLS_HINT = ("no order chosen: press enter (or f) on an order in Open orders or History "
+              "to see its fills")
+"""What the Fills tab says until an order is chosen."""
+
+
 def order_summary(order: Order) -> str:
     """One line saying exactly what an order is: side, quantity, symbol, price, type."""
     qty = plain(order.orig_qty)
@@ -219,7 +224,7 @@ class OrdersScreen(ProfileTabsScreen):
             with TabPane("History", id="tab-history"):
                 yield self._table("history")
             with TabPane("Fills", id="tab-fills"):
-                yield Static("", id="fills-title", markup=False)
+                yield Static(FILLS_HINT, id="fills-title", markup=False)
                 yield self._table("fills")
             with TabPane("Trades", id="tab-trades"):
                 yield self._table("trades")

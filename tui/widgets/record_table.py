@@ -283,7 +283,9 @@ class RecordTable(Vertical):
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", lambda _: self.rebuild(), init=False)
-        self.rebuild()
+        # After the mount completes: during on_mount ``is_mounted`` is still False, so a
+        # table never loaded (Fills before an order is chosen) would stay without header.
+        self.call_after_refresh(self.rebuild)
 
     # -- public API ---------------------------------------------------------------------
 
