@@ -89,7 +89,8 @@ class ActivityScreen(Screen[None]):
         Binding("c", "cancel_move", "Cancel", tooltip="Ask the venue to cancel the selected "
                                                       "pending movement"),
         Binding("a", "resolve", "Resolve", tooltip="Decide an UNKNOWN entry that is never "
-                                                   "resent (accepted or rejected, with a note)"),
+                                                   "resent or that the venue could not find "
+                                                   "(accepted or rejected, with a note)"),
         Binding("r", "refresh", "Refresh", tooltip="Read the journal and the venues' status again"),
         Binding("slash", "filter", "Filter", key_display="/",
                 tooltip="Filter by profile, kind, coin, destination or state"),
@@ -354,11 +355,10 @@ class ActivityScreen(Screen[None]):
     def action_resolve(self) -> None:
         """Resolve a NONE-settlement UNKNOWN entry as accepted or rejected, with a note."""
         entry = self.selected()
-        if entry is None or entry.state is not EntryState.UNKNOWN \
-                or entry.settlement is not Settlement.NONE:
-            self.notify("only an UNKNOWN entry whose endpoint is never resent (settlement "
-                        "none) is resolved by hand; settle the others", severity="warning",
-                        timeout=5)
+        if entry is None or not _resolvable(entry):
+            self.notify("only an UNKNOWN entry that is never resent or that the venue could "
+                        "not find by lookup is resolved by hand; settle the others (s)",
+                        severity="warning", timeout=5)
             return
         self.app.push_screen(ResolveScreen(entry),
                              callback=lambda answer: answer and self._confirm_resolve(entry, *answer))
@@ -437,7 +437,7 @@ class ActivityScreen(Screen[None]):
             if action == "cancel_move":
                 return _pending(entry) and bool(entry.venue_ref)
             if action == "resolve":
-                return entry.state is EntryState.UNKNOWN and entry.settlement is Settlement.NONE
+                return _resolvable(entry)
         if action == "settle_all":
             return any(e.state is EntryState.UNKNOWN for e in self.entries)
         return True
@@ -445,6 +445,14 @@ class ActivityScreen(Screen[None]):
     def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
         """Palette entries beyond the bindings."""
         yield "Clear filter", "Show every journal entry again", self.action_clear_filter
+
+
+def _resolvable(entry: JournalEntry) -> bool:
+    """Whether the operator may decide ``entry`` by hand, as `coinsole journal resolve`
+    does: an UNKNOWN entry never resent (settlement none) or one settled by lookup, which
+    stays UNKNOWN when the venue cannot find it. Keyed entries settle by a safe resend."""
+    return entry.state is EntryState.UNKNOWN and entry.settlement in (Settlement.NONE,
+                                                                      Settlement.LOOKUP)
 
 
 class ActivityDetailScreen(ModalBase[None]):
