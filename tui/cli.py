@@ -347,14 +347,15 @@ async def _load(session, names, bound=None):
 
 
 def _balance_table(rows) -> str:
-    from tui.core.money import format_amount
+    from tui.core.amounts import table_amount
 
     if not rows:
         return "no balances"
     header = ("PROFILE", "VENUE", "ACCOUNT", "COIN", "AVAILABLE", "FROZEN", "TOTAL")
     lines = [
         (b.profile, b.venue, b.account.label, b.coin,
-         format_amount(b.available), format_amount(b.frozen), format_amount(b.total))
+         table_amount(b.available, b.coin), table_amount(b.frozen, b.coin),
+         table_amount(b.total, b.coin))
         for b in rows
     ]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]

@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from tui.core.errors import CoinsoleError
+from tui.core.amounts import table_amount
 from tui.core.money import plain
 
 __all__ = ["register", "orders", "positions", "deposit_address", "history", "sub_accounts"]
@@ -154,15 +155,15 @@ def _address_table(records: Sequence[Any]) -> str:
 def _history_table(records: Sequence[Any]) -> str:
     return _table(("time", "id", "kind", "coin", "amount", "fee", "status", "venue status",
                    "address / counterparty"),
-                  [(_when(r.time_ms), r.id, r.kind.label, r.coin, plain(r.amount),
+                  [(_when(r.time_ms), r.id, r.kind.label, r.coin, table_amount(r.amount, r.coin),
                     _amount(r.fee), r.status.value, r.venue_status,
                     r.address or r.counterparty or "") for r in records], right=(4, 5))
 
 
 def _flow_table(records: Sequence[Any]) -> str:
     return _table(("time", "id", "coin", "type", "change", "total"),
-                  [(_when(f.time_ms), f.id, f.coin, f.flow_type, plain(f.change),
-                    plain(f.total)) for f in records], right=(4, 5))
+                  [(_when(f.time_ms), f.id, f.coin, f.flow_type, table_amount(f.change, f.coin),
+                    table_amount(f.total, f.coin)) for f in records], right=(4, 5))
 
 
 # -- commands ------------------------------------------------------------------------------

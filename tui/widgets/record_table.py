@@ -9,12 +9,13 @@ and renders one DataTable row per shown record (rows are data, not widgets). It 
   column);
 - filtering (``/`` opens the filter, Enter keeps it, Esc clears it): a record is shown when
   every word of the filter appears in one of its cells;
-- CSV export (``e``): every shown row, every column, amounts as exact plain decimals
-  (:func:`tui.core.money.plain`), written in a worker to the export directory under the
+- CSV export (``e``): every shown row, every column, amounts exactly as the venue sent
+  them (:func:`tui.core.amounts.exact_amount`), times as ISO 8601 UTC, written in a worker to the export directory under the
   user's data directory, and the path notified;
 - loading / error / empty states, and an info line counting what is shown.
 
-Amounts are right-aligned and written with :func:`tui.core.money.format_amount`, never
+Amounts are right-aligned and written with :func:`tui.core.amounts.table_amount` (padded
+to the record's coin's precision), never
 rounded. Colours come from theme variables only: a column's ``style`` names a variable
 (``"success"``, ``"warning"``, ``"error"``...), resolved against the current theme and
 re-resolved when the theme changes.
@@ -41,7 +42,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from tui.core.money import format_amount, plain
+from tui.core.amounts import exact_amount, table_amount
 from tui.paths import app_paths
 from tui.widgets.text_cells import TextCellsMixin
 
@@ -73,7 +74,7 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return plain(value)
+        return exact_amount(value)
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, bool):
@@ -89,7 +90,7 @@ class Column:
     ``numeric`` right-aligns it and formats Decimals with thousands separators;
     ``value`` reads the cell's value from a record (default ``getattr(record, key)``);
     ``formatter`` turns that value into display text (default: amounts through
-    :func:`~tui.core.money.format_amount`, enums by value, ``None`` as blank);
+    :func:`~tui.core.amounts.table_amount` for the record's ``coin``, enums by value, ``None`` as blank);
     ``export`` turns it into the CSV text (default :func:`cell_text`: exact, unformatted);
     ``style`` names a theme variable to colour the cell with, per record (or None);
     ``width`` fixes the column's width (None: fit the content).
@@ -118,7 +119,7 @@ class Column:
         if value is None:
             return ""
         if isinstance(value, Decimal):
-            return format_amount(value)
+            return table_amount(value, getattr(record, "coin", None))
         return cell_text(value)
 
     def csv(self, record: Any) -> str:
