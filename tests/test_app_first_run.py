@@ -103,3 +103,33 @@ async def test_a_failed_refresh_keeps_rows_marked_stale() -> None:
         assert screen.states["bitz-demo"] is LoadState.STALE
         text = screen_text(app)
         assert "showing balances from" in text and "stale" in text
+
+
+async def test_auto_refresh_toggles_and_reloads() -> None:
+    session = demo_session()
+    app = CoinsoleApp(session, demo=True, idle_lock_minutes=None)
+    app.auto_refresh_seconds = 5  # what --refresh 5 sets
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_loaded(pilot)
+        screen = app.screen
+        assert screen.auto_refresh_s == 5
+        assert "auto refresh 5 s" in screen_text(app)
+        loads = []
+        screen.load_profile = lambda name: loads.append(name)  # type: ignore[method-assign]
+        screen._timed_reload()
+        assert set(loads) == {p.name for p in session.profiles}
+        await pilot.press("A")
+        await pilot.pause()
+        assert screen.auto_refresh_s is None and "auto refresh" not in screen_text(app)
+        await pilot.press("A")
+        await pilot.pause()
+        assert screen.auto_refresh_s == 5
+
+
+def test_refresh_option_is_validated() -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    result = CliRunner().invoke(main, ["--refresh", "1", "--demo"])
+    assert result.exit_code == 2 and "--refresh" in result.output

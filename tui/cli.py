@@ -98,9 +98,12 @@ class CoinsoleGroup(click.Group):
 @click.option("--lock-after", "lock_after", default=10, show_default=True, metavar="MINUTES",
               type=click.IntRange(0, 24 * 60),
               help="Lock the vault after this many idle minutes in the TUI (0: never).")
+@click.option("--refresh", "refresh", default=None, metavar="SECONDS",
+              type=click.IntRange(5, 24 * 3600),
+              help="Reload the balances every SECONDS (at least 5); A toggles it in the TUI.")
 @click.version_option(package_name="coinsole", prog_name="coinsole")
 @click.pass_context
-def main(ctx: click.Context, demo: bool, lock_after: int) -> None:
+def main(ctx: click.Context, demo: bool, lock_after: int, refresh: int | None) -> None:
     """coinsole: every balance on every venue, in one keyboard-driven console.
 
     Without a command, opens the TUI on your profiles (or the welcome screen when there are
@@ -110,6 +113,7 @@ def main(ctx: click.Context, demo: bool, lock_after: int) -> None:
         return
     with collector_paused():
         app = _build_app(demo, lock_after)
+        app.auto_refresh_seconds = refresh  # read by the balances screen
         settle()
     app.run()
     if app.return_code:  # the app died on an error: say so in the exit code, not 0

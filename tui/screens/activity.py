@@ -116,6 +116,10 @@ class ActivityScreen(Screen[None]):
         """Every journal entry, newest first, as last read."""
         self.filter_text = ""
         self.busy = ""
+        self.loaded = False
+        """Whether the journal has been read once (until then the screen says loading)."""
+        self.checking = 0
+        """How many pending entries are being checked at their venues right now."""
 
     @property
     def journal(self) -> Any:
@@ -160,13 +164,24 @@ class ActivityScreen(Screen[None]):
                         exit_on_error=False)
 
     async def _refresh(self) -> None:
-        if self.reconcile_pending:
-            for entry in self.journal.entries([EntryState.ACCEPTED]):
-                if _pending(entry):
-                    try:
-                        await self.mover.reconcile(entry)
-                    except Exception:  # noqa: BLE001 - the status stays as it was
-                        pass
+        # The journal first, at once; then the venues (slow ones take seconds) for the
+        # status of pending movements, saying so on the info line meanwhile.
+        self.entries = list(reversed(self.journal.entries()))
+        self.loaded = True
+        pending = [e for e in self.journal.entries([EntryState.ACCEPTED]) if _pending(e)] \
+            if self.reconcile_pending else []
+        self.checking = len(pending)
+        self.rebuild()
+        if not pending:
+            return
+        try:
+            for entry in pending:
+                try:
+                    await self.mover.reconcile(entry)
+                except Exception:  # noqa: BLE001 - the status stays as it was
+                    pass
+        finally:
+            self.checking = 0
         self.entries = list(reversed(self.journal.entries()))
         self.rebuild()
 
@@ -200,6 +215,8 @@ class ActivityScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         if self.entries and not shown:
             empty.update(f"no entries match “{self.filter_text}”")
+        elif not self.loaded:
+            empty.update("loading the journal…")
         else:
             empty.update(EMPTY_TEXT)
         empty.set_class(not shown, "-shown")
@@ -210,6 +227,8 @@ class ActivityScreen(Screen[None]):
             parts.append(f"{unknown} unknown (s settles, S settles all)")
         if self.busy:
             parts.append(self.busy)
+        if self.checking:
+            parts.append(f"checking {self.checking} pending at the venue…")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         self.query_one("#info", Static).update(" · ".join(parts))

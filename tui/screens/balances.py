@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from tui.balance_cache import BalanceCache, CachedBalances
@@ -32,6 +33,9 @@ from tui.widgets.profile_status import LoadState, ProfileStatusStrip
 from tui.widgets.title_bar import TitleBar
 
 __all__ = ["BalancesScreen", "LOCKED_PREFIX"]
+
+DEFAULT_AUTO_REFRESH_S = 30
+"""Seconds between automatic reloads when ``A`` turns them on without ``--refresh``."""
 
 LOCKED_PREFIX = "vault is locked"
 """How a profile's error starts when its credentials wait in the locked vault."""
@@ -72,6 +76,9 @@ class BalancesScreen(Screen[None]):
                 tooltip="Filter by profile, venue, account or coin"),
         Binding("c", "toggle_compact", "Compact",
                 tooltip="Shorten amounts to each coin's precision (… marks hidden digits)"),
+        Binding("A", "toggle_auto_refresh", "Auto refresh", show=False,
+                tooltip="Reload every profile on a timer (--refresh SECONDS; default "
+                        f"{DEFAULT_AUTO_REFRESH_S} s) or stop doing so"),
         Binding("escape", "clear_filter", "Clear filter", show=False,
                 tooltip="Clear the filter and go back to the table"),
     ]
@@ -133,6 +140,9 @@ class BalancesScreen(Screen[None]):
         """Profiles whose last load failed, still showing rows loaded at this time (ms)."""
         self.locked: set[str] = set()
         """Profiles whose credentials wait in the locked vault (not counted as errors)."""
+        self.auto_refresh_s: int | None = None
+        """Seconds between automatic reloads, or None when they are off."""
+        self._auto_timer: Timer | None = None
         self.updated_at: float | None = None
         """When (epoch seconds) a profile last loaded successfully."""
 
@@ -150,6 +160,9 @@ class BalancesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(BalanceTable).focus()
+        seconds = getattr(self.app, "auto_refresh_seconds", None)
+        if seconds:
+            self.set_auto_refresh(int(seconds))
         if self._show_cached():
             self.call_after_refresh(self.action_refresh)  # paint last run's numbers first
         else:
@@ -338,6 +351,8 @@ class BalancesScreen(Screen[None]):
             parts.append(self._hidden_note(hidden, self.table.shortfall))
         if self.updated_at is not None:
             parts.append(f"updated {clock_text(self.updated_at)}")
+        if self.auto_refresh_s:
+            parts.append(f"auto refresh {self.auto_refresh_s} s")
         self.query_one("#info", Static).update(" · ".join(parts))
 
     def _hidden_note(self, column: str, shortfall: int) -> str:
@@ -358,6 +373,36 @@ class BalancesScreen(Screen[None]):
             if profile.name not in waiting:
                 self.load_profile(profile.name)
         self.rebuild()
+
+    def set_auto_refresh(self, seconds: int | None) -> None:
+        """Reload every profile each ``seconds`` (None: stop)."""
+        if self._auto_timer is not None:
+            self._auto_timer.stop()
+            self._auto_timer = None
+        self.auto_refresh_s = seconds
+        if seconds:
+            self._auto_timer = self.set_interval(seconds, self._timed_reload,
+                                                 name="balances-auto-refresh")
+        if self.is_mounted:
+            self._show_info()
+
+    def _timed_reload(self) -> None:
+        """One timed reload: the profiles not waiting for the vault and not still loading."""
+        for profile in self.session.profiles:
+            name = profile.name
+            if name not in self.locked and self.states.get(name) is not LoadState.LOADING:
+                self.load_profile(name)
+        self.rebuild()
+
+    def action_toggle_auto_refresh(self) -> None:
+        """Turn the timed reload on (``--refresh`` seconds, or the default) or off."""
+        if self.auto_refresh_s:
+            self.set_auto_refresh(None)
+            self.notify("auto refresh off", timeout=3)
+        else:
+            seconds = getattr(self.app, "auto_refresh_seconds", None) or DEFAULT_AUTO_REFRESH_S
+            self.set_auto_refresh(int(seconds))
+            self.notify(f"auto refresh every {seconds} s", timeout=3)
 
     def action_cycle_group(self) -> None:
         """Step the grouping: none, by coin, by venue."""
