@@ -175,12 +175,32 @@ def _session(profiles: Sequence[Profile], vault=None):
 def _prompt(text: str, *, confirm: bool = False) -> str:
     """Ask for a secret without echo; an aborted or empty prompt is a usage error."""
     try:
-        value = click.prompt(text, hide_input=True, confirmation_prompt=confirm,
-                             err=True, default="", show_default=False)
+        if sys.stdin.isatty():
+            value = click.prompt(text, hide_input=True, confirmation_prompt=confirm,
+                                 err=True, default="", show_default=False)
+        else:
+            value = _piped_secret(text, confirm=confirm)
     except click.Abort:
         _fail(f"no passphrase given: type it at the prompt, or set {PASSPHRASE_ENV}")
     if not value:
         _fail("an empty passphrase is not accepted")
+    return value
+
+
+def _piped_secret(text: str, *, confirm: bool) -> str:
+    """A secret read from piped standard input (no terminal: no echo to hide, and getpass
+    would only print its GetPassWarning); ``confirm`` reads it twice and compares."""
+    def read(label: str) -> str:
+        click.echo(f"{label}: ", err=True, nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            raise click.Abort()
+        click.echo("", err=True)
+        return line.rstrip("\r\n")
+
+    value = read(text)
+    if confirm and value and read("Repeat for confirmation") != value:
+        _fail("the two entries do not match; nothing was changed")
     return value
 
 
@@ -193,10 +213,17 @@ def _passphrase(text: str = "Vault passphrase") -> str:
 def _new_passphrase(text: str = "New vault passphrase", *, allow_current: bool = False) -> str:
     """A new passphrase: ``COINSOLE_NEW_PASSPHRASE`` (with ``allow_current``, as for
     ``vault init``, also ``COINSOLE_PASSPHRASE``), else typed twice without echo."""
+    from tui.passphrase_rules import passphrase_problem, strength_word
+
     value = os.environ.get(NEW_PASSPHRASE_ENV)
     if not value and allow_current:
         value = os.environ.get(PASSPHRASE_ENV)
-    return value or _prompt(text, confirm=True)
+    value = value or _prompt(text, confirm=True)
+    problem = passphrase_problem(value)
+    if problem:
+        _fail(problem + "; nothing was changed")
+    click.echo(f"passphrase strength: {strength_word(value)}", err=True)
+    return value
 
 
 def _new_vault_kdf():
@@ -409,6 +436,9 @@ def profile_add(name: str, venue: str, base_url: str, user_id: str | None,
 
     if credentials_stdin and no_credentials:
         _fail("--credentials-stdin and --no-credentials contradict each other; pick one")
+    if venue == "bhex" and not (user_id or "").strip():
+        _fail("a BHEX profile needs --user-id: the org API acts for that user (nothing was "
+              "added)")
     try:
         new = Profile(name=name, venue=venue, base_url=base_url, user_id=user_id)
     except ValidationError as exc:
@@ -535,10 +565,11 @@ def profile_list(as_json: bool) -> None:
     if not profiles:
         click.echo("no profiles; add one with `coinsole profile add NAME --venue V --base-url URL`")
         return
-    for p in profiles:
-        user = f"  user {p.user_id}" if p.user_id else ""
-        click.echo(f"{p.name}  {p.venue}  {p.base_url}{user}  credentials: "
-                   f"{sources[p.name].value}")
+    rows = [(p.name, p.venue, p.base_url, f"user {p.user_id}" if p.user_id else "",
+             f"credentials: {sources[p.name].value}") for p in profiles]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     if CredentialSource.UNKNOWN in sources.values():
         click.echo("unknown: the vault changed since coinsole last opened it; a command that "
                    "unlocks it (such as `coinsole balances`) tells")

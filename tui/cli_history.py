@@ -204,22 +204,24 @@ class _OrdersGroup(click.Group):
 @click.option("--demo", is_flag=True, help=_DEMO_HELP)
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array (amounts as exact strings).")
-@click.option("--open", "which", flag_value="open", default=True, help="Open orders (default).")
-@click.option("--history", "which", flag_value="history", help="Finished orders.")
+@click.option("--open", "open_", is_flag=True, help="Open orders (default).")
+@click.option("--history", "history", is_flag=True, help="Finished orders.")
 @click.option("--symbol", metavar="S", help="Only this symbol, e.g. BTCUSDT.")
 @click.pass_context
-def orders(ctx: click.Context, profile: str | None, demo: bool, as_json: bool, which: str,
-           symbol: str | None) -> None:
+def orders(ctx: click.Context, profile: str | None, demo: bool, as_json: bool, open_: bool,
+           history: bool, symbol: str | None) -> None:
     """Print a profile's open (or finished) spot orders, newest first; or place or cancel
     orders (`orders place|cancel|cancel-all --help`)."""
     if ctx.invoked_subcommand is not None:
         return
+    if open_ and history:
+        _fail("--open and --history contradict each other; pick one (default: --open)")
     if not profile:
         _fail("Missing option '--profile'.")
     assert profile is not None
 
     async def work(adapter) -> Sequence[Any]:
-        if which == "history":
+        if history:
             return await adapter.all_trade_orders(symbol_id=symbol)
         return await adapter.all_open_orders(symbol_id=symbol)
 
