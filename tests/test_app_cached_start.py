@@ -42,7 +42,7 @@ async def test_cached_balances_show_first_then_live_replaces_them() -> None:
         assert screen.table.row_count == 29
 
 
-async def test_a_failing_live_load_drops_the_cached_rows() -> None:
+async def test_a_failing_live_load_keeps_the_cached_rows_marked_stale() -> None:
     await first_run()
     session = demo_session()
     session.sandbox.faults.down("bitz")
@@ -50,8 +50,9 @@ async def test_a_failing_live_load_drops_the_cached_rows() -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(pilot)
         screen = app.screen
-        assert "bitz-demo" not in screen.balances and "bitz-demo" in screen.errors
-        assert not any(row.profile == "bitz-demo" for row in screen.table.rows_shown)
+        assert "bitz-demo" in screen.balances and "bitz-demo" in screen.errors
+        assert "bitz-demo" in screen.stale
+        assert any(row.profile == "bitz-demo" for row in screen.table.rows_shown)
         assert "✗ bitz-demo" in screen_text(app)
 
 

@@ -536,7 +536,7 @@ class CoinsoleApp(App[None]):
             if parameters[1:] == ("digit",) and form_owns_digits(self.screen):
                 return False
             if parameters and parameters[0] == "profiles":
-                return not self.demo and (self.has_profiles or self.current_mode == "profiles")
+                return not self.demo  # also from the welcome screen: the way to a first profile
             return self.has_profiles
         if action == "lock_vault":
             return self.vault_unlocked

@@ -90,7 +90,8 @@ class ActivityScreen(Screen[None]):
         Binding("c", "cancel_move", "Cancel", tooltip="Ask the venue to cancel the selected "
                                                       "pending movement"),
         Binding("a", "resolve", "Resolve", tooltip="Decide an UNKNOWN entry that is never "
-                                                   "resent (accepted or rejected, with a note)"),
+                                                   "resent or that the venue could not find "
+                                                   "(accepted or rejected, with a note)"),
         Binding("r", "refresh", "Refresh", tooltip="Read the journal and the venues' status again"),
         Binding("slash", "filter", "Filter", key_display="/",
                 tooltip="Filter by profile, kind, coin, destination or state"),
@@ -116,6 +117,10 @@ class ActivityScreen(Screen[None]):
         """Every journal entry, newest first, as last read."""
         self.filter_text = ""
         self.busy = ""
+        self.loaded = False
+        """Whether the journal has been read once (until then the screen says loading)."""
+        self.checking = 0
+        """How many pending entries are being checked at their venues right now."""
 
     @property
     def journal(self) -> Any:
@@ -160,13 +165,24 @@ class ActivityScreen(Screen[None]):
                         exit_on_error=False)
 
     async def _refresh(self) -> None:
-        if self.reconcile_pending:
-            for entry in self.journal.entries([EntryState.ACCEPTED]):
-                if _pending(entry):
-                    try:
-                        await self.mover.reconcile(entry)
-                    except Exception:  # noqa: BLE001 - the status stays as it was
-                        pass
+        # The journal first, at once; then the venues (slow ones take seconds) for the
+        # status of pending movements, saying so on the info line meanwhile.
+        self.entries = list(reversed(self.journal.entries()))
+        self.loaded = True
+        pending = [e for e in self.journal.entries([EntryState.ACCEPTED]) if _pending(e)] \
+            if self.reconcile_pending else []
+        self.checking = len(pending)
+        self.rebuild()
+        if not pending:
+            return
+        try:
+            for entry in pending:
+                try:
+                    await self.mover.reconcile(entry)
+                except Exception:  # noqa: BLE001 - the status stays as it was
+                    pass
+        finally:
+            self.checking = 0
         self.entries = list(reversed(self.journal.entries()))
         self.rebuild()
 
@@ -200,6 +216,8 @@ class ActivityScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         if self.entries and not shown:
             empty.update(f"no entries match “{self.filter_text}”")
+        elif not self.loaded:
+            empty.update("loading the journal…")
         else:
             empty.update(EMPTY_TEXT)
         empty.set_class(not shown, "-shown")
@@ -210,6 +228,8 @@ class ActivityScreen(Screen[None]):
             parts.append(f"{unknown} unknown (s settles, S settles all)")
         if self.busy:
             parts.append(self.busy)
+        if self.checking:
+            parts.append(f"checking {self.checking} pending at the venue…")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         self.query_one("#info", Static).update(" · ".join(parts))
@@ -355,11 +375,10 @@ class ActivityScreen(Screen[None]):
     def action_resolve(self) -> None:
         """Resolve a NONE-settlement UNKNOWN entry as accepted or rejected, with a note."""
         entry = self.selected()
-        if entry is None or entry.state is not EntryState.UNKNOWN \
-                or entry.settlement is not Settlement.NONE:
-            self.notify("only an UNKNOWN entry whose endpoint is never resent (settlement "
-                        "none) is resolved by hand; settle the others", severity="warning",
-                        timeout=5)
+        if entry is None or not _resolvable(entry):
+            self.notify("only an UNKNOWN entry that is never resent or that the venue could "
+                        "not find by lookup is resolved by hand; settle the others (s)",
+                        severity="warning", timeout=5)
             return
         self.app.push_screen(ResolveScreen(entry),
                              callback=lambda answer: answer and self._confirm_resolve(entry, *answer))
@@ -438,7 +457,7 @@ class ActivityScreen(Screen[None]):
             if action == "cancel_move":
                 return _pending(entry) and bool(entry.venue_ref)
             if action == "resolve":
-                return entry.state is EntryState.UNKNOWN and entry.settlement is Settlement.NONE
+                return _resolvable(entry)
         if action == "settle_all":
             return any(e.state is EntryState.UNKNOWN for e in self.entries)
         return True
@@ -464,6 +483,14 @@ class ActivityScreen(Screen[None]):
     def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
         """Palette entries beyond the bindings."""
         yield "Clear filter", "Show every journal entry again", self.action_clear_filter
+
+
+def _resolvable(entry: JournalEntry) -> bool:
+    """Whether the operator may decide ``entry`` by hand, as `coinsole journal resolve`
+    does: an UNKNOWN entry never resent (settlement none) or one settled by lookup, which
+    stays UNKNOWN when the venue cannot find it. Keyed entries settle by a safe resend."""
+    return entry.state is EntryState.UNKNOWN and entry.settlement in (Settlement.NONE,
+                                                                      Settlement.LOOKUP)
 
 
 class ActivityDetailScreen(ModalBase[None]):
