@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -30,6 +30,7 @@ from tui.journal_ui import MOVE_KIND_WORDS, journal_for, mover_for, time_text
 from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.table_keys import RowTable
 from tui.widgets.main_nav import MainNav
 from tui.widgets.title_bar import TitleBar
 
@@ -137,7 +138,7 @@ class ActivityScreen(Screen[None]):
         yield Input(placeholder="filter: profile, kind, coin, destination or state · esc clears",
                     id="filter")
         yield Static(EMPTY_TEXT, id="empty", markup=False)
-        table: DataTable[Any] = DataTable(id="activity", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = RowTable(id="activity", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="info", markup=False)
         yield KeyFooter()
@@ -461,6 +462,24 @@ class ActivityScreen(Screen[None]):
             return any(e.state is EntryState.UNKNOWN for e in self.entries)
         return True
 
+    ROW_ACTIONS = ("settle", "cancel_move", "resolve")
+    """Actions on the selected entry: their keys are hidden on rows they do not apply to,
+    and pressed there anyway they say why (the action's own warning) instead of nothing."""
+
+    def on_key(self, event: events.Key) -> None:
+        """A row action's key on a row it does not apply to: run the action, which says
+        why it does nothing here (:meth:`check_action` hides it, so no binding would)."""
+        if isinstance(self.focused, Input) or self.selected() is None:
+            return
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action in self.ROW_ACTIONS \
+                    and event.key in binding.key.split(","):
+                if not self.check_action(binding.action, ()):
+                    event.stop()
+                    event.prevent_default()
+                    getattr(self, f"action_{binding.action}")()
+                return
+
     def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
         """Palette entries beyond the bindings."""
         yield "Clear filter", "Show every journal entry again", self.action_clear_filter
@@ -602,6 +621,8 @@ class TradePasswordScreen(ModalBase[SecretStr | None]):
     TONE = "warning"
 
     BINDINGS: list[BindingType] = [
+        Binding("ctrl+s", "send", "Resend", priority=True,
+                tooltip="Resend with this trade password (enter too)"),
         cancel_binding("Do not resend"),
     ]
 
@@ -618,15 +639,20 @@ class TradePasswordScreen(ModalBase[SecretStr | None]):
         with Vertical() as box:
             box.border_title = f"Resend entry {self.entry.id}"
             yield Static("This withdrawal is resent with the same key; the venue needs the "
-                         "trade password again (used once, never stored). Enter sends.",
+                         "trade password again (used once, never stored). ctrl+s or enter "
+                         "sends · esc does not resend.",
                          classes="text", markup=False)
             yield Input(placeholder="trade password", password=True, id="password", compact=True)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        value = event.value
-        event.input.value = ""
+        self.action_send()
+
+    def action_send(self) -> None:
+        """Close with the typed password (None when nothing was typed)."""
+        field = self.query_one("#password", Input)
+        value, field.value = field.value, ""
         self.dismiss(SecretStr(value) if value else None)
 
     def clear_secrets(self) -> None:

@@ -76,6 +76,8 @@ class BalancesScreen(Screen[None]):
                 tooltip="Filter by profile, venue, account or coin"),
         Binding("c", "toggle_compact", "Compact",
                 tooltip="Shorten amounts to each coin's precision (… marks hidden digits)"),
+        Binding("C", "choose_columns", "Columns", key_display="C",
+                tooltip="Choose the columns to show"),
         Binding("A", "toggle_auto_refresh", "Auto refresh", show=False,
                 tooltip="Reload every profile on a timer (--refresh SECONDS; default "
                         f"{DEFAULT_AUTO_REFRESH_S} s) or stop doing so"),
@@ -108,9 +110,8 @@ class BalancesScreen(Screen[None]):
     }
     BalancesScreen #state.-shown { display: block; }
     BalancesScreen #info {
-        height: 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
+        height: auto;
+        max-height: 4;
         padding: 0 1;
         color: $text-muted;
         background: $panel;
@@ -159,7 +160,9 @@ class BalancesScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(BalanceTable).focus()
+        table = self.query_one(BalanceTable)
+        table.user_hidden = frozenset(getattr(self.app, "hidden_balance_columns", ()))
+        table.focus()
         seconds = getattr(self.app, "auto_refresh_seconds", None)
         if seconds:
             self.set_auto_refresh(int(seconds))
@@ -347,6 +350,11 @@ class BalancesScreen(Screen[None]):
             parts.append(f"{stale} profile{'s' if stale != 1 else ''} stale (italic)")
 
         parts.append("compact (c shows every digit)" if self.compact else "every digit shown")
+        if self.table.user_hidden:
+            parts.append("you hid " + ", ".join(c.value for c in sorted(
+                self.table.user_hidden, key=list(SortKey).index)) + " (C)")
+        if self.table.stacked:
+            parts.append("too narrow for columns: one row per balance")
         if hidden is not None:
             parts.append(self._hidden_note(hidden, self.table.shortfall))
         if self.updated_at is not None:
@@ -357,7 +365,9 @@ class BalancesScreen(Screen[None]):
 
     def _hidden_note(self, column: str, shortfall: int) -> str:
         """Why ``column`` is not in the table, and how to see its figures anyway."""
-        ways = "⏎ shows a row's value" if self.compact else "c compacts, ⏎ shows a row's value"
+        what = "value" if column.startswith("value") and "," not in column else "details"
+        ways = (f"⏎ shows a row's {what}" if self.compact
+                else f"c compacts, ⏎ shows a row's {what}")
         return f"{column} hidden: {shortfall} column{'s' if shortfall != 1 else ''} short ({ways})"
 
     # -- actions ------------------------------------------------------------------------
@@ -439,6 +449,22 @@ class BalancesScreen(Screen[None]):
         self.compact = not self.compact
         self.rebuild()
 
+    def action_choose_columns(self) -> None:
+        """Open the column chooser; the choice holds for the rest of the session."""
+        from tui.screens.columns import ColumnChooserScreen
+
+        table = self.table
+        has_value = valuation_quote(self.all_balances()) is not None
+        columns = [c for c in table.COLUMN_CHOICES if c is not SortKey.VALUE or has_value]
+
+        def chosen(hidden: frozenset[SortKey] | None) -> None:
+            if hidden is not None:
+                table.choose_columns(hidden)
+                self.app.hidden_balance_columns = hidden  # type: ignore[attr-defined]
+                self._show_info()
+
+        self.app.push_screen(ColumnChooserScreen(columns, table.user_hidden), callback=chosen)
+
     @property
     def filter_field(self) -> Input | None:
         """The filter input, once ``/`` has been pressed (it is mounted then, not at start:
@@ -490,6 +516,8 @@ class BalancesScreen(Screen[None]):
 
     @on(DataTable.HeaderSelected)
     def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        if event.column_key.value not in {k.value for k in SortKey}:
+            return  # the stacked layout's headers sort nothing
         key = SortKey(event.column_key.value)
         if key is self.sort_key:
             self.sort_reverse = not self.sort_reverse

@@ -45,6 +45,7 @@ from textual.widgets import DataTable, Input, Static
 from tui.core.amounts import exact_amount, table_amount
 from tui.core.times import iso_time_ms
 from tui.paths import app_paths
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
 from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "iso_time_ms", "time_column",
@@ -151,6 +152,7 @@ class _Grid(TextCellsMixin, DataTable):
     BINDINGS: list[BindingType] = [
         Binding("j", "cursor_down", "Down", show=False, tooltip="Next row"),
         Binding("k", "cursor_up", "Up", show=False, tooltip="Previous row"),
+        *TOP_BOTTOM_BINDINGS,
     ]
 
     DEFAULT_CSS = """
