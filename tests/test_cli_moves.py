@@ -4,6 +4,7 @@ on a sandbox served over real HTTP. Bad input exits 2 with nothing journaled."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -162,6 +163,9 @@ def test_unknown_outcome_exits_4_then_journal_settle_settles_it(live_profiles, h
     assert entry.state.value in ("ACCEPTED", "RECONCILED") and entry.attempts == 4
     shown = invoke("journal", "show", str(entry.id))
     assert shown.exit_code == 0 and "resending with the same key" in shown.output
+    # History times are ISO 8601 UTC, not raw epoch milliseconds.
+    assert re.search(r"\n    \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z  ", shown.output)
+    assert not re.search(r"\n    \d{13}  ", shown.output)
     assert "3.25 USDT" in invoke("journal").output
 
 

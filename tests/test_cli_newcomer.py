@@ -86,3 +86,10 @@ def test_piped_prompts_raise_no_getpass_warning(home) -> None:
     assert done.returncode == 0, done.stderr
     assert "GetPassWarning" not in done.stderr and "may be echoed" not in done.stderr
     assert "correct horse" not in done.stdout + done.stderr
+
+
+def test_damaged_vault_message_names_the_real_command() -> None:
+    from tui.vault.errors import VaultCorrupt
+
+    text = str(VaultCorrupt("/x/vault.bin", "bad tag"))
+    assert "coinsole vault import FILE" in text and "import_backup" not in text

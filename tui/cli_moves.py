@@ -33,6 +33,7 @@ from tui.core.addresses import tail_matches
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
 from tui.core.moves import TRADE_PASSWORD_VENUES, MoveKind, MoveRequest, Recipient
+from tui.core.times import iso_time_ms
 
 __all__ = ["register", "transfer", "send", "withdraw", "journal", "EXIT_ACCEPTED",
            "EXIT_DECLINED", "EXIT_USAGE", "EXIT_REJECTED", "EXIT_UNKNOWN", "EXIT_APPROVAL",
@@ -720,7 +721,7 @@ def journal_show(entry_id: int, as_json: bool) -> None:
     click.echo("  history:")
     for ev in events:
         change = f"{ev.from_state.value} -> {ev.to_state.value}" if ev.from_state else ev.to_state.value
-        click.echo(f"    {ev.at_ms}  {change}  {ev.detail}")
+        click.echo(f"    {iso_time_ms(ev.at_ms)}  {change}  {ev.detail}")
 
 
 @journal.command("settle")

@@ -90,7 +90,7 @@ class VaultCorrupt(VaultError):
         super().__init__(
             f"the vault file {path} is damaged or has been tampered with ({detail}). "
             "It was left exactly as it is and nothing will be written to it; "
-            "restore the vault from a backup (import_backup)",
+            "restore the vault from a backup with `coinsole vault import FILE --replace`",
             path=path,
         )
 

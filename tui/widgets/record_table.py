@@ -43,6 +43,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from tui.core.amounts import exact_amount, table_amount
+from tui.core.times import iso_time_ms
 from tui.paths import app_paths
 from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
 from tui.widgets.text_cells import TextCellsMixin
@@ -58,16 +59,6 @@ def format_time_ms(value: int | None) -> str:
     if value is None:
         return ""
     return datetime.fromtimestamp(int(value) // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def iso_time_ms(value: int | None) -> str:
-    """ISO 8601 in UTC with milliseconds (``2026-12-05T23:44:08.123Z``) for a millisecond
-    epoch time, as CSV exports write times ("" for None)."""
-    if value is None:
-        return ""
-    ms = int(value)
-    stamp = datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{stamp}.{ms % 1000:03d}Z"
 
 
 def cell_text(value: Any) -> str:
