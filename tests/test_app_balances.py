@@ -345,7 +345,7 @@ async def test_theme_fallback_when_folder_missing(monkeypatch) -> None:
 
 # -- the value column gives way when the table is too narrow ----------------------------
 
-HIDDEN_NOTE = "value usd hidden: 8 columns short (c compacts, ⏎ shows a row's value)"
+HIDDEN_NOTE = "value usd hidden: 9 columns short (c compacts, ⏎ shows a row's value)"
 """The info line at 120 columns with the demo data: the full table is 128 cells wide."""
 
 
@@ -371,7 +371,7 @@ async def test_value_column_hidden_at_120_and_the_info_line_says_why() -> None:
         await wait_loaded(pilot)
         table = balances_screen(app).table
         assert table.natural_width == 128
-        assert table.hidden_column == "value usd" and table.shortfall == 8
+        assert table.hidden_column == "value usd" and table.shortfall == 9
         assert column_keys(app) == ["profile", "venue", "account", "coin",
                                     "available", "frozen", "total"]
         text = screen_text(app)
@@ -429,9 +429,9 @@ async def test_resize_shows_and_hides_the_value_column() -> None:
         await pilot.resize_terminal(124, 36)
         await pilot.pause()
         assert "value" not in column_keys(app)
-        assert "value usd hidden: 4 columns short" in info_text(app)
-        # 128 is exactly wide enough while every row fits without a vertical scrollbar...
-        await pilot.resize_terminal(128, 36)
+        assert "value usd hidden: 5 columns short" in info_text(app)
+        # 129 (128 columns and the scrollbar the two-line info line brings) is wide enough while every row fits without a vertical scrollbar...
+        await pilot.resize_terminal(129, 36)
         await pilot.pause()
         assert column_keys(app)[-1] == "value"
         assert await no_sideways_scroll(pilot)

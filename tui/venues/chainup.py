@@ -18,7 +18,7 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any, TypeVar
 
-from tui.core.errors import AuthError, InvalidRequest, RateLimited, VenueError
+from tui.core.errors import AuthError, InvalidRequest, MalformedReply, RateLimited, VenueError
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.money import EXACT, ZERO, dumps_exact, loads_exact, plain
 from tui.venues.base import Capability, HttpVenue, OutgoingRequest
@@ -164,6 +164,11 @@ class ChainupVenue(HttpVenue):
                     return await _on_store(read, store, heavy=read_is_heavy)
                 except StoreError as exc:
                     if attempt == 2:
+                        if isinstance(exc, StoreCorrupt):
+                            # A fresh store holds only what the venue just sent: the reply
+                            # itself is what cannot be stored.
+                            raise MalformedReply(self.venue_id, f"the reply cannot be kept: "
+                                                 f"{exc}") from None
                         raise
                     await self._recover(exc, keep_file=attempt == 0)
             raise AssertionError("unreachable")
