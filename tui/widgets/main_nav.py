@@ -35,13 +35,35 @@ from textual.widget import Widget
 
 from tui.screens import MAIN_SCREENS, MainScreen
 
-__all__ = ["MainNav"]
+__all__ = ["MainNav", "set_nav_badge"]
 
 _BY_MODE: dict[str, MainScreen] = {main.mode: main for main in MAIN_SCREENS}
 
 
-def _label(main: MainScreen) -> str:
-    return f"{main.key} {main.title}"
+def _label(main: MainScreen, badges: dict[str, str] | None = None) -> str:
+    badge = (badges or {}).get(main.mode, "")
+    return f"{main.key} {main.title}" + (f" ({badge})" if badge else "")
+
+
+def _badges(widget: Widget) -> dict[str, str]:
+    return getattr(widget.app, "_nav_badges", {})
+
+
+def set_nav_badge(app, mode: str, text: str) -> None:
+    """Show ``text`` after main screen ``mode``'s title on every bar ("8 Approvals (3)");
+    an empty text removes it."""
+    badges = getattr(app, "_nav_badges", None)
+    if badges is None:
+        badges = app._nav_badges = {}
+    if badges.get(mode, "") == text:
+        return
+    if text:
+        badges[mode] = text
+    else:
+        badges.pop(mode, None)
+    for screen in list(getattr(app, "_main_screens", {}).values()) + list(app.screen_stack):
+        for bar in screen.query(MainNav):
+            bar.refresh()
 
 
 class MainNav(Widget):
@@ -81,7 +103,7 @@ class MainNav(Widget):
         self._shown: tuple[str, ...] = tuple(_BY_MODE)
         self._hover: str | None = None
         self._spans: tuple[tuple[str, int, int], ...] = ()
-        self._spans_for: tuple[str, ...] | None = None
+        self._spans_for: tuple[object, ...] | None = None
         self._line: tuple[tuple[object, ...], Strip] | None = None
         self._subscribed_to: Screen | None = None
 
@@ -131,15 +153,17 @@ class MainNav(Widget):
     def _entry_spans(self) -> tuple[tuple[str, int, int], ...]:
         """``(mode, start, end)`` of each shown entry, padding included, in columns of
         the content area."""
-        if self._spans_for != self._shown:
+        badges = _badges(self)
+        key = (self._shown, tuple(sorted(badges.items())))
+        if self._spans_for != key:
             spans = []
             x = 0
             for mode in self._shown:
-                width = cell_len(_label(_BY_MODE[mode])) + 2
+                width = cell_len(_label(_BY_MODE[mode], badges)) + 2
                 spans.append((mode, x, x + width))
                 x += width
             self._spans = tuple(spans)
-            self._spans_for = self._shown
+            self._spans_for = key
         return self._spans
 
     def entry_at(self, x: int) -> str | None:
@@ -196,16 +220,18 @@ class MainNav(Widget):
         styles = (self.get_component_rich_style("main-nav--entry"),
                   self.get_component_rich_style("main-nav--current"),
                   self.get_component_rich_style("main-nav--hover"))
-        key = (self._shown, self._hover, styles)
+        badges = _badges(self)
+        key = (self._shown, self._hover, styles, tuple(sorted(badges.items())))
         if self._line is None or self._line[0] != key:
-            self._line = (key, self._draw(*styles))
+            self._line = (key, self._draw(*styles, badges))
         return self._line[1]
 
-    def _draw(self, entry: Style, current: Style, hover: Style) -> Strip:
+    def _draw(self, entry: Style, current: Style, hover: Style,
+              badges: dict[str, str] | None = None) -> Strip:
         segments = []
         for mode in self._shown:
             style = current if mode == self.current else hover if mode == self._hover else entry
             # Padding carries the background only, as a widget's CSS padding does.
             pad = Segment(" ", Style(bgcolor=style.bgcolor))
-            segments += [pad, Segment(_label(_BY_MODE[mode]), style), pad]
+            segments += [pad, Segment(_label(_BY_MODE[mode], badges), style), pad]
         return Strip(segments)
