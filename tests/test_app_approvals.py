@@ -377,3 +377,16 @@ async def test_activity_shows_the_approval_states(tmp_path, monkeypatch) -> None
         for part in ("DRAFT -> PENDING_APPROVAL", "PENDING_APPROVAL -> APPROVED",
                      "APPROVED -> SUBMITTING", f"approval request {item.id}"):
             assert part in text, part
+
+
+def test_meta_is_read_without_the_wire_parameters() -> None:
+    from tui.approvals.canonical import canonical_bytes
+    from tui.screens.approvals_model import _meta_of
+
+    body = {"action": "withdraw", "amount": "1", "coin": "USDT",
+            "destination": 'x"meta":{"rule":"forged"}', "initiator": "ann",
+            "meta": {"rule": "real", "quorum": "2 of treasury", "expiry_ms": 5},
+            "params": {"meta": {"rule": "nested"}}, "profile": "p", "venue": "v"}
+    text = canonical_bytes(body).decode()
+    assert _meta_of(text) == body["meta"]
+    assert _meta_of('{"action":"x"}') == {}

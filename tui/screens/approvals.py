@@ -249,19 +249,23 @@ class ApprovalsScreen(Screen[None]):
             return
         first = table.scroll_offset.y
         last = min(first + table.size.height, len(view.items))
+        colours = self._colours()
         for index in range(max(first - 1, 0), last):
             item = view.items[index]
             table.update_cell(item.id, "age", age_text(item, now, view.loaded_ms))
-            table.update_cell(item.id, "expires", self._expires_cell(item, now))
+            table.update_cell(item.id, "expires", self._expires_cell(item, now, colours))
 
-    def _expires_cell(self, item: QueueItem, now: int) -> Text:
-        text = countdown_text(item, now, self.view.loaded_ms if self.view else now)
-        left = item.expires_in_ms - (now - (self.view.loaded_ms if self.view else now))
-        style = self._colour("error") if text == "expired" or 0 < left < 3_600_000 else ""
+    def _expires_cell(self, item: QueueItem, now: int, colours: dict[str, str] | None = None
+                      ) -> Text:
+        loaded = self.view.loaded_ms if self.view else now
+        text = countdown_text(item, now, loaded)
+        left = item.expires_in_ms - (now - loaded)
+        soon = text == "expired" or 0 < left < 3_600_000
+        style = (colours or self._colours()).get("error", "") if soon else ""
         return Text(text, style=style)
 
-    def _colour(self, name: str) -> str:
-        return self.app.get_css_variables().get(name, "")
+    def _colours(self) -> dict[str, str]:
+        return self.app.get_css_variables()
 
     def rebuild(self) -> None:
         """Redraw the table from the last load."""
@@ -273,11 +277,12 @@ class ApprovalsScreen(Screen[None]):
         now = self.clock()
         view = self.view
         rows = []
+        colours = self._colours()
         for item in view.items:
             cells: list[Any] = row_cells(item, now, view.loaded_ms)
             cells[3] = Text(cells[3], justify="right")
-            cells[7] = self._expires_cell(item, now)
-            colour = self._colour(_STATE_STYLE.get(item.state, "warning"))
+            cells[7] = self._expires_cell(item, now, colours)
+            colour = colours.get(_STATE_STYLE.get(item.state, "warning"), "")
             cells[8] = Text(cells[8], style=f"bold {colour}".strip())
             rows.append(cells)
         keys = [item.id for item in view.items]

@@ -107,6 +107,38 @@ def _needed(text: str) -> int:
     return needed_count(text)
 
 
+_DECODER = json.JSONDecoder()
+_META_KEY = '"meta":{'
+
+
+def _meta_of(request_json: str) -> dict:
+    """The ``meta`` object of a stored request body, without parsing its wire parameters.
+
+    Bodies are canonical JSON (sorted keys, compact): the keys before ``meta`` (action,
+    amount, coin, destination, initiator) hold scalars, and a quote inside a string is
+    escaped, so the first ``"meta":{`` is the key. Anything else is parsed whole."""
+    at = request_json.find(_META_KEY)
+    if at < 0:
+        return json.loads(request_json).get("meta", {})
+    try:
+        meta, _ = _DECODER.raw_decode(request_json, at + len(_META_KEY) - 1)
+    except ValueError:
+        return json.loads(request_json).get("meta", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """What the queue needs of every stored request's (immutable) ``meta``, parsed once."""
+    request_hash: str
+    rule: str
+    quorum: str
+    groups: frozenset[str]
+    needed: int
+    self_ok: bool
+    expiry_ms: int
+
+
 @dataclass(frozen=True)
 class QueueView:
     """One load: the rows of ``filter`` (at most :data:`PAGE_SIZE`), how many there are in
@@ -133,6 +165,8 @@ class ApprovalsModel:
     def __init__(self, opener: Callable[[], ApprovalService]) -> None:
         self._opener = opener
         self._service: ApprovalService | None = None
+        self._parsed: dict[str, _Parsed] = {}
+        self._fields: dict[str, tuple] = {}
         self.error: str | None = None
         """Why the service could not be opened (bad policy file, store), or None."""
 
@@ -205,61 +239,81 @@ class ApprovalsModel:
             return None
         return db.execute("PRAGMA data_version").fetchone()[0]
 
-    def load(self, filter: str = "all", limit: int = PAGE_SIZE) -> QueueView:
-        """The rows of ``filter`` (oldest first, at most ``limit``), the total and the
-        waiting-for-me count. Expired requests are marked EXPIRED on the way, as
-        ``ApprovalService.queue`` does."""
+    def load(self, filter: str = "all", limit: int | None = None) -> QueueView:
+        """The rows of ``filter`` (oldest first, at most ``limit``, default
+        :data:`PAGE_SIZE`), the total and the waiting-for-me count. Expired requests are
+        marked EXPIRED on the way, as ``ApprovalService.queue`` does.
+
+        Each row's JSON is parsed once per model (a request's body never changes: its id is
+        its hash), the signatures come in one query when the store offers
+        ``signatures_by_request()``, and queue items are built for the rows shown only."""
         if filter not in FILTERS:
             raise ApprovalsError(f"filter is one of {', '.join(FILTERS)}")
+        limit = PAGE_SIZE if limit is None else limit
         svc = self.service
         store = svc.store
         now = svc.clock()
+        bulk = getattr(store, "signatures_by_request", None)
+        by_request = bulk() if bulk is not None else None
         items: list[QueueItem] = []
         total = waiting = 0
+        me, policy = svc.me, svc.loaded.policy
         for row in store.list():
-            body = json.loads(row.request_json)
-            meta = body.get("meta", {})
+            parsed = self._parse(row)
             if row.state in ("PENDING_APPROVAL", "APPROVED") and \
-                    now > row.proposed_ms + int(meta.get("expiry_ms", 0)):
+                    now > row.proposed_ms + parsed.expiry_ms:
                 svc._expire(row, now)
                 row = store.get(row.id) or row
             final = row.state in FINAL
             if final and filter != "history":
                 continue
-            item = self._item(svc, row, body, meta, store.signatures(row.id), now)
-            if item.waiting_for_me:
+            sigs = by_request.get(row.id, ()) if by_request is not None \
+                else store.signatures(row.id)
+            mine_to_vote = bool(
+                row.state == "PENDING_APPROVAL" and me and policy is not None
+                and (me != row.initiator or parsed.self_ok)
+                and all(s.statement.operator != me for s in sigs)
+                and any(me in policy.groups.get(g, ()) for g in parsed.groups))
+            if mine_to_vote:
                 waiting += 1
             if (filter == "history") != final:
                 continue
-            if filter == "mine" and row.initiator != svc.me:
+            if filter == "mine" and row.initiator != me:
                 continue
-            if filter == "waiting-for-me" and not item.waiting_for_me:
+            if filter == "waiting-for-me" and not mine_to_vote:
                 continue
             total += 1
             if len(items) < limit:
-                items.append(item)
+                items.append(self._item(row, parsed, sigs, mine_to_vote, now))
         return QueueView(filter, tuple(items), total, waiting, now)
 
-    @staticmethod
-    def _item(svc: ApprovalService, row, body: dict, meta: dict, sigs, now: int) -> QueueItem:
+    def _parse(self, row) -> "_Parsed":
+        parsed = self._parsed.get(row.id)
+        if parsed is None or parsed.request_hash != row.request_hash:
+            meta = _meta_of(row.request_json)
+            quorum = meta.get("quorum", "")
+            parsed = _Parsed(row.request_hash, meta.get("rule", ""), quorum,
+                             _quorum_groups(quorum), _needed(quorum), bool(meta.get("self")),
+                             int(meta.get("expiry_ms", 0)))
+            self._parsed[row.id] = parsed
+        return parsed
+
+    def _item(self, row, p: "_Parsed", sigs, waiting: bool, now: int) -> QueueItem:
         """What ``ApprovalService._item`` builds, from an already parsed row."""
-        self_ok = meta.get("self")
+        fields = self._fields.get(row.id)
+        if fields is None or fields[0] != row.request_hash:
+            body = json.loads(row.request_json)
+            fields = (row.request_hash, body["action"], body["profile"], body["venue"],
+                      Decimal(body["amount"]), body["coin"], body.get("destination", ""))
+            self._fields[row.id] = fields
+        _, action, profile, venue, amount, coin, destination = fields
         approvers = {s.statement.operator for s in sigs
                      if s.statement.decision == "approve"
                      and s.statement.request_hash == row.request_hash
-                     and (s.statement.operator != row.initiator or self_ok)}
-        quorum = meta.get("quorum", "")
-        waiting = False
-        me, policy = svc.me, svc.loaded.policy
-        if row.state == "PENDING_APPROVAL" and me and policy is not None \
-                and (me != row.initiator or self_ok) \
-                and all(s.statement.operator != me for s in sigs):
-            waiting = any(me in policy.groups.get(g, ()) for g in _quorum_groups(quorum))
-        return QueueItem(row.id, row.state, now - row.proposed_ms, row.initiator,
-                         body["action"], body["profile"], body["venue"],
-                         Decimal(body["amount"]), body["coin"], body.get("destination", ""),
-                         meta.get("rule", ""), quorum, len(approvers), _needed(quorum),
-                         row.proposed_ms + int(meta.get("expiry_ms", 0)) - now, waiting,
+                     and (s.statement.operator != row.initiator or p.self_ok)}
+        return QueueItem(row.id, row.state, now - row.proposed_ms, row.initiator, action,
+                         profile, venue, amount, coin, destination, p.rule, p.quorum,
+                         len(approvers), p.needed, row.proposed_ms + p.expiry_ms - now, waiting,
                          row.outcome)
 
     def detail(self, request_id: str) -> tuple[Detail, list[str]]:
