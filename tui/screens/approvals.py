@@ -55,8 +55,10 @@ from tui.widgets.title_bar import TitleBar
 __all__ = ["ApprovalsScreen", "ApprovalDetailScreen", "ApproveScreen", "RejectScreen",
            "COLUMNS", "EMPTY_TEXTS", "row_cells", "track_waiting"]
 
-COLUMNS = ("age", "initiator", "action", "amount", "destination", "rule", "votes", "expires",
-           "state")
+COLUMNS = ("age", "initiator", "action", "amount", "votes", "expires", "state", "destination",
+           "rule")
+"""What decides a vote first, so an 80-column terminal shows it; the rule follows."""
+_AMOUNT, _EXPIRES, _STATE = (COLUMNS.index(c) for c in ("amount", "expires", "state"))
 DESTINATION_WIDTH = 20
 EMPTY_TEXTS = {
     "waiting-for-me": "nothing waits for your approval — f shows mine, all or history",
@@ -83,9 +85,9 @@ def _shorten(text: str, width: int) -> str:
 def row_cells(item: QueueItem, now_ms: int, loaded_ms: int) -> list[str]:
     """The text of ``item``'s row, column by column (the destination shortened)."""
     return [age_text(item, now_ms, loaded_ms), item.initiator, item.action.replace("_", " "),
-            amount_text(item), _shorten(item.destination, DESTINATION_WIDTH), item.rule,
-            item.votes, countdown_text(item, now_ms, loaded_ms),
-            _STATE_WORDS.get(item.state, item.state)]
+            amount_text(item), item.votes, countdown_text(item, now_ms, loaded_ms),
+            _STATE_WORDS.get(item.state, item.state),
+            _shorten(item.destination, DESTINATION_WIDTH), item.rule]
 
 
 class ApprovalsScreen(Screen[None]):
@@ -280,10 +282,10 @@ class ApprovalsScreen(Screen[None]):
         colours = self._colours()
         for item in view.items:
             cells: list[Any] = row_cells(item, now, view.loaded_ms)
-            cells[3] = Text(cells[3], justify="right")
-            cells[7] = self._expires_cell(item, now, colours)
+            cells[_AMOUNT] = Text(cells[_AMOUNT], justify="right")
+            cells[_EXPIRES] = self._expires_cell(item, now, colours)
             colour = colours.get(_STATE_STYLE.get(item.state, "warning"), "")
-            cells[8] = Text(cells[8], style=f"bold {colour}".strip())
+            cells[_STATE] = Text(cells[_STATE], style=f"bold {colour}".strip())
             rows.append(cells)
         keys = [item.id for item in view.items]
         for cells, key in zip(rows, keys):
