@@ -10,7 +10,7 @@ from pathlib import Path
 from tui.approvals import operators
 from tui.approvals.identity import OperatorKey
 from tui.approvals.service import ApprovalService, load_policy_file
-from tui.approvals.stores import open_store
+from tui.approvals.store_factory import open_store
 from tui.core.models import AccountKind, AccountRef
 from tui.core.moves import MoveKind
 from tui.journal_ui import journal_for, mover_for

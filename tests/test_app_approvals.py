@@ -11,7 +11,7 @@ from test_app_support import screen_text, wait_loaded
 from textual.widgets import DataTable, Input
 
 from tui.approvals.service import ApprovalService
-from tui.approvals.stores import open_store
+from tui.approvals.store_factory import open_store
 from tui.journal import EntryState
 from tui.journal_ui import journal_for
 from tui.screens.approvals import (
@@ -56,11 +56,12 @@ async def type_text(pilot, text: str) -> None:
 
 
 def test_gate_names_match_the_service() -> None:
-    from tui.approvals import service, stores
+    from tui.approvals import service, store_factory
     from tui.screens import approvals_gate
 
     assert approvals_gate._POLICY_ENV == service.POLICY_ENV
-    assert approvals_gate._STORE_ENV == stores.STORE_ENV
+    assert approvals_gate._STORE_ENV == store_factory.STORE_ENV
+    assert approvals_gate._TEAM_FILE == store_factory.TEAM_FILE
 
 
 def test_durations() -> None:

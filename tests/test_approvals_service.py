@@ -213,3 +213,44 @@ name = "no big''', 1))
     assert ann.evaluate(request).outcome == "allow"
     ev = ann.evaluate(build(mover, "6")[0])
     assert ev.outcome == "block" and ev.velocity_used == Decimal("10")
+
+
+@pytest.mark.parametrize(("after_ms", "counted"), [(3_600_000 - 1, True), (3_600_000, False)])
+def test_velocity_from_the_journal_is_exact_at_the_window_edge(world, after_ms, counted):
+    service, mover, journal, _, path = world
+    path.write_text(policy_text().replace('[[rule]]\nname = "no big', '''[[rule]]
+name = "velocity"
+action = "transfer"
+velocity = { max = "10", window = "1h", per = ["coin"] }
+outcome = "block"
+reason = "too much this hour"
+
+[[rule]]
+name = "no big''', 1))
+    request, settlement = build(mover, "4")
+    sent = mover.record(request, settlement)
+    at = lambda: sent.created_ms + after_ms  # noqa: E731
+    ev = service("ann", clock=at).evaluate(build(mover, "7")[0])
+    assert (ev.outcome == "block") is counted
+    assert ev.velocity_used == (Decimal("4") if counted else None)
+
+
+def test_movers_fail_safe_gate_holds_or_blocks(world, monkeypatch):
+    from tui.approvals.service import HeldForApproval, PolicyBlocked, policy_gate
+
+    _, mover, journal, _, path = world
+    monkeypatch.setenv("COINSOLE_POLICY", str(path))
+    mover.policy_gate = policy_gate(journal)
+    small = mover.record(*build(mover, "1"))
+    assert mover.approve(small).state is EntryState.APPROVED
+    big = mover.record(*build(mover, "10"))
+    with pytest.raises(HeldForApproval, match="submitted for approval: request"):
+        mover.approve(big)
+    assert journal.get(big.id).state is EntryState.PENDING_APPROVAL
+    request, settlement = mover.build(kind=MoveKind.WITHDRAW, profile="bitunix-demo",
+                                      coin="USDT", amount=Decimal("1000"),
+                                      network="TRC20", address="TXabc")
+    blocked = mover.record(request, settlement)
+    with pytest.raises(PolicyBlocked, match="1000 or more"):
+        mover.approve(blocked)
+    assert journal.get(blocked.id).state is EntryState.DRAFT and blocked.attempts == 0

@@ -150,6 +150,9 @@ class CoinsoleApp(App[None]):
         """Names of the shipped themes, in the order ``t`` steps through them."""
         self.idle_lock_minutes = idle_lock_minutes
         """Minutes without input after which the vault locks; None never."""
+        self.demo_approvals = False
+        """The Approvals screen uses the demo's policy, store and operators
+        (:mod:`tui.approvals.demo`; ``coinsole --demo`` sets it)."""
         self.new_vault_kdf: KdfParams | None = None
         """Argon2id costs for a vault created from the TUI (None: the vault's default;
         tests set :data:`~tui.vault.TEST_KDF`)."""
@@ -450,6 +453,8 @@ class CoinsoleApp(App[None]):
         """Whether the Approvals screen is on the bar (key 8): a policy file or a team
         store is configured. Without either nothing needs approving, so a single trader
         sees no change (the palette still opens it, to say how to start)."""
+        if self.demo_approvals:
+            return True
         from tui.screens.approvals_gate import approvals_configured
 
         return approvals_configured()

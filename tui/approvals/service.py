@@ -2,7 +2,7 @@
 
 It loads the policy (``policy.toml`` in the config directory, or ``COINSOLE_POLICY``; no file
 means allow all, as before approvals), knows this machine's operator (:mod:`.identity`), and
-opens the store (:mod:`.stores`). Everything is synchronous except :meth:`execute`, which
+opens the store (:mod:`.store_factory`). Everything is synchronous except :meth:`execute`, which
 sends through the journal's :class:`~tui.journal.Mover` (async, like ``Mover.submit``).
 
 A request that needs approval is held in the journal as PENDING_APPROVAL, keyed by its
@@ -18,6 +18,7 @@ import json
 import os
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +43,55 @@ from .store import ApprovalStore, Row
 
 __all__ = ["POLICY_ENV", "FILTERS", "LoadedPolicy", "Evaluation", "QueueItem", "SignatureView",
            "Detail", "ApprovalService", "policy_path", "load_policy_file", "request_for",
-           "needed_count", "ApprovalsError"]
+           "needed_count", "ApprovalsError", "PolicyBlocked", "HeldForApproval", "policy_gate",
+           "HELD_NOTE"]
 
 POLICY_ENV = "COINSOLE_POLICY"
+HELD_NOTE = "waiting for approval: request "
+"""How a held journal entry's note begins (the request id follows)."""
 FILTERS = ("waiting-for-me", "mine", "all", "history")
 ACTIVE = ("PENDING_APPROVAL", "APPROVED", "EXECUTING")
 FINAL = ("REJECTED", "EXPIRED", "DONE")
+
+
+class PolicyBlocked(ApprovalsError):
+    """A policy rule blocks the request; the text is the rule's reason. Nothing was sent."""
+
+
+class HeldForApproval(ApprovalsError):
+    """The request was journaled PENDING_APPROVAL and proposed instead of sent."""
+
+    def __init__(self, entry: Any, item: "QueueItem") -> None:
+        self.entry = entry
+        self.item = item
+        super().__init__(f"submitted for approval: request {item.id} (rule {item.rule!r}, "
+                         f"needs {item.quorum}); journal entry {entry.id}")
+
+
+def policy_gate(journal: Any):
+    """The fail-safe for a :class:`~tui.journal.Mover` whose callers do not ask the policy
+    themselves (set as ``mover.policy_gate``): each time, the policy file in force decides a
+    DRAFT entry - allowed passes; blocked raises PolicyBlocked; needing approval holds the
+    entry (PENDING_APPROVAL, proposed) and raises HeldForApproval. The available balance is
+    not known here, so share rules count it as nothing available (the stricter reading)."""
+
+    def gate(entry: Any) -> None:
+        loaded = load_policy_file()
+        if loaded.policy is None:
+            return
+        from .store_factory import open_store
+
+        service = ApprovalService(loaded, open_store(), me=my_name(), journal=journal)
+        try:
+            ev = service.evaluate(entry.request)
+            if ev.outcome == "block":
+                raise PolicyBlocked(f"{ev.line()}; nothing was sent")
+            if ev.outcome == "approve":
+                held, item = service.hold_entry(journal, entry, ev)
+                raise HeldForApproval(held, item)
+        finally:
+            service.close()
+    return gate
 
 
 def _now_ms() -> int:
@@ -128,11 +172,18 @@ def journal_request_from(req: Request) -> Any:
     return parse_request(req.action, json.dumps(req.params))
 
 
+@lru_cache(maxsize=256)
 def needed_count(quorum_text: str) -> int:
     """Fewest approvals any alternative of the quorum needs (``2 of a and 1 of b or 4 of c``: 3)."""
     if not quorum_text:
         return 0
     return min(sum(n for n, _ in alt) for alt in parse_quorum(quorum_text).alternatives)
+
+
+@lru_cache(maxsize=256)
+def quorum_groups(quorum_text: str) -> frozenset[str]:
+    """The groups a quorum names."""
+    return frozenset(parse_quorum(quorum_text).groups()) if quorum_text else frozenset()
 
 
 @dataclass(frozen=True)
@@ -148,6 +199,8 @@ class Evaluation:
     velocity_used: Decimal | None
     velocity_left: Decimal | None
     request: Request
+    rule_line: int | None = None
+    """The rule's line in the policy file (None: no policy, or no rule matched)."""
 
     @property
     def needed(self) -> int:
@@ -163,9 +216,11 @@ class Evaluation:
         return f"allowed by policy rule {self.rule!r}"
 
 
-def _evaluation(d: Decision, req: Request) -> Evaluation:
+def _evaluation(d: Decision, req: Request, policy: Policy | None = None) -> Evaluation:
+    line = policy.rules[d.rule_index].line if policy and d.rule_index is not None else None
     return Evaluation(d.outcome, d.rule_name, d.why, d.reason, str(d.quorum) if d.quorum else "",
-                      d.allow_self_approval, d.expiry_ms, d.velocity_used, d.velocity_left, req)
+                      d.allow_self_approval, d.expiry_ms, d.velocity_used, d.velocity_left, req,
+                      line)
 
 
 # -- what is shown ---------------------------------------------------------------------------
@@ -250,7 +305,7 @@ class ApprovalService:
     def open(cls, *, journal: Any = None, operator: OperatorKey | None = None,
              store: ApprovalStore | None = None, policy: Path | None = None) -> "ApprovalService":
         """The service on the configured policy, store and operator name."""
-        from .stores import open_store
+        from .store_factory import open_store
 
         loaded = load_policy_file(policy)
         return cls(loaded, store if store is not None else open_store(), me=my_name(),
@@ -317,7 +372,7 @@ class ApprovalService:
         if self.loaded.policy is None:
             return _evaluation(evaluate(None, req, Context(self.clock())), req)
         d = evaluate(self.loaded.policy, req, self.context(available, jr.client_key))
-        return _evaluation(d, req)
+        return _evaluation(d, req, self.loaded.policy)
 
     # -- proposing -------------------------------------------------------------------------
 
@@ -347,12 +402,31 @@ class ApprovalService:
         from tui.journal.states import EntryState
 
         entry = mover.record(jr, settlement)
+        return self.hold_entry(mover.journal, entry, evaluation)
+
+    def hold_entry(self, journal: Any, entry: Any, evaluation: Evaluation):
+        """Propose a DRAFT journal ``entry`` and make it PENDING_APPROVAL; (entry, item)."""
+        from tui.journal.states import EntryState
+
         item = self.propose(evaluation)
-        entry = mover.journal.transition(
-            entry.id, EntryState.PENDING_APPROVAL, note=f"waiting for approval: request {item.id}",
+        entry = journal.transition(
+            entry.id, EntryState.PENDING_APPROVAL,
+            note=f"{HELD_NOTE}{item.id} (rule {evaluation.rule!r}, needs {evaluation.quorum})",
             detail=f"submitted for approval as request {item.id} (rule {evaluation.rule}, "
                    f"needs {evaluation.quorum})")
         return entry, item
+
+    def gate(self, mover: Any, jr: Any, settlement: Any, available: Decimal | None = None):
+        """The journal's hook before a send: None when allowed (send as before), the held
+        PENDING_APPROVAL entry when approvals are needed; PolicyBlocked when blocked."""
+        if not self.active:
+            return None
+        ev = self.evaluate(jr, available)
+        if ev.outcome == "block":
+            raise PolicyBlocked(f"{ev.line()}; nothing was sent")
+        if ev.outcome == "approve":
+            return self.hold(mover, jr, settlement, ev)[0]
+        return None
 
     # -- voting ----------------------------------------------------------------------------
 
@@ -399,7 +473,7 @@ class ApprovalService:
             if key.name == row.initiator and not meta.get("self", False):
                 raise ApprovalsError(f"you proposed request {row.id}; rule {meta.get('rule')!r} "
                                      "does not let the initiator approve their own request")
-            groups = parse_quorum(meta["quorum"]).groups() if meta.get("quorum") else set()
+            groups = quorum_groups(meta.get("quorum", ""))
             if not any(key.name in policy.groups.get(g, ()) for g in groups):
                 raise ApprovalsError(f"operator {key.name} is in none of the groups request "
                                      f"{row.id} needs ({meta.get('quorum')})")
@@ -458,8 +532,8 @@ class ApprovalService:
 
     # -- listing ---------------------------------------------------------------------------
 
-    def _item(self, row: Row, sigs: list[Signed], now: int) -> QueueItem:
-        d = json.loads(row.request_json)
+    def _item(self, row: Row, sigs: list[Signed], now: int, d: dict | None = None) -> QueueItem:
+        d = d if d is not None else json.loads(row.request_json)
         meta = d.get("meta", {})
         approvers = {s.statement.operator for s in sigs
                      if s.statement.decision == "approve" and s.statement.request_hash == row.request_hash
@@ -468,7 +542,7 @@ class ApprovalService:
         waiting = False
         if row.state == "PENDING_APPROVAL" and self.me and self.me not in voted \
                 and (self.me != row.initiator or meta.get("self")) and self.loaded.policy is not None:
-            groups = parse_quorum(meta["quorum"]).groups() if meta.get("quorum") else set()
+            groups = quorum_groups(meta.get("quorum", ""))
             waiting = any(self.me in self.loaded.policy.groups.get(g, ()) for g in groups)
         return QueueItem(row.id, row.state, now - row.proposed_ms, row.initiator, d["action"],
                          d["profile"], d["venue"], Decimal(d["amount"]), d["coin"],
@@ -484,15 +558,22 @@ class ApprovalService:
             raise ApprovalsError(f"filter is one of {', '.join(FILTERS)}")
         now = self.clock()
         items = []
-        for row in self.store.list():
-            if row.state in ("PENDING_APPROVAL", "APPROVED") and self._expire(row, now):
+        rows = self.store.list()
+        many = getattr(self.store, "signatures_many", None)
+        sigs = many() if many is not None else None
+        for row in rows:
+            d = json.loads(row.request_json)
+            expiry = row.proposed_ms + int(d.get("meta", {}).get("expiry_ms", 0))
+            if row.state in ("PENDING_APPROVAL", "APPROVED") and now > expiry \
+                    and self._expire(row, now):
                 row = self.store.get(row.id) or row
             final = row.state in FINAL
             if (filter == "history") != final:
                 continue
             if filter == "mine" and row.initiator != self.me:
                 continue
-            item = self._item(row, self.store.signatures(row.id), now)
+            mine = sigs.get(row.id, []) if sigs is not None else self.store.signatures(row.id)
+            item = self._item(row, mine, now, d)
             if filter == "waiting-for-me" and not item.waiting_for_me:
                 continue
             items.append(item)

@@ -56,8 +56,8 @@ class SqliteStore:
                                 (request_id,)).fetchall()
         return [Signed(Statement(*json.loads(a)), bytes.fromhex(b)) for a, b in rows]
 
-    def signatures_by_request(self) -> dict[str, list[Signed]]:
-        """Every stored signature, by request id, in one query (the queue's bulk read)."""
+    def signatures_many(self) -> dict[str, list[Signed]]:
+        """Every stored statement by request id, in one query (for listing a long queue)."""
         out: dict[str, list[Signed]] = {}
         for rid, a, b in self._db.execute("SELECT request_id, statement, signature FROM signatures"):
             out.setdefault(rid, []).append(Signed(Statement(*json.loads(a)), bytes.fromhex(b)))

@@ -44,7 +44,6 @@ from tui.screens.approvals_model import (
     age_text,
     amount_text,
     countdown_text,
-    watch_changes,
 )
 from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
@@ -124,13 +123,16 @@ class ApprovalsScreen(Screen[None]):
     def __init__(self, session: Session, model: ApprovalsModel | None = None) -> None:
         super().__init__()
         self.session = session
-        self.model = model or ApprovalsModel.for_session(session)
+        self.model = model or ApprovalsModel.for_session(
+            session, demo=bool(getattr(self.app, "demo_approvals", False)))
         self.filter = "all"
         self.view: QueueView | None = None
         self.busy = ""
         self.connection_note = ""
         self._token: Any = None
-        self._watching = False
+        self._watcher: Any = None
+        self._ticks = 0
+        self._key_from_vault = False
         self._shown_ids: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -159,7 +161,9 @@ class ApprovalsScreen(Screen[None]):
             self.reload()
 
     def on_unmount(self) -> None:
-        self._watching = False
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -182,44 +186,33 @@ class ApprovalsScreen(Screen[None]):
         self._start_watch()
 
     def _start_watch(self) -> None:
-        if self._watching:
+        """Follow a store's change feed (PostgreSQL LISTEN/NOTIFY) when it has one; a
+        failure to start is shown and tried again on the next tick."""
+        if self._watcher is not None:
+            return
+        watch = getattr(self.model.service.store, "watch", None)
+        if watch is None:
             return
         try:
-            feed = watch_changes(self.model.service.store)
-        except Exception:  # noqa: BLE001
-            feed = None
-        if feed is not None:
-            self._watching = True
-            self._follow(feed)
+            self._watcher = watch(self._on_change)
+        except Exception as exc:  # noqa: BLE001 - shown; the tick tries again
+            self.connection_note = f"{exc}"
+            self._show_status()
 
-    @work(thread=True, exit_on_error=False, group="approvals-watch")
-    def _follow(self, feed) -> None:
-        """Follow the store's change feed; a lost connection is shown and retried."""
-        delay = 1.0  # float-ok: seconds
-        while self._watching:
-            try:
-                for _ in feed:
-                    if not self._watching:
-                        return
-                    self.app.call_from_thread(self._changed_elsewhere)
-                    delay = 1.0  # float-ok: seconds
-                return
-            except Exception as exc:  # noqa: BLE001 - connection loss: say so and retry
-                self.app.call_from_thread(self._connection_lost, str(exc), delay)
-                time.sleep(delay)
-                delay = min(delay * 2, 30.0)  # float-ok: seconds
-                try:
-                    feed = watch_changes(self.model.service.store)
-                except Exception:  # noqa: BLE001
-                    continue
+    def _on_change(self, change: Any) -> None:
+        """From the watcher's thread: hand the change to the app's thread."""
+        try:
+            self.app.call_from_thread(self._changed, change)
+        except Exception:  # noqa: BLE001 - the app is closing
+            pass
 
-    def _changed_elsewhere(self) -> None:
+    def _changed(self, change: Any) -> None:
+        if getattr(change, "kind", "") == "unreachable":
+            self.connection_note = getattr(change, "detail", "") or "team store unreachable, retrying"
+            self._show_status()
+            return
         self.connection_note = ""
         self.reload()
-
-    def _connection_lost(self, why: str, delay: float) -> None:  # float-ok: seconds
-        self.connection_note = f"team store connection lost ({why}); retrying in {delay:g}s"
-        self._show_status()
 
     def tick(self) -> None:
         """Redraw the countdowns in view; reload when the store changed or a row expired."""
@@ -233,7 +226,9 @@ class ApprovalsScreen(Screen[None]):
             self.connection_note = f"store unavailable: {exc} — retrying"
             self._show_status()
             return
-        if token != self._token or self.connection_note:
+        self._ticks += 1
+        polled = token is None and self._watcher is None and self._ticks % 5 == 0
+        if token != self._token or polled or (self.connection_note and self._watcher is None):
             self.reload()
             return
         now = self.clock()
@@ -412,6 +407,7 @@ class ApprovalsScreen(Screen[None]):
 
             try:
                 self.model.set_operator(load_key(app.vault, self.model.me))
+                self._key_from_vault = True
             except ApprovalsError as exc:
                 self.notify(str(exc), severity="error", timeout=8)
                 return
@@ -494,8 +490,9 @@ class ApprovalsScreen(Screen[None]):
     def vault_changed(self) -> None:
         """The app's vault locked or unlocked: drop the key when it locked."""
         app: Any = self.app
-        if not getattr(app, "vault_unlocked", False):
+        if self._key_from_vault and not getattr(app, "vault_unlocked", False):
             self.model.forget_operator()
+            self._key_from_vault = False
         self._show_status()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -524,7 +521,8 @@ def track_waiting(app: Any, period: float = 2.0) -> None:  # float-ok: seconds
     """Keep the bar's "waiting for me" count for ``app`` while no Approvals screen is
     open: a cheap change check every ``period`` seconds, and a count when the store
     changed (or 30 s passed: requests expire with time)."""
-    model = ApprovalsModel.for_session(app.session)
+    model = ApprovalsModel.for_session(app.session, demo=bool(getattr(app, "demo_approvals",
+                                                                      False)))
     state: dict[str, Any] = {"token": object(), "at": 0.0}
 
     def poll() -> None:
@@ -535,6 +533,8 @@ def track_waiting(app: Any, period: float = 2.0) -> None:  # float-ok: seconds
             now = time.monotonic()
             if token is not None and token == state["token"] and now - state["at"] < 30:
                 return
+            if token is None and now - state["at"] < 10:
+                return  # no cheap check (PostgreSQL): count every 10 s
             view = model.load("waiting-for-me", limit=0)
         except Exception:  # noqa: BLE001 - no count rather than a crash; the screen says why
             return

@@ -12,17 +12,19 @@ from pathlib import Path
 __all__ = ["approvals_configured"]
 
 _POLICY_ENV = "COINSOLE_POLICY"  # tui.approvals.service.POLICY_ENV
-_STORE_ENV = "COINSOLE_TEAM_STORE"  # tui.approvals.stores.STORE_ENV
+_STORE_ENV = "COINSOLE_TEAM_STORE"  # tui.approvals.store_factory.STORE_ENV
+_TEAM_FILE = "team.toml"  # tui.approvals.store_factory.TEAM_FILE
 
 
 def approvals_configured() -> bool:
     """True when a policy file exists (``COINSOLE_POLICY``, else ``policy.toml`` in the
-    config directory) or ``COINSOLE_TEAM_STORE`` names a team store. One stat, no parse."""
+    config directory) or a team store is named (``COINSOLE_TEAM_STORE``, or ``team.toml``
+    saved by ``coinsole team connect``). A stat or two, no parse."""
     if os.environ.get(_STORE_ENV, "").strip():
         return True
-    env = os.environ.get(_POLICY_ENV, "").strip()
-    if env:
-        return Path(env).expanduser().exists()
     from tui.paths import app_paths
 
-    return (app_paths().config_dir / "policy.toml").exists()
+    config = app_paths().config_dir
+    env = os.environ.get(_POLICY_ENV, "").strip()
+    policy = Path(env).expanduser() if env else config / "policy.toml"
+    return policy.exists() or (config / _TEAM_FILE).exists()

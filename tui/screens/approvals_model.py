@@ -7,7 +7,7 @@ plus the "waiting for me" count for the screen bar. It follows the service's
 once and each quorum text once, so 10,000 pending requests load in a fraction of the
 time. :meth:`ApprovalsModel.change_token` is the cheap "did anything change?" poll
 (SQLite's ``PRAGMA data_version``: other connections' commits); a store with
-``watch()`` (PostgreSQL LISTEN/NOTIFY) is followed by :func:`watch_changes` instead.
+``watch(callback)`` (PostgreSQL LISTEN/NOTIFY) is followed by the screen instead.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tui.core.money import format_amount
 
 __all__ = ["FILTER_LABELS", "PAGE_SIZE", "NO_POLICY_TEXT", "QueueView", "ApprovalsModel",
            "format_duration", "countdown_text", "age_text", "fingerprint", "needs_tail",
-           "amount_text", "watch_changes"]
+           "amount_text"]
 
 FILTER_LABELS = {"waiting-for-me": "waiting for me", "mine": "mine", "all": "all",
                  "history": "history"}
@@ -171,8 +171,9 @@ class ApprovalsModel:
         """Why the service could not be opened (bad policy file, store), or None."""
 
     @classmethod
-    def for_session(cls, session: Any) -> "ApprovalsModel":
-        """The model over the configured policy and store, with ``session``'s journal."""
+    def for_session(cls, session: Any, *, demo: bool = False) -> "ApprovalsModel":
+        """The model over the configured policy and store (``demo``: the demo's policy,
+        store and operators, :mod:`tui.approvals.demo`), with ``session``'s journal."""
         def opener() -> ApprovalService:
             from tui.journal_ui import journal_for
 
@@ -180,6 +181,10 @@ class ApprovalsModel:
                 journal = journal_for(session)
             except Exception:  # noqa: BLE001 - velocity then counts the store's rows only
                 journal = None
+            if demo:
+                from tui.approvals.demo import demo_service
+
+                return demo_service(journal=journal)
             return ApprovalService.open(journal=journal)
         return cls(opener)
 
@@ -246,14 +251,14 @@ class ApprovalsModel:
 
         Each row's JSON is parsed once per model (a request's body never changes: its id is
         its hash), the signatures come in one query when the store offers
-        ``signatures_by_request()``, and queue items are built for the rows shown only."""
+        ``signatures_many()``, and queue items are built for the rows shown only."""
         if filter not in FILTERS:
             raise ApprovalsError(f"filter is one of {', '.join(FILTERS)}")
         limit = PAGE_SIZE if limit is None else limit
         svc = self.service
         store = svc.store
         now = svc.clock()
-        bulk = getattr(store, "signatures_by_request", None)
+        bulk = getattr(store, "signatures_many", None)
         by_request = bulk() if bulk is not None else None
         items: list[QueueItem] = []
         total = waiting = 0
@@ -342,12 +347,3 @@ class ApprovalsModel:
     async def execute(self, request_id: str, mover: Any) -> Any:
         """Claim, re-verify and send an APPROVED request; the journal entry afterwards."""
         return await self.service.execute(request_id, mover)
-
-
-def watch_changes(store: Any) -> Iterator[Any] | None:
-    """The store's change feed (``store.watch()``, e.g. PostgreSQL LISTEN/NOTIFY): an
-    iterator yielding once per change, blocking in between; None when the store has none."""
-    watch = getattr(store, "watch", None)
-    if watch is None:
-        return None
-    return iter(watch())
