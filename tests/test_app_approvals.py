@@ -391,3 +391,43 @@ def test_meta_is_read_without_the_wire_parameters() -> None:
     text = canonical_bytes(body).decode()
     assert _meta_of(text) == body["meta"]
     assert _meta_of('{"action":"x"}') == {}
+
+
+async def test_demo_queue_is_alive_on_first_start() -> None:
+    app, _, _ = make_app()
+    app.demo_approvals = True  # what `coinsole --demo` sets
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_approvals(pilot, as_=None)
+        assert screen.model.me == "you" and screen.model.has_key
+        text = screen_text(app)
+        assert "8 Approvals (2)" in text, text
+        assert "520 USDT" in text and "maria" in text and "approved" in text
+        screen.set_filter("waiting-for-me")
+        await wait_loaded(pilot)
+        assert len(screen.view.items) == 2
+
+
+async def test_postgres_team_store_updates_the_queue_live(tmp_path, monkeypatch, pg_url) -> None:
+    import asyncio
+    import time
+
+    write_policy(tmp_path, monkeypatch)
+    monkeypatch.setenv("COINSOLE_TEAM_STORE", pg_url)
+    app, session, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_approvals(pilot)
+        assert screen._watcher is not None and screen.view.items == ()
+        item = hold_transfer(session)  # another operator's connection
+        t0 = time.monotonic()
+        while not screen.view.items and time.monotonic() - t0 < 10:
+            await asyncio.sleep(0.01)
+        assert [i.id for i in screen.view.items] == [item.id]
+        service_for(session, "cat").approve(item.id)
+        t0 = time.monotonic()
+        while screen.view.items[0].votes != "1/2" and time.monotonic() - t0 < 10:
+            await asyncio.sleep(0.01)
+        assert screen.view.items[0].votes == "1/2"
+        screen._changed(type("Change", (), {"kind": "unreachable", "detail": "team store "
+                                            "unreachable at x, retrying: gone"})())
+        await pilot.pause()
+        assert "unreachable" in screen_text(app)
