@@ -13,9 +13,11 @@ Also printed: the model's load of the whole store (``ApprovalsModel.load``; firs
 again with its parse cache warm, as every live update is), the table fill, a reload after another operator's change (what each live update costs), and the
 same open with the table unpaged (every row in the DataTable) beside the paged one
 (:data:`~tui.screens.approvals_model.PAGE_SIZE` rows, the rest counted). Medians of
-``--repeat`` runs after one warm-up. Run:
+``--repeat`` runs after one warm-up. Then, on a throwaway PostgreSQL cluster (skipped
+with a line saying why when none starts): the time from another operator's approval to
+this screen painting the new vote count, LISTEN/NOTIFY alone (target <= 200 ms). Run:
 
-    .venv/bin/python bench/approvals_screen.py [--requests 10000] [--repeat 5]
+    .venv/bin/python bench/approvals_screen.py [--requests 10000] [--repeat 5] [--pg-trials 20]
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def fill_store(n: int) -> None:
     from tui.approvals.policy import Request
     from tui.approvals.service import load_policy_file
     from tui.approvals.store import Row
-    from tui.approvals.stores import open_store
+    from tui.approvals.store_factory import open_store
 
     loaded = load_policy_file()
     store = open_store()
@@ -119,11 +121,76 @@ async def open_once(page: int) -> dict[str, float]:  # float-ok: milliseconds
             "shown": shown, "total": total}
 
 
+async def postgres_latency(url: str, trials: int) -> list[float]:  # float-ok: milliseconds
+    """On the PostgreSQL team store: ms from another operator's approval (committed) to the
+    Approvals screen painting the new vote count, ``trials`` times."""
+    from approvals_world import hold_transfer, service_for
+    from test_app_move import make_app
+
+    from tui.screens.approvals import ApprovalsScreen
+
+    os.environ["COINSOLE_TEAM_STORE"] = url
+    ApprovalsScreen.tick_seconds = None  # LISTEN/NOTIFY alone
+    app, session, _ = make_app()
+    painted: dict[str, float] = {}  # float-ok: seconds
+    display = app._display
+
+    def probe(screen, renderable):
+        display(screen, renderable)
+        if isinstance(screen, ApprovalsScreen) and screen.view is not None:
+            votes = tuple(i.votes for i in screen.view.items)
+            painted.setdefault(votes, time.perf_counter())
+
+    app._display = probe
+    out = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        items = [hold_transfer(session, amount=str(10 + n)) for n in range(trials)]
+        await pilot.press("8")
+        while not isinstance(app.screen, ApprovalsScreen) or app.screen.view is None \
+                or len(app.screen.view.items) < trials:
+            await pilot.pause(0.01)
+        screen = app.screen
+        cat = service_for(session, "cat")
+        for n, item in enumerate(items):
+            before = tuple(i.votes for i in screen.view.items)
+            want = before[:n] + ("1/2",) + before[n + 1:]
+            t0 = time.perf_counter()
+            await asyncio.to_thread(cat.approve, item.id)
+            while want not in painted and time.perf_counter() - t0 < 5:
+                await asyncio.sleep(0.001)
+            out.append((painted.get(want, float("inf")) - t0) * 1000)  # float-ok: ms
+        cat.close()
+    os.environ.pop("COINSOLE_TEAM_STORE", None)
+    return out
+
+
+def postgres(trials: int) -> None:
+    """The PostgreSQL figure, on a throwaway cluster (tests/pg_cluster.py)."""
+    from pg_cluster import ClusterUnavailable, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailable as exc:
+        print(f"\nPostgreSQL: skipped ({exc})")
+        return
+    try:
+        runs = asyncio.run(postgres_latency(cluster.create_database("screen"), trials))
+    finally:
+        cluster.stop()
+    runs.sort()
+    print(f"\nPostgreSQL (loopback), another operator's approval -> this screen painted, "
+          f"{len(runs)} trials:")
+    print(f"  p50 {statistics.median(runs):.1f} ms, max {runs[-1]:.1f} ms   target <= 200 ms  "
+          f"ratio {statistics.median(runs) / 200:.2f}")
+
+
 def main() -> None:
     """Fill a store, open the screen ``--repeat`` times paged and unpaged, print medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pg-trials", type=int, default=20,
+                        help="approvals timed on PostgreSQL (0: skip)")
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="coinsole-bench-")
     os.environ["COINSOLE_HOME"] = home
@@ -160,6 +227,8 @@ def main() -> None:
         print(f"  model load, again (parsed cache):    {med('load'):7.1f} ms")
         print(f"  table fill:                          {med('fill'):7.1f} ms")
         print(f"  reload after a change (live update): {med('reload'):7.1f} ms")
+    if args.pg_trials:
+        postgres(args.pg_trials)
 
 
 if __name__ == "__main__":
