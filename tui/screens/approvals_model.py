@@ -129,14 +129,19 @@ def _meta_of(request_json: str) -> dict:
 
 @dataclass(frozen=True)
 class _Parsed:
-    """What the queue needs of every stored request's (immutable) ``meta``, parsed once."""
-    request_hash: str
+    """What the queue needs of a stored request's ``meta`` (shared by the requests of one
+    rule: :func:`_parsed_meta`)."""
     rule: str
     quorum: str
     groups: frozenset[str]
     needed: int
     self_ok: bool
     expiry_ms: int
+
+
+@lru_cache(maxsize=1024)
+def _parsed_meta(rule: str, quorum: str, self_ok: bool, expiry_ms: int) -> _Parsed:
+    return _Parsed(rule, quorum, _quorum_groups(quorum), _needed(quorum), self_ok, expiry_ms)
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,7 @@ class ApprovalsModel:
     def __init__(self, opener: Callable[[], ApprovalService]) -> None:
         self._opener = opener
         self._service: ApprovalService | None = None
-        self._parsed: dict[str, _Parsed] = {}
+        self._parsed: dict[str, tuple[str, _Parsed]] = {}
         self._fields: dict[str, tuple] = {}
         self.error: str | None = None
         """Why the service could not be opened (bad policy file, store), or None."""
@@ -293,15 +298,14 @@ class ApprovalsModel:
         return QueueView(filter, tuple(items), total, waiting, now)
 
     def _parse(self, row) -> "_Parsed":
-        parsed = self._parsed.get(row.id)
-        if parsed is None or parsed.request_hash != row.request_hash:
+        known = self._parsed.get(row.id)
+        if known is None or known[0] != row.request_hash:
             meta = _meta_of(row.request_json)
-            quorum = meta.get("quorum", "")
-            parsed = _Parsed(row.request_hash, meta.get("rule", ""), quorum,
-                             _quorum_groups(quorum), _needed(quorum), bool(meta.get("self")),
-                             int(meta.get("expiry_ms", 0)))
-            self._parsed[row.id] = parsed
-        return parsed
+            known = (row.request_hash, _parsed_meta(
+                meta.get("rule", ""), meta.get("quorum", ""), bool(meta.get("self")),
+                int(meta.get("expiry_ms", 0))))
+            self._parsed[row.id] = known
+        return known[1]
 
     def _item(self, row, p: "_Parsed", sigs, waiting: bool, now: int) -> QueueItem:
         """What ``ApprovalService._item`` builds, from an already parsed row."""
