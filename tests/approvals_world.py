@@ -22,11 +22,19 @@ KEYS = {name: (seed, operators.public_of(seed)) for name, seed in SEEDS.items()}
 
 
 def policy_text() -> str:
-    """Withdrawals of 100 or more need 2 of treasury (typed last 4); big transfers
+    """BHEX withdrawals, and others of 100 or more, need 2 of treasury (typed last 4 above
+    100); big transfers
     (1000+) need 3; transfers past 50 a day, or of 5 or more, need 2; the rest is allowed."""
     ops = "\n".join(f'[operators.{n}]\npublic_key = "{pub.hex()}"\ngroups = ["treasury"]\n'
                     for n, (_, pub) in KEYS.items())
     return ops + '''
+[[rule]]
+name = "bhex withdrawals"
+action = "withdraw"
+profile = "bhex-demo"
+outcome = "approve"
+quorum = "2 of treasury"
+
 [[rule]]
 name = "big withdrawals"
 action = "withdraw"
@@ -106,6 +114,23 @@ def hold_withdrawal(session, by: str = "ann", amount: str = "250.5", clock=None)
         kind=MoveKind.WITHDRAW, profile="bitunix-demo", coin="USDT", amount=Decimal(amount),
         network="Tron (TRC-20)", address=TRON)
     svc = service_for(session, by, clock)
+    ev = svc.evaluate(request)
+    assert ev.outcome == "approve", ev.line()
+    _, item = svc.hold(mover, request, settlement, ev)
+    svc.close()
+    return item
+
+
+BTC_ADDRESS = "1GHquiYANN9JjqySWxncvn88nQ8pp8pdBe"
+
+
+def hold_bhex_withdrawal(session, by: str = "ann"):
+    """``by`` asks for a bhex-demo BTC withdrawal (it needs the trade password to send)."""
+    mover = mover_for(session)
+    request, settlement = mover.build(
+        kind=MoveKind.WITHDRAW, profile="bhex-demo", coin="BTC", amount=Decimal("0.0015"),
+        address=BTC_ADDRESS, miner_fee=Decimal("0.0001"))
+    svc = service_for(session, by)
     ev = svc.evaluate(request)
     assert ev.outcome == "approve", ev.line()
     _, item = svc.hold(mover, request, settlement, ev)

@@ -431,3 +431,31 @@ async def test_postgres_team_store_updates_the_queue_live(tmp_path, monkeypatch,
                                             "unreachable at x, retrying: gone"})())
         await pilot.pause()
         assert "unreachable" in screen_text(app)
+
+
+async def test_bhex_withdrawal_asks_the_trade_password_to_execute(tmp_path, monkeypatch) -> None:
+    from approvals_world import hold_bhex_withdrawal
+
+    from tui.sandbox.demo_money import DEMO_TRADE_PASSWORD
+    from tui.screens.approvals import ExecutePasswordScreen
+
+    write_policy(tmp_path, monkeypatch)
+    app, session, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        item = hold_bhex_withdrawal(session)
+        service_for(session, "bob").approve(item.id)
+        service_for(session, "cat").approve(item.id)
+        screen = await open_approvals(pilot)
+        assert screen.selected().state == "APPROVED"
+        await pilot.press("x")
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, ExecutePasswordScreen)
+        await type_text(pilot, DEMO_TRADE_PASSWORD)
+        assert DEMO_TRADE_PASSWORD not in screen_text(app)
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        assert app.screen is screen
+        detail = ApprovalService.open(store=open_store()).detail(item.id)
+        entry = journal_for(session).by_key(detail.params["client_key"])
+        assert entry.state in (EntryState.ACCEPTED, EntryState.RECONCILED), entry.last_error
+        assert DEMO_TRADE_PASSWORD not in screen_text(app)

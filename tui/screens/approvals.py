@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from pydantic import SecretStr
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -52,6 +53,7 @@ from tui.widgets.main_nav import MainNav, set_nav_badge
 from tui.widgets.title_bar import TitleBar
 
 __all__ = ["ApprovalsScreen", "ApprovalDetailScreen", "ApproveScreen", "RejectScreen",
+           "ExecutePasswordScreen",
            "COLUMNS", "EMPTY_TEXTS", "row_cells", "track_waiting"]
 
 COLUMNS = ("age", "initiator", "action", "amount", "votes", "expires", "state", "destination",
@@ -465,16 +467,23 @@ class ApprovalsScreen(Screen[None]):
             self.notify("only an APPROVED request can be executed", severity="warning",
                         timeout=4)
             return
-        self._execute(item)
+        from tui.journal_ui import needs_trade_password
+
+        if item.action == "withdraw" and needs_trade_password(item.venue):
+            self.app.push_screen(ExecutePasswordScreen(item), callback=lambda password:
+                                 password is not None and self._execute(item, password))
+            return
+        self._execute(item, None)
 
     @work(exclusive=True, group="approvals-execute", exit_on_error=False)
-    async def _execute(self, item: QueueItem) -> None:
+    async def _execute(self, item: QueueItem, password: SecretStr | None) -> None:
         from tui.journal_ui import mover_for
 
         self.busy = f"executing {item.id}…"
         self._show_status()
         try:
-            entry = await self.model.execute(item.id, mover_for(self.session))
+            entry = await self.model.execute(item.id, mover_for(self.session),
+                                             trade_password=password)
         except ApprovalsError as exc:
             self.notify(str(exc), severity="error", timeout=10)
         except Exception as exc:  # noqa: BLE001 - the outcome is unknown: shown, see Activity
@@ -484,6 +493,7 @@ class ApprovalsScreen(Screen[None]):
             self.notify(f"request {item.id} executed: journal entry {entry.id} is "
                         f"{entry.state.value}", timeout=8)
         finally:
+            password = None
             self.busy = ""
             self.reload()
 
@@ -686,6 +696,48 @@ class ApproveScreen(ModalBase[bool]):
             self.action_confirm()
         else:
             self.action_cancel()
+
+
+class ExecutePasswordScreen(ModalBase[SecretStr | None]):
+    """Asks (masked) for the trade password a BHEX withdrawal needs to be sent; used once,
+    never stored or shown. Dismisses with it, or None."""
+
+    TONE = "warning"
+
+    BINDINGS: list[BindingType] = [cancel_binding("Do not execute")]
+
+    DEFAULT_CSS = """
+    ExecutePasswordScreen > Vertical { width: 70; }
+    ExecutePasswordScreen .text { color: $foreground; margin-bottom: 1; }
+    """
+
+    def __init__(self, item: QueueItem) -> None:
+        super().__init__()
+        self.item = item
+
+    def compose(self) -> ComposeResult:
+        i = self.item
+        with Vertical() as box:
+            box.border_title = f"Execute request {i.id}"
+            yield Static(f"{i.venue} needs the trade password to send this withdrawal of "
+                         f"{amount_text(i)} (used once, never stored). Enter executes.",
+                         classes="text", markup=False)
+            yield Input(placeholder="trade password", password=True, id="password",
+                        compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value
+        event.input.value = ""
+        self.dismiss(SecretStr(value) if value else None)
+
+    def clear_secrets(self) -> None:
+        """Forget what was typed (the app calls this when it locks)."""
+        self.query_one("#password", Input).value = ""
 
 
 class RejectScreen(ModalBase[str | None]):

@@ -348,6 +348,7 @@ class ApprovalsModel:
         """Sign a rejection with ``reason`` (ApprovalsError says why not)."""
         return self.service.reject(request_id, reason)
 
-    async def execute(self, request_id: str, mover: Any) -> Any:
-        """Claim, re-verify and send an APPROVED request; the journal entry afterwards."""
-        return await self.service.execute(request_id, mover)
+    async def execute(self, request_id: str, mover: Any, *, trade_password: Any = None) -> Any:
+        """Claim, re-verify and send an APPROVED request (with the trade password a BHEX
+        withdrawal needs); the journal entry afterwards."""
+        return await self.service.execute(request_id, mover, trade_password=trade_password)
