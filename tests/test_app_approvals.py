@@ -64,6 +64,13 @@ def test_gate_names_match_the_service() -> None:
     assert approvals_gate._TEAM_FILE == store_factory.TEAM_FILE
 
 
+def test_wire_parameters_read_as_text() -> None:
+    from tui.screens.approvals import _param_text
+
+    assert _param_text({"kind": "spot", "index": 0, "name": ""}) == "index=0  kind=spot"
+    assert _param_text(None) == "-" and _param_text("1.50") == "1.50"
+
+
 def test_durations() -> None:
     assert [format_duration(ms) for ms in (0, 45_000, 725_000, 11_220_000, 187_200_000, -5)] \
         == ["0s", "45s", "12m 05s", "3h 07m", "2d 04h", "0s"]

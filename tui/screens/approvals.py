@@ -83,6 +83,18 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+def _param_text(value: Any) -> str:
+    """A wire parameter as read in the detail: ``-`` for none, objects as ``key=value``."""
+    if value in (None, "", {}, []):
+        return "-"
+    if isinstance(value, dict):
+        return "  ".join(f"{k}={_param_text(v)}" for k, v in sorted(value.items())
+                         if v not in (None, ""))
+    if isinstance(value, list):
+        return ", ".join(_param_text(v) for v in value)
+    return str(value)
+
+
 def row_cells(item: QueueItem, now_ms: int, loaded_ms: int) -> list[str]:
     """The text of ``item``'s row, column by column (the destination shortened)."""
     return [age_text(item, now_ms, loaded_ms), item.initiator, item.action.replace("_", " "),
@@ -612,9 +624,8 @@ class ApprovalDetailScreen(ModalBase[None]):
             yield Static("wire parameters", classes="section", markup=False)
             with Grid():
                 for key in sorted(d.params):
-                    value = d.params[key]
                     yield Label(str(key), classes="field", markup=False)
-                    yield Static("-" if value in (None, "") else str(value), markup=False)
+                    yield Static(_param_text(d.params[key]), markup=False)
             yield Static("signatures", classes="section", markup=False)
             if not d.signatures:
                 yield Static("none yet", classes="field", markup=False)
