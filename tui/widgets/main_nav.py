@@ -40,9 +40,16 @@ __all__ = ["MainNav", "set_nav_badge"]
 _BY_MODE: dict[str, MainScreen] = {main.mode: main for main in MAIN_SCREENS}
 
 
-def _label(main: MainScreen, badges: dict[str, str] | None = None) -> str:
-    badge = (badges or {}).get(main.mode, "")
-    return f"{main.key} {main.title}" + (f" ({badge})" if badge else "")
+def _label(main: MainScreen, form: int = 0, badge: str = "") -> str:
+    """An entry's label: in full (form 0), with a three-letter title (1), or the key
+    alone (2), for bars too narrow for the longer forms; a badge (a count) follows in
+    brackets."""
+    tail = f" ({badge})" if badge else ""
+    if form == 0:
+        return f"{main.key} {main.title}{tail}"
+    if form == 1:
+        return f"{main.key} {main.title[:3]}{tail}"
+    return main.key + tail
 
 
 def _badges(widget: Widget) -> dict[str, str]:
@@ -153,18 +160,32 @@ class MainNav(Widget):
     def _entry_spans(self) -> tuple[tuple[str, int, int], ...]:
         """``(mode, start, end)`` of each shown entry, padding included, in columns of
         the content area."""
-        badges = _badges(self)
-        key = (self._shown, tuple(sorted(badges.items())))
+        key = (self._shown, self.size.width, tuple(sorted(_badges(self).items())))
         if self._spans_for != key:
+            labels = self.labels()
             spans = []
             x = 0
             for mode in self._shown:
-                width = cell_len(_label(_BY_MODE[mode], badges)) + 2
+                width = cell_len(labels[mode]) + 2
                 spans.append((mode, x, x + width))
                 x += width
             self._spans = tuple(spans)
             self._spans_for = key
         return self._spans
+
+    def labels(self) -> dict[str, str]:
+        """Each shown entry's label at the bar's width: every title in full when they fit,
+        else the other entries shortened (three letters, then the key alone) and the
+        current one in full; never an entry cut at the edge."""
+        room = self.size.width
+        badges = _badges(self)
+        for form in (0, 1, 2):
+            labels = {mode: _label(_BY_MODE[mode], 0 if mode == self.current else form,
+                                   badges.get(mode, ""))
+                      for mode in self._shown}
+            if room <= 0 or sum(cell_len(text) + 2 for text in labels.values()) <= room:
+                return labels
+        return labels
 
     def entry_at(self, x: int) -> str | None:
         """The mode of the entry at column ``x`` of the bar (0 is its left edge, as in
@@ -220,18 +241,18 @@ class MainNav(Widget):
         styles = (self.get_component_rich_style("main-nav--entry"),
                   self.get_component_rich_style("main-nav--current"),
                   self.get_component_rich_style("main-nav--hover"))
-        badges = _badges(self)
-        key = (self._shown, self._hover, styles, tuple(sorted(badges.items())))
+        key = (self._shown, self._hover, styles, self.size.width,
+               tuple(sorted(_badges(self).items())))
         if self._line is None or self._line[0] != key:
-            self._line = (key, self._draw(*styles, badges))
+            self._line = (key, self._draw(*styles))
         return self._line[1]
 
-    def _draw(self, entry: Style, current: Style, hover: Style,
-              badges: dict[str, str] | None = None) -> Strip:
+    def _draw(self, entry: Style, current: Style, hover: Style) -> Strip:
         segments = []
+        labels = self.labels()
         for mode in self._shown:
             style = current if mode == self.current else hover if mode == self._hover else entry
             # Padding carries the background only, as a widget's CSS padding does.
             pad = Segment(" ", Style(bgcolor=style.bgcolor))
-            segments += [pad, Segment(_label(_BY_MODE[mode], badges), style), pad]
+            segments += [pad, Segment(labels[mode], style), pad]
         return Strip(segments)
