@@ -99,7 +99,7 @@ async def test_queue_renders_moves_and_opens_detail(tmp_path, monkeypatch) -> No
         second = hold_withdrawal(session, amount="1250.5")
         screen = await open_approvals(pilot)
         text = screen_text(app)
-        for part in ("12.34567891 USDT", "1,250.5 USDT", "ann", "transfers", "big withdrawals",
+        for part in ("12.34567891 USDT", "1,250.5000 USDT", "ann", "transfers", "big withdrawals",
                      "0/2", "TJmW5D1p1LnMdTMmxuY…", "pending", "23h 59m"):
             assert part in text, part
         assert screen.selected_id() == first.id
@@ -408,7 +408,7 @@ async def test_demo_queue_is_alive_on_first_start() -> None:
         assert screen.model.me == "you" and screen.model.has_key
         text = screen_text(app)
         assert "8 Approvals (2)" in text, text
-        assert "520 USDT" in text and "maria" in text and "approved" in text
+        assert "520.0000 USDT" in text and "maria" in text and "approved" in text
         screen.set_filter("waiting-for-me")
         await wait_loaded(pilot)
         assert len(screen.view.items) == 2

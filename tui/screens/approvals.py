@@ -36,7 +36,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from tui.approvals.identity import ApprovalsError
 from tui.approvals.service import FILTERS, Detail, QueueItem
 from tui.journal_ui import time_text
-from tui.core.money import format_amount, plain
+from tui.core.money import plain
 from tui.screens.approvals_model import (
     FILTER_LABELS,
     NO_POLICY_TEXT,
@@ -45,6 +45,7 @@ from tui.screens.approvals_model import (
     age_text,
     amount_text,
     countdown_text,
+    exact_text,
 )
 from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
@@ -593,7 +594,7 @@ class ApprovalDetailScreen(ModalBase[None]):
         left = countdown_text(i, self.now_ms, self.now_ms)
         pairs = [("state", i.state + (f" ({i.outcome})" if i.outcome else "")),
                  ("action", i.action.replace("_", " ")),
-                 ("amount", f"{format_amount(i.amount)} {i.coin}  (exact {plain(i.amount)})"),
+                 ("amount", exact_text(i)),
                  ("destination", i.destination or "-"),
                  ("profile", f"{i.profile} (venue {i.venue})"),
                  ("initiator", i.initiator),
@@ -667,7 +668,7 @@ class ApproveScreen(ModalBase[bool]):
         i = self.item
         with Vertical() as box:
             box.border_title = f"Approve request {i.id}"
-            yield Static(f"{i.action.replace('_', ' ')} of {amount_text(i)} by {i.initiator} "
+            yield Static(f"{i.action.replace('_', ' ')} of {exact_text(i)} by {i.initiator} "
                          f"via {i.profile}\nto {i.destination or '-'}\nrule {i.rule}: needs "
                          f"{i.quorum}; votes so far {i.votes}", classes="text", markup=False)
             if self.tail is not None:
@@ -731,7 +732,7 @@ class ExecutePasswordScreen(ModalBase[SecretStr | None]):
         with Vertical() as box:
             box.border_title = f"Execute request {i.id}"
             yield Static(f"{i.venue} needs the trade password to send this withdrawal of "
-                         f"{amount_text(i)} (used once, never stored). Enter executes.",
+                         f"{exact_text(i)} (used once, never stored). Enter executes.",
                          classes="text", markup=False)
             yield Input(placeholder="trade password", password=True, id="password",
                         compact=True)
@@ -772,7 +773,7 @@ class RejectScreen(ModalBase[str | None]):
         i = self.item
         with Vertical() as box:
             box.border_title = f"Reject request {i.id}"
-            yield Static(f"{i.action.replace('_', ' ')} of {amount_text(i)} by {i.initiator}. "
+            yield Static(f"{i.action.replace('_', ' ')} of {exact_text(i)} by {i.initiator}. "
                          "The reason is signed with your rejection and shown to the "
                          "initiator. Enter rejects.", classes="text", markup=False)
             yield Input(placeholder="reason", id="reason", max_length=500, compact=True)

@@ -23,11 +23,11 @@ from typing import Any
 from tui.approvals.identity import ApprovalsError, OperatorKey
 from tui.approvals.policy import Policy, parse_quorum
 from tui.approvals.service import FILTERS, ApprovalService, Detail, QueueItem, needed_count
-from tui.core.money import format_amount
+from tui.core.amounts import amount_with_coin, table_amount
 
 __all__ = ["FILTER_LABELS", "PAGE_SIZE", "NO_POLICY_TEXT", "QueueView", "ApprovalsModel",
            "format_duration", "countdown_text", "age_text", "fingerprint", "needs_tail",
-           "amount_text"]
+           "amount_text", "exact_text"]
 
 FILTER_LABELS = {"waiting-for-me": "waiting for me", "mine": "mine", "all": "all",
                  "history": "history"}
@@ -72,8 +72,14 @@ def age_text(item: QueueItem, now_ms: int, loaded_ms: int) -> str:
 
 
 def amount_text(item: QueueItem) -> str:
-    """``1,250.5 USDT``: the exact amount (nothing rounded) and its coin."""
-    return f"{format_amount(item.amount)} {item.coin}"
+    """The queue's amount: ``1,250.5000 USDT`` (tui.core.amounts' table form: separators,
+    padded to the coin's precision, never rounded) and its coin."""
+    return f"{table_amount(item.amount, item.coin)} {item.coin}"
+
+
+def exact_text(item: QueueItem) -> str:
+    """``1250.5 USDT``: the amount exactly as requested, for details and confirmations."""
+    return amount_with_coin(item.amount, item.coin)
 
 
 def fingerprint(data: bytes) -> str:
