@@ -21,6 +21,8 @@ from tui.widgets.main_nav import MainNav
 
 SIZE = (120, 36)
 TITLES = {m.mode: m.title for m in MAIN_SCREENS}
+ALWAYS = [m for m in MAIN_SCREENS if m.mode != "approvals"]
+"""The main screens offered without a policy file (Approvals shows only with one)."""
 
 
 def nav_of(app: CoinsoleApp) -> MainNav:
@@ -160,7 +162,7 @@ async def test_demo_bar_has_no_profiles_entry() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         nav = nav_of(app)
-        expected = [m.mode for m in MAIN_SCREENS if m.mode != "profiles"]
+        expected = [m.mode for m in ALWAYS if m.mode != "profiles"]
         assert nav.shown_modes == expected
         assert nav.entry_region("profiles") is None
         assert "Profiles" not in bar_text(nav)
@@ -193,7 +195,7 @@ async def test_bar_follows_binding_changes_and_redraws_only_on_a_change() -> Non
         app.demo = False  # what the app checks before offering Profiles
         app.screen.refresh_bindings()
         await pilot.pause()
-        assert nav.shown_modes == [m.mode for m in MAIN_SCREENS]
+        assert nav.shown_modes == [m.mode for m in ALWAYS]
         assert "2 Profiles" in bar_text(nav)
         assert len(redraws) == 1
 
@@ -205,10 +207,10 @@ async def test_bar_lists_profiles_outside_the_demo() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         nav = nav_of(app)
-        assert nav.shown_modes == [m.mode for m in MAIN_SCREENS]
-        entries = "".join(f" {m.key} {m.title} " for m in MAIN_SCREENS)
+        assert nav.shown_modes == [m.mode for m in ALWAYS]
+        entries = "".join(f" {m.key} {m.title} " for m in ALWAYS)
         assert bar_text(nav) == f" {entries}".ljust(nav.outer_size.width)
-        for main in MAIN_SCREENS:
+        for main in ALWAYS:
             region = nav.entry_region(main.mode)
             assert region is not None
             assert bar_text(nav)[region.x:region.right] == f" {main.key} {main.title} "
@@ -227,7 +229,7 @@ async def test_number_keys_are_out_of_the_footer_but_still_bound() -> None:
         shown = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
         assert not shown & {m.key for m in MAIN_SCREENS}
         keys = {b.binding.key for b in app.screen.active_bindings.values()}
-        assert {m.key for m in MAIN_SCREENS if m.mode != "profiles"} <= keys
+        assert {m.key for m in ALWAYS if m.mode != "profiles"} <= keys
 
 
 async def test_a_narrow_bar_shortens_the_other_entries_instead_of_cutting() -> None:

@@ -91,6 +91,9 @@ class CoinsoleCommands(Provider):
             if app.profiles_reachable_from_palette() and "Profiles" not in seen:
                 commands.append(("Profiles", "Add, edit, test and remove profiles",
                                  partial(app.run_action, "open_profiles")))
+            if app.has_profiles and not app.approvals_offered and "Approvals" not in seen:
+                commands.append(("Approvals", "The approvals queue (no policy file yet: how to "
+                                 "start)", partial(app.switch_mode, "approvals")))
         return commands
 
     async def discover(self) -> Hits:
@@ -171,6 +174,9 @@ class CoinsoleApp(App[None]):
         """Names of the shipped themes, in the order ``t`` steps through them."""
         self.idle_lock_minutes = idle_lock_minutes
         """Minutes without input after which the vault locks; None never."""
+        self.demo_approvals = False
+        """The Approvals screen uses the demo's policy, store and operators
+        (:mod:`tui.approvals.demo`; ``coinsole --demo`` sets it)."""
         self.new_vault_kdf: KdfParams | None = None
         """Argon2id costs for a vault created from the TUI (None: the vault's default;
         tests set :data:`~tui.vault.TEST_KDF`)."""
@@ -220,6 +226,8 @@ class CoinsoleApp(App[None]):
             # After the first frame: the journal's modules are not needed to paint it (the
             # demo's journal lives in memory, so it never has anything to recover).
             self.call_after_refresh(self._start_journal_recovery)
+        if self.has_profiles and self.approvals_offered:
+            self.call_after_refresh(self._track_approvals)
 
     async def on_unmount(self) -> None:
         if self.session is not None:
@@ -395,6 +403,12 @@ class CoinsoleApp(App[None]):
         if unlocked:
             self.run_worker(self._after_unlock, group="vault-unlocked", exclusive=True)
 
+    def _track_approvals(self) -> None:
+        """Keep the count of requests waiting for me on the screen bar."""
+        from tui.screens.approvals import track_waiting
+
+        track_waiting(self)
+
     def _start_journal_recovery(self) -> None:
         # The coroutine function: a worker dropped by a quick quit then leaves no coroutine
         # that was never awaited (Python warns about those on exit).
@@ -467,6 +481,17 @@ class CoinsoleApp(App[None]):
             self.add_mode(mode, partial(self._make_main, main))
         self.refresh_bindings()
 
+    @property
+    def approvals_offered(self) -> bool:
+        """Whether the Approvals screen is on the bar (key 8): a policy file or a team
+        store is configured. Without either nothing needs approving, so a single trader
+        sees no change (the palette still opens it, to say how to start)."""
+        if self.demo_approvals:
+            return True
+        from tui.screens.approvals_gate import approvals_configured
+
+        return approvals_configured()
+
     def profiles_reachable_from_palette(self) -> bool:
         """Whether the palette offers the Profiles screen although its key is hidden
         (no profiles yet, so the welcome screen is showing)."""
@@ -535,6 +560,8 @@ class CoinsoleApp(App[None]):
         if action == "switch_main":
             if parameters[1:] == ("digit",) and form_owns_digits(self.screen):
                 return False
+            if parameters and parameters[0] == "approvals":
+                return self.has_profiles and self.approvals_offered
             if parameters and parameters[0] == "profiles":
                 return not self.demo  # also from the welcome screen: the way to a first profile
             return self.has_profiles

@@ -139,7 +139,9 @@ def _build_app(demo: bool, lock_after: int):
     if demo:
         from tui.demo import demo_session
 
-        return CoinsoleApp(demo_session(), demo=True)
+        app = CoinsoleApp(demo_session(), demo=True)
+        app.demo_approvals = True  # the demo's approvals queue, alive on first start
+        return app
     from tui.vault import Vault
 
     # The app does the idle locking (it sees key presses); the vault's own timer is off.

@@ -63,7 +63,8 @@ def entry_cells(entry: JournalEntry, *, full: bool = False) -> list[str]:
                                                             DESTINATION_WIDTH)
     return [str(entry.id), time_text(entry.created_ms, short=not full), entry.profile,
             MOVE_KIND_WORDS.get(entry.kind, entry.kind), f"{plain(request.amount)} {request.coin}",
-            destination, entry.state.value, _shorten(status, 12) if not full else status]
+            destination, entry.state.value.replace("_", " "),
+            _shorten(status, 12) if not full else status]
 
 
 def _pending(entry: JournalEntry) -> bool:

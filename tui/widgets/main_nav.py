@@ -35,19 +35,42 @@ from textual.widget import Widget
 
 from tui.screens import MAIN_SCREENS, MainScreen
 
-__all__ = ["MainNav"]
+__all__ = ["MainNav", "set_nav_badge"]
 
 _BY_MODE: dict[str, MainScreen] = {main.mode: main for main in MAIN_SCREENS}
 
 
-def _label(main: MainScreen, form: int = 0) -> str:
+def _label(main: MainScreen, form: int = 0, badge: str = "") -> str:
     """An entry's label: in full (form 0), with a three-letter title (1), or the key
-    alone (2), for bars too narrow for the longer forms."""
+    alone (2), for bars too narrow for the longer forms; a badge (a count) follows in
+    brackets."""
+    tail = f" ({badge})" if badge else ""
     if form == 0:
-        return f"{main.key} {main.title}"
+        return f"{main.key} {main.title}{tail}"
     if form == 1:
-        return f"{main.key} {main.title[:3]}"
-    return main.key
+        return f"{main.key} {main.title[:3]}{tail}"
+    return main.key + tail
+
+
+def _badges(widget: Widget) -> dict[str, str]:
+    return getattr(widget.app, "_nav_badges", {})
+
+
+def set_nav_badge(app, mode: str, text: str) -> None:
+    """Show ``text`` after main screen ``mode``'s title on every bar ("8 Approvals (3)");
+    an empty text removes it."""
+    badges = getattr(app, "_nav_badges", None)
+    if badges is None:
+        badges = app._nav_badges = {}
+    if badges.get(mode, "") == text:
+        return
+    if text:
+        badges[mode] = text
+    else:
+        badges.pop(mode, None)
+    for screen in list(getattr(app, "_main_screens", {}).values()) + list(app.screen_stack):
+        for bar in screen.query(MainNav):
+            bar.refresh()
 
 
 class MainNav(Widget):
@@ -137,7 +160,7 @@ class MainNav(Widget):
     def _entry_spans(self) -> tuple[tuple[str, int, int], ...]:
         """``(mode, start, end)`` of each shown entry, padding included, in columns of
         the content area."""
-        key = (self._shown, self.size.width)
+        key = (self._shown, self.size.width, tuple(sorted(_badges(self).items())))
         if self._spans_for != key:
             labels = self.labels()
             spans = []
@@ -155,8 +178,10 @@ class MainNav(Widget):
         else the other entries shortened (three letters, then the key alone) and the
         current one in full; never an entry cut at the edge."""
         room = self.size.width
+        badges = _badges(self)
         for form in (0, 1, 2):
-            labels = {mode: _label(_BY_MODE[mode], 0 if mode == self.current else form)
+            labels = {mode: _label(_BY_MODE[mode], 0 if mode == self.current else form,
+                                   badges.get(mode, ""))
                       for mode in self._shown}
             if room <= 0 or sum(cell_len(text) + 2 for text in labels.values()) <= room:
                 return labels
@@ -216,7 +241,8 @@ class MainNav(Widget):
         styles = (self.get_component_rich_style("main-nav--entry"),
                   self.get_component_rich_style("main-nav--current"),
                   self.get_component_rich_style("main-nav--hover"))
-        key = (self._shown, self._hover, styles, self.size.width)
+        key = (self._shown, self._hover, styles, self.size.width,
+               tuple(sorted(_badges(self).items())))
         if self._line is None or self._line[0] != key:
             self._line = (key, self._draw(*styles))
         return self._line[1]
