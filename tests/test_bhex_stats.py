@@ -11,7 +11,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from tui.core.errors import InvalidRequest, MalformedReply, VenueUnavailable
+from tui.core.errors import AuthError, InvalidRequest, MalformedReply, VenueUnavailable
 from tui.core.money import loads_exact, plain
 from tui.sandbox import DEMO_PROFILES
 from tui.sandbox.bhex_stats import SEEDED_WITHDRAWALS, download_bytes
@@ -50,7 +50,8 @@ DOC_WITHDRAW = """{"status":0,"data":[{"orderId":"393906283211704832",
 "totalQuantity":"300582.13173","arriveQuantity":"300576.63321",
 "txId":"0x2322bf438cf6c6e1b986d21906cce283da4c110fe10886293ec5d72ad67ef63c",
 "txIdUrl":"https://etherscan.io/tx/0x2322","status":5,"createdAt":"2019-06-28 03:41:28.171",
-"updatedAt":"2019-06-28 03:42:24.242","createTime":"1564139674269","updateTime":"1564139674269"}]}"""
+"updatedAt":"2019-06-28 03:42:24.242","createTime":"1564139674269",
+"updateTime":"1564139674269"}]}"""
 DOC_OTC = """{"status":0,"data":[{"orderId":"799217464018271","userId":"385355808151729920",
 "accountId":"385355808170330368","side":0,"tokenId":"BTC","currencyId":"CNY",
 "price":"63525.41","quantity":"0.1","amount":"6352.54","fee":"0","paymentType":1,"status":50,
@@ -297,7 +298,7 @@ async def test_download_data(client, tmp_path) -> None:
         await venue.stats_download_data("secrets", "2020-01-01", missing)
 
 
-async def test_faults_and_bad_signature(client) -> None:
+async def test_faults_and_bad_signature(client, tmp_path) -> None:
     box, venue = client
     box.faults.configure("bhex", error_rate=1.0)
     start, end = window()
@@ -308,11 +309,18 @@ async def test_faults_and_bad_signature(client) -> None:
                                   user_id=BHEX.user_id),
                     Credentials(BHEX.api_key, "not-the-secret-at-all"))
     try:
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(AuthError) as caught:
             await bad.stats_token_hold_summary()
         assert "not-the-secret-at-all" not in str(caught.value)
+        with pytest.raises(AuthError):
+            await bad.stats_download_data("balance", "2020-01-02", tmp_path / "x.xlsx")
     finally:
         await bad.aclose()
+    assert not list(tmp_path.iterdir())  # no file, no part left behind
+    box.faults.configure("bhex", error_rate=1.0)
+    with pytest.raises(VenueUnavailable):
+        await venue.stats_download_data("balance", "2020-01-02", tmp_path / "y.xlsx")
+    assert not list(tmp_path.iterdir())
 
 
 async def test_malformed_reply_over_http(tmp_path) -> None:

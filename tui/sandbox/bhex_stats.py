@@ -90,7 +90,8 @@ def _book(now_ms: int) -> _Book:
     # ids grow with time, as the venue's do
     by_age = sorted(range(len(SEEDED_WITHDRAWALS)), key=lambda i: -SEEDED_WITHDRAWALS[i][5])
     withdrawals = tuple(
-        {"orderId": str(_WITHDRAW_BASE - 1000 + by_age.index(n)), "clientWithdrawalId": str(1561693260604 + n),
+        {"orderId": str(_WITHDRAW_BASE - 1000 + by_age.index(n)),
+         "clientWithdrawalId": str(1561693260604 + n),
          "userId": _USERS[user], "accountId": _account(_USERS[user]), "tokenId": token,
          "address": "0x18B8CF0f7bC033b3A5bcC0d57e79Ff488283198c", "addressTag": "",
          "totalQuantity": quantity, "arriveQuantity": arrive,
@@ -134,7 +135,8 @@ def _book(now_ms: int) -> _Book:
         token = ("USDT", "AT", "BTC")[n % 3]
         locks.append({"id": _LOCK_BASE + 12 - n, "userId": int(user), "tokenId": token,
                       "businessSubject": 0, "secondBusinessSubject": 0,
-                      "clientReqId": 1560821724691 + n, "lockAmount": ("200", "12.5", "0.01")[n % 3],
+                      "clientReqId": 1560821724691 + n,
+                      "lockAmount": ("200", "12.5", "0.01")[n % 3],
                       "lockReason": "" if n % 2 else "staking", "createdTime": when,
                       "updatedTime": when})
         unlocks.append({"id": _UNLOCK_BASE + 12 - n, "userId": int(user), "tokenId": token,

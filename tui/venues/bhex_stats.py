@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tui.core.errors import (InvalidRequest, MalformedReply, PermissionDenied, ReplyTooLarge, VenueError,
-                             VenueUnavailable)
+from tui.core.errors import (InvalidRequest, MalformedReply, PermissionDenied, ReplyTooLarge,
+                             VenueError, VenueUnavailable)
 from tui.venues.base import OutgoingRequest, reads_reply, wire_amount
 
 __all__ = [
