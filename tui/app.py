@@ -73,6 +73,10 @@ class CoinsoleCommands(Provider):
             if app.profiles_reachable_from_palette() and "Profiles" not in seen:
                 commands.append(("Profiles", "Add, edit, test and remove profiles",
                                  partial(app.run_action, "open_profiles")))
+            if app.statistics_profiles() and screen.sub_title != "statistics":
+                commands.append(("Statistics", "Org-wide holdings, the broker-audit worklist, "
+                                 "withdrawals, deposits and fees (BHEX)",
+                                 partial(app.run_action, "open_statistics")))
             for theme in app.theme_cycle:
                 commands.append((f"Theme: {theme}", f"Switch to the {theme} theme",
                                  partial(setattr, app, "theme", theme)))
@@ -467,6 +471,20 @@ class CoinsoleApp(App[None]):
         """Open the Profiles screen (also when there are no profiles yet)."""
         if not self.demo:
             await self.switch_mode("profiles")
+
+    def statistics_profiles(self) -> list[str]:
+        """The profiles whose venue reads org statistics (BHEX)."""
+        from tui.screens.statistics import has_statistics
+
+        profiles = self.session.profiles if self.session is not None else []
+        return [p.name for p in profiles if has_statistics(p.venue)]
+
+    def action_open_statistics(self) -> None:
+        """Open the Statistics screen over the current one (Escape closes it)."""
+        from tui.screens.statistics import StatisticsScreen
+
+        if self.session is not None and self.statistics_profiles():
+            self.push_screen(StatisticsScreen(self.session))
 
     async def action_switch_main(self, mode: str) -> None:
         """Show the main screen ``mode`` (creating it on first use)."""

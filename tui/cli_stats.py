@@ -28,14 +28,13 @@ import click
 
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
+from tui.venues.bhex_stats import walk_pages
 
-__all__ = ["register", "stats", "DEFAULT_DAYS", "PAGE"]
+__all__ = ["register", "stats", "DEFAULT_DAYS"]
 
 EXIT_FAILED = 1
 DEFAULT_DAYS = 7
 """The date range when neither ``--since`` nor ``--until`` is given: the last 7 days."""
-PAGE = 100
-"""Records asked per page."""
 _DAY_MS = 86_400_000
 _DEMO_HELP = "Read the built-in sandbox's demo profiles (a fresh sandbox for this command)."
 
@@ -117,27 +116,6 @@ def _range(since: str | None, until: str | None) -> tuple[int, int]:
     start = int(datetime(first.year, first.month, first.day, tzinfo=timezone.utc).timestamp())
     end = int(datetime(last.year, last.month, last.day, tzinfo=timezone.utc).timestamp())
     return start * 1000, end * 1000 + _DAY_MS - 1
-
-
-async def _walk(fetch: Callable[[str | None, int], Awaitable[list[Any]]],
-                key: Callable[[Any], str], limit: int | None) -> list[Any]:
-    """Pages of a list newest first by ``from_id`` until a short page or ``limit``."""
-    records: list[Any] = []
-    seen: set[str] = set()
-    cursor: str | None = None
-    while limit is None or len(records) < limit:
-        size = PAGE if limit is None else min(PAGE, limit - len(records))
-        page = await fetch(cursor, size)
-        fresh = [r for r in page if key(r) not in seen]
-        seen.update(key(r) for r in fresh)
-        records += fresh
-        if len(page) < size or not fresh:
-            break
-        lowest = min(int(key(r)) for r in page)
-        if cursor is not None and lowest >= int(cursor):
-            break
-        cursor = str(lowest)
-    return records
 
 
 # -- tables ------------------------------------------------------------------------------
@@ -255,7 +233,7 @@ def stats_holdings(profile: str, demo: bool, as_json: bool, token: str | None,
         return
 
     async def work(adapter: Any) -> list[Any]:
-        return await _walk(lambda cursor, size: adapter.stats_token_hold_detail(
+        return await walk_pages(lambda cursor, size: adapter.stats_token_hold_detail(
             token, from_id=cursor, limit=size), lambda h: h.id, limit)
 
     _print(_run(demo, profile, work), as_json, f"holdings of {token}", _holding_table)
@@ -279,7 +257,7 @@ def _ranged_list(method: str, key: Callable[[Any], str], *, demo: bool, profile:
 
     async def work(adapter: Any) -> list[Any]:
         fetch = getattr(adapter, method)
-        return await _walk(lambda cursor, size: fetch(start, end, from_id=cursor, limit=size,
+        return await walk_pages(lambda cursor, size: fetch(start, end, from_id=cursor, limit=size,
                                                       **filters), key, limit)
 
     return _run(demo, profile, work)
@@ -358,7 +336,7 @@ def _user_list(method: str, *, demo: bool, profile: str, user: str, token: str |
 
     async def work(adapter: Any) -> list[Any]:
         fetch = getattr(adapter, method)
-        return await _walk(lambda cursor, size: fetch(user, token_id=token, from_id=cursor,
+        return await walk_pages(lambda cursor, size: fetch(user, token_id=token, from_id=cursor,
                                                       limit=size), lambda r: r.id, limit)
 
     return _run(demo, profile, work)

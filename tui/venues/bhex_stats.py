@@ -29,7 +29,7 @@ from tui.core.errors import (InvalidRequest, MalformedReply, PermissionDenied, R
 from tui.venues.base import OutgoingRequest, reads_reply, wire_amount
 
 __all__ = [
-    "BhexStatsMixin", "TokenHolding", "TokenSummary", "ColdWallet", "StatsDeposit",
+    "BhexStatsMixin", "walk_pages", "TokenHolding", "TokenSummary", "ColdWallet", "StatsDeposit",
     "StatsWithdrawal", "OtcOrder", "TradeDetail", "TradeFee", "LockRecord", "UnlockRecord",
     "DOWNLOAD_TYPES", "DOWNLOAD_STARTS", "HOLD_MAX", "parse_holdings", "parse_summary",
     "parse_cold_wallet", "parse_deposits", "parse_withdrawals", "parse_otc_orders",
@@ -39,6 +39,8 @@ __all__ = [
 STATS = "/api/v2/org/statistics/"
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 """The largest history file coinsole saves."""
+PAGE = 100
+"""Records :func:`walk_pages` asks per page."""
 HOLD_MAX = 500
 """The largest ``limit`` of ``token_hold_detail`` and ``top`` of ``token_hold_top``."""
 DOWNLOAD_TYPES = ("user_register", "user_kyc", "user_login", "balance", "balance_flow",
@@ -402,6 +404,30 @@ def parse_unlocks(data: Any) -> list[UnlockRecord]:
         client_req_id=_ident(r["clientReqId"]), unlock_amount=wire_amount(r["unlockAmount"]),
         unlock_reason=_text(r, "unlockReason"), created_time=_ms(r["createdTime"]))
         for r in _rows(data)]
+
+
+async def walk_pages(fetch: Callable[[str | None, int], Awaitable[list[Any]]],
+                     key: Callable[[Any], str], limit: int | None = None, *,
+                     page: int = PAGE) -> list[Any]:
+    """Every record of a statistics list, newest first: ``fetch(None, size)`` then
+    ``fetch(from_id, size)`` with the lowest id seen, until a short page or ``limit``
+    records. Ids are deduplicated; the walk stops should the cursor fail to move down."""
+    records: list[Any] = []
+    seen: set[str] = set()
+    cursor: str | None = None
+    while limit is None or len(records) < limit:
+        size = page if limit is None else min(page, limit - len(records))
+        rows = await fetch(cursor, size)
+        fresh = [r for r in rows if key(r) not in seen]
+        seen.update(key(r) for r in fresh)
+        records += fresh
+        if len(rows) < size or not fresh:
+            break
+        lowest = min(int(key(r)) for r in rows)
+        if cursor is not None and lowest >= int(cursor):
+            break
+        cursor = str(lowest)
+    return records
 
 
 # -- the endpoints -----------------------------------------------------------------------

@@ -1,0 +1,108 @@
+"""Pilot tests of the Statistics screen against the demo sandbox: opened from the palette
+action, holdings with exact totals, the broker-audit worklist, the range picker, fees,
+CSV export with exact decimals, and a failing venue shown in its tab only."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from test_app_orders import capture_notices
+from test_app_support import screen_text, wait_loaded
+from textual.widgets import Select
+
+from tui.app import CoinsoleApp
+from tui.demo import demo_session
+from tui.sandbox.bhex_stats import SEEDED_WITHDRAWALS
+from tui.screens.statistics import StatisticsScreen, day_range
+
+SIZE = (140, 36)
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COINSOLE_HOME", str(tmp_path / "home"))
+
+
+def stats_app() -> CoinsoleApp:
+    app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
+    capture_notices(app)
+    return app
+
+
+async def open_statistics(pilot) -> StatisticsScreen:
+    await wait_loaded(pilot)
+    assert pilot.app.statistics_profiles() == ["bhex-demo"]
+    await pilot.app.run_action("open_statistics")
+    await wait_loaded(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StatisticsScreen)
+    return screen
+
+
+async def test_holdings_and_worklist() -> None:
+    app = stats_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_statistics(pilot)
+        assert screen.profiles == ["bhex-demo"]
+        holdings = screen.table("holdings").records
+        venue = app.session.adapter("bhex-demo")
+        assert holdings == await venue.stats_token_hold_summary()
+        assert "USDT" in screen_text(app)
+        screen.select_tab("audit")
+        await wait_loaded(pilot)
+        audit = screen.table("audit").records
+        assert {str(w.total_quantity) for w in audit} == {"300582.13173", "12.5"}
+        assert "awaiting broker audit" in screen_text(app)
+        await pilot.press("]")
+        await wait_loaded(pilot)
+        assert screen.active_table_id == "withdrawals"
+        assert len(screen.table("withdrawals").records) == len(SEEDED_WITHDRAWALS)
+
+
+async def test_range_picker_and_fees() -> None:
+    app = stats_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_statistics(pilot)
+        screen.select_tab("fees")
+        await wait_loaded(pilot)
+        week = {(f.symbol_id, f.fee_token_id): f.fee_total for f in screen.table("fees").records}
+        screen.query_one("#range", Select).value = 90
+        await pilot.pause()
+        await wait_loaded(pilot)
+        assert screen.days == 90
+        quarter = {(f.symbol_id, f.fee_token_id): f.fee_total
+                   for f in screen.table("fees").records}
+        venue = app.session.adapter("bhex-demo")
+        expected = await venue.stats_trade_fee(*day_range(90))
+        assert quarter == {(f.symbol_id, f.fee_token_id): f.fee_total for f in expected}
+        assert all(quarter[k] >= week.get(k, 0) for k in quarter)
+        assert sum(quarter.values()) > sum(week.values())
+
+
+async def test_export_writes_exact_decimals() -> None:
+    app = stats_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_statistics(pilot)
+        await pilot.press("e")
+        await wait_loaded(pilot)
+        table = screen.table("holdings")
+        path = table.last_export
+        assert path is not None and path.name.startswith("stats-holdings-")
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert [r["total"] for r in rows] == [format(r.total, "f") for r in table.shown]
+
+
+async def test_failure_stays_in_its_tab_and_escape_closes() -> None:
+    app = stats_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_statistics(pilot)
+        app.session.sandbox.faults.configure("bhex", error_rate=1.0)
+        screen.select_tab("deposits")
+        await wait_loaded(pilot)
+        assert screen.table("deposits").error_text
+        assert screen.table("holdings").records  # the other tab keeps its figures
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, StatisticsScreen)

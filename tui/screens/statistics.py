@@ -1,0 +1,266 @@
+"""The Statistics screen: a BHEX broker's org-wide figures, read-only.
+
+Offered for profiles whose adapter has the org statistics (:mod:`tui.venues.bhex_stats`);
+opened from the command palette ("Statistics") and closed with Escape. Tabs: holdings per
+token, the broker-audit worklist (withdrawals at status 1), withdrawals, deposits and
+trading fees per symbol, each an exact table (``e`` exports it to CSV). The range Select
+in the profile bar sets the days the time-ranged tabs cover (UTC days, today included).
+Every tab loads in a worker (group ``stats:<tab>``) the first time it is shown; ``r``
+reloads it. A failure shows in its table and touches nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Label, Select, TabbedContent, TabPane
+
+from tui.core.errors import CoinsoleError
+from tui.screens.profile_tabs import ProfileTabsScreen, next_profile_binding, tab_bindings
+from tui.session import Session
+from tui.venues.bhex_stats import walk_pages
+from tui.venues.registry import adapter_class
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.record_table import Column, RecordTable, format_time_ms
+from tui.widgets.title_bar import TitleBar
+
+__all__ = ["StatisticsScreen", "has_statistics", "RANGES", "day_range"]
+
+RANGES = (7, 30, 90)
+"""The day ranges offered, the first the default."""
+_DAY_MS = 86_400_000
+
+
+def has_statistics(venue: str) -> bool:
+    """Whether ``venue``'s adapter reads org statistics."""
+    return callable(getattr(adapter_class(venue), "stats_token_hold_summary", None))
+
+
+def day_range(days: int, now: datetime | None = None) -> tuple[int, int]:
+    """The closed milliseconds of the last ``days`` UTC days, today included."""
+    today = (now or datetime.now(timezone.utc)).date()
+    first = today - timedelta(days=days - 1)
+    start = int(datetime(first.year, first.month, first.day, tzinfo=timezone.utc).timestamp())
+    end = int(datetime(today.year, today.month, today.day, tzinfo=timezone.utc).timestamp())
+    return start * 1000, end * 1000 + _DAY_MS - 1
+
+
+def _audit_style(record: Any) -> str | None:
+    return "warning" if record.awaiting_broker_audit else None
+
+
+SUMMARY = (Column("token", "token_id"), Column("total", "total", numeric=True),
+           Column("available", "available", numeric=True),
+           Column("lock", "lock", numeric=True))
+WITHDRAWALS = (Column("time (UTC)", "create_time", formatter=format_time_ms),
+               Column("order id", "order_id"), Column("user", "user_id"),
+               Column("token", "token_id"), Column("quantity", "total_quantity", numeric=True),
+               Column("arrives", "arrive_quantity", numeric=True),
+               Column("status", "status", value=lambda r: r.status_text, style=_audit_style),
+               Column("address", "address"), Column("tx id", "tx_id"))
+DEPOSITS = (Column("time (UTC)", "create_time", formatter=format_time_ms),
+            Column("order id", "order_id"), Column("user", "user_id"),
+            Column("token", "token_id"), Column("quantity", "quantity", numeric=True),
+            Column("status", "status", value=lambda r: r.status_text),
+            Column("address", "address"), Column("tx id", "tx_id"))
+FEES = (Column("symbol", "symbol_id"), Column("fee token", "fee_token_id"),
+        Column("fees", "fee_total", numeric=True))
+
+_TABS: dict[str, tuple[str, tuple[Column, ...], Callable[[Any], Any], str]] = {
+    # table id: (title, columns, record key, empty text)
+    "holdings": ("holdings", SUMMARY, lambda r: r.token_id, "no holdings"),
+    "audit": ("awaiting audit", WITHDRAWALS, lambda r: r.order_id,
+              "no withdrawal awaits the broker's audit"),
+    "withdrawals": ("withdrawals", WITHDRAWALS, lambda r: r.order_id, "no withdrawals"),
+    "deposits": ("deposits", DEPOSITS, lambda r: r.order_id, "no deposits"),
+    "fees": ("fees", FEES, lambda r: (r.symbol_id, r.fee_token_id), "no fees"),
+}
+_TITLES = {"holdings": "Holdings", "audit": "Awaiting audit", "withdrawals": "Withdrawals",
+           "deposits": "Deposits", "fees": "Fees"}
+
+
+class StatisticsScreen(ProfileTabsScreen):
+    """Org-wide holdings, the broker-audit worklist, withdrawals, deposits and fees of one
+    BHEX profile."""
+
+    SUB_TITLE = "statistics"
+    PROFILE_PROMPT = "no BHEX profile"
+
+    DEFAULT_CSS = """
+    StatisticsScreen #range { width: 20; }
+    """
+
+    BINDINGS: list[BindingType] = [
+        Binding("escape", "close", "Close", tooltip="Back to the screen before"),
+        Binding("r", "refresh", "Refresh", tooltip="Reload this tab"),
+        *tab_bindings(),
+        next_profile_binding("Switch to the next profile with org statistics"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.profiles = [p.name for p in session.profiles if has_statistics(p.venue)]
+        self.profile = self.profiles[0] if self.profiles else None
+        self.days = RANGES[0]
+        """The days the time-ranged tabs cover."""
+        self.loaded: set[str] = set()
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        yield self.profile_bar(
+            Label("range"),
+            Select([(f"last {d} days", d) for d in RANGES], id="range", value=self.days,
+                   allow_blank=False),
+            self.bar_note("org-wide · UTC days · e exports"))
+        if not self.profiles:
+            yield self.no_profiles("No profile reads org statistics: add a BHEX org profile.")
+        with TabbedContent(id="tabs", initial="tab-holdings"):
+            for table_id, title in _TITLES.items():
+                with TabPane(title, id=f"tab-{table_id}"):
+                    yield self._table(table_id)
+        yield KeyFooter()
+
+    def _table(self, table_id: str) -> RecordTable:
+        title, columns, key, empty = _TABS[table_id]
+        return RecordTable(columns, record_key=key, name=title, export_prefix="stats",
+                           empty_text=empty, id=table_id)
+
+    def on_mount(self) -> None:
+        if self.profile is None:
+            self.query_one("#tabs").display = False
+            return
+        self.load("holdings")
+        self.table("holdings").focus_table()
+
+    def table(self, table_id: str) -> RecordTable:
+        """The table of tab ``table_id``."""
+        return self.query_one(f"#{table_id}", RecordTable)
+
+    @property
+    def active_table_id(self) -> str:
+        """The id of the tab showing now."""
+        return self.query_one("#tabs", TabbedContent).active.removeprefix("tab-")
+
+    def tab_order(self) -> list[str]:
+        """Every tab, in order."""
+        return list(_TABS) if self.profile is not None else []
+
+    def select_tab(self, table_id: str) -> None:
+        """Show the tab of ``table_id``."""
+        self.query_one("#tabs", TabbedContent).active = f"tab-{table_id}"
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _fetch(self, table_id: str, adapter: Any) -> Awaitable[list[Any]]:
+        start, end = day_range(self.days)
+        if table_id == "holdings":
+            return adapter.stats_token_hold_summary()
+        if table_id == "fees":
+            return adapter.stats_trade_fee(start, end)
+        method = adapter.stats_deposit_order if table_id == "deposits" \
+            else adapter.stats_withdraw_order
+
+        async def walk() -> list[Any]:
+            rows = await walk_pages(lambda cursor, size: method(start, end, from_id=cursor,
+                                                                limit=size),
+                                    lambda r: r.order_id)
+            if table_id == "audit":
+                rows = [r for r in rows if r.awaiting_broker_audit]
+            return rows
+
+        return walk()
+
+    def load(self, table_id: str) -> None:
+        """Load ``table_id`` afresh in a worker."""
+        if self.profile is None:
+            return
+        table = self.table(table_id)
+        table.set_records([])
+        table.show_loading()
+        self.run_worker(partial(self._load, table_id, self.profile, self.days),
+                        group=f"stats:{table_id}", exclusive=True, exit_on_error=False)
+
+    async def _load(self, table_id: str, profile: str, days: int) -> None:
+        try:
+            records = await self._fetch(table_id, self.session.adapter(profile))
+        except asyncio.CancelledError:
+            raise
+        except CoinsoleError as exc:
+            self._failed(table_id, profile, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - one tab failing must not take the app down
+            self._failed(table_id, profile, f"unexpected {type(exc).__name__}: {exc}")
+            return
+        if profile != self.profile or days != self.days:
+            return
+        self.loaded.add(table_id)
+        table = self.table(table_id)
+        table.set_records(records)
+        table.set_note("now" if table_id == "holdings" else f"last {days} days")
+
+    def _failed(self, table_id: str, profile: str, message: str) -> None:
+        if profile == self.profile:
+            self.table(table_id).show_error(message)
+
+    def _reload(self) -> None:
+        self.loaded.clear()
+        for table_id in _TABS:
+            self.table(table_id).set_records([])
+        self.load(self.active_table_id)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Reload the tab on screen."""
+        self.load(self.active_table_id)
+
+    def action_close(self) -> None:
+        """Back to the screen before."""
+        self.dismiss()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "refresh":
+            return self.profile is not None
+        return super().check_action(action, parameters)
+
+    # -- events -------------------------------------------------------------------------
+
+    def profile_switched(self) -> None:
+        """Forget every tab and load the new profile's tab on screen."""
+        self._reload()
+
+    @on(Select.Changed, "#range")
+    def _range_picked(self, event: Select.Changed) -> None:
+        if event.value is Select.BLANK or event.value == self.days:
+            return
+        self.days = int(event.value)  # type: ignore[arg-type]
+        self._reload()
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        table_id = self.active_table_id
+        if self.profile is not None and table_id not in self.loaded:
+            self.load(table_id)
+        self.call_after_refresh(self.table(table_id).focus_table)
+
+    # -- command palette ----------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
+        """Extra palette entries: each tab and each profile."""
+        for table_id, title in _TITLES.items():
+            yield f"Statistics: {title}", f"Show the {title.lower()} tab", \
+                lambda t=table_id: self.select_tab(t)
+        for name in self.profiles:
+            yield f"Statistics of {name}", f"Show the org statistics of profile {name}", \
+                lambda n=name: self.choose_profile(n)
+        yield "Export this table to CSV", "Every shown row, exact decimals", \
+            lambda: self.table(self.active_table_id).action_export()
