@@ -106,3 +106,15 @@ async def test_failure_stays_in_its_tab_and_escape_closes() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StatisticsScreen)
+
+
+async def test_per_day_chart_beside_withdrawals() -> None:
+    app = stats_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_statistics(pilot)
+        screen.select_tab("withdrawals")
+        await wait_loaded(pilot)
+        bars = screen.chart("withdrawals").bars
+        assert len(bars) == screen.days
+        assert sum(value for _, value in bars) == len(screen.table("withdrawals").records)
+        assert "per day" in screen_text(app) and "█" in screen_text(app)

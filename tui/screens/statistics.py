@@ -3,7 +3,8 @@
 Offered for profiles whose adapter has the org statistics (:mod:`tui.venues.bhex_stats`);
 opened from the command palette ("Statistics") and closed with Escape. Tabs: holdings per
 token, the broker-audit worklist (withdrawals at status 1), withdrawals, deposits and
-trading fees per symbol, each an exact table (``e`` exports it to CSV). The range Select
+trading fees per symbol, each an exact table (``e`` exports it to CSV); withdrawals and
+deposits have a chart of how many there were per day beside them. The range Select
 in the profile bar sets the days the time-ranged tabs cover (UTC days, today included).
 Every tab loads in a worker (group ``stats:<tab>``) the first time it is shown; ``r``
 reloads it. A failure shows in its table and touches nothing else.
@@ -14,12 +15,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.widgets import Label, Select, TabbedContent, TabPane
 
 from tui.core.errors import CoinsoleError
@@ -27,11 +30,12 @@ from tui.screens.profile_tabs import ProfileTabsScreen, next_profile_binding, ta
 from tui.session import Session
 from tui.venues.bhex_stats import walk_pages
 from tui.venues.registry import adapter_class
+from tui.widgets.bar_chart import BarChart
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.record_table import Column, RecordTable, format_time_ms
 from tui.widgets.title_bar import TitleBar
 
-__all__ = ["StatisticsScreen", "has_statistics", "RANGES", "day_range"]
+__all__ = ["StatisticsScreen", "has_statistics", "RANGES", "day_range", "per_day"]
 
 RANGES = (7, 30, 90)
 """The day ranges offered, the first the default."""
@@ -50,6 +54,21 @@ def day_range(days: int, now: datetime | None = None) -> tuple[int, int]:
     start = int(datetime(first.year, first.month, first.day, tzinfo=timezone.utc).timestamp())
     end = int(datetime(today.year, today.month, today.day, tzinfo=timezone.utc).timestamp())
     return start * 1000, end * 1000 + _DAY_MS - 1
+
+
+def per_day(records: Iterable[Any], days: int,
+            now: datetime | None = None) -> list[tuple[str, Decimal]]:
+    """How many of ``records`` were created on each of the last ``days`` UTC days, oldest
+    first, labelled ``MM-DD``."""
+    start, _ = day_range(days, now)
+    counts = [0] * days
+    for record in records:
+        index = (record.create_time - start) // _DAY_MS
+        if 0 <= index < days:
+            counts[index] += 1
+    first = datetime.fromtimestamp(start // 1000, timezone.utc).date()
+    return [((first + timedelta(days=n)).strftime("%m-%d"), Decimal(count))
+            for n, count in enumerate(counts)]
 
 
 def _audit_style(record: Any) -> str | None:
@@ -82,6 +101,8 @@ _TABS: dict[str, tuple[str, tuple[Column, ...], Callable[[Any], Any], str]] = {
     "deposits": ("deposits", DEPOSITS, lambda r: r.order_id, "no deposits"),
     "fees": ("fees", FEES, lambda r: (r.symbol_id, r.fee_token_id), "no fees"),
 }
+_CHARTED = ("withdrawals", "deposits")
+"""The tabs with a per-day chart beside their table."""
 _TITLES = {"holdings": "Holdings", "audit": "Awaiting audit", "withdrawals": "Withdrawals",
            "deposits": "Deposits", "fees": "Fees"}
 
@@ -95,6 +116,9 @@ class StatisticsScreen(ProfileTabsScreen):
 
     DEFAULT_CSS = """
     StatisticsScreen #range { width: 20; }
+    StatisticsScreen .with-chart { height: 1fr; }
+    StatisticsScreen .with-chart RecordTable { width: 1fr; }
+    StatisticsScreen BarChart { overflow-y: auto; }
     """
 
     BINDINGS: list[BindingType] = [
@@ -126,7 +150,12 @@ class StatisticsScreen(ProfileTabsScreen):
         with TabbedContent(id="tabs", initial="tab-holdings"):
             for table_id, title in _TITLES.items():
                 with TabPane(title, id=f"tab-{table_id}"):
-                    yield self._table(table_id)
+                    if table_id in _CHARTED:
+                        with Horizontal(classes="with-chart"):
+                            yield self._table(table_id)
+                            yield BarChart(f"{title} per day (UTC)", id=f"{table_id}-chart")
+                    else:
+                        yield self._table(table_id)
         yield KeyFooter()
 
     def _table(self, table_id: str) -> RecordTable:
@@ -140,6 +169,10 @@ class StatisticsScreen(ProfileTabsScreen):
             return
         self.load("holdings")
         self.table("holdings").focus_table()
+
+    def chart(self, table_id: str) -> BarChart:
+        """The per-day chart beside ``table_id`` (deposits, withdrawals)."""
+        return self.query_one(f"#{table_id}-chart", BarChart)
 
     def table(self, table_id: str) -> RecordTable:
         """The table of tab ``table_id``."""
@@ -205,6 +238,8 @@ class StatisticsScreen(ProfileTabsScreen):
         self.loaded.add(table_id)
         table = self.table(table_id)
         table.set_records(records)
+        if table_id in _CHARTED:
+            self.chart(table_id).set_bars(per_day(records, days))
         table.set_note("now" if table_id == "holdings" else f"last {days} days")
 
     def _failed(self, table_id: str, profile: str, message: str) -> None:
