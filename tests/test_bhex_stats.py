@@ -339,3 +339,24 @@ async def test_malformed_reply_over_http(tmp_path) -> None:
             await venue.stats_trade_fee(0, 1)
     finally:
         await venue.aclose()
+
+
+async def test_walk_pages_stops_at_limit_and_on_a_stuck_cursor() -> None:
+    rows = [str(n) for n in range(250, 0, -1)]
+    asked: list[tuple[str | None, int]] = []
+
+    async def fetch(cursor, size):
+        asked.append((cursor, size))
+        kept = [r for r in rows if cursor is None or int(r) < int(cursor)]
+        return kept[:size]
+
+    everything = await stats.walk_pages(fetch, str)
+    assert everything == rows and asked[1] == ("151", 100)
+    asked.clear()
+    assert await stats.walk_pages(fetch, str, 130) == rows[:130]
+    assert asked == [(None, 100), ("151", 30)]
+
+    async def stuck(cursor, size):  # a venue that ignores from_id
+        return rows[:size]
+
+    assert await stats.walk_pages(stuck, str, page=10) == rows[:10]
