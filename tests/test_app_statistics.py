@@ -118,3 +118,49 @@ async def test_per_day_chart_beside_withdrawals() -> None:
         assert len(bars) == screen.days
         assert sum(value for _, value in bars) == len(screen.table("withdrawals").records)
         assert "per day" in screen_text(app) and "█" in screen_text(app)
+
+
+def status(modal) -> str:
+    from textual.widgets import Static
+
+    return str(modal.query_one("#dl-status", Static).render())
+
+
+async def test_download_modal_saves_with_progress(tmp_path) -> None:
+    from textual.widgets import Input, ProgressBar
+
+    from tui.sandbox.bhex_stats import download_bytes
+    from tui.screens.stats_download import DownloadScreen
+
+    app = stats_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_statistics(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, DownloadScreen)
+        tmp_path = tmp_path / "exports"
+        tmp_path.mkdir()
+        modal.directory = tmp_path
+        modal.query_one("#dl-date", Input).value = "2999-01-01"
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        assert "no balance file" in status(modal) and not list(tmp_path.iterdir())
+        modal.query_one("#dl-date", Input).value = "2020-13-01"
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        assert "yyyy-MM-dd" in status(modal)
+        modal.query_one("#dl-date", Input).value = "2020-01-02"
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        saved = tmp_path / "balance-2020-01-02.xlsx"
+        assert modal.saved == saved
+        assert saved.read_bytes() == download_bytes("balance", "2020-01-02")
+        bar = modal.query_one("#dl-progress", ProgressBar)
+        assert bar.progress == bar.total == saved.stat().st_size
+        await pilot.press("enter")  # again: never overwrites
+        await wait_loaded(pilot)
+        assert modal.saved == tmp_path / "balance-2020-01-02-1.xlsx"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StatisticsScreen)

@@ -6,7 +6,8 @@ token, the broker-audit worklist (withdrawals at status 1), withdrawals, deposit
 trading fees per symbol, each an exact table (``e`` exports it to CSV); withdrawals and
 deposits have a chart of how many there were per day beside them. The range Select
 in the profile bar sets the days the time-ranged tabs cover (UTC days, today included).
-Every tab loads in a worker (group ``stats:<tab>``) the first time it is shown; ``r``
+``d`` downloads one of the venue's history files with a progress bar. Every tab loads
+in a worker (group ``stats:<tab>``) the first time it is shown; ``r``
 reloads it. A failure shows in its table and touches nothing else.
 """
 
@@ -124,6 +125,8 @@ class StatisticsScreen(ProfileTabsScreen):
     BINDINGS: list[BindingType] = [
         Binding("escape", "close", "Close", tooltip="Back to the screen before"),
         Binding("r", "refresh", "Refresh", tooltip="Reload this tab"),
+        Binding("d", "download", "Download", tooltip="Save one of the venue's history files "
+                                                      "(.xlsx) with a progress bar"),
         *tab_bindings(),
         next_profile_binding("Switch to the next profile with org statistics"),
     ]
@@ -258,12 +261,19 @@ class StatisticsScreen(ProfileTabsScreen):
         """Reload the tab on screen."""
         self.load(self.active_table_id)
 
+    def action_download(self) -> None:
+        """Open the history-file download modal for the profile shown."""
+        from tui.screens.stats_download import DownloadScreen
+
+        if self.profile is not None:
+            self.app.push_screen(DownloadScreen(self.session.adapter(self.profile)))
+
     def action_close(self) -> None:
         """Back to the screen before."""
         self.dismiss()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "refresh":
+        if action in ("refresh", "download"):
             return self.profile is not None
         return super().check_action(action, parameters)
 
