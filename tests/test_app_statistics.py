@@ -164,3 +164,28 @@ async def test_download_modal_saves_with_progress(tmp_path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StatisticsScreen)
+
+
+async def test_top_holders_follow_the_holdings_cursor() -> None:
+    app = stats_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_statistics(pilot)
+        holdings = screen.table("holdings")
+        tokens = [r.token_id for r in holdings.shown]
+        assert screen.top_token() == tokens[0]
+        holdings.select_key("USDT")
+        await pilot.pause()
+        screen.select_tab("top")
+        await wait_loaded(pilot)
+        venue = app.session.adapter("bhex-demo")
+        expected = await venue.stats_token_hold_top("USDT", top=20)
+        assert screen.table("top").records == expected
+        assert [v for _, v in screen.chart("top").bars] == [h.total for h in expected]
+        screen.select_tab("holdings")
+        await pilot.pause()
+        holdings.select_key("BTC")
+        await pilot.pause()
+        screen.select_tab("top")
+        await wait_loaded(pilot)
+        assert screen.top_for == "BTC"
+        assert screen.table("top").records == await venue.stats_token_hold_top("BTC", top=20)

@@ -2,7 +2,8 @@
 
 Offered for profiles whose adapter has the org statistics (:mod:`tui.venues.bhex_stats`);
 opened from the command palette ("Statistics") and closed with Escape. Tabs: holdings per
-token, the broker-audit worklist (withdrawals at status 1), withdrawals, deposits and
+token, the top holders of the token under the Holdings cursor (with a chart of their
+totals), the broker-audit worklist (withdrawals at status 1), withdrawals, deposits and
 trading fees per symbol, each an exact table (``e`` exports it to CSV); withdrawals and
 deposits have a chart of how many there were per day beside them. The range Select
 in the profile bar sets the days the time-ranged tabs cover (UTC days, today included).
@@ -79,6 +80,12 @@ def _audit_style(record: Any) -> str | None:
 SUMMARY = (Column("token", "token_id"), Column("total", "total", numeric=True),
            Column("available", "available", numeric=True),
            Column("lock", "lock", numeric=True))
+HOLDERS = (Column("user", "user_id"), Column("account", "account_id"),
+           Column("total", "total", numeric=True),
+           Column("available", "available", numeric=True),
+           Column("lock", "lock", numeric=True), Column("id", "id"))
+TOP = 20
+"""How many holders the Top holders tab shows."""
 WITHDRAWALS = (Column("time (UTC)", "create_time", formatter=format_time_ms),
                Column("order id", "order_id"), Column("user", "user_id"),
                Column("token", "token_id"), Column("quantity", "total_quantity", numeric=True),
@@ -96,15 +103,16 @@ FEES = (Column("symbol", "symbol_id"), Column("fee token", "fee_token_id"),
 _TABS: dict[str, tuple[str, tuple[Column, ...], Callable[[Any], Any], str]] = {
     # table id: (title, columns, record key, empty text)
     "holdings": ("holdings", SUMMARY, lambda r: r.token_id, "no holdings"),
+    "top": ("top holders", HOLDERS, lambda r: r.id, "no holders"),
     "audit": ("awaiting audit", WITHDRAWALS, lambda r: r.order_id,
               "no withdrawal awaits the broker's audit"),
     "withdrawals": ("withdrawals", WITHDRAWALS, lambda r: r.order_id, "no withdrawals"),
     "deposits": ("deposits", DEPOSITS, lambda r: r.order_id, "no deposits"),
     "fees": ("fees", FEES, lambda r: (r.symbol_id, r.fee_token_id), "no fees"),
 }
-_CHARTED = ("withdrawals", "deposits")
+_CHARTED = ("top", "withdrawals", "deposits")
 """The tabs with a per-day chart beside their table."""
-_TITLES = {"holdings": "Holdings", "audit": "Awaiting audit", "withdrawals": "Withdrawals",
+_TITLES = {"holdings": "Holdings", "top": "Top holders", "audit": "Awaiting audit", "withdrawals": "Withdrawals",
            "deposits": "Deposits", "fees": "Fees"}
 
 
@@ -138,6 +146,8 @@ class StatisticsScreen(ProfileTabsScreen):
         self.days = RANGES[0]
         """The days the time-ranged tabs cover."""
         self.loaded: set[str] = set()
+        self.top_for: str | None = None
+        """The token the Top holders tab shows."""
 
     # -- layout -------------------------------------------------------------------------
 
@@ -156,7 +166,9 @@ class StatisticsScreen(ProfileTabsScreen):
                     if table_id in _CHARTED:
                         with Horizontal(classes="with-chart"):
                             yield self._table(table_id)
-                            yield BarChart(f"{title} per day (UTC)", id=f"{table_id}-chart")
+                            yield BarChart("Holders' totals" if table_id == "top"
+                                           else f"{title} per day (UTC)",
+                                           id=f"{table_id}-chart")
                     else:
                         yield self._table(table_id)
         yield KeyFooter()
@@ -202,6 +214,8 @@ class StatisticsScreen(ProfileTabsScreen):
             return adapter.stats_token_hold_summary()
         if table_id == "fees":
             return adapter.stats_trade_fee(start, end)
+        if table_id == "top":
+            return self._top(adapter)
         method = adapter.stats_deposit_order if table_id == "deposits" \
             else adapter.stats_withdraw_order
 
@@ -214,6 +228,21 @@ class StatisticsScreen(ProfileTabsScreen):
             return rows
 
         return walk()
+
+    def top_token(self) -> str | None:
+        """The token the Top holders tab is for: the one under the Holdings cursor
+        (else the first holding)."""
+        holdings = self.table("holdings")
+        current = holdings.current or (holdings.shown[0] if holdings.shown else None)
+        return current.token_id if current is not None else None
+
+    async def _top(self, adapter: Any) -> list[Any]:
+        token = self.top_token()
+        if token is None:
+            summary = await adapter.stats_token_hold_summary()
+            token = summary[0].token_id if summary else None
+        self.top_for = token
+        return [] if token is None else await adapter.stats_token_hold_top(token, top=TOP)
 
     def load(self, table_id: str) -> None:
         """Load ``table_id`` afresh in a worker."""
@@ -241,6 +270,10 @@ class StatisticsScreen(ProfileTabsScreen):
         self.loaded.add(table_id)
         table = self.table(table_id)
         table.set_records(records)
+        if table_id == "top":
+            self.chart("top").set_bars([(f"…{r.user_id[-6:]}", r.total) for r in records])
+            table.set_note(f"{self.top_for or 'no token'} · top {TOP}")
+            return
         if table_id in _CHARTED:
             self.chart(table_id).set_bars(per_day(records, days))
         table.set_note("now" if table_id == "holdings" else f"last {days} days")
@@ -293,7 +326,8 @@ class StatisticsScreen(ProfileTabsScreen):
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         table_id = self.active_table_id
-        if self.profile is not None and table_id not in self.loaded:
+        stale_top = table_id == "top" and self.top_for != self.top_token()
+        if self.profile is not None and (table_id not in self.loaded or stale_top):
             self.load(table_id)
         self.call_after_refresh(self.table(table_id).focus_table)
 

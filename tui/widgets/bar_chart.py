@@ -46,7 +46,8 @@ class BarChart(Static):
     """A titled horizontal bar chart; :meth:`set_bars` replaces its bars."""
 
     DEFAULT_CSS = """
-    BarChart { width: 44; height: 1fr; padding: 0 1; border-left: solid $panel-lighten-2; }
+    BarChart { width: auto; max-width: 64; height: 1fr; padding: 0 1;
+               border-left: solid $panel-lighten-2; }
     """
 
     def __init__(self, title: str, *, bar_width: int = 20, id: str | None = None) -> None:
