@@ -88,7 +88,8 @@ async def test_export_writes_exact_decimals() -> None:
         await wait_loaded(pilot)
         table = screen.table("holdings")
         path = table.last_export
-        assert path is not None and path.name.startswith("stats-holdings-")
+        assert path is not None and path.name.startswith("stats-")
+        assert "holdings" in path.name
         with path.open(newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         assert [r["total"] for r in rows] == [format(r.total, "f") for r in table.shown]

@@ -34,7 +34,7 @@ from tui.venues.bhex_stats import walk_pages
 from tui.venues.registry import adapter_class
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.key_footer import KeyFooter
-from tui.widgets.record_table import Column, RecordTable, format_time_ms
+from tui.widgets.record_table import Column, RecordTable, time_column
 from tui.widgets.title_bar import TitleBar
 
 __all__ = ["StatisticsScreen", "has_statistics", "RANGES", "day_range", "per_day"]
@@ -86,13 +86,13 @@ HOLDERS = (Column("user", "user_id"), Column("account", "account_id"),
            Column("lock", "lock", numeric=True), Column("id", "id"))
 TOP = 20
 """How many holders the Top holders tab shows."""
-WITHDRAWALS = (Column("time (UTC)", "create_time", formatter=format_time_ms),
+WITHDRAWALS = (time_column(key="create_time"),
                Column("order id", "order_id"), Column("user", "user_id"),
                Column("token", "token_id"), Column("quantity", "total_quantity", numeric=True),
                Column("arrives", "arrive_quantity", numeric=True),
                Column("status", "status", value=lambda r: r.status_text, style=_audit_style),
                Column("address", "address"), Column("tx id", "tx_id"))
-DEPOSITS = (Column("time (UTC)", "create_time", formatter=format_time_ms),
+DEPOSITS = (time_column(key="create_time"),
             Column("order id", "order_id"), Column("user", "user_id"),
             Column("token", "token_id"), Column("quantity", "quantity", numeric=True),
             Column("status", "status", value=lambda r: r.status_text),
