@@ -94,6 +94,10 @@ class CoinsoleCommands(Provider):
             if app.has_profiles and not app.approvals_offered and "Approvals" not in seen:
                 commands.append(("Approvals", "The approvals queue (no policy file yet: how to "
                                  "start)", partial(app.switch_mode, "approvals")))
+            if app.statistics_profiles() and screen.sub_title != "statistics":
+                commands.append(("Statistics", "Org-wide holdings, the broker-audit worklist, "
+                                 "withdrawals, deposits and fees (BHEX)",
+                                 partial(app.run_action, "open_statistics")))
         return commands
 
     async def discover(self) -> Hits:
@@ -525,6 +529,20 @@ class CoinsoleApp(App[None]):
         """Open the Profiles screen (also when there are no profiles yet)."""
         if not self.demo:
             await self.switch_mode("profiles")
+
+    def statistics_profiles(self) -> list[str]:
+        """The profiles whose venue reads org statistics (BHEX)."""
+        from tui.screens.statistics import has_statistics
+
+        profiles = self.session.profiles if self.session is not None else []
+        return [p.name for p in profiles if has_statistics(p.venue)]
+
+    def action_open_statistics(self) -> None:
+        """Open the Statistics screen over the current one (Escape closes it)."""
+        from tui.screens.statistics import StatisticsScreen
+
+        if self.session is not None and self.statistics_profiles():
+            self.push_screen(StatisticsScreen(self.session))
 
     async def action_switch_main(self, mode: str, via: str = "") -> None:
         """Show the main screen ``mode`` (creating it on first use); ``via`` is

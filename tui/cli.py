@@ -58,6 +58,7 @@ class CoinsoleGroup(click.Group):
                         "tui.cli_history"),
         **dict.fromkeys(("operator", "policy", "approvals", "audit"), "tui.cli_approvals"),
         "team": "tui.cli_team",
+        "stats": "tui.cli_stats",
     }
     """Command name -> the module whose ``register(group)`` adds it."""
 
