@@ -55,6 +55,7 @@ class CoinsoleGroup(click.Group):
         **dict.fromkeys(("transfer", "send", "withdraw", "journal"), "tui.cli_moves"),
         **dict.fromkeys(("orders", "positions", "deposit-address", "history", "sub-accounts"),
                         "tui.cli_history"),
+        **dict.fromkeys(("users", "otc"), "tui.cli_users"),
     }
     """Command name -> the module whose ``register(group)`` adds it."""
 
