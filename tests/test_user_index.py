@@ -71,7 +71,7 @@ async def test_users_added_between_pages_are_caught(venue) -> None:
     adapter.user_query_user_list = fetch  # type: ignore[method-assign]
     await sync_users(index, adapter, limit=128)
     assert index.count() == 1_002
-    assert [m.user.email for m in index.search("late")] == ["late5@x.io", "late2@x.io"]
+    assert [m.user.email for m in index.search("late")] == ["late2@x.io", "late5@x.io"]
 
 
 async def test_resume_after_interruption(venue) -> None:
@@ -114,7 +114,9 @@ def test_search_ranks_exact_uid_first_then_prefixes() -> None:
     _load(index)
     found = index.search("5000")
     assert [(m.user.user_id, m.why) for m in found] == [
-        ("5000", "uid"), ("500023", "prefix"), ("50001", "prefix")]
+        ("5000", "uid"), ("50001", "uid prefix"), ("500023", "uid prefix")]
+    assert [(m.user.user_id, m.why) for m in index.search("5000123")] == [
+        ("500023", "mobile prefix")]
     assert [m.user.user_id for m in index.search("50002")] == ["500023"]
 
 
@@ -139,7 +141,8 @@ def test_masked_values_match_their_visible_start() -> None:
     index = UserIndex.memory()
     _load(index)
     assert [m.user.user_id for m in index.search("186")] == ["7000"]
-    assert index.search("1314") == []
+    assert index.search("1314") == [] and index.search("bhex") == []
+    assert [m.user.user_id for m in index.search("p")] == ["7000"]
 
 
 def test_normalise_and_odd_input() -> None:
