@@ -221,7 +221,8 @@ class OrgDirectory:
         email = (f"{name}{position}@{_DOMAINS[h[4] % len(_DOMAINS)]}"
                  if register_type == 2 or h[5] % 2 else "")
         kyc = h[6] % 10
-        verify = 0 if kyc < 3 else 1 if kyc == 3 else 3 if kyc == 9 else 2
+        demo = user_id in DEMO_USERS
+        verify = 2 if demo else 0 if kyc < 3 else 1 if kyc == 3 else 3 if kyc == 9 else 2
         invited = position >= INVITE_WINDOW and h[7] % 3 == 0
         inviter = position - 1 - h[8] % INVITE_WINDOW if invited else None
         flags = {"USER_STATUS": 0 if h[9] % 20 == 0 else 1,
@@ -234,12 +235,11 @@ class OrgDirectory:
                  "WITHDRAW_WHITE_LIST": 1 if h[16] % 12 == 0 else 0}
         ga_seed = (base64.b32encode(hashlib.sha256(b"ga:" + h).digest()[:20]).decode()
                    if h[17] % 2 == 0 else None)
-        demo = user_id in DEMO_USERS
         user = OrgUser(
             index=position, user_id=user_id,
             register_date=FIRST_REGISTER_MS + position * REGISTER_GAP_MS,
             register_type=register_type, national_code=code, mobile=mobile, email=email,
-            verify_status=2 if demo else verify, invite_index=inviter,
+            verify_status=verify, invite_index=inviter,
             source=_SOURCES[h[18] % len(_SOURCES)],
             first_name=_FIRST[h[19] % len(_FIRST)] if verify else "",
             second_name=_SECOND[h[19] % len(_SECOND)] if verify else "",

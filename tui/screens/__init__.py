@@ -76,6 +76,12 @@ def _orders(session: "Session") -> "Screen":
     return OrdersScreen(session)
 
 
+def _users(session: "Session") -> "Screen":
+    from tui.screens.users import UsersScreen
+
+    return UsersScreen(session)
+
+
 MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("1", "balances", "Balances", _balances),
     MainScreen("2", "profiles", "Profiles", _profiles),
@@ -84,5 +90,6 @@ MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("5", "deposit", "Deposit", _deposit),
     MainScreen("6", "history", "History", _history),
     MainScreen("7", "orders", "Orders", _orders),
+    MainScreen("8", "users", "Users", _users),
 )
 """Every main screen, in number-key order."""
