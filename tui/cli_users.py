@@ -45,11 +45,15 @@ def _json_option(func):
                         help="Print JSON (amounts as exact strings).")(func)
 
 
-def _run(profile: str, demo: bool, work: Callable[[Any], Awaitable[int]]) -> None:
-    """Run ``work(adapter)`` for the BHEX profile; map errors to one line and an exit code."""
+def _run(profile: str, demo: bool, work: Callable[[Any], Awaitable[int]],
+         holder: dict[str, Any] | None = None) -> None:
+    """Run ``work(adapter)`` for the BHEX profile; map errors to one line and an exit code.
+    ``holder["ctx"]`` is set to the command's context (session, journal, mover) when given."""
     from tui.cli_moves import _Context
 
     ctx = _Context(demo, profile)
+    if holder is not None:
+        holder["ctx"] = ctx
     if ctx.session.profile(profile).venue != "bhex":
         _fail(f"profile {profile!r} is not a BHEX profile; the support desk needs BHEX's "
               "Org API")
@@ -259,6 +263,7 @@ def users_status(uid: str, profile: str, demo: bool, as_json: bool, set_flag: st
 
     user_id = _uid(uid)
     change = _parse_set(set_flag) if set_flag else None
+    holder: dict[str, Any] = {}
 
     async def work(adapter: Any) -> int:
         flags = await adapter.user_ext_status(user_id)
@@ -266,8 +271,8 @@ def users_status(uid: str, profile: str, demo: bool, as_json: bool, set_flag: st
             from tui.support.writes import set_status_flag
 
             name, value = change
-            code = await set_status_flag(adapter, user_id, name, value, current=flags,
-                                         profile=profile, yes=yes, demo=demo)
+            code = await set_status_flag(holder["ctx"].mover, user_id, name, value,
+                                         current=flags, profile=profile, yes=yes)
             if code:
                 return code
             flags = await adapter.user_ext_status(user_id)
@@ -281,7 +286,7 @@ def users_status(uid: str, profile: str, demo: bool, as_json: bool, set_flag: st
                            f"{STATUS_FLAG_MEANING[name][1 if flags[name] else 0]}")
         return EXIT_OK
 
-    _run(profile, demo, work)
+    _run(profile, demo, work, holder)
 
 
 @users.command("verify-ga")

@@ -358,8 +358,10 @@ class UserIndex:
                     break
                 add(self._rows(f"WHERE {column} >= ? AND {column} < ? ORDER BY {column} "
                                "LIMIT ?", (query, upper, limit)), why)
-            words = [w for w in query.replace("@", " ").replace(".", " ").split() if w]
-            if len(results) < limit and words and not digits:
+            # An email-like query is served by the email range above; its words (the
+            # domain's "gmail", "com") would match most of the org in FTS5.
+            words = [w for w in query.replace(".", " ").split() if w]
+            if len(results) < limit and words and not digits and "@" not in query:
                 term = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
                 uids = [r[0] for r in self._db.execute(
                     "SELECT rowid FROM users_fts WHERE users_fts MATCH ? LIMIT ?",
