@@ -15,7 +15,7 @@ from tui.demo import demo_session
 from tui.journal import EntryState, Journal, Mover
 from tui.journal.dispatch import settlement_for
 from tui.support.actions import UserStatusRequest
-from tui.support.writes import route_through_approvals, status_request
+from tui.support.writes import status_request
 
 PROFILE = "bhex-demo"
 DEMO = ["--demo", "--profile", PROFILE]
@@ -38,7 +38,7 @@ async def test_status_change_journaled_with_operator_and_read_back(setup) -> Non
     adapter = session.adapter(PROFILE)
     entry = mover.record(request, settlement_for(adapter, request))
     assert entry.state is EntryState.DRAFT  # on disk before anything is sent
-    entry = mover.approve(entry, by=route_through_approvals(request))
+    entry = mover.approve(entry, by=request.operator)
     entry = await mover.submit(entry)
     assert entry.state is EntryState.ACCEPTED
     flags = await adapter.user_ext_status(user.user_id, ["OTC_TRADE"])
@@ -88,5 +88,20 @@ def test_cli_set_confirms_with_summary_and_declining_sends_nothing() -> None:
     done = CliRunner().invoke(main, ["users", "status", user.user_id, *DEMO, "--set",
                                      f"spot_trade={value}", "--yes", "--json"])
     assert done.exit_code == 0, done.output
-    assert "ACCEPTED" in done.output
+    assert "accepted (SPOT_TRADE=" in done.output
     assert json.loads(done.output[done.output.index("{"):])["SPOT_TRADE"] == value
+
+
+def test_the_approvals_policy_sees_a_status_change_as_user_status() -> None:
+    from tui.approvals.policy import Context, evaluate, load_policy
+    from tui.approvals.service import request_for
+
+    policy = load_policy('[[rule]]\nname = "no status changes"\naction = "user_status"\n'
+                         'outcome = "block"\nreason = "support writes are frozen"\n'
+                         '[[rule]]\noutcome = "allow"\n')
+    req = request_for(status_request(PROFILE, "400000000000007919", "USER_STATUS", 0, 1),
+                      "ann")
+    assert req.action == "user_status" and req.destination == "uid:400000000000007919"
+    assert evaluate(policy, req, Context(0)).outcome == "block"
+    assert evaluate(load_policy('[[rule]]\noutcome = "allow"\n'), req,
+                    Context(0)).outcome == "allow"

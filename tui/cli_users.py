@@ -271,7 +271,7 @@ def users_status(uid: str, profile: str, demo: bool, as_json: bool, set_flag: st
             from tui.support.writes import set_status_flag
 
             name, value = change
-            code = await set_status_flag(holder["ctx"].mover, user_id, name, value,
+            code = await set_status_flag(holder["ctx"], user_id, name, value,
                                          current=flags, profile=profile, yes=yes)
             if code:
                 return code

@@ -87,6 +87,11 @@ class UserStatusRequest(BaseModel):
         return Decimal(self.value)
 
     @property
+    def symbol(self) -> str:
+        """What the approvals policy's allow-lists match: ``uid:<user id>``."""
+        return f"uid:{self.user_id}"
+
+    @property
     def miner_fee(self) -> None:
         """No miner fee."""
         return None
