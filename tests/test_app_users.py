@@ -112,3 +112,24 @@ def test_snapshot_users_card(snap_compare) -> None:
 
     app, _ = users_app()
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_act_for_switches_the_orders_screen_and_names_the_user() -> None:
+    from tui.sandbox.profiles import BHEX_OTHER_USER_IDS
+    from tui.screens.orders import OrdersScreen
+
+    app, _ = users_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_users(pilot)
+        screen.show_user(BHEX_OTHER_USER_IDS[0])
+        await wait_loaded(pilot)
+        screen.set_focus(None)
+        await pilot.press("a")
+        await wait_loaded(pilot)
+        assert f"acting for user {BHEX_OTHER_USER_IDS[0]}" in str(app.title)
+        await pilot.press("7")
+        await wait_loaded(pilot)
+        orders = app.screen
+        assert isinstance(orders, OrdersScreen)
+        assert orders.table("open").records == []  # the other user has no open orders
+        assert f"acting for user {BHEX_OTHER_USER_IDS[0]}" in screen_text(app)

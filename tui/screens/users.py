@@ -28,7 +28,17 @@ from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
 from tui.widgets.title_bar import TitleBar
 
-__all__ = ["UsersScreen"]
+__all__ = ["UsersScreen", "act_for"]
+
+
+def act_for(app: Any, adapter: Any, profile: str, user_id: str) -> None:
+    """Point ``profile``'s adapter (shared by every screen) at ``user_id`` and name the
+    user in the app's title, which every screen's title bar shows."""
+    import dataclasses
+
+    adapter.settings = dataclasses.replace(adapter.settings, user_id=user_id)
+    base = str(app.title).split(" · acting for ")[0]
+    app.title = f"{base} · acting for user {user_id} ({profile})"
 
 
 class UsersScreen(ProfileScreen):
@@ -44,6 +54,8 @@ class UsersScreen(ProfileScreen):
         Binding("s", "sync", "Sync index",
                 tooltip="Bring the local index of the org's users up to date"),
         Binding("r", "reload_card", "Reload card", tooltip="Load the shown user's card again"),
+        Binding("a", "act_for", "Act for user",
+                tooltip="Make the other BHEX screens act for the user on screen"),
         next_profile_binding("Switch to the next BHEX profile"),
     ]
 
@@ -212,6 +224,16 @@ class UsersScreen(ProfileScreen):
         widget.set_class(part.state is PartState.LOADING, "-loading")
         widget.set_class(part.state is PartState.FAILED, "-failed")
         widget.update("\n".join(part_lines(part)))
+
+    def action_act_for(self) -> None:
+        """Make every screen of this profile act for the user on screen (``a`` again on
+        the profile's own user goes back); the app's title says for whom."""
+        if self.user_id is None or self.profile is None:
+            self.notify("choose a user first", severity="warning")
+            return
+        act_for(self.app, self._adapter(), self.profile, self.user_id)
+        self.notify(f"{self.profile} now acts for user {self.user_id}; reload a screen "
+                    "to see their data")
 
     def profile_switched(self) -> None:
         """Another profile: clear the card and search again in its org."""
