@@ -51,13 +51,18 @@ def test_lazy_commands_are_exactly_what_their_modules_register() -> None:
     from tui.cli_moves import register as register_moves
     from tui.cli_stats import register as register_stats
     from tui.cli_team import register as register_team
+    from tui.cli_users import register as register_users
 
     group = click.Group("probe")
     register_moves(group)
     register_history(group)
     register_approvals(group)
     register_team(group)
+<<<<<<< HEAD
     register_stats(group)
+=======
+    register_users(group)
+>>>>>>> support
     assert set(group.commands) == set(CoinsoleGroup.LAZY_COMMANDS)
     for name, module in CoinsoleGroup.LAZY_COMMANDS.items():
         assert group.commands[name].callback.__module__ == module

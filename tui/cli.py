@@ -58,7 +58,11 @@ class CoinsoleGroup(click.Group):
                         "tui.cli_history"),
         **dict.fromkeys(("operator", "policy", "approvals", "audit"), "tui.cli_approvals"),
         "team": "tui.cli_team",
+<<<<<<< HEAD
         "stats": "tui.cli_stats",
+=======
+        **dict.fromkeys(("users", "otc"), "tui.cli_users"),
+>>>>>>> support
     }
     """Command name -> the module whose ``register(group)`` adds it."""
 
@@ -826,8 +830,10 @@ def sandbox() -> None:
 @click.option("--db", "db_path", default=None, metavar="FILE",
               type=click.Path(dir_okay=False),
               help="Keep the sandbox's state in FILE (default: in memory).")
+@click.option("--bhex-users", "bhex_users", default=20_000, show_default=True,
+              type=click.IntRange(3, 1_000_000), help="How many users the BHEX org has.")
 def sandbox_serve(host: str, port: int, latency_ms: int, error_rate, rate_429, drop_rate,
-                  db_path) -> None:
+                  db_path, bhex_users) -> None:
     """Serve all five venues on HOST:PORT and print each one's base URL and demo keys."""
     from tui.sandbox.server import describe, serve
 
@@ -836,4 +842,4 @@ def sandbox_serve(host: str, port: int, latency_ms: int, error_rate, rate_429, d
         click.echo("press ctrl+c to stop")
 
     serve(host, port, latency_ms=latency_ms, error_rate=error_rate, rate_429=rate_429,
-          drop_rate=drop_rate, db_path=db_path, on_ready=ready)
+          drop_rate=drop_rate, db_path=db_path, bhex_users=bhex_users, on_ready=ready)

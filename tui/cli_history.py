@@ -74,6 +74,7 @@ def _run(demo: bool, profile: str, capability: str, what: str,
     try:
         adapter = session.adapter(profile)
         venue = session.profile(profile).venue
+        _act_for(adapter, venue)
         if (Capability(capability) not in adapter.capabilities
                 or (needs is not None and not hasattr(adapter, needs))):
             _fail(f"{venue} cannot show {what} (profile {profile!r})")
@@ -168,6 +169,41 @@ def _flow_table(records: Sequence[Any]) -> str:
 
 # -- commands ------------------------------------------------------------------------------
 
+USER_ID_META = "coinsole.user_id"
+"""Where ``--user-id`` keeps the BHEX user a read command acts for (the click context)."""
+
+
+def _remember_user_id(ctx: click.Context, _param: Any, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[USER_ID_META] = value
+
+
+def user_id_option(func):
+    """``--user-id UID``: act for another user of the BHEX org (default: the profile's)."""
+    return click.option("--user-id", metavar="UID", expose_value=False, is_eager=True,
+                        callback=_remember_user_id,
+                        help="BHEX: the org user to read for (default: the profile's "
+                             "user id).")(func)
+
+
+def _act_for(adapter: Any, venue: str) -> None:
+    """Point ``adapter`` at the ``--user-id`` user, when one was given."""
+    import dataclasses
+
+    user_id = click.get_current_context().meta.get(USER_ID_META)
+    if user_id is None:
+        return
+    if venue != "bhex":
+        _fail("--user-id is for BHEX profiles (an org API acting for its users)")
+    from tui.venues.bhex_users import check_user_id
+
+    try:
+        user_id = check_user_id(user_id, "--user-id")
+    except CoinsoleError as exc:
+        _fail(str(exc).removeprefix("bhex: "))
+    adapter.settings = dataclasses.replace(adapter.settings, user_id=user_id)
+
+
 def _common(func):
     """``--profile``, ``--demo`` and ``--json``."""
     func = click.option("--json", "as_json", is_flag=True,
@@ -175,7 +211,7 @@ def _common(func):
     func = click.option("--demo", is_flag=True, help=_DEMO_HELP)(func)
     func = click.option("--profile", "profile", required=True, metavar="P",
                         help="Profile to read (with --demo: a demo profile).")(func)
-    return func
+    return user_id_option(func)
 
 
 class _OrdersGroup(click.Group):
@@ -207,6 +243,7 @@ class _OrdersGroup(click.Group):
 @click.option("--open", "open_", is_flag=True, help="Open orders (default).")
 @click.option("--history", "history", is_flag=True, help="Finished orders.")
 @click.option("--symbol", metavar="S", help="Only this symbol, e.g. BTCUSDT.")
+@user_id_option
 @click.pass_context
 def orders(ctx: click.Context, profile: str | None, demo: bool, as_json: bool, open_: bool,
            history: bool, symbol: str | None) -> None:

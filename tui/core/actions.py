@@ -133,4 +133,8 @@ def parse_request(kind: str, text: str) -> JournalRequest:
         return OrderPlaceRequest.model_validate_json(text)
     if kind == ActionKind.ORDER_CANCEL.value:
         return OrderCancelRequest.model_validate_json(text)
+    from tui.support.actions import SUPPORT_KINDS, parse_support
+
+    if kind in SUPPORT_KINDS:  # support writes (tui/support/actions.py)
+        return parse_support(kind, text)
     return MoveRequest.model_validate_json(text)

@@ -39,7 +39,9 @@ ORDER_NOT_FOUND_CODES = frozenset({"-2013"})
 def settlement_for(adapter: Any, request: JournalRequest) -> Settlement:
     """How an unknown outcome of ``request`` is settled: an order action by LOOKUP
     (``order/get``), a move as its adapter says."""
-    if isinstance(request, (OrderPlaceRequest, OrderCancelRequest)):
+    from tui.support.actions import is_support_request
+
+    if isinstance(request, (OrderPlaceRequest, OrderCancelRequest)) or is_support_request(request):
         return Settlement.LOOKUP
     return adapter.settlement(request)
 
@@ -50,6 +52,10 @@ async def send_request(adapter: Any, request: JournalRequest, *,
 
     Raises what the adapter raises (the executor classifies it). A placement the symbol's
     rules refuse before sending becomes :class:`InvalidRequest` (nothing was sent)."""
+    from tui.support.actions import is_support_request, send_support
+
+    if is_support_request(request):  # support writes (tui/support/actions.py)
+        return await send_support(adapter, request)  # type: ignore[arg-type]
     if isinstance(request, OrderPlaceRequest):
         try:
             order = await adapter.order_create(
@@ -77,6 +83,10 @@ async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | Non
     A placement is found by ``order/get`` with its ``client_order_id`` (or the order id
     once known); a cancel counts as found when ``order/get`` says the order is CANCELED.
     Moves go to the adapter's ``lookup_move``."""
+    from tui.support.actions import is_support_request, look_up_support
+
+    if is_support_request(request):  # support writes (tui/support/actions.py)
+        return await look_up_support(adapter, request)  # type: ignore[arg-type]
     if isinstance(request, OrderPlaceRequest):
         try:
             if venue_ref:

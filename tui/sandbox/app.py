@@ -10,8 +10,13 @@ from starlette.applications import Starlette
 
 from tui.sandbox.bhex import BhexService
 from tui.sandbox.bhex_history import bhex_history_routes
+<<<<<<< HEAD
 from tui.sandbox.bhex_stats import bhex_stats_routes
+=======
+from tui.sandbox.bhex_org import DEFAULT_ORG_USERS, OrgDirectory
+>>>>>>> support
 from tui.sandbox.bhex_trading import bhex_trading_routes
+from tui.sandbox.bhex_users import bhex_user_routes
 from tui.sandbox.bitunix import BitunixService
 from tui.sandbox.bitz import BitzService
 from tui.sandbox.chainup import ChainupService
@@ -37,12 +42,14 @@ class Sandbox:
     timestamp checks, rate limits and the demo data's update times.
 
     ``app`` serves ``/fcoin``, ``/bitunix``, ``/bitz``, ``/chainup`` and ``/bhex`` and needs
-    no lifespan; ``faults`` is the :class:`FaultPlan`; ``profiles`` the demo credentials.
+    no lifespan; ``faults`` is the :class:`FaultPlan`; ``profiles`` the demo credentials;
+    ``bhex_org`` the BHEX org's ``bhex_users`` users (:mod:`tui.sandbox.bhex_org`).
     """
 
     def __init__(self, db_path: str | os.PathLike[str] | None = None, *,
                  seed: int = DEFAULT_SEED,
-                 clock: Callable[[], float] = time.time) -> None:  # float-ok: clock
+                 clock: Callable[[], float] = time.time,  # float-ok: clock
+                 bhex_users: int = DEFAULT_ORG_USERS) -> None:
         self.seed = seed
         self.clock = clock
         self.ledger = Ledger(db_path)
@@ -50,12 +57,17 @@ class Sandbox:
         self.profiles: tuple[DemoProfile, ...] = demo_profiles(seed)
         if self.ledger.is_empty():
             populate(self.ledger, seed=seed, now_ms=int(clock() * 1000))  # float-ok: clock
+        self.bhex_org = OrgDirectory(bhex_users, seed)
         self.services = {cls.venue: cls(self.ledger, self.faults, clock) for cls in SERVICES}
         self.app = Starlette(routes=[route for service in self.services.values()
                                      for route in service.routes()]
                              + bhex_trading_routes(self.services["bhex"])
                              + bhex_history_routes(self.services["bhex"])
+<<<<<<< HEAD
                              + bhex_stats_routes(self.services["bhex"]))
+=======
+                             + bhex_user_routes(self.services["bhex"], self.bhex_org))
+>>>>>>> support
 
     def profile(self, venue: str) -> DemoProfile:
         """The demo credential for ``venue`` (``KeyError`` for an unknown venue)."""

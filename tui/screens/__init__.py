@@ -82,6 +82,12 @@ def _approvals(session: "Session") -> "Screen":
     return ApprovalsScreen(session)
 
 
+def _users(session: "Session") -> "Screen":
+    from tui.screens.users import UsersScreen
+
+    return UsersScreen(session)
+
+
 MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("1", "balances", "Balances", _balances),
     MainScreen("2", "profiles", "Profiles", _profiles),
@@ -91,5 +97,6 @@ MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("6", "history", "History", _history),
     MainScreen("7", "orders", "Orders", _orders),
     MainScreen("8", "approvals", "Approvals", _approvals),
+    MainScreen("9", "users", "Users", _users),
 )
 """Every main screen, in number-key order."""

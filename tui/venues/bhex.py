@@ -41,6 +41,7 @@ from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingReq
 from tui.venues.base import reads_reply, wire_amount
 from tui.venues.bhex_stats import BhexStatsMixin
 from tui.venues.bhex_trading import BhexTradingMixin
+from tui.venues.bhex_users import BhexUsersMixin
 from tui.venues.history_bhex import MAX_PAGE as HISTORY_PAGE
 from tui.venues.history_bhex import BhexHistoryMixin, walk_from_id
 from tui.venues.signers import bhex_sign
@@ -90,7 +91,11 @@ _STATUS_CODES = {1: "BROKER_AUDITING_STATUS", 2: "BROKER_REJECT_STATUS", 3: "AUD
 MAX_CLIENT_ORDER_ID = 2**63 - 1
 
 
+<<<<<<< HEAD
 class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, HttpVenue):
+=======
+class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexUsersMixin, HttpVenue):
+>>>>>>> support
     """BHEX's Org API acting for one user (``settings.user_id``): main and sub-accounts.
 
     Every signed call carries ``timestamp`` and an HMAC-SHA256 ``signature`` among its

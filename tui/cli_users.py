@@ -1,0 +1,396 @@
+"""Command line for the support desk: ``coinsole users ...`` and ``coinsole otc ...``.
+
+Every command takes ``--profile`` (a BHEX profile; with ``--demo`` the sandbox's) and
+works on the org that profile's key belongs to. ``users sync`` fills the local index
+(:mod:`tui.support.user_index`) that ``users search`` reads; the other commands ask the
+venue. Caller verification prompts with hidden input; the trade password is sent as its
+MD5 only and never stored or printed. Exit codes: 0 done, 1 a check said no (a wrong GA
+code or trade password), 2 invalid input, 3 the venue refused.
+
+:func:`register` adds the ``users`` and ``otc`` groups to the ``coinsole`` group.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import click
+from pydantic import SecretStr
+
+from tui.core.errors import InvalidRequest, VenueError
+
+__all__ = ["register", "users", "otc"]
+
+EXIT_OK, EXIT_NO, EXIT_USAGE, EXIT_VENUE = 0, 1, 2, 3
+_DEMO_HELP = "Use the built-in sandbox's demo profiles (nothing leaves this process)."
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"coinsole: {message}", err=True)
+    raise SystemExit(code)
+
+
+def _options(func):
+    """``--profile`` and ``--demo``."""
+    func = click.option("--demo", is_flag=True, help=_DEMO_HELP)(func)
+    func = click.option("--profile", "profile", required=True, metavar="P",
+                        help="The BHEX profile whose org to work on.")(func)
+    return func
+
+
+def _json_option(func):
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print JSON (amounts as exact strings).")(func)
+
+
+def _run(profile: str, demo: bool, work: Callable[[Any], Awaitable[int]],
+         holder: dict[str, Any] | None = None) -> None:
+    """Run ``work(adapter)`` for the BHEX profile; map errors to one line and an exit code.
+    ``holder["ctx"]`` is set to the command's context (session, journal, mover) when given."""
+    from tui.cli_moves import _Context
+
+    ctx = _Context(demo, profile)
+    if holder is not None:
+        holder["ctx"] = ctx
+    if ctx.session.profile(profile).venue != "bhex":
+        _fail(f"profile {profile!r} is not a BHEX profile; the support desk needs BHEX's "
+              "Org API")
+
+    async def main(context: Any) -> int:
+        adapter = context.session.adapter(profile)
+        try:
+            return await work(adapter)
+        except InvalidRequest as exc:
+            click.echo(f"coinsole: {exc}", err=True)
+            return EXIT_USAGE if "no such" not in str(exc) else EXIT_VENUE
+        except VenueError as exc:
+            click.echo(f"coinsole: {exc}", err=True)
+            return EXIT_VENUE
+
+    code = ctx.run(main)
+    if code:
+        raise SystemExit(code)
+
+
+def _index(adapter: Any) -> Any:
+    from tui.support.user_index import UserIndex, org_key
+
+    return UserIndex.open(org_key(adapter.settings.base_url,
+                                  adapter.credentials.api_key.get_secret_value()))
+
+
+def _echo_json(data: Any) -> None:
+    from tui.support.card import jsonable
+
+    click.echo(json.dumps(jsonable(data), ensure_ascii=False, indent=2))
+
+
+def _uid(value: str, name: str = "UID") -> str:
+    from tui.venues.bhex_users import check_user_id
+
+    try:
+        return check_user_id(value, name)
+    except InvalidRequest as exc:
+        _fail(str(exc).removeprefix("bhex: "))
+        raise
+
+
+# -- users ------------------------------------------------------------------------------
+
+
+@click.group()
+def users() -> None:
+    """Find any user of the BHEX org and see everything about them (the support desk)."""
+
+
+@users.command("sync")
+@_options
+def users_sync(profile: str, demo: bool) -> None:
+    """Bring the local index of the org's users up to date (incremental, resumable)."""
+    import time
+
+    from tui.support.user_sync import sync_users
+
+    async def work(adapter: Any) -> int:
+        index = _index(adapter)
+        try:
+            started = time.monotonic()
+            report = await sync_users(index, adapter)
+            took = time.monotonic() - started
+        finally:
+            index.close()
+        click.echo(f"synced {report.users} user rows and {report.kyc} KYC rows in "
+                   f"{report.pages} pages ({took:.1f} s); the index holds {report.total} "
+                   "users")
+        return EXIT_OK
+
+    _run(profile, demo, work)
+
+
+@users.command("search")
+@click.argument("query")
+@_options
+@_json_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+def users_search(query: str, profile: str, demo: bool, as_json: bool, limit: int) -> None:
+    """Users whose uid, mobile (with or without national code) or email is or starts
+    with QUERY, from the local index (run `users sync` first)."""
+    async def work(adapter: Any) -> int:
+        index = _index(adapter)
+        try:
+            if index.count() == 0:
+                click.echo("coinsole: the local index is empty; run `coinsole users sync "
+                           f"--profile {profile}` first", err=True)
+                return EXIT_USAGE
+            found = index.search(query, limit)
+        finally:
+            index.close()
+        if as_json:
+            _echo_json([{"match": m.why, **m.user.as_dict()} for m in found])
+        elif not found:
+            click.echo("no user matches")
+        else:
+            for m in found:
+                u = m.user
+                mobile = f"+{u.national_code} {u.mobile}" if u.mobile else ""
+                click.echo(f"{u.user_id:<20} {m.why:<7} {mobile:<20} {u.email}")
+        return EXIT_OK
+
+    _run(profile, demo, work)
+
+
+@users.command("show")
+@click.argument("uid")
+@_options
+@_json_option
+def users_show(uid: str, profile: str, demo: bool, as_json: bool) -> None:
+    """The user's card: every part, loaded at once (a part that fails says why)."""
+    from tui.support.card import card_json, load_card
+    from tui.support.card_text import card_lines
+
+    user_id = _uid(uid)
+
+    async def work(adapter: Any) -> int:
+        card = await load_card(adapter, user_id)
+        if as_json:
+            _echo_json(card_json(card))
+        else:
+            click.echo("\n".join(card_lines(card)))
+        return EXIT_OK
+
+    _run(profile, demo, work)
+
+
+@users.command("kyc")
+@click.argument("uid")
+@_options
+@_json_option
+def users_kyc(uid: str, profile: str, demo: bool, as_json: bool) -> None:
+    """The user's KYC (verify info), status named."""
+    from tui.venues.bhex_users import VERIFY_INFO_STATUS
+
+    user_id = _uid(uid)
+
+    async def work(adapter: Any) -> int:
+        info = await adapter.user_get_verify_info(user_id)
+        if as_json:
+            _echo_json(info)
+        elif info is None:
+            click.echo(f"user {user_id}: KYC not submitted")
+        else:
+            status = int(info.get("verifyStatus") or 0)
+            click.echo(f"user {user_id}: KYC {VERIFY_INFO_STATUS.get(status, status)} "
+                       f"(level {info.get('displayLevel', '')})")
+            for key in ("countryCode", "nationality", "firstName", "secondName", "cardNo"):
+                click.echo(f"  {key:<12} {info.get(key, '')}")
+        return EXIT_OK
+
+    _run(profile, demo, work)
+
+
+@users.command("invites")
+@click.argument("uid")
+@_options
+@_json_option
+def users_invites(uid: str, profile: str, demo: bool, as_json: bool) -> None:
+    """The user's invite info and the users they invited (two levels)."""
+    from tui.venues.bhex_users import KYC_STATUS
+
+    user_id = _uid(uid)
+
+    async def work(adapter: Any) -> int:
+        info = await adapter.user_get_invite_info(user_id)
+        rows = await adapter.user_query_user_invite_list(user_id, limit=500)
+        if as_json:
+            _echo_json({"info": info, "invites": rows})
+            return EXIT_OK
+        click.echo(f"user {user_id}: invite code {info.get('inviteCode')}, "
+                   f"{info.get('inviteCount')} invited ({info.get('directInviteCount')} "
+                   f"direct, {info.get('indirectInviteCount')} indirect)")
+        for row in rows:
+            kind = "direct" if str(row.get("inviteType")) == "1" else "indirect"
+            status = KYC_STATUS.get(int(row.get("verifyStatus") or 0), "")
+            click.echo(f"  {row['userId']:<20} {kind:<8} KYC {status:<13} "
+                       f"{row.get('mobile') or row.get('email')}")
+        return EXIT_OK
+
+    _run(profile, demo, work)
+
+
+def _parse_set(text: str) -> tuple[str, int]:
+    from tui.venues.bhex_users import STATUS_FLAGS
+
+    name, sep, value = text.partition("=")
+    name = name.strip().upper()
+    if not sep or name not in STATUS_FLAGS or value.strip() not in ("0", "1"):
+        _fail(f"--set takes FLAG=0 or FLAG=1, FLAG one of {', '.join(STATUS_FLAGS)}")
+    return name, int(value.strip())
+
+
+@users.command("status")
+@click.argument("uid")
+@_options
+@_json_option
+@click.option("--set", "set_flag", metavar="FLAG=0|1",
+              help="Change one flag (confirmed, journaled, sent).")
+@click.option("--yes", is_flag=True, help="Skip the confirmation prompt.")
+def users_status(uid: str, profile: str, demo: bool, as_json: bool, set_flag: str | None,
+                 yes: bool) -> None:
+    """The user's eight status flags; --set changes one of them."""
+    from tui.venues.bhex_users import STATUS_FLAG_MEANING, STATUS_FLAGS
+
+    user_id = _uid(uid)
+    change = _parse_set(set_flag) if set_flag else None
+    holder: dict[str, Any] = {}
+
+    async def work(adapter: Any) -> int:
+        flags = await adapter.user_ext_status(user_id)
+        if change is not None:
+            from tui.support.writes import set_status_flag
+
+            name, value = change
+            code = await set_status_flag(holder["ctx"], user_id, name, value,
+                                         current=flags, profile=profile, yes=yes)
+            if code:
+                return code
+            flags = await adapter.user_ext_status(user_id)
+        if as_json:
+            _echo_json(flags)
+            return EXIT_OK
+        click.echo(f"user {user_id}:")
+        for name in STATUS_FLAGS:
+            if name in flags:
+                click.echo(f"  {name:<22} {flags[name]}  "
+                           f"{STATUS_FLAG_MEANING[name][1 if flags[name] else 0]}")
+        return EXIT_OK
+
+    _run(profile, demo, work, holder)
+
+
+@users.command("verify-ga")
+@click.argument("uid")
+@_options
+def users_verify_ga(uid: str, profile: str, demo: bool) -> None:
+    """Ask the caller for their current GA code and check it (input hidden)."""
+    user_id = _uid(uid)
+    code = click.prompt("GA code (hidden)", hide_input=True, err=True).strip()
+    if not (code.isdigit() and len(code) == 6):
+        _fail("a GA code is six digits")
+
+    async def work(adapter: Any) -> int:
+        ok = await adapter.user_valid_gacode(user_id, code)
+        click.echo(f"user {user_id}: GA code {'CORRECT' if ok else 'WRONG'}")
+        return EXIT_OK if ok else EXIT_NO
+
+    _run(profile, demo, work)
+
+
+@users.command("verify-trade-password")
+@click.argument("uid")
+@_options
+def users_verify_trade_password(uid: str, profile: str, demo: bool) -> None:
+    """Ask the caller for their trade password and check it: only its MD5 is sent; it is
+    neither stored nor printed."""
+    user_id = _uid(uid)
+    secret = SecretStr(click.prompt("trade password (hidden)", hide_input=True, err=True))
+    if not secret.get_secret_value():
+        _fail("type the trade password")
+
+    async def work(adapter: Any) -> int:
+        ok = await adapter.user_valid_trade_password(user_id, secret)
+        click.echo(f"user {user_id}: trade password {'CORRECT' if ok else 'WRONG'}")
+        return EXIT_OK if ok else EXIT_NO
+
+    _run(profile, demo, work)
+
+
+# -- otc --------------------------------------------------------------------------------
+
+
+@click.group()
+def otc() -> None:
+    """A BHEX org user's OTC orders."""
+
+
+@otc.command("orders")
+@_options
+@_json_option
+@click.option("--user-id", "user_id", required=True, metavar="UID")
+@click.option("--status", type=click.Choice(["0", "1", "10", "20", "30", "40", "50"]))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+def otc_orders(profile: str, demo: bool, as_json: bool, user_id: str, status: str | None,
+               limit: int) -> None:
+    """The user's OTC orders, newest first."""
+    from tui.venues.bhex_users import OTC_SIDES, OTC_STATUS
+
+    uid = _uid(user_id, "--user-id")
+
+    async def work(adapter: Any) -> int:
+        rows = await adapter.otc_order_list(uid, status=int(status) if status else None,
+                                            limit=limit)
+        if as_json:
+            _echo_json(rows)
+        elif not rows:
+            click.echo(f"user {uid}: no OTC orders")
+        else:
+            for r in rows:
+                click.echo(f"{r['id']:<18} {OTC_SIDES.get(r.get('side'), r.get('side')):<4} "
+                           f"{r.get('quantity')} {r.get('tokenId')} @ {r.get('price')} "
+                           f"{r.get('currencyId')}  {OTC_STATUS.get(r.get('status'), '')}")
+        return EXIT_OK
+
+    _run(profile, demo, work)
+
+
+@otc.command("order")
+@click.argument("order_id")
+@_options
+@_json_option
+@click.option("--user-id", "user_id", required=True, metavar="UID")
+def otc_order(order_id: str, profile: str, demo: bool, as_json: bool, user_id: str) -> None:
+    """One OTC order of the user, with its payment terms."""
+    from tui.venues.bhex_users import OTC_SIDES, OTC_STATUS
+
+    uid = _uid(user_id, "--user-id")
+    oid = _uid(order_id, "ORDER_ID")
+
+    async def work(adapter: Any) -> int:
+        row = await adapter.otc_order_info(uid, oid)
+        if as_json:
+            _echo_json(row)
+            return EXIT_OK
+        click.echo(f"OTC order {row['id']} of user {uid}: "
+                   f"{OTC_SIDES.get(row.get('side'), '')} {row.get('quantity')} "
+                   f"{row.get('tokenId')} @ {row.get('price')} {row.get('currencyId')} = "
+                   f"{row.get('amount')}, {OTC_STATUS.get(row.get('status'), '')}")
+        return EXIT_OK
+
+    _run(profile, demo, work)
+
+
+def register(group: click.Group) -> None:
+    """Add ``users`` and ``otc`` to the ``coinsole`` group."""
+    group.add_command(users)
+    group.add_command(otc)

@@ -1,0 +1,246 @@
+"""The Users screen (the support desk): find any user of a BHEX org and see their card.
+
+One search input: a uid, a mobile (with or without national code), an email, or a prefix
+of any; results appear as you type, from the local index of the org's users
+(:mod:`tui.support.user_index`; ``s`` syncs it). Choosing a result loads the user's card:
+every part (base info, KYC, invite info and list, the eight status flags, balances,
+deposits, withdrawals with their broker-audit state, OTC orders, open orders, positions)
+at once, each with its own loading or error state (:mod:`tui.support.card`). The title
+bar names the user whose data is on screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.screens.profile_tabs import ProfileScreen, next_profile_binding
+from tui.session import Session
+from tui.support.card import PART_TITLES, PARTS, CardPart, PartState, UserCard
+from tui.venues.base import Capability
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.main_nav import MainNav
+from tui.widgets.title_bar import TitleBar
+
+__all__ = ["UsersScreen", "act_for"]
+
+
+def act_for(app: Any, adapter: Any, profile: str, user_id: str) -> None:
+    """Point ``profile``'s adapter (shared by every screen) at ``user_id`` and name the
+    user in the app's title, which every screen's title bar shows."""
+    import dataclasses
+
+    adapter.settings = dataclasses.replace(adapter.settings, user_id=user_id)
+    base = str(app.title).split(" · acting for ")[0]
+    app.title = f"{base} · acting for user {user_id} ({profile})"
+
+
+class UsersScreen(ProfileScreen):
+    """Search the org's users and show one user's card, part by part."""
+
+    SUB_TITLE = "users"
+    PROFILE_CAPABILITIES = frozenset({Capability.SUB_ACCOUNTS})
+    PROFILE_PROMPT = "no BHEX profile"
+
+    BINDINGS: list[BindingType] = [
+        Binding("slash", "focus_search", "Search", key_display="/",
+                tooltip="Type a uid, mobile or email (or the start of one)"),
+        Binding("s", "sync", "Sync index",
+                tooltip="Bring the local index of the org's users up to date"),
+        Binding("r", "reload_card", "Reload card", tooltip="Load the shown user's card again"),
+        Binding("a", "act_for", "Act for user",
+                tooltip="Make the other BHEX screens act for the user on screen"),
+        next_profile_binding("Switch to the next BHEX profile"),
+    ]
+
+    DEFAULT_CSS = """
+    UsersScreen #search { margin: 0 1; }
+    UsersScreen #body { height: 1fr; }
+    UsersScreen #results { width: 46; height: 1fr; margin: 0 1; }
+    UsersScreen #card { width: 1fr; height: 1fr; padding: 0 1; }
+    UsersScreen .part-title { color: $text-muted; text-style: bold; margin-top: 1; }
+    UsersScreen .part { height: auto; }
+    UsersScreen .part.-loading { color: $text-muted; text-style: italic; }
+    UsersScreen .part.-failed { color: $error; }
+    UsersScreen #state { color: $text-muted; height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.profiles = [name for name in self.profiles
+                         if session.profile(name).venue == "bhex"]
+        self.profile = self.profiles[0] if self.profiles else None
+        self.user_id: str | None = None
+        """The user whose card is on screen."""
+        self.card: UserCard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        yield MainNav("users")
+        yield self.profile_bar(self.bar_note())
+        yield Input(id="search", placeholder="uid, mobile (+86 138…) or email — or the "
+                                             "start of one")
+        yield Static("", id="state", markup=False)
+        with Horizontal(id="body"):
+            yield OptionList(id="results")
+            with VerticalScroll(id="card"):
+                for name in PARTS:
+                    yield Static(PART_TITLES[name], classes="part-title", markup=False)
+                    yield Static("", id=f"part-{name}", classes="part", markup=False)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        if self.profile is None:
+            self._state("No BHEX profile: the support desk needs BHEX's Org API.")
+            return
+        self._state(self._index_note())
+        self.query_one("#search", Input).focus()
+
+    # -- the index ----------------------------------------------------------------------
+
+    def _adapter(self) -> Any:
+        assert self.profile is not None
+        return self.session.adapter(self.profile)
+
+    def _index(self) -> Any:
+        from tui.support.user_index import UserIndex, org_key
+
+        adapter = self._adapter()
+        return UserIndex.open(org_key(adapter.settings.base_url,
+                                      adapter.credentials.api_key.get_secret_value()))
+
+    def _index_note(self) -> str:
+        index = self._index()
+        try:
+            count = index.count()
+        finally:
+            index.close()
+        if not count:
+            return "The local index of this org's users is empty: press s to sync it."
+        return f"{count:,} users indexed; s syncs again."
+
+    def _state(self, text: str) -> None:
+        self.query_one("#state", Static).update(text)
+
+    def action_sync(self) -> None:
+        """Sync the local index (in a worker)."""
+        if self.profile is not None:
+            self._state("syncing the index…")
+            self._sync()
+
+    @work(exclusive=True, group="sync")
+    async def _sync(self) -> None:
+        from tui.support.user_sync import sync_users
+
+        index = self._index()
+        try:
+            report = await sync_users(index, self._adapter())
+            self._state(f"synced: {report.users:,} users and {report.kyc:,} KYC rows; "
+                        f"{report.total:,} users indexed")
+        except Exception as exc:  # noqa: BLE001 - shown on the screen, the app goes on
+            self._state(f"sync failed: {exc}")
+        finally:
+            index.close()
+        self._search(self.query_one("#search", Input).value)
+
+    # -- searching --------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    def _search(self, text: str) -> None:
+        results = self.query_one("#results", OptionList)
+        results.clear_options()
+        if not text.strip() or self.profile is None:
+            return
+        index = self._index()
+        try:
+            found = index.search(text, 50)
+        finally:
+            index.close()
+        for match in found:
+            user = match.user
+            contact = (f"+{user.national_code} {user.mobile}" if user.mobile else user.email)
+            results.add_option(Option(f"{user.user_id}  {contact}  ({match.why})",
+                                      id=user.user_id))
+        if not found:
+            results.add_option(Option("no user matches", id="", disabled=True))
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        results = self.query_one("#results", OptionList)
+        if results.option_count and results.get_option_at_index(0).id:
+            self.show_user(str(results.get_option_at_index(0).id))
+
+    @on(OptionList.OptionSelected, "#results")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.show_user(str(event.option.id))
+
+    def action_focus_search(self) -> None:
+        """Focus the search input."""
+        self.query_one("#search", Input).focus()
+
+    # -- the card ----------------------------------------------------------------------
+
+    def show_user(self, user_id: str) -> None:
+        """Show ``user_id``'s card: every part loading at once."""
+        self.user_id = user_id
+        self.sub_title = f"users — user {user_id} ({self.profile})"
+        self.query_one("#bar-note", Static).update(f"showing user {user_id}")
+        card = UserCard(user_id)
+        self.card = card
+        for part in card.parts.values():
+            self._draw(part)
+        self._load(card)
+
+    def action_reload_card(self) -> None:
+        """Load the shown user's card again."""
+        if self.user_id is not None:
+            self.show_user(self.user_id)
+
+    @work(exclusive=True, group="card")
+    async def _load(self, card: UserCard) -> None:
+        from tui.support.card import load_card
+
+        def settled(part: CardPart) -> None:
+            if self.card is card:
+                card.parts[part.name] = part
+                self._draw(part)
+
+        await load_card(self._adapter(), card.user_id, on_part=settled)
+
+    def _draw(self, part: CardPart) -> None:
+        from tui.support.card_text import part_lines
+
+        widget = self.query_one(f"#part-{part.name}", Static)
+        widget.set_class(part.state is PartState.LOADING, "-loading")
+        widget.set_class(part.state is PartState.FAILED, "-failed")
+        widget.update("\n".join(part_lines(part)))
+
+    def action_act_for(self) -> None:
+        """Make every screen of this profile act for the user on screen (``a`` again on
+        the profile's own user goes back); the app's title says for whom."""
+        if self.user_id is None or self.profile is None:
+            self.notify("choose a user first", severity="warning")
+            return
+        act_for(self.app, self._adapter(), self.profile, self.user_id)
+        self.notify(f"{self.profile} now acts for user {self.user_id}; reload a screen "
+                    "to see their data")
+
+    def profile_switched(self) -> None:
+        """Another profile: clear the card and search again in its org."""
+        self.user_id = None
+        self.card = None
+        self.sub_title = "users"
+        for name in PARTS:
+            self.query_one(f"#part-{name}", Static).update("")
+        self._state(self._index_note())
+        self._search(self.query_one("#search", Input).value)

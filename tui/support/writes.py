@@ -1,0 +1,49 @@
+"""Support writes from the CLI: confirm exactly what changes, journal it with who made it,
+route it through the approvals policy, send it once, say what came of it."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+import click
+
+from tui.support.actions import UserStatusRequest, current_operator
+
+__all__ = ["set_status_flag", "route_through_approvals", "status_request"]
+
+
+def route_through_approvals(ctx: Any, request: UserStatusRequest,
+                            summary: list[tuple[str, str]], *, yes: bool) -> Any:
+    """The approvals route (issue 13) every support write takes: the CLI's shared money
+    flow (:func:`tui.cli_moves._move`), so a policy file in force decides first (blocked:
+    nothing journaled, exit 3; needs approval: journaled PENDING_APPROVAL and proposed,
+    exit 5), then the confirmation, the journal (DRAFT before the send) and one send.
+    Policy rules name these writes by their action (``user_status``) and destination
+    (``uid:<user id>``)."""
+    from tui.cli_moves import _move
+    from tui.core.moves import Settlement
+
+    return _move(ctx, request, Settlement.LOOKUP, summary, yes=yes, as_json=False)
+
+
+def status_request(profile: str, user_id: str, flag: str, value: int,
+                   previous: int | None) -> UserStatusRequest:
+    """The journal request setting ``flag`` of ``user_id`` to ``value``, by this operator."""
+    key = f"us{time.time_ns() // 1_000_000}{secrets.token_hex(4)}"
+    return UserStatusRequest(profile=profile, client_key=key, user_id=user_id, flag=flag,
+                             value=value, previous=previous, operator=current_operator())
+
+
+async def set_status_flag(ctx: Any, user_id: str, flag: str, value: int, *,
+                          current: dict[str, int], profile: str, yes: bool) -> int:
+    """Confirm (a summary of exactly what changes), journal and send one status flag
+    change through :func:`route_through_approvals`; an exit code."""
+    previous = current.get(flag)
+    request = status_request(profile, user_id, flag, value, previous)
+    if previous == value:
+        click.echo(f"coinsole: {flag} of user {user_id} is already {value}; nothing to "
+                   "change", err=True)
+        return 0
+    return await route_through_approvals(ctx, request, request.summary(), yes=yes)
