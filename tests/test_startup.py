@@ -58,11 +58,8 @@ def test_lazy_commands_are_exactly_what_their_modules_register() -> None:
     register_history(group)
     register_approvals(group)
     register_team(group)
-<<<<<<< HEAD
     register_stats(group)
-=======
     register_users(group)
->>>>>>> support
     assert set(group.commands) == set(CoinsoleGroup.LAZY_COMMANDS)
     for name, module in CoinsoleGroup.LAZY_COMMANDS.items():
         assert group.commands[name].callback.__module__ == module

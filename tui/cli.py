@@ -58,11 +58,8 @@ class CoinsoleGroup(click.Group):
                         "tui.cli_history"),
         **dict.fromkeys(("operator", "policy", "approvals", "audit"), "tui.cli_approvals"),
         "team": "tui.cli_team",
-<<<<<<< HEAD
         "stats": "tui.cli_stats",
-=======
         **dict.fromkeys(("users", "otc"), "tui.cli_users"),
->>>>>>> support
     }
     """Command name -> the module whose ``register(group)`` adds it."""
 

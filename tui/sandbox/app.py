@@ -10,11 +10,8 @@ from starlette.applications import Starlette
 
 from tui.sandbox.bhex import BhexService
 from tui.sandbox.bhex_history import bhex_history_routes
-<<<<<<< HEAD
 from tui.sandbox.bhex_stats import bhex_stats_routes
-=======
 from tui.sandbox.bhex_org import DEFAULT_ORG_USERS, OrgDirectory
->>>>>>> support
 from tui.sandbox.bhex_trading import bhex_trading_routes
 from tui.sandbox.bhex_users import bhex_user_routes
 from tui.sandbox.bitunix import BitunixService
@@ -63,11 +60,8 @@ class Sandbox:
                                      for route in service.routes()]
                              + bhex_trading_routes(self.services["bhex"])
                              + bhex_history_routes(self.services["bhex"])
-<<<<<<< HEAD
-                             + bhex_stats_routes(self.services["bhex"]))
-=======
+                             + bhex_stats_routes(self.services["bhex"])
                              + bhex_user_routes(self.services["bhex"], self.bhex_org))
->>>>>>> support
 
     def profile(self, venue: str) -> DemoProfile:
         """The demo credential for ``venue`` (``KeyError`` for an unknown venue)."""

@@ -91,11 +91,7 @@ _STATUS_CODES = {1: "BROKER_AUDITING_STATUS", 2: "BROKER_REJECT_STATUS", 3: "AUD
 MAX_CLIENT_ORDER_ID = 2**63 - 1
 
 
-<<<<<<< HEAD
-class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, HttpVenue):
-=======
-class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexUsersMixin, HttpVenue):
->>>>>>> support
+class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMixin, HttpVenue):
     """BHEX's Org API acting for one user (``settings.user_id``): main and sub-accounts.
 
     Every signed call carries ``timestamp`` and an HMAC-SHA256 ``signature`` among its
