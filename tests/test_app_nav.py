@@ -245,7 +245,7 @@ async def test_a_narrow_bar_shortens_the_other_entries_instead_of_cutting() -> N
         assert labels["orders"] in ("7 Ord", "7")
         text = "".join(segment.text for segment in nav.render_line(0))
         assert sum(len(label) + 2 for label in labels.values()) <= nav.size.width
-        assert text.rstrip().endswith(labels["orders"])
+        assert text.rstrip().endswith(list(labels.values())[-1])  # the last entry whole
         await pilot.resize_terminal(200, 24)
         await pilot.pause()
         assert nav_of(app).labels()["orders"] == "7 Orders"
