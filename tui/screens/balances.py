@@ -46,7 +46,7 @@ def wall_clock() -> float:
     return time.time()
 
 
-def clock_text(seconds: float) -> str:
+def clock_text(seconds: float) -> str:  # float-ok: a wall-clock time, not money
     """``hh:mm:ss`` of ``seconds`` (epoch) in local time, as "updated ..." shows it."""
     return time.strftime("%H:%M:%S", time.localtime(seconds))
 
@@ -144,7 +144,7 @@ class BalancesScreen(Screen[None]):
         self.auto_refresh_s: int | None = None
         """Seconds between automatic reloads, or None when they are off."""
         self._auto_timer: Timer | None = None
-        self.updated_at: float | None = None
+        self.updated_at: float | None = None  # float-ok: time.time() of the last load
         """When (epoch seconds) a profile last loaded successfully."""
 
     # -- layout -------------------------------------------------------------------------
