@@ -76,7 +76,7 @@ def test_figures() -> None:
     (CANCELLED, A.CANCEL, {}, "CANCELLED; it takes no action"),
     (order("PROCESSING", item("PREPAY", paid="7", unlocked="3")), A.UNLOCK, {},
      "nothing more to unlock"),
-    (order("COMPLETED", item(paid="10", refunded="10")), A.REFUND, {}, "no paid PAY item"),
+    (order("COMPLETED", item(paid="10", refunded="10")), A.REFUND, {}, "fully refunded"),
 ])
 def test_illegal_actions_are_refused(subject, action, kwargs, words) -> None:
     message = refusal(subject, action, **kwargs)

@@ -60,6 +60,7 @@ class CoinsoleGroup(click.Group):
         "team": "tui.cli_team",
         "stats": "tui.cli_stats",
         **dict.fromkeys(("users", "otc"), "tui.cli_users"),
+        "payments": "tui.cli_payments",
     }
     """Command name -> the module whose ``register(group)`` adds it."""
 

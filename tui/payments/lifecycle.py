@@ -98,7 +98,10 @@ def refusal(order: PaymentOrder, action: PaymentAction, *, token_id: str | None 
                     f"held; {verb} at most {plain(left)}").replace("  ", " ")
         return None
     # refund
-    paid = [i for i in order.pay_info if i.pay_type == "PAY" and refundable(i) > 0]
+    paid = [i for i in order.pay_info if i.pay_type == "PAY" and i.paid_amount > 0]
+    if order.status in ("COMPLETED", "PROCESSING") and paid \
+            and not any(refundable(i) > 0 for i in paid):
+        return f"order {order.order_id}: every paid PAY item is fully refunded"
     if order.status not in ("COMPLETED", "PROCESSING") or not paid:
         return (f"order {order.order_id} is {order.status} with no paid PAY item: refunds "
                 "are only of PAY items the payer has paid")
