@@ -15,9 +15,9 @@ from typing import Any
 
 __all__ = ["FAMILIES", "family_of", "family_of_kind"]
 
-FAMILIES = ("tui.payments.requests",)
+FAMILIES = ("tui.payments.requests", "tui.org_settings.requests")
 """The family modules, imported only when a request of theirs is met."""
-_KINDS = {"tui.payments.requests": ("payment_",)}
+_KINDS = {"tui.payments.requests": ("payment_",), "tui.org_settings.requests": ("settings",)}
 
 
 def family_of_kind(kind: str) -> ModuleType | None:

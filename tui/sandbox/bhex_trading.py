@@ -275,7 +275,9 @@ class BhexTrading:
     async def basic_symbols(self, request: Request) -> dict[str, Any]:
         """``GET /api/v2/org/basic/symbols``: every demo symbol with its precisions."""
         self.service.limit_public(request)
-        return {"status": 0, "data": [_symbol(*s) for s in BHEX_SYMBOLS]}
+        status = getattr(self.service, "trade_status", {})  # set_trade_status (bhex_settings)
+        return {"status": 0, "data": [{**_symbol(*s), "canTrade": status.get(s[0] + s[1], True)}
+                                      for s in BHEX_SYMBOLS]}
 
     # -- sub-accounts ------------------------------------------------------------------
 

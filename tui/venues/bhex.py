@@ -40,6 +40,7 @@ from tui.venues.bhex_accounts import KnownAccounts
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest
 from tui.venues.base import reads_reply, wire_amount
 from tui.venues.bhex_payments import BhexPaymentsMixin
+from tui.venues.bhex_settings import BhexSettingsMixin
 from tui.venues.bhex_stats import BhexStatsMixin
 from tui.venues.bhex_trading import BhexTradingMixin
 from tui.venues.bhex_users import BhexUsersMixin
@@ -93,7 +94,7 @@ MAX_CLIENT_ORDER_ID = 2**63 - 1
 
 
 class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMixin,
-                BhexPaymentsMixin, HttpVenue):
+                BhexPaymentsMixin, BhexSettingsMixin, HttpVenue):
     """BHEX's Org API acting for one user (``settings.user_id``): main and sub-accounts.
 
     Every signed call carries ``timestamp`` and an HMAC-SHA256 ``signature`` among its
