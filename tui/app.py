@@ -98,6 +98,9 @@ class CoinsoleCommands(Provider):
                 commands.append(("Statistics", "Org-wide holdings, the broker-audit worklist, "
                                  "withdrawals, deposits and fees (BHEX)",
                                  partial(app.run_action, "open_statistics")))
+            if app.statistics_profiles() and screen.sub_title != "payments":
+                commands.append(("Payments", "Payment orders: list, items, settle, refund, "
+                                 "unlock, cancel (BHEX)", partial(app.run_action, "open_payments")))
         return commands
 
     async def discover(self) -> Hits:
@@ -543,6 +546,13 @@ class CoinsoleApp(App[None]):
 
         if self.session is not None and self.statistics_profiles():
             self.push_screen(StatisticsScreen(self.session))
+
+    def action_open_payments(self) -> None:
+        """Open the Payments screen over the current one (Escape closes it)."""
+        from tui.screens.payments import PaymentsScreen, has_payments
+
+        if self.session is not None and any(has_payments(p.venue) for p in self.session.profiles):
+            self.push_screen(PaymentsScreen(self.session))
 
     async def action_switch_main(self, mode: str, via: str = "") -> None:
         """Show the main screen ``mode`` (creating it on first use); ``via`` is
