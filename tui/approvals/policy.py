@@ -14,6 +14,7 @@ from decimal import Decimal
 ACTIONS = frozenset({
     "transfer", "internal_transfer", "withdraw", "order_place", "order_cancel",
     "user_status", "kyc", "airdrop", "lock", "unlock", "payment_refund", "settings",
+    "payment_create", "payment_settle", "payment_unlock", "payment_cancel",
 })
 OUTCOMES = frozenset({"allow", "block", "approve"})
 DAY_MS = 24 * 3600 * 1000
