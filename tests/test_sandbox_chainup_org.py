@@ -95,3 +95,9 @@ def test_cli_refuses_a_negative_org_size() -> None:
 @pytest.mark.parametrize("users", [0, 1])
 def test_tiny_orgs(users: int) -> None:
     assert len(org(users).after_id(0, 1000)) == users * ROWS_PER_USER
+
+
+def test_the_reply_text_is_the_rows_as_json() -> None:
+    text = org(300).after_id_text(17, 1000)
+    assert json.loads(text) == {"code": "0", "msg": "suc",
+                                "data": {"accounts": org(300).after_id(17, 1000)}}

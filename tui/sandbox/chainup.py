@@ -107,7 +107,8 @@ class ChainupService(VenueService):
         if start_id < 0 or not 1 <= limit <= MAX_LIMIT:
             raise Refused(Refusal.INVALID, f"startId >= 0 and limit 1-{MAX_LIMIT} required")
         if self.org is not None:
-            return _generated_reply(self.org.after_id(start_id, limit))
+            return Response(self.org.after_id_text(start_id, limit),
+                            media_type="application/json")
         return _accounts_reply(self.ledger.accounts_after_id(self.venue, start_id, limit))
 
     async def by_update_time(self, request: Request) -> dict[str, Any]:

@@ -30,6 +30,10 @@ _FIXED_SLOTS = (("BTC", "201101"), ("BTC", "202101"), ("USDT", "201106"))
 _EXTRA = (("ETH", "201103"), ("DOGE", "2016002"), ("BTC1658", "20111127"),
           ("USDT1658", "20111128"), ("TRX", "207110"), ("USDT", "217106"),
           ("USDT", "218106"), ("BTC", "230101"), ("ETH", "210103"), ("BTC", "221101"))
+_FIELDS = ("uid", "showName", "balance", "updateTime", "id", "type", "coin")
+_ROW_TEXT = ('{{"uid":"{}","showName":"{}","balance":"{}","updateTime":"{}","id":"{}",'
+             '"type":"{}","coin":"{}"}}')
+_SPREAD_MS = 20 * _HOUR_MS
 SHOW_NAMES = {"BTC1658": "BTC", "USDT1658": "USDT"}
 """``showName`` where it differs from ``coin`` (as in the document's first example)."""
 _DECIMALS = {"BTC": 8, "BTC1658": 16, "ETH": 18, "USDT": 10, "USDT1658": 16, "DOGE": 8,
@@ -82,6 +86,7 @@ class GeneratedOrg:
         self.clock_ms = clock_ms
         self.made_ms = clock_ms()
         self._base_newest = self.made_ms - _HOUR_MS
+        self._salt = seed * 0x1000003
         self._overrides: dict[int, _Override] = {}
         self._generation = 0
         self._lock = threading.Lock()
@@ -90,24 +95,30 @@ class GeneratedOrg:
 
     def row(self, account_id: int) -> dict[str, str]:
         """Account ``account_id`` (1..rows) as the venue sends it."""
-        index = account_id - 1
-        user, slot = divmod(index, ROWS_PER_USER)
-        bits = _mix(self.seed * 0x1000003 + account_id)
-        if slot < len(_FIXED_SLOTS):
+        return dict(zip(_FIELDS, self._fields(account_id)))
+
+    def _fields(self, account_id: int) -> tuple[str, ...]:
+        """Row ``account_id``'s field values, in :data:`_FIELDS` order."""
+        user, slot = divmod(account_id - 1, ROWS_PER_USER)
+        bits = _mix(self._salt + account_id)
+        if slot < 3:
             coin, type_ = _FIXED_SLOTS[slot]
         else:
-            coin, type_ = _EXTRA[_mix(self.seed + user) % len(_EXTRA)]
-            if (coin, type_[:3]) in (("BTC", "201"), ("BTC", "202"), ("USDT", "201")):
-                coin, type_ = _EXTRA[0]
-        changed = self._overrides.get(account_id)
+            coin, type_ = self._extra(user)
+        changed = self._overrides.get(account_id) if self._overrides else None
         if changed is not None:
             balance, update_ms = changed.balance, changed.update_ms
         else:
             balance = _balance(coin, bits)
-            update_ms = self._base_newest - (bits >> 8) % (20 * _HOUR_MS)
-        return {"uid": str(FIRST_UID + user), "showName": SHOW_NAMES.get(coin, coin),
-                "balance": balance, "updateTime": str(update_ms), "id": str(account_id),
-                "type": type_, "coin": coin}
+            update_ms = self._base_newest - (bits >> 8) % _SPREAD_MS
+        return (str(FIRST_UID + user), SHOW_NAMES.get(coin, coin), balance, str(update_ms),
+                str(account_id), type_, coin)
+
+    def _extra(self, user: int) -> tuple[str, str]:
+        coin, type_ = _EXTRA[_mix(self.seed + user) % len(_EXTRA)]
+        if (coin, type_[:3]) in (("BTC", "201"), ("BTC", "202"), ("USDT", "201")):
+            return _EXTRA[0]
+        return coin, type_
 
     # -- the two queries ------------------------------------------------------------
 
@@ -119,6 +130,17 @@ class GeneratedOrg:
             rows = [self.row(i) for i in range(first, last + 1)]
             self._churn()
             return rows
+
+    def after_id_text(self, start_id: int, limit: int) -> bytes:
+        """:meth:`after_id`'s reply body, written straight from the fields (every value
+        is digits or a coin name, so nothing needs escaping)."""
+        with self._lock:
+            first = max(start_id, 0) + 1
+            last = min(self.rows, first + limit - 1)
+            fmt, fields = _ROW_TEXT.format, self._fields
+            body = ",".join([fmt(*fields(i)) for i in range(first, last + 1)])
+            self._churn()
+        return b'{"code":"0","msg":"suc","data":{"accounts":[' + body.encode() + b"]}}"
 
     def updated_after(self, update_time: int) -> list[dict[str, str]]:
         """Rows with ``updateTime > update_time``, by update time then id. Only the
