@@ -21,6 +21,7 @@ from tui.widgets.main_nav import MainNav
 
 SIZE = (120, 36)
 TITLES = {m.mode: m.title for m in MAIN_SCREENS}
+NAV_SCREENS = [m for m in MAIN_SCREENS if m.in_nav]
 
 
 def nav_of(app: CoinsoleApp) -> MainNav:
@@ -159,7 +160,7 @@ async def test_demo_bar_has_no_profiles_entry() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         nav = nav_of(app)
-        expected = [m.mode for m in MAIN_SCREENS if m.mode != "profiles"]
+        expected = [m.mode for m in NAV_SCREENS if m.mode != "profiles"]
         assert nav.shown_modes == expected
         assert nav.entry_region("profiles") is None
         assert "Profiles" not in bar_text(nav)
@@ -192,7 +193,7 @@ async def test_bar_follows_binding_changes_and_redraws_only_on_a_change() -> Non
         app.demo = False  # what the app checks before offering Profiles
         app.screen.refresh_bindings()
         await pilot.pause()
-        assert nav.shown_modes == [m.mode for m in MAIN_SCREENS]
+        assert nav.shown_modes == [m.mode for m in NAV_SCREENS]
         assert "2 Profiles" in bar_text(nav)
         assert len(redraws) == 1
 
@@ -204,10 +205,10 @@ async def test_bar_lists_profiles_outside_the_demo() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         nav = nav_of(app)
-        assert nav.shown_modes == [m.mode for m in MAIN_SCREENS]
-        entries = "".join(f" {m.key} {m.title} " for m in MAIN_SCREENS)
+        assert nav.shown_modes == [m.mode for m in NAV_SCREENS]
+        entries = "".join(f" {m.key} {m.title} " for m in NAV_SCREENS)
         assert bar_text(nav) == f" {entries}".ljust(nav.outer_size.width)
-        for main in MAIN_SCREENS:
+        for main in NAV_SCREENS:
             region = nav.entry_region(main.mode)
             assert region is not None
             assert bar_text(nav)[region.x:region.right] == f" {main.key} {main.title} "

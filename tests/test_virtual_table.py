@@ -202,3 +202,29 @@ async def test_the_widget_pages_jumps_and_filters_in_a_pilot(source) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.selected and app.selected[0].record == table.window.rows[0]
+
+
+class BrokenSource:
+    """A source whose store fails on every read."""
+
+    columns = HoldingsSource.columns
+
+    def check(self, query) -> None:
+        pass
+
+    def page(self, *args, **kwargs):
+        raise RuntimeError("the holdings store failed (disk I/O error)")
+
+    def count(self, query) -> int:
+        raise RuntimeError("the holdings store failed (disk I/O error)")
+
+
+async def test_a_failing_store_is_a_status_line_not_a_crash() -> None:
+    app = TableApp(BrokenSource())
+    async with app.run_test(size=(120, 12)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        assert table.status_text() == "could not read rows: the holdings store failed " \
+                                      "(disk I/O error)"
+        assert app.is_running

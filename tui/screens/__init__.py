@@ -32,6 +32,8 @@ class MainScreen:
     mode: str
     title: str
     factory: Callable[["Session"], "Screen"]
+    in_nav: bool = True
+    """Whether the MainNav bar lists it (its number key and palette entry work either way)."""
 
 
 def _balances(session: "Session") -> "Screen":
@@ -76,6 +78,12 @@ def _orders(session: "Session") -> "Screen":
     return OrdersScreen(session)
 
 
+def _holdings(session: "Session") -> "Screen":
+    from tui.screens.org_holdings import OrgHoldingsScreen
+
+    return OrgHoldingsScreen(session)
+
+
 MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("1", "balances", "Balances", _balances),
     MainScreen("2", "profiles", "Profiles", _profiles),
@@ -84,5 +92,7 @@ MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("5", "deposit", "Deposit", _deposit),
     MainScreen("6", "history", "History", _history),
     MainScreen("7", "orders", "Orders", _orders),
+    # Off the nav bar until the lead merges the other new screens and renews the snapshots.
+    MainScreen("8", "holdings", "Org holdings", _holdings, in_nav=False),
 )
 """Every main screen, in number-key order."""

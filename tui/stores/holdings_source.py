@@ -21,12 +21,12 @@ from tui.stores.table_query import Column, FilterError, Query, Record
 __all__ = ["HoldingsSource", "COLUMNS", "group_digits"]
 
 COLUMNS = (
-    Column("uid", "UID", 12),
-    Column("coin", "Coin", 16),
-    Column("account", "Account", 24, sortable=False),
-    Column("available", "Available", 30, numeric=True),
-    Column("frozen", "Frozen", 30, numeric=True),
-    Column("total", "Total", 30, numeric=True),
+    Column("uid", "UID", 9),
+    Column("coin", "Coin", 12),
+    Column("account", "Account", 20, sortable=False),
+    Column("available", "Available", 21, numeric=True),
+    Column("frozen", "Frozen", 21, numeric=True),
+    Column("total", "Total", 21, numeric=True),
 )
 _ORDER: dict[str, tuple[str, ...]] = {
     "total": ("total_key", "uid", "coin", "type"),

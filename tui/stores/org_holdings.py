@@ -330,7 +330,7 @@ class HoldingsStore:
     def top_holders(self, coin: str, limit: int = 10) -> list[HoldingRow]:
         """The ``limit`` largest rows of ``coin`` (by the (coin, total) index)."""
         return [HoldingRow(*r) for r in self.query(
-            f"SELECT {_SELECT} FROM holdings INDEXED BY holdings_by_coin WHERE coin = ? "
+            f"SELECT {_SELECT} FROM holdings WHERE coin = ? "
             "ORDER BY total_key DESC, uid DESC, type DESC LIMIT ?", (coin, limit))]
 
     def sync_state(self) -> dict[str, int | None]:

@@ -101,6 +101,8 @@ class VirtualTable(Widget, can_focus=True):
         self.source = source
         self.query = Query(sort, descending)
         self.window = Window()
+        self.error: str | None = None
+        """Why the last read failed (shown on the status line), or None."""
         self._generation = 0
 
     # -- what the screen calls --------------------------------------------------------
@@ -184,6 +186,13 @@ class VirtualTable(Widget, can_focus=True):
         source = self.source
 
         def work() -> None:
+            try:
+                fetch()
+            except Exception as exc:  # a store that failed: say so, keep the app running
+                if not get_current_worker().is_cancelled:
+                    self.app.call_from_thread(self._failed, generation, str(exc))
+
+        def fetch() -> None:
             if count:
                 total_now: int | None = source.count(query)
             else:
@@ -204,9 +213,15 @@ class VirtualTable(Widget, can_focus=True):
 
         self.run_worker(work, thread=True, group="virtual-table", exclusive=True)
 
+    def _failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.error = message.splitlines()[0] if message else "the store failed"
+            self.refresh()
+
     def _apply(self, generation: int, window: Window, total: int | None) -> None:
         if generation != self._generation:
             return
+        self.error = None
         self.window = window
         self.total = total
         self.refresh()
@@ -216,6 +231,8 @@ class VirtualTable(Widget, can_focus=True):
 
     def status_text(self) -> str:
         """``rows 1–40 of 1,000,000 · total ↓ · coin=BTC`` (the last line)."""
+        if self.error is not None:
+            return f"could not read rows: {self.error}"
         rows, offset, total = self.window.rows, self.window.offset, self.total
         count = "…" if total is None else f"{total:,}"
         if not rows:

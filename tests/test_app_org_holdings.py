@@ -1,0 +1,85 @@
+"""The Org holdings screen on the demo sandbox: it opens the ChainUp org from the store,
+syncs in a worker with progress on the bar, names type codes and shows showName, keeps
+exact per-coin totals, filters (a refused filter changes nothing) and opens at once from
+the store after a restart."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tui.app import CoinsoleApp
+from tui.demo import demo_session
+from tui.screens.org_holdings import OrgHoldingsScreen
+from tui.widgets.virtual_table import VirtualTable
+
+SIZE = (150, 36)
+
+
+async def open_holdings(pilot) -> OrgHoldingsScreen:
+    await pilot.press("8")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, OrgHoldingsScreen)
+    await wait_synced(pilot, screen)
+    return screen
+
+
+async def wait_synced(pilot, screen) -> None:
+    for _ in range(1000):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if screen.note.startswith(("synced", "sync failed")) and screen.table is not None \
+                and screen.table.total is not None:
+            return
+    raise AssertionError(f"no sync: {screen.note!r}")
+
+
+async def test_the_org_opens_syncs_and_sums_exactly() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        assert screen.note.startswith("synced · ")
+        table = screen.table
+        assert table.total == screen.source.store.count() > 0
+        cells = [r.cells for r in table.window.rows]
+        assert any(c[2].startswith("201 normal") for c in cells)
+        assert all("1658" not in c[1] or "(" in c[1] for c in cells)  # shown by showName
+        totals = {t.coin: t for t in screen.source.store.totals()}
+        rows = screen.source.store.query("SELECT coin, balance FROM holdings")
+        for coin, total in totals.items():
+            assert total.total == sum((Decimal(b) for c, b in rows if c == coin), Decimal(0))
+        side = str(screen.query_one("#org-totals").render())
+        assert "coin totals (exact)" in side
+
+        screen.apply_filter("total>lots")
+        assert screen.note.startswith("filter refused: total> needs a number")
+        assert table.query.text == ""
+        await pilot.press("u")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        uid = table.window.rows[0].ident[0]
+        assert table.query.text == f"uid={uid}"
+        assert {r.ident[0] for r in table.window.rows} == {uid}
+        await pilot.press("x")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.query.text == "" and table.total == screen.source.store.count()
+
+
+async def test_a_restart_opens_from_the_store_before_any_request() -> None:
+    session = demo_session()
+    app = CoinsoleApp(session, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await open_holdings(pilot)
+        count = first.source.store.count()
+    session = demo_session()
+    session.sandbox.faults.down("chainup")
+    app = CoinsoleApp(session, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("8")
+        await pilot.pause()
+        screen = pilot.app.screen
+        await wait_synced(pilot, screen)
+        assert screen.note.startswith("sync failed")  # the venue is down...
+        assert screen.table.total == count  # ...and the stored org still shows
+        assert len(screen.table.window.rows) > 0
