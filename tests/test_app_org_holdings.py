@@ -83,3 +83,25 @@ async def test_a_restart_opens_from_the_store_before_any_request() -> None:
         assert screen.note.startswith("sync failed")  # the venue is down...
         assert screen.table.total == count  # ...and the stored org still shows
         assert len(screen.table.window.rows) > 0
+
+
+async def test_export_writes_the_filtered_rows(tmp_path) -> None:
+    import csv
+
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        screen.apply_filter("coin=BTC")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        for _ in range(200):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if screen.note.startswith("exported"):
+                break
+        assert screen.note.startswith(f"exported {screen.table.total:,} rows to ")
+        path = screen.note.split(" to ", 1)[1].rsplit(" (", 1)[0]
+        with open(path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert len(rows) == screen.table.total and {r["show_name"] for r in rows} == {"BTC"}

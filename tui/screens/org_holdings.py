@@ -83,6 +83,9 @@ class OrgHoldingsScreen(ProfileScreen):
         Binding("c", "coin_rows", "Coin", show=False, tooltip="Show only this coin's rows"),
         Binding("x", "clear_filter", "Clear", tooltip="Clear the filter"),
         Binding("r", "sync", "Sync", tooltip="Bring the org's rows up to date now"),
+        Binding("e", "export('csv')", "Export", tooltip="Export the filtered rows to CSV"),
+        Binding("E", "export('parquet')", "Parquet", show=False,
+                tooltip="Export the filtered rows to Parquet"),
         next_profile_binding("Switch to the next org profile"),
     ]
 
@@ -241,6 +244,38 @@ class OrgHoldingsScreen(ProfileScreen):
     @on(VirtualTable.Moved)
     def _moved(self) -> None:
         self._show_top()
+
+    # -- export -----------------------------------------------------------------------
+
+    def action_export(self, kind: str) -> None:
+        """Export the rows the table shows (its filter and order) in a worker thread."""
+        table, source = self.table, self.source
+        if table is None or source is None:
+            return
+        from datetime import UTC, datetime
+
+        from tui.widgets.record_table import export_dir
+
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        path = export_dir() / f"org-holdings-{stamp}.{kind}"
+        query = table.query
+        self._set_note(f"exporting to {path.name}…")
+
+        def work() -> None:
+            from tui.stores.holdings_export import export_csv, export_parquet
+
+            try:
+                if kind == "csv":
+                    count, note = export_csv(source, query, path), "exact decimal text"
+                else:
+                    count, note = export_parquet(source, query, path)
+            except (StoreError, OSError, RuntimeError) as exc:
+                self.app.call_from_thread(self._set_note, f"export failed: {exc}")
+                return
+            self.app.call_from_thread(self._set_note,
+                                      f"exported {count:,} rows to {path} ({note})")
+
+        self.run_worker(work, thread=True, group="org-export", exit_on_error=False)
 
     # -- filter -----------------------------------------------------------------------
 

@@ -126,6 +126,15 @@ class HoldingsSource:
 
     # -- helpers --------------------------------------------------------------------
 
+    def where_clause(self, query: Query) -> tuple[list[str], list[Any]]:
+        """``query``'s filter as SQL conditions and their arguments (for exports)."""
+        return self._where(query)
+
+    @staticmethod
+    def order_columns(query: Query) -> tuple[str, ...]:
+        """The columns ``query``'s order sorts by (the primary key last)."""
+        return _ORDER[query.sort]
+
     def label(self, coin: str) -> str:
         """How ``coin`` is shown (its showName, see :meth:`refresh_names`)."""
         return self._names.get(coin, coin)
