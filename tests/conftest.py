@@ -43,3 +43,27 @@ def venues() -> Iterator[Venues]:
     box = Sandbox(clock=clock)
     yield Venues(box, clock)
     box.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster (tests/pg_cluster.py), started once per session.
+    Skips with one line saying why when none can be started; fails instead when CI=true."""
+    import os
+
+    from pg_cluster import ClusterUnavailable, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL tests must run in CI: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a fresh empty database on the session's PostgreSQL cluster."""
+    return pg_cluster.create_database()

@@ -200,10 +200,23 @@ async def test_cancel_asks_first_and_removes_the_order() -> None:
         assert cancelled.status is OrderStatus.CANCELED
 
 
-async def test_batch_cancel_twice_shows_the_wait_message() -> None:
+async def test_batch_cancel_goes_through_the_journal_one_cancel_per_order() -> None:
+    """Issue 11, item 7: `B` journals one cancel per open order of the symbol (as the
+    CLI's cancel-all does) and never calls org_batch_cancel; a second `B` finds none."""
+    from tui.journal import EntryState
+    from tui.journal_ui import journal_for
+
     app, _ = trading_app()
     async with app.run_test(size=SIZE) as pilot:
         orders = await open_orders_screen(pilot)
+        adapter = app.session.adapter(orders.profile)
+        open_ids = [o.order_id for o in orders.table("open").records]
+        assert open_ids
+
+        async def never(*args, **kwargs):
+            raise AssertionError("org_batch_cancel bypasses the journal")
+
+        adapter.org_batch_cancel = never
         await pilot.press("B")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -211,15 +224,18 @@ async def test_batch_cancel_twice_shows_the_wait_message() -> None:
         await pilot.press("y")
         await wait_loaded(pilot)
         assert orders.table("open").records == []
-        assert "every open ATUSDT order cancelled" in app.notices
+        assert f"every open ATUSDT order cancelled ({len(open_ids)})" in app.notices
+        cancels = [e for e in journal_for(app.session).entries() if e.kind == "order_cancel"]
+        assert sorted(e.request.order_id for e in cancels) == sorted(open_ids)
+        assert all(e.state is EntryState.ACCEPTED for e in cancels)
         orders.selected_order = orders.table("history").records[0]
         orders.table("history").select_key(orders.selected_order.order_id)
         await pilot.press("B")
         await pilot.pause()
         await pilot.press("y")
         await wait_loaded(pilot)
-        text = app.notices[-1]
-        assert "may run once per 10 seconds; wait" in text and "nothing was sent" in text
+        assert app.notices[-1] == "no open ATUSDT orders to cancel"
+        assert len(journal_for(app.session).entries()) == len(cancels)
 
 
 async def test_positions_show_unrealised_pnl_and_liquidation_price() -> None:

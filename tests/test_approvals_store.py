@@ -1,4 +1,6 @@
-"""Adversarial tests at the store/authorize level (SQLite): nothing sends, or it sends once."""
+"""Adversarial tests at the store/authorize level, on SQLite and on a real PostgreSQL server
+(parametrised; ``pytest -k postgres`` selects the PostgreSQL ones): nothing sends, or it sends
+once."""
 
 import dataclasses
 import multiprocessing
@@ -14,6 +16,8 @@ from tui.approvals.canonical import canonical_bytes, policy_hash, request_hash
 from tui.approvals.policy import Context, Request, load_policy
 from tui.approvals.store import Row
 from tui.approvals.store_sqlite import SqliteStore
+
+BACKENDS = ["sqlite", "postgres"]
 
 KEYS = {n: operators.generate() for n in ("ann", "bob", "cat")}
 POLICY = "\n".join(f'[operators.{n}]\npublic_key = "{pub.hex()}"\ngroups = ["treasury"]'
@@ -41,11 +45,38 @@ def _sign(name, h, dec="approve", ph=PH, t=2000):
     return operators.sign(KEYS[name][0], operators.Statement(h, dec, name, t, ph))
 
 
+def _open(backend, where):
+    if backend == "sqlite":
+        return SqliteStore(where)
+    from tui.approvals.store_postgres import PostgresStore
+
+    return PostgresStore(where)
+
+
+@pytest.fixture(params=BACKENDS)
+def where(request, tmp_path):
+    """Where a store lives: an SQLite file, or a fresh database on the PostgreSQL cluster."""
+    if request.param == "sqlite":
+        return "sqlite", str(tmp_path / "approvals.db")
+    return "postgres", request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def store(tmp_path):
-    s = SqliteStore(str(tmp_path / "approvals.db"))
+def store(where):
+    s = _open(*where)
     yield s
     s.close()
+
+
+def _raw(store, sql):
+    """Edit the store behind coinsole's back, as anyone with write access to it could."""
+    if isinstance(store, SqliteStore):
+        store._db.execute(sql)
+        return
+    import psycopg
+
+    with psycopg.connect(store.url, autocommit=True) as conn:
+        conn.execute(sql)
 
 
 def _approved(store, rid="r1", r=None, signers=("bob", "cat")):
@@ -62,9 +93,11 @@ def _auth(store, rid, now=5000, policy=P, ph=PH):
     return authorize(store.get(rid), store.signatures(rid), policy, ph, Context(now))
 
 
-def test_file_mode_and_schema_version(tmp_path, store):
+def test_file_mode_and_schema_version(tmp_path):
+    store = SqliteStore(str(tmp_path / "approvals.db"))
     assert stat.S_IMODE(os.stat(tmp_path / "approvals.db").st_mode) == 0o600
     assert store._db.execute("PRAGMA user_version").fetchone()[0] == 1
+    store.close()
 
 
 def test_happy_path_authorizes_once(store):
@@ -76,7 +109,7 @@ def test_happy_path_authorizes_once(store):
 
 def test_row_edited_to_approved_without_signatures(store):
     store.propose(_row("r1", _req()))
-    store._db.execute("UPDATE requests SET state='APPROVED'")
+    _raw(store, "UPDATE requests SET state='APPROVED'")
     assert store.claim_for_execution("r1")
     a = _auth(store, "r1")
     assert not a.ok and "needs 2 of treasury" in a.reason
@@ -84,7 +117,7 @@ def test_row_edited_to_approved_without_signatures(store):
 
 def test_row_amount_edited_after_approval(store):
     _approved(store)
-    store._db.execute("UPDATE requests SET request_json=replace(request_json, '\"10\"', '\"9999\"')")
+    _raw(store, "UPDATE requests SET request_json=replace(request_json, '\"10\"', '\"9999\"')")
     store.claim_for_execution("r1")
     assert "edited" in _auth(store, "r1").reason
 
@@ -94,7 +127,7 @@ def test_signature_moved_to_another_request(store):
     store.propose(_row("r2", _req(dest="attacker")))
     for s in store.signatures("r1"):
         store.add_signature("r2", s)
-    store._db.execute("UPDATE requests SET state='EXECUTING' WHERE id='r2'")
+    _raw(store, "UPDATE requests SET state='EXECUTING' WHERE id='r2'")
     assert not _auth(store, "r2").ok
 
 
@@ -128,28 +161,30 @@ def test_forged_signature_bytes(store):
     store.add_signature("r1", good)
     forged = operators.Signed(operators.Statement(row.request_hash, "approve", "cat", 2000, PH), good.signature)
     store.add_signature("r1", forged)
-    store._db.execute("UPDATE requests SET state='EXECUTING'")
+    _raw(store, "UPDATE requests SET state='EXECUTING'")
     assert not _auth(store, "r1").ok
 
 
-def _claim(path, q):
-    s = SqliteStore(path)
+def _claim(backend, where, go, q):
+    s = _open(backend, where)
+    s.get("r1")  # connected and warm before the start signal
+    go.wait(30)
     q.put(s.claim_for_execution("r1"))
     s.close()
 
 
-def test_two_executors_in_two_processes_exactly_one_wins(tmp_path):
-    path = str(tmp_path / "approvals.db")
-    s = SqliteStore(path)
+def test_two_executors_in_two_processes_exactly_one_wins(where):
+    s = _open(*where)
     _approved(s)
     s.close()
     ctx = multiprocessing.get_context("spawn")
-    q = ctx.Queue()
-    procs = [ctx.Process(target=_claim, args=(path, q)) for _ in range(2)]
+    q, go = ctx.Queue(), ctx.Event()
+    procs = [ctx.Process(target=_claim, args=(*where, go, q)) for _ in range(2)]
     for p in procs:
         p.start()
+    go.set()
     for p in procs:
-        p.join(30)
+        p.join(60)
     assert sorted([q.get(timeout=5), q.get(timeout=5)]) == [False, True]
 
 

@@ -399,3 +399,29 @@ def test_the_test_kdf_switch_accepts_only_test(home) -> None:
     result = run("vault", "init", env=with_pass(COINSOLE_VAULT_KDF="fast"))
     assert result.exit_code == 2 and "test" in result.output
     assert not vault_file(home).exists()
+
+
+def test_a_full_disk_during_settle_keeps_the_vault_index(home, live_sandbox, monkeypatch) -> None:
+    """Issue 11, item 8: `journal settle` under a full disk deleted vault.bin.index. A
+    failed index write now leaves the index as it was; the command says one line."""
+    import errno
+    import os
+
+    _, base_url = live_sandbox
+    demo = DEMO_PROFILES[0]
+    init_vault()
+    assert add_demo(demo, base_url).exit_code == 0
+    index = home / "data" / "vault.bin.index"
+    before = index.read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", full)
+        result = run("journal", "settle", env=with_pass())
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert index.read_bytes() == before
+    assert status()[1]["profiles"] == [demo.name]  # still told without a passphrase

@@ -382,3 +382,17 @@ async def test_an_error_an_adapter_builds_outside_the_pipeline_is_masked():
     with pytest.raises(InvalidRequest) as caught:
         await venue.balances()
     assert_no_secret(caught.value)
+
+
+@pytest.mark.parametrize("body", ['{"time": "12abc"}', '{"tim": 1}', "[1]", '{"time": null}',
+                                  '{"time": true}', '{"time": "\\u0661\\u0662"}',
+                                  '{"time": 1.5}', '"x"'])
+async def test_a_bad_bhex_time_reply_is_malformed_not_a_crash(body):
+    """The BHEX clock sync (basic/time) raises the profile's MalformedReply on a reply
+    without a whole number of milliseconds, never KeyError/ValueError/TypeError."""
+    from tui.venues.bhex import BhexVenue
+
+    with pytest.raises(MalformedReply):
+        await mock(BhexVenue, answer(200, body)).sync_clock(force=True)
+    with pytest.raises(MalformedReply):
+        await mock(BhexVenue, answer(200, body)).basic_time()

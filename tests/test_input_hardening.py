@@ -256,3 +256,16 @@ def test_parse_account_refuses_control_characters_and_cuts_echo():
     with pytest.raises(CoinsoleError) as info:
         parse_account("9" * 5000)
     assert len(str(info.value)) < 200
+
+
+def test_the_screens_available_in_is_the_exact_one_too():
+    """tui.journal_ui.available_in delegates to the exact sum: 30 nines after the point
+    plus a second row stay exact (the 28-digit default context made them 1.000...)."""
+    from tui import journal_ui
+
+    nines = Decimal("0." + "9" * 30)
+    rows = [Balance(profile="p", venue="fcoin", account=AccountRef(kind=AccountKind.SPOT),
+                    coin="USDT", available=v, frozen=Decimal(0))
+            for v in (nines, Decimal("0.000000000000000000000000000000"))]
+    assert journal_ui.available_in(rows, "USDT", AccountRef(kind=AccountKind.SPOT)) == nines
+    assert journal_ui.available_in(rows, "BTC", None) is None

@@ -46,12 +46,16 @@ def test_lazy_commands_are_exactly_what_their_modules_register() -> None:
     import click
 
     from tui.cli import CoinsoleGroup
+    from tui.cli_approvals import register as register_approvals
     from tui.cli_history import register as register_history
     from tui.cli_moves import register as register_moves
+    from tui.cli_team import register as register_team
 
     group = click.Group("probe")
     register_moves(group)
     register_history(group)
+    register_approvals(group)
+    register_team(group)
     assert set(group.commands) == set(CoinsoleGroup.LAZY_COMMANDS)
     for name, module in CoinsoleGroup.LAZY_COMMANDS.items():
         assert group.commands[name].callback.__module__ == module

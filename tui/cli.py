@@ -55,6 +55,8 @@ class CoinsoleGroup(click.Group):
         **dict.fromkeys(("transfer", "send", "withdraw", "journal"), "tui.cli_moves"),
         **dict.fromkeys(("orders", "positions", "deposit-address", "history", "sub-accounts"),
                         "tui.cli_history"),
+        **dict.fromkeys(("operator", "policy", "approvals", "audit"), "tui.cli_approvals"),
+        "team": "tui.cli_team",
     }
     """Command name -> the module whose ``register(group)`` adds it."""
 
@@ -97,14 +99,23 @@ class CoinsoleGroup(click.Group):
 @click.option("--lock-after", "lock_after", default=10, show_default=True, metavar="MINUTES",
               type=click.IntRange(0, 24 * 60),
               help="Lock the vault after this many idle minutes in the TUI (0: never).")
+@click.option("--as", "as_name", metavar="NAME",
+              help="With --demo: act as this demo approvals operator (you, maria, tom).")
 @click.version_option(package_name="coinsole", prog_name="coinsole")
 @click.pass_context
-def main(ctx: click.Context, demo: bool, lock_after: int) -> None:
+def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = None) -> None:
     """coinsole: every balance on every venue, in one keyboard-driven console.
 
     Without a command, opens the TUI on your profiles (or the welcome screen when there are
     none). Press ? inside for help.
     """
+    if as_name is not None:
+        from tui.approvals.demo import DEMO_OPERATORS
+        from tui.approvals.identity import OPERATOR_ENV
+
+        if not demo or as_name not in DEMO_OPERATORS:
+            _fail(f"--as works with --demo and one of {', '.join(DEMO_OPERATORS)}")
+        os.environ[OPERATOR_ENV] = as_name
     if ctx.invoked_subcommand is not None:
         return
     with collector_paused():

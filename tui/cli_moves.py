@@ -4,8 +4,11 @@ Every request is checked, shown for confirmation (unless ``--yes``), written to 
 and only then sent (see :mod:`tui.journal`). Exit codes: 0 accepted by the venue, 2 usage
 or invalid input (nothing journaled), 3 rejected by the venue, 4 outcome unknown (settle it
 with ``coinsole journal settle``; also when the request was sent but the journal could not
-record the reply), 1 cancelled at the confirmation prompt (nothing journaled). A journal
-that cannot be opened or written before the send ends with exit 2 and nothing sent.
+record the reply), 1 cancelled at the confirmation prompt (nothing journaled), 5 submitted
+for approval (a policy rule needs approvals: the entry waits as PENDING_APPROVAL and the
+approval request id is printed; see ``coinsole approvals``). A request a policy rule blocks
+ends with exit 3 and the rule's reason, nothing journaled. A journal that cannot be opened
+or written before the send ends with exit 2 and nothing sent. No policy file: no change.
 
 ``--demo`` runs against a fresh in-process sandbox with an in-memory journal: neither the
 sandbox's balances nor the journal outlive the command.
@@ -31,14 +34,19 @@ from tui.core.money import plain
 from tui.core.moves import TRADE_PASSWORD_VENUES, MoveKind, MoveRequest, Recipient
 
 __all__ = ["register", "transfer", "send", "withdraw", "journal", "EXIT_ACCEPTED",
-           "EXIT_DECLINED", "EXIT_USAGE", "EXIT_REJECTED", "EXIT_UNKNOWN", "TRADE_PASSWORD_ENV"]
+           "EXIT_DECLINED", "EXIT_USAGE", "EXIT_REJECTED", "EXIT_UNKNOWN", "EXIT_APPROVAL",
+           "TRADE_PASSWORD_ENV"]
 
 EXIT_ACCEPTED = 0
 EXIT_DECLINED = 1
 EXIT_USAGE = 2
 EXIT_REJECTED = 3
 EXIT_UNKNOWN = 4
+EXIT_APPROVAL = 5
 TRADE_PASSWORD_ENV = "COINSOLE_TRADE_PASSWORD"
+EXPLAIN = False
+"""Set by ``coinsole policy explain``: build and check the request, print the policy's
+decision, send nothing."""
 RESEND_ATTEMPTS_ENV = "COINSOLE_RESEND_ATTEMPTS"
 RESEND_BACKOFF_ENV = "COINSOLE_RESEND_BACKOFF_MS"
 
@@ -90,6 +98,7 @@ class _Context:
 
         self.demo = demo
         self.resolver = None
+        self._approvals: Any = False
         if demo:
             from tui.demo import demo_session
 
@@ -121,6 +130,27 @@ class _Context:
         self.resolver = resolver
         return Session(profiles, credentials=resolver)
 
+    def approvals(self):
+        """The approvals service when a policy file is in force, else None (and then
+        nothing changes). The demo's throwaway journal is never gated. A policy file that
+        cannot be read ends the command with exit 2, nothing sent."""
+        if self._approvals is False:
+            self._approvals = None
+            if not self.demo:
+                from tui.approvals.service import ApprovalService, load_policy_file
+
+                try:
+                    loaded = load_policy_file()
+                    if loaded.policy is not None:
+                        from tui.approvals.identity import my_name
+                        from tui.approvals.store_factory import open_store
+
+                        self._approvals = ApprovalService(loaded, open_store(), me=my_name(),
+                                                          journal=self.journal)
+                except CoinsoleError as exc:
+                    _fail(str(exc))
+        return self._approvals
+
     def run(self, work: Callable[["_Context"], Awaitable[int]]) -> int:
         """Run ``work`` in an event loop, then close everything."""
         async def main() -> int:
@@ -132,6 +162,8 @@ class _Context:
         try:
             return asyncio.run(main())
         finally:
+            if self._approvals:
+                self._approvals.close()
             self.journal.close()
             if self.resolver is not None:
                 self.resolver.vault.lock()
@@ -155,9 +187,26 @@ def _common(func):
 
 async def _move(ctx: _Context, request: MoveRequest, settlement, summary: list[tuple[str, str]],
                 *, yes: bool, as_json: bool, confirm_tail: str | None = None,
-                trade_password: SecretStr | None = None) -> int:
-    """Confirm, journal, send and report one request; returns the exit code."""
+                trade_password: SecretStr | None = None,
+                available: Decimal | None = None) -> int:
+    """Confirm, journal, send and report one request; returns the exit code.
+
+    With a policy in force it decides first: blocked ends here (exit 3, nothing
+    journaled); needing approval, the confirmed request is journaled PENDING_APPROVAL and
+    proposed instead of sent (exit 5)."""
     summary = [*summary, ("settlement", settlement.value)]
+    if EXPLAIN:
+        return _explain(ctx, request, summary, available)
+    approvals = ctx.approvals()
+    held = None
+    if approvals is not None:
+        held = approvals.evaluate(request, available)
+        if held.outcome == "block":
+            click.echo(f"coinsole: {held.line()}; nothing was sent", err=True)
+            return EXIT_REJECTED
+        summary.append(("policy", held.line()))
+        if held.outcome != "approve":
+            held = None
     if not yes:
         width = max(len(k) for k, _ in summary)
         click.echo("\n".join(f"  {k.ljust(width)}  {v}" for k, v in summary), err=True)
@@ -167,13 +216,21 @@ async def _move(ctx: _Context, request: MoveRequest, settlement, summary: list[t
             if typed.strip() != confirm_tail:
                 click.echo("coinsole: the characters do not match; nothing was sent", err=True)
                 return EXIT_DECLINED
-        elif not click.confirm("Send it?", default=False, err=True):
+        elif not click.confirm("Submit it for approval?" if held else "Send it?",
+                               default=False, err=True):
             click.echo("coinsole: cancelled; nothing was sent", err=True)
             return EXIT_DECLINED
     from tui.journal.executor import UnrecordedOutcome
     from tui.journal.store import JournalWriteFailed
 
     mover = ctx.mover
+    if held is not None:
+        try:
+            entry, _ = approvals.hold(mover, request, settlement, held)
+        except JournalWriteFailed as exc:
+            click.echo(f"coinsole: {exc}; nothing was sent", err=True)
+            return EXIT_USAGE
+        return _report(entry, as_json)
     try:
         entry = mover.approve(mover.record(request, settlement))
         entry = await mover.submit(entry, trade_password=trade_password)
@@ -191,14 +248,55 @@ async def _move(ctx: _Context, request: MoveRequest, settlement, summary: list[t
     return _report(entry, as_json)
 
 
+def _explain(ctx: _Context, request, summary: list[tuple[str, str]],
+             available: Decimal | None) -> int:
+    """Print the request and which policy rule it meets, and why; nothing is journaled."""
+    if ctx.demo:
+        from tui.approvals.demo import demo_service
+
+        service = demo_service(journal=ctx.journal)
+    else:
+        service = ctx.approvals()
+    rows = list(summary)
+    if service is None:
+        from tui.approvals.service import policy_path
+
+        rows.append(("policy", f"no policy file at {policy_path()}: allowed (approvals are off)"))
+    else:
+        ev = service.evaluate(request, available)
+        rows += [("decision", ev.outcome),
+                 ("rule", ev.rule + (f" (line {ev.rule_line})" if ev.rule_line else "")),
+                 ("why", "; ".join(ev.why))]
+        if ev.outcome == "block":
+            rows.append(("reason", ev.reason))
+        if ev.outcome == "approve":
+            rows += [("needs", ev.quorum),
+                     ("self-approval", "allowed" if ev.allow_self_approval else "not allowed"),
+                     ("expires after", f"{ev.expiry_ms // 60_000} min")]
+        if ev.velocity_used is not None:
+            rows.append(("velocity", f"used {plain(ev.velocity_used)}, left "
+                                     f"{plain(ev.velocity_left)}"))
+        if ctx.demo:
+            service.close()
+    width = max(len(k) for k, _ in rows)
+    click.echo("\n".join(f"  {k.ljust(width)}  {v}" for k, v in rows))
+    click.echo("nothing was sent")
+    return 0
+
+
 def _report(entry, as_json: bool) -> int:
     """Print an entry's outcome; the exit code it means."""
     from tui.journal import EntryState as S
 
     code = {S.ACCEPTED: EXIT_ACCEPTED, S.RECONCILED: EXIT_ACCEPTED,
-            S.REJECTED: EXIT_REJECTED}.get(entry.state, EXIT_UNKNOWN)
+            S.REJECTED: EXIT_REJECTED, S.PENDING_APPROVAL: EXIT_APPROVAL}.get(entry.state,
+                                                                             EXIT_UNKNOWN)
     if as_json:
         click.echo(json.dumps(entry.as_record(), indent=2, ensure_ascii=False))
+        return code
+    if code == EXIT_APPROVAL:
+        held = (entry.note or "").removeprefix("waiting for approval: ")
+        click.echo(f"submitted for approval: {held}; journal entry {entry.id}")
         return code
     receipt = entry.receipt
     if code == EXIT_ACCEPTED:
@@ -326,8 +424,9 @@ def _say(notes: list[str]) -> list[tuple[str, str]]:
 def transfer(profile_name, coin, amount, demo, yes, as_json, source, target) -> None:
     """Move COIN between two accounts of one profile at its venue.
 
-    Exit codes: 0 accepted, 2 invalid input (nothing journaled), 3 rejected by the venue,
-    4 outcome unknown (run `coinsole journal settle`), 1 cancelled at the prompt.
+    Exit codes: 0 accepted, 2 invalid input (nothing journaled), 3 rejected by the venue
+    or blocked by the policy, 4 outcome unknown (run `coinsole journal settle`), 1 cancelled
+    at the prompt, 5 submitted for approval (the request id is printed).
     """
     _need_profile(profile_name)
     _names(coin=coin, account=source, to_account=target)
@@ -348,8 +447,9 @@ def transfer(profile_name, coin, amount, demo, yes, as_json, source, target) -> 
         notes: list[str] = []
         name = _coin(coin, balances, notes)
         notes += [n for n in (read_as(source, src), read_as(target, dst)) if n]
+        available = _available(balances, name, src)
         _refuse_problems(validate_move(MoveKind.TRANSFER, amount_text=amount, coin=name,
-                                       available=_available(balances, name, src),
+                                       available=available,
                                        precision=await _precision(adapter, name)))
         request, settlement = ctx.mover.build(kind=MoveKind.TRANSFER, profile=profile_name,
                                               coin=name, amount=value, from_account=src,
@@ -357,7 +457,8 @@ def transfer(profile_name, coin, amount, demo, yes, as_json, source, target) -> 
         summary = [("transfer", f"{plain(value)} {name}"), ("from", src.label), ("to", dst.label),
                    ("profile", f"{profile_name} ({adapter.venue_id})"), ("fee", "none"),
                    *_say(notes)]
-        return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json)
+        return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json,
+                           available=available)
 
     sys.exit(ctx.run(work))
 
@@ -394,9 +495,10 @@ def send(profile_name, coin, amount, demo, yes, as_json, to_uid, to_email, to_ph
         balances = await _balances(adapter)
         notes: list[str] = []
         name = _coin(coin, balances, notes)
+        available = _available(balances, name, spot)
         _refuse_problems(validate_move(
             MoveKind.INTERNAL_TRANSFER, amount_text=amount, coin=name,
-            available=_available(balances, name, spot),
+            available=available,
             precision=await _precision(adapter, name), recipient_kind=recipient.kind,
             recipient_value=recipient.value, country_code=recipient.country_code,
             remark=remark))
@@ -411,7 +513,8 @@ def send(profile_name, coin, amount, demo, yes, as_json, to_uid, to_email, to_ph
         summary = [("send", f"{plain(value)} {name}"), ("to", recipient.label),
                    ("profile", f"{profile_name} ({adapter.venue_id})"), ("fee", "none"),
                    *_say(notes)]
-        return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json)
+        return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json,
+                           available=available)
 
     sys.exit(ctx.run(work))
 
@@ -464,7 +567,8 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
 
         adapter = ctx.session.adapter(profile_name)
         notes: list[str] = []
-        name = _coin(coin, await _balances(adapter), notes)
+        balances = await _balances(adapter)
+        name = _coin(coin, balances, notes)
         # The address is checked before any quote is read: a bad one never waits on the venue.
         _refuse_problems(check_address(address, None, None))
         try:
@@ -509,13 +613,16 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
             summary.append(("miner fee", f"{plain(chosen_fee)} {quote.miner_fee_coin or name}"))
         summary += [("arrival", f"{plain(arrival)} {name}"), ("to", request.destination),
                     ("profile", f"{profile_name} ({adapter.venue_id})"), *_say(notes)]
-        if yes:
+        if yes and not EXPLAIN:
             click.echo(f"coinsole: withdrawing on {network_label}", err=True)
         password = None
-        if adapter.venue_id in TRADE_PASSWORD_VENUES:
+        if adapter.venue_id in TRADE_PASSWORD_VENUES and not EXPLAIN:
             password = _trade_password()
+        from tui.core.models import AccountKind, AccountRef
+
         return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json,
-                           confirm_tail=address.strip()[-4:], trade_password=password)
+                           confirm_tail=address.strip()[-4:], trade_password=password,
+                           available=_available(balances, name, AccountRef(kind=AccountKind.SPOT)))
 
     sys.exit(ctx.run(work))
 

@@ -4,8 +4,9 @@ Each order action is checked (the symbol's rules, the order's state), shown for
 confirmation (unless ``--yes``), written to the journal and only then sent, as the money
 commands are (:mod:`tui.cli_moves`); an unknown outcome is settled by ``coinsole journal
 settle`` through the venue's ``order/get``. Exit codes: 0 accepted, 1 declined at the
-prompt (nothing journaled), 2 invalid input (nothing journaled), 3 rejected by the venue,
-4 outcome unknown. ``--demo`` uses a fresh in-process sandbox and an in-memory journal.
+prompt (nothing journaled), 2 invalid input (nothing journaled), 3 rejected by the venue
+or blocked by the policy, 4 outcome unknown, 5 submitted for approval (see ``coinsole
+approvals``). ``--demo`` uses a fresh in-process sandbox and an in-memory journal.
 
 :func:`add_to` adds the subcommands to the ``orders`` group of :mod:`tui.cli_history`.
 """
@@ -21,6 +22,7 @@ import click
 
 from tui.cli_moves import (
     EXIT_ACCEPTED,
+    EXIT_APPROVAL,
     EXIT_DECLINED,
     EXIT_REJECTED,
     EXIT_UNKNOWN,
@@ -28,6 +30,7 @@ from tui.cli_moves import (
     _fail,
     _report,
 )
+from tui.approvals.service import PolicyBlocked
 from tui.core.errors import CoinsoleError, InvalidRequest
 from tui.core.money import plain
 
@@ -98,7 +101,8 @@ def place(profile: str, demo: bool, yes: bool, as_json: bool, symbol: str, side:
     """Place a spot order (checked against the symbol's rules, then journaled and sent).
 
     Exit codes: 0 accepted, 1 cancelled at the prompt, 2 invalid input (nothing journaled),
-    3 rejected by the venue, 4 outcome unknown (run `coinsole journal settle`).
+    3 rejected by the venue or blocked by the policy, 4 outcome unknown (run `coinsole
+    journal settle`), 5 submitted for approval.
     """
     from tui.core.order_validation import order_problems
     from tui.core.orders import OrderRequest, OrderSide, OrderType
@@ -134,7 +138,12 @@ def place(profile: str, demo: bool, yes: bool, as_json: bool, symbol: str, side:
                  ("profile", profile), ("client id", key), ("settlement", "lookup (order/get)")]
         if not _confirm(lines, "Place it?", yes):
             return EXIT_DECLINED
-        return _report(await place_order(ctx.mover, request), as_json)
+        try:
+            entry = await place_order(ctx.mover, request, approvals=ctx.approvals())
+        except PolicyBlocked as exc:
+            click.echo(f"coinsole: {exc}", err=True)
+            return EXIT_REJECTED
+        return _report(entry, as_json)
 
     sys.exit(ctx.run(work))
 
@@ -143,7 +152,8 @@ async def _journal_cancel(ctx: _Context, adapter: Any, profile: str, order: Any)
     from tui.journal.dispatch import cancel_order, cancel_request_for
 
     return await cancel_order(ctx.mover, cancel_request_for(order, profile=profile,
-                                                            venue=adapter.venue_id))
+                                                            venue=adapter.venue_id),
+                              approvals=ctx.approvals())
 
 
 def _order_line(order: Any) -> str:
@@ -180,7 +190,12 @@ def cancel(profile: str, demo: bool, yes: bool, as_json: bool, order_id: str) ->
         if not _confirm([("cancel", _order_line(order)), ("profile", profile)],
                         "Cancel it?", yes):
             return EXIT_DECLINED
-        return _report(await _journal_cancel(ctx, adapter, profile, order), as_json)
+        try:
+            entry = await _journal_cancel(ctx, adapter, profile, order)
+        except PolicyBlocked as exc:
+            click.echo(f"coinsole: {exc}", err=True)
+            return EXIT_REJECTED
+        return _report(entry, as_json)
 
     sys.exit(ctx.run(work))
 
@@ -215,7 +230,13 @@ def cancel_all(profile: str, demo: bool, yes: bool, as_json: bool, symbol: str |
         lines = [("cancel", _order_line(o)) for o in open_orders] + [("profile", profile)]
         if not _confirm(lines, f"Cancel these {len(open_orders)} orders?", yes):
             return EXIT_DECLINED
-        entries = [await _journal_cancel(ctx, adapter, profile, o) for o in open_orders]
+        entries = []
+        for o in open_orders:
+            try:
+                entries.append(await _journal_cancel(ctx, adapter, profile, o))
+            except PolicyBlocked as exc:
+                click.echo(f"coinsole: order {o.order_id}: {exc}", err=True)
+                return EXIT_REJECTED
         if as_json:
             click.echo(json.dumps([e.as_record() for e in entries], indent=2,
                                   ensure_ascii=False))
@@ -227,6 +248,8 @@ def cancel_all(profile: str, demo: bool, yes: bool, as_json: bool, symbol: str |
             return EXIT_UNKNOWN
         if EntryState.REJECTED in states:
             return EXIT_REJECTED
+        if EntryState.PENDING_APPROVAL in states:
+            return EXIT_APPROVAL
         return EXIT_ACCEPTED
 
     sys.exit(ctx.run(work))

@@ -200,8 +200,9 @@ class CredentialResolver:
 
     def sync_index(self, names: Iterable[str] | None = None) -> None:
         """Record ``names`` (default: the unlocked vault's profiles) as the entries of
-        the vault file as it is now. Best effort: a failure only leaves the index
-        stale, which costs a passphrase prompt, never a wrong answer."""
+        the vault file as it is now. Best effort: a failed write (a full disk) leaves
+        the index as it was, never deletes it. An index that no longer matches the vault
+        file is ignored by its hash, which costs a passphrase prompt, never a wrong answer."""
         if names is None:
             if not self.vault.is_unlocked:
                 return
@@ -213,8 +214,7 @@ class CredentialResolver:
             doc = {"v": _INDEX_VERSION, "vault_sha256": digest, "profiles": sorted(names)}
             files.atomic_write(self._index_path, json.dumps(doc).encode())
         except OSError:
-            with contextlib.suppress(OSError):
-                self._index_path.unlink()
+            pass  # the old index stays; its hash says whether it still holds
 
     # -- internals --------------------------------------------------------------------
 

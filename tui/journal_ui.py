@@ -83,6 +83,9 @@ def _binding(session: Any) -> JournalBinding:
             paths = app_paths()
             path = paths.ensure(paths.data_dir) / "journal.sqlite"
             binding = attach_journal(session, Journal(path))
+            from tui.approvals.service import policy_gate
+
+            binding.mover.policy_gate = policy_gate(binding.journal)
     return binding
 
 
@@ -162,19 +165,11 @@ async def send_move(mover: Mover, request: MoveRequest, settlement: Settlement, 
 
 
 def available_in(balances: list[Balance], coin: str, account: AccountRef | None) -> Decimal | None:
-    """The available ``coin`` in ``account`` (every account when None), summed exactly;
-    None when no balance of the coin is there."""
-    from tui.journal.accounts import account_token, parse_account
+    """The available ``coin`` in ``account`` (every account when None), summed exactly by
+    :func:`tui.journal.accounts.available_in`; None when no balance of the coin is there."""
+    from tui.journal.accounts import available_in as exact_available_in
 
-    name = parse_account(account_token(account)) if account is not None else None
-    found = [b.available for b in balances
-             if b.coin.upper() == coin.upper() and (name is None or name.matches(b.account))]
-    if not found:
-        return None
-    total = Decimal(0)
-    for value in found:
-        total += value
-    return total
+    return exact_available_in(balances, coin, account)
 
 
 def state_class(state: EntryState) -> str:

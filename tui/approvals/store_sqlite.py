@@ -56,6 +56,13 @@ class SqliteStore:
                                 (request_id,)).fetchall()
         return [Signed(Statement(*json.loads(a)), bytes.fromhex(b)) for a, b in rows]
 
+    def signatures_many(self) -> dict[str, list[Signed]]:
+        """Every stored statement by request id, in one query (for listing a long queue)."""
+        out: dict[str, list[Signed]] = {}
+        for rid, a, b in self._db.execute("SELECT request_id, statement, signature FROM signatures"):
+            out.setdefault(rid, []).append(Signed(Statement(*json.loads(a)), bytes.fromhex(b)))
+        return out
+
     def get(self, request_id: str) -> Row | None:
         r = self._db.execute("SELECT * FROM requests WHERE id=?", (request_id,)).fetchone()
         return Row(*r) if r else None

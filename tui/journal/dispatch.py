@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from tui.core.actions import JournalRequest, OrderCancelRequest, OrderPlaceRequest
 from tui.core.errors import InvalidRequest
 from tui.core.money import plain
-from tui.core.moves import MoveReceipt, MoveStatus, Settlement
+from tui.core.moves import LookupResult, MoveReceipt, MoveStatus, Settlement
 from tui.core.order_validation import OrderRejected
 from tui.core.orders import Order, OrderRequest, OrderStatus, SymbolRule
 
@@ -70,8 +70,9 @@ async def send_request(adapter: Any, request: JournalRequest, *,
 
 
 async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | None,
-                  sent_after_ms: int) -> MoveReceipt | None:
-    """The venue's record of ``request``, or None when it has none.
+                  sent_after_ms: int) -> MoveReceipt | LookupResult | None:
+    """The venue's record of ``request``, or None when it has none; for a move, the
+    adapter's :class:`LookupResult` (every candidate, for the journal to decide).
 
     A placement is found by ``order/get`` with its ``client_order_id`` (or the order id
     once known); a cancel counts as found when ``order/get`` says the order is CANCELED.
@@ -138,24 +139,39 @@ def cancel_request_for(order: Order, *, profile: str, venue: str) -> OrderCancel
         side=order.side, quantity=left if left > 0 else Decimal(0))
 
 
-async def place_order(mover: Any, request: OrderPlaceRequest) -> Any:
+async def place_order(mover: Any, request: OrderPlaceRequest, *, approvals: Any = None) -> Any:
     """Journal ``request`` (DRAFT, APPROVED), send it once and return the entry as it
-    stands: ACCEPTED (its ``venue_ref`` is the order id), REJECTED or UNKNOWN."""
-    adapter = mover.session.adapter(request.profile)
-    entry = mover.approve(mover.record(request, settlement_for(adapter, request)))
-    return await mover.submit(entry)
+    stands: ACCEPTED (its ``venue_ref`` is the order id), REJECTED or UNKNOWN.
+
+    With ``approvals`` (an :class:`~tui.approvals.service.ApprovalService`) the policy
+    decides first: a held request is returned PENDING_APPROVAL (nothing sent); a block
+    raises :class:`~tui.approvals.service.PolicyBlocked` (nothing journaled)."""
+    return await _journaled(mover, request, approvals)
 
 
-async def cancel_order(mover: Any, request: OrderCancelRequest) -> Any:
-    """Journal the cancel ``request``, send it once and return the entry as it stands."""
+async def cancel_order(mover: Any, request: OrderCancelRequest, *, approvals: Any = None) -> Any:
+    """Journal the cancel ``request``, send it once and return the entry as it stands
+    (``approvals`` as for :func:`place_order`)."""
+    return await _journaled(mover, request, approvals)
+
+
+async def _journaled(mover: Any, request: JournalRequest, approvals: Any) -> Any:
     adapter = mover.session.adapter(request.profile)
-    entry = mover.approve(mover.record(request, settlement_for(adapter, request)))
+    settlement = settlement_for(adapter, request)
+    if approvals is not None:
+        held = approvals.gate(mover, request, settlement)
+        if held is not None:
+            return held
+    entry = mover.approve(mover.record(request, settlement))
     return await mover.submit(entry)
 
 
 def order_outcome_text(entry: Any) -> str:
     """One line saying what came of a journaled order action, for the TUI and the CLI."""
     state = entry.state.value
+    if state == "PENDING_APPROVAL":
+        held = (entry.note or "").removeprefix("waiting for approval: ")
+        return f"submitted for approval: {held}; journal entry {entry.id}"
     if state in ("ACCEPTED", "RECONCILED"):
         receipt = entry.receipt
         what = "cancelled" if isinstance(entry.request, OrderCancelRequest) else "placed"

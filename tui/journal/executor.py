@@ -109,6 +109,9 @@ class Mover:
         """The first resend's delay; doubled each time, with up to 50% jitter."""
         self.failures: dict[int, str] = {}
         """Entries the last :meth:`settle_all` could not settle (id -> why)."""
+        self.policy_gate: Callable[[JournalEntry], None] | None = None
+        """Called with a DRAFT entry before :meth:`approve` approves it; raises to refuse
+        (the approvals policy's fail-safe, tui/approvals/service.py ``policy_gate``)."""
 
     # -- preparing ------------------------------------------------------------------
 
@@ -135,7 +138,12 @@ class Mover:
         return self.record(request, settlement)
 
     def approve(self, entry: JournalEntry | int, *, by: str = "operator") -> JournalEntry:
-        """DRAFT (or PENDING_APPROVAL) -> APPROVED."""
+        """DRAFT (or PENDING_APPROVAL) -> APPROVED; a DRAFT passes :attr:`policy_gate`
+        first when one is set."""
+        if self.policy_gate is not None:
+            current = self.journal.get(_id(entry))
+            if current.state is EntryState.DRAFT:
+                self.policy_gate(current)
         return self.journal.transition(_id(entry), EntryState.APPROVED, detail=f"approved by {by}")
 
     # -- sending --------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The journal's states and the one table of transitions allowed between them.
 
 DESIGN.md ("Moving money"): DRAFT -> PENDING_APPROVAL -> APPROVED -> SUBMITTING ->
-ACCEPTED | REJECTED | UNKNOWN -> RECONCILED. PENDING_APPROVAL is reserved for the approvals
-work; a draft may go straight to APPROVED meanwhile.
+ACCEPTED | REJECTED | UNKNOWN -> RECONCILED. PENDING_APPROVAL holds a request a policy rule
+sends for approval (tui/approvals); it ends APPROVED when executed, or REJECTED when the
+approvers reject it or it expires. Without a policy a draft goes straight to APPROVED.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ class EntryState(str, Enum):
     DRAFT = "DRAFT"
     """Recorded, not yet approved; nothing sent."""
     PENDING_APPROVAL = "PENDING_APPROVAL"
-    """Waiting for a second person's approval (reserved, unused yet)."""
+    """Waiting for the approvals a policy rule asks for (tui/approvals)."""
     APPROVED = "APPROVED"
     """Approved by the operator; nothing sent yet."""
     SUBMITTING = "SUBMITTING"
@@ -42,7 +43,7 @@ class EntryState(str, Enum):
 
 TRANSITIONS: dict[EntryState, frozenset[EntryState]] = {
     EntryState.DRAFT: frozenset({EntryState.PENDING_APPROVAL, EntryState.APPROVED}),
-    EntryState.PENDING_APPROVAL: frozenset({EntryState.APPROVED}),
+    EntryState.PENDING_APPROVAL: frozenset({EntryState.APPROVED, EntryState.REJECTED}),
     EntryState.APPROVED: frozenset({EntryState.SUBMITTING}),
     EntryState.SUBMITTING: frozenset({EntryState.ACCEPTED, EntryState.REJECTED, EntryState.UNKNOWN}),
     # UNKNOWN -> SUBMITTING is a KEYED resend with the same key; -> ACCEPTED / REJECTED is a

@@ -475,8 +475,9 @@ class OrdersScreen(ProfileTabsScreen):
         self.load("history", quiet=True)
 
     def action_batch_cancel(self) -> None:
-        """Cancel every open order of the selected order's symbol after a confirmation
-        (the venue allows this once per 10 seconds; sooner shows how long to wait)."""
+        """Cancel every open spot order of the selected order's symbol after a
+        confirmation, each through the journal as its own cancel (as ``coinsole orders
+        cancel-all`` does), so an unknown outcome is settled like a single cancel."""
         from tui.screens.confirm import ConfirmScreen
 
         order = self._current_order() or self.selected_order
@@ -488,9 +489,8 @@ class OrdersScreen(ProfileTabsScreen):
         count = sum(1 for o in self.table("open").records if o.symbol_id == symbol)
         self.app.push_screen(
             ConfirmScreen(f"Cancel EVERY open order on {symbol}?",
-                          f"Every open {symbol} order of the organisation is cancelled "
-                          f"({count} of them shown for this profile). The venue allows "
-                          "one batch cancel per 10 seconds.",
+                          f"Every open {symbol} spot order of this profile is cancelled, "
+                          f"each as its own journal entry ({count} of them shown).",
                           confirm_label="Cancel all", cancel_label="Keep", danger=True),
             callback=lambda yes: yes and self._batch(symbol),
         )
@@ -501,14 +501,56 @@ class OrdersScreen(ProfileTabsScreen):
                         exit_on_error=False)
 
     async def _send_batch(self, profile: str, symbol: str) -> None:
+        from tui.journal.dispatch import cancel_order, cancel_request_for
+        from tui.journal.states import EntryState
+        from tui.journal_ui import mover_for
+
         try:
-            await self.session.adapter(profile).org_batch_cancel(symbol)
+            adapter = self.session.adapter(profile)
+            found = await adapter.all_open_orders(symbol_id=symbol)
         except CoinsoleError as exc:
-            self.notify(f"batch cancel of {symbol}: {exc}", severity="error", timeout=8)
+            self.notify(f"batch cancel of {symbol}: cannot list the open orders: {exc}",
+                        severity="error", timeout=8)
             return
-        self.notify(f"every open {symbol} order cancelled", title="Batch cancel", timeout=5)
+        open_orders = [o for o in found if o.is_open and o.leverage is None]
+        if not open_orders:
+            self.notify(f"no open {symbol} orders to cancel", title="Batch cancel", timeout=5)
+        else:
+            mover = mover_for(self.session)
+            done = refused = unknown = 0
+            errors: list[str] = []
+            for order in open_orders:
+                try:
+                    entry = await cancel_order(mover, cancel_request_for(
+                        order, profile=profile, venue=adapter.venue_id))
+                except CoinsoleError as exc:
+                    errors.append(f"order {order.order_id}: {exc}")
+                    continue
+                if entry.state in (EntryState.ACCEPTED, EntryState.RECONCILED):
+                    done += 1
+                elif entry.state is EntryState.REJECTED:
+                    refused += 1
+                else:
+                    unknown += 1
+            self._batch_report(symbol, done, refused, unknown, errors)
         self.load("open", quiet=True)
         self.load("history", quiet=True)
+
+    def _batch_report(self, symbol: str, done: int, refused: int, unknown: int,
+                      errors: list[str]) -> None:
+        """One notice for a batch cancel: how many were cancelled, refused, unknown or
+        failed (the first failure named)."""
+        if not refused and not unknown and not errors:
+            self.notify(f"every open {symbol} order cancelled ({done})", title="Batch cancel",
+                        timeout=5)
+            return
+        text = (f"batch cancel of {symbol}: {done} cancelled, {refused} refused, "
+                f"{unknown} outcome unknown")
+        if unknown:
+            text += " (in the journal: settle them from Activity (4))"
+        if errors:
+            text += f"; {len(errors)} failed, first {errors[0]}"
+        self.notify(text, title="Batch cancel", severity="warning", timeout=10)
 
     def action_new_order(self) -> None:
         """Open the new-order form (the symbols' rules are fetched first, in a worker)."""

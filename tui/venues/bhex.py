@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import secrets
 import time
 from contextlib import aclosing
@@ -17,6 +18,7 @@ from tui.core.errors import (
     ConfigError,
     InsufficientFunds,
     InvalidRequest,
+    MalformedReply,
     PermissionDenied,
     RateLimited,
     VenueError,
@@ -71,6 +73,8 @@ _HTTP_ERRORS: dict[int, type[VenueError]] = {400: InvalidRequest, 401: AuthError
 STALE_TIMESTAMP = "-1021"
 
 SPOT, CONTRACT = 1, 3
+#: basic/time's time: a whole number of milliseconds, ASCII digits only.
+_MILLISECONDS = re.compile(r"[0-9]{1,15}")
 _KINDS = {SPOT: AccountKind.SPOT, CONTRACT: AccountKind.CONTRACT}
 _TYPES = {AccountKind.SPOT: SPOT, AccountKind.CONTRACT: CONTRACT}
 _STATUSES = {1: MoveStatus.PENDING, 3: MoveStatus.PENDING, 5: MoveStatus.PENDING,
@@ -139,8 +143,14 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, HttpVenue):
         return await super().request(method, path, **kwargs)
 
     def parse_server_time(self, payload: Any) -> int:
-        """Milliseconds from ``basic/time``'s ``{"time": "1561627873483"}``."""
-        return int(payload["time"])
+        """Milliseconds from ``basic/time``'s ``{"time": "1561627873483"}``; any other
+        reply (no ``time``, not a whole number of milliseconds) is :class:`MalformedReply`."""
+        value = payload.get("time") if isinstance(payload, dict) else None
+        text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+        if not _MILLISECONDS.fullmatch(text):
+            raise self.scrub(MalformedReply(
+                self.venue_id, "the venue's basic/time reply holds no time in milliseconds"))
+        return int(text)
 
     async def basic_time(self) -> int:
         """``GET /api/v2/org/basic/time``: the server's clock in milliseconds."""
