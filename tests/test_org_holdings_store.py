@@ -107,3 +107,14 @@ def test_bulk_mode_drops_and_rebuilds_the_sort_indexes(tmp_path) -> None:
     assert names() == {"holdings_by_total", "holdings_by_available", "holdings_by_frozen",
                        "holdings_by_coin"}
     assert [r.uid for r in store.top_holders("BTC", 3)] == ["49", "48", "47"]
+
+
+def test_a_fresh_merge_that_meets_an_existing_key_falls_back_and_stays_exact() -> None:
+    store = HoldingsStore.memory()
+    store.merge([row("1", "BTC", "201", "1.5"), row("2", "BTC", "201", "2")], {}, fresh=True)
+    # "1" exists already, and "3" comes twice in the page: both handled as replacements
+    store.merge([row("1", "BTC", "201", "0.25"), row("3", "BTC", "201", "7"),
+                 row("3", "BTC", "201", "8")], {}, fresh=True)
+    total = store.totals()[0]
+    assert total.available == Decimal("10.25") and total.rows == 3 and store.count() == 3
+    assert store.row("3", "BTC", "201").balance == "8"

@@ -89,6 +89,7 @@ _UPSERT = (
     "show_name = excluded.show_name, side = excluded.side, balance = excluded.balance, "
     "total_key = excluded.total_key, available_key = excluded.available_key, "
     "frozen_key = excluded.frozen_key, update_time = excluded.update_time")
+_INSERT = _UPSERT.split(" ON CONFLICT")[0]
 _SORT_INDEXES = ("holdings_by_total", "holdings_by_available", "holdings_by_frozen",
                  "holdings_by_coin")
 _LOOKUP_BATCH = 500
@@ -339,10 +340,15 @@ class HoldingsStore:
 
     # -- writing --------------------------------------------------------------------
 
-    def merge(self, rows: Iterable[HoldingRow], state: dict[str, int | None]) -> int:
+    def merge(self, rows: Iterable[HoldingRow], state: dict[str, int | None], *,
+              fresh: bool = False) -> int:
         """Upsert ``rows`` (by ``(uid, coin, type)``), adjust every touched coin's totals
         by each row's change, and record ``state``, in one transaction. Returns how many
-        rows were written. Raises ``AmountRefused`` (nothing written) for a bad balance."""
+        rows were written. Raises ``AmountRefused`` (nothing written) for a bad balance.
+
+        ``fresh`` (a first pull): the rows are most likely new, so they are inserted
+        without first reading the rows they replace; if any key already exists the page
+        is rolled back to a savepoint and merged the usual way, so totals stay exact."""
         batch = list(rows)
         amounts = []
         values = []
@@ -355,7 +361,10 @@ class HoldingsStore:
 
         def write(db: sqlite3.Connection) -> None:
             totals = self._load_totals(db)
-            old = _old_rows(db, batch)
+            old = _insert_new(db, values) if fresh else None
+            if old is None:
+                old = _old_rows(db, batch)
+                db.executemany(_UPSERT, values)
             for row, amount in zip(batch, amounts):
                 before = old.pop((row.uid, row.coin, row.type), None)
                 if before is not None:
@@ -368,7 +377,6 @@ class HoldingsStore:
                 entry.add(row.side, amount, +1)
                 # a row repeated within the page replaces its own earlier copy
                 old[(row.uid, row.coin, row.type)] = (row.side, row.balance)
-            db.executemany(_UPSERT, values)
             db.executemany(
                 "INSERT INTO coin_totals (coin, show_name, scale, available, frozen, rows) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (coin) DO UPDATE SET "
@@ -453,6 +461,21 @@ class HoldingsStore:
             db.execute("COMMIT")
 
         self.run(run)
+
+
+def _insert_new(db: sqlite3.Connection,
+                values: list[tuple[Any, ...]]) -> dict[tuple[str, str, str], tuple[int, str]] | None:
+    """Insert rows none of which may exist yet: ``{}`` (nothing replaced) when that held,
+    None (nothing written) when a key was already there or came twice."""
+    db.execute("SAVEPOINT fresh_rows")
+    try:
+        db.executemany(_INSERT, values)
+    except sqlite3.IntegrityError:
+        db.execute("ROLLBACK TO fresh_rows")
+        db.execute("RELEASE fresh_rows")
+        return None
+    db.execute("RELEASE fresh_rows")
+    return {}
 
 
 def _old_rows(db: sqlite3.Connection,

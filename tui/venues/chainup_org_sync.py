@@ -132,6 +132,7 @@ class OrgSync:
         expected = state.get("expected")
         if cursor == 0 and await asyncio.to_thread(self.store.count) == 0:
             await asyncio.to_thread(self.store.begin_bulk)
+        bulk = bool((await asyncio.to_thread(self.store.sync_state)).get("bulk"))
         writing: asyncio.Task[int] | None = None
         newest = int(state.get("newest_update_ms") or 0)
         while True:
@@ -154,7 +155,8 @@ class OrgSync:
             if writing is not None:
                 self._rows += await writing
                 self._report("full", expected)
-            writing = asyncio.create_task(asyncio.to_thread(self._merge, rows, page_state))
+            writing = asyncio.create_task(asyncio.to_thread(self._merge, rows, page_state,
+                                                            bulk))
             if finished:
                 break
             cursor = last
@@ -184,9 +186,9 @@ class OrgSync:
         self._rows += await asyncio.to_thread(
             self._merge, rows, {"newest_update_ms": newest, "synced_ms": started})
 
-    def _merge(self, rows: list[HoldingRow], state: dict[str, Any]) -> int:
+    def _merge(self, rows: list[HoldingRow], state: dict[str, Any], fresh: bool = False) -> int:
         try:
-            return self.store.merge(rows, state)
+            return self.store.merge(rows, state, fresh=fresh)
         except AmountRefused as exc:
             raise MalformedReply("chainup", f"an account balance is refused ({exc})") from None
 
