@@ -138,3 +138,21 @@ async def test_a_malformed_row_stops_the_sync_with_a_venue_error(box, tmp_path) 
 def test_type_codes_are_named() -> None:
     assert type_name("20111127") == "201 normal" and type_name("218106") == "218 OTC frozen"
     assert type_name("999") == "999"
+
+
+async def test_sync_over_real_loopback_http(tmp_path) -> None:
+    from sandbox_server import running_sandbox
+
+    box = Sandbox(chainup_users=1_500, chainup_churn=3, chainup_rate=(100_000, 1))
+    with running_sandbox(box) as base_url:
+        settings = VenueSettings(profile="org", base_url=f"{base_url}/chainup",
+                                 rate_limit=(100_000, 1.0), retry=RetryPolicy(attempts=1))  # float-ok
+        venue = ChainupVenue(settings, Credentials(PROFILE.api_key, PROFILE.secret))
+        store = HoldingsStore.open(tmp_path / "org.sqlite")
+        seen = []
+        await OrgSync(venue, store, on_progress=seen.append).run()
+        await venue.aclose()
+    assert store_state(store) == org_state(box)
+    assert {t.coin: (t.available, t.frozen) for t in store.totals()} == decimal_totals(box)
+    assert all(p.rows_per_s >= 0 for p in seen) and seen[-1].done
+    box.close()
