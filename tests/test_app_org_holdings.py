@@ -105,3 +105,23 @@ async def test_export_writes_the_filtered_rows(tmp_path) -> None:
         with open(path, newline="") as handle:
             rows = list(csv.DictReader(handle))
         assert len(rows) == screen.table.total and {r["show_name"] for r in rows} == {"BTC"}
+
+
+async def test_a_bhex_org_shows_token_hold_detail() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        bhex = next(name for name in screen.profiles
+                    if screen.session.profile(name).venue == "bhex")
+        screen.choose_profile(bhex)
+        for _ in range(1000):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if screen.note.endswith("(token_hold_detail)"):
+                break
+        await wait_synced(pilot, screen)
+        assert screen.note.endswith("(token_hold_detail)")
+        rows = screen.table.window.rows
+        assert rows and all(r.cells[2].startswith(("available (account", "lock (account"))
+                            for r in rows)
+        assert screen.table.total == screen.source.store.count() > 0

@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from tui.sandbox.bhex import BhexService
 from tui.sandbox.bhex_history import bhex_history_routes
+from tui.sandbox.bhex_statistics import bhex_statistics_routes
 from tui.sandbox.bhex_trading import bhex_trading_routes
 from tui.sandbox.bitunix import BitunixService
 from tui.sandbox.bitz import BitzService
@@ -64,7 +65,8 @@ class Sandbox:
         self.app = Starlette(routes=[route for service in self.services.values()
                                      for route in service.routes()]
                              + bhex_trading_routes(self.services["bhex"])
-                             + bhex_history_routes(self.services["bhex"]))
+                             + bhex_history_routes(self.services["bhex"])
+                             + bhex_statistics_routes(self.services["bhex"]))
 
     def profile(self, venue: str) -> DemoProfile:
         """The demo credential for ``venue`` (``KeyError`` for an unknown venue)."""

@@ -1,4 +1,5 @@
-"""The Org holdings screen: every account row of a ChainUp org, from the local store.
+"""The Org holdings screen: every account row of a ChainUp org (or every user account's
+holding of a BHEX org, from ``statistics/token_hold_detail``), from the local store.
 
 The table (a :class:`~tui.widgets.virtual_table.VirtualTable`) reads the org holdings
 store (:mod:`tui.stores.org_holdings`) and holds only the rows on screen, so a million
@@ -91,8 +92,8 @@ class OrgHoldingsScreen(ProfileScreen):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self.profiles = [name for name in self.profiles
-                         if session.profile(name).venue == "chainup"]
+        # the org APIs this screen syncs: ChainUp's accounts and BHEX's statistics
+        self.profiles = [p.name for p in session.profiles if p.venue in ("chainup", "bhex")]
         self.profile = self.profiles[0] if self.profiles else None
         self.store: HoldingsStore | None = None
         """The store the sync writes (its reader serves the table)."""
@@ -128,9 +129,12 @@ class OrgHoldingsScreen(ProfileScreen):
     def profile_switched(self) -> None:
         """Show the newly chosen profile's org."""
         self.workers.cancel_group(self, "org-sync")
+        self.run_worker(self._switch(), group="org-switch", exclusive=True)
+
+    async def _switch(self) -> None:
+        await self.query(VirtualTable).remove()
         self._close()
-        for table in self.query(VirtualTable):
-            table.remove()
+        self._set_note("")
         if self.profile is not None:
             self._open(self.profile)
 
@@ -146,8 +150,15 @@ class OrgHoldingsScreen(ProfileScreen):
         """Open the profile's store (the table shows it at once) and start a sync."""
         try:
             adapter = self.session.adapter(profile)
-            self.store = HoldingsStore.open(holdings_path(adapter.org_key))  # type: ignore[attr-defined]
-            self.source = HoldingsSource(self.store.reader(), describe_type=_type_name)
+            venue = self.session.profile(profile).venue
+            if venue == "bhex":
+                from tui.venues.bhex_org_sync import bhex_org_key, bhex_type_name
+
+                path, describe = holdings_path(bhex_org_key(adapter), "bhex"), bhex_type_name
+            else:
+                path, describe = holdings_path(adapter.org_key), _type_name  # type: ignore[attr-defined]
+            self.store = HoldingsStore.open(path)
+            self.source = HoldingsSource(self.store.reader(), describe_type=describe)
         except (CoinsoleError, StoreError, OSError) as exc:
             self._set_note(f"cannot open the org's holdings: {exc}")
             return
@@ -174,12 +185,17 @@ class OrgHoldingsScreen(ProfileScreen):
                         exclusive=True, exit_on_error=False)
 
     async def _sync(self, profile: str, store: HoldingsStore) -> None:
+        from tui.venues.bhex_org_sync import BhexOrgSync
         from tui.venues.chainup_org_sync import OrgSync
 
         adapter = self.session.adapter(profile)
         self._set_note("syncing…")
         try:
-            await OrgSync(adapter, store, on_progress=self._progress).run()  # type: ignore[arg-type]
+            if self.session.profile(profile).venue == "bhex":
+                merged = await BhexOrgSync(adapter, store).run()
+                self._set_note(f"synced · {merged:,} rows merged (token_hold_detail)")
+            else:
+                await OrgSync(adapter, store, on_progress=self._progress).run()  # type: ignore[arg-type]
         except (CoinsoleError, StoreError) as exc:
             self._set_note(f"sync failed: {exc}")
         self._reload()
