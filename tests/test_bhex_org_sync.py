@@ -55,3 +55,19 @@ async def test_every_holding_is_synced_with_exact_totals(monkeypatch) -> None:
 
 def test_type_names() -> None:
     assert bhex_type_name("lock:123") == "lock (account 123)"
+
+
+async def test_the_sandbox_pages_by_id_and_refuses_bad_parameters(venues) -> None:
+    path = "/statistics/token_hold_detail"
+    everything = (await venues.bhex("POST", path, {"token_id": "USDT", "limit": 500})).json()
+    ids = [int(row["id"]) for row in everything["data"]]
+    assert ids == sorted(ids, reverse=True) and len(ids) >= 2
+    older = (await venues.bhex("POST", path, {"token_id": "USDT", "from_id": ids[0]})).json()
+    assert [int(r["id"]) for r in older["data"]] == ids[1:]
+    newer = (await venues.bhex("POST", path, {"token_id": "USDT", "to_id": ids[-1]})).json()
+    assert [int(r["id"]) for r in newer["data"]] == ids[:-1]
+    for row in everything["data"]:
+        assert Decimal(row["total"]) == Decimal(row["available"]) + Decimal(row["lock"])
+    for bad in ({"limit": 501}, {"token_id": ""}, {"token_id": "USDT", "from_id": "x"}):
+        reply = await venues.bhex("POST", path, {"token_id": "USDT", **bad})
+        assert reply.status_code == 400 and reply.json()["status"] != 0
