@@ -14,8 +14,6 @@ The last line says where the view is: ``rows 1–40 of 1,000,000 · total ↓ ·
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -280,8 +278,3 @@ class VirtualTable(Widget, can_focus=True):
         line = " ".join(parts)[:width].ljust(width)
         return Strip([Segment(line, style)])
 
-
-def describe(table: VirtualTable, formatter: Callable[[Record], str] | None = None) -> list[str]:
-    """The window's rows as text lines (for tests and the bench)."""
-    shown = formatter or (lambda record: " | ".join(record.cells))
-    return [shown(record) for record in table.window.rows]
