@@ -28,8 +28,9 @@ async def wait_synced(pilot, screen) -> None:
     for _ in range(1000):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if screen.note.startswith(("synced", "sync failed")) and screen.table is not None \
-                and screen.table.total is not None:
+        table = screen.table
+        if screen.note.startswith(("synced", "sync failed")) and table is not None \
+                and table.total is not None and table.total == screen.source.store.count():
             return
     raise AssertionError(f"no sync: {screen.note!r}")
 
@@ -125,3 +126,25 @@ async def test_a_bhex_org_shows_token_hold_detail() -> None:
         assert rows and all(r.cells[2].startswith(("available (account", "lock (account"))
                             for r in rows)
         assert screen.table.total == screen.source.store.count() > 0
+
+
+async def test_show_user_opens_one_users_rows_of_another_profile() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        uid = screen.table.window.rows[3].ident[0]
+        screen.show_user(uid)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {r.ident[0] for r in screen.table.window.rows} == {uid}
+        assert screen.table.total == len(screen.source.store.user_rows(uid))
+        bhex = next(n for n in screen.profiles if screen.session.profile(n).venue == "bhex")
+        screen.show_user("6002", profile=bhex)
+        for _ in range(1000):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            table = screen.table
+            if table is not None and table.query.text == "uid=6002" and table.total is not None:
+                break
+        assert screen.profile == bhex and screen.table.query.text == "uid=6002"
+        assert {r.ident[0] for r in screen.table.window.rows} <= {"6002"}

@@ -100,6 +100,7 @@ class OrgHoldingsScreen(ProfileScreen):
         self.source: HoldingsSource | None = None
         self.note = ""
         self._last_reload = 0.0  # float-ok: monotonic seconds
+        self._pending_filter: str | None = None
         self._top_coin: str | None = None
 
     # -- layout -----------------------------------------------------------------------
@@ -165,6 +166,9 @@ class OrgHoldingsScreen(ProfileScreen):
         table = VirtualTable(self.source, sort="total", descending=True, id="holdings")
         self.query_one("#org-table").mount(table)
         table.focus()
+        if self._pending_filter is not None:
+            self.call_after_refresh(self.apply_filter, self._pending_filter)
+            self._pending_filter = None
         self._show_side()
         self.action_sync()
 
@@ -328,6 +332,15 @@ class OrgHoldingsScreen(ProfileScreen):
             field.remove_class("open")
             if self.table is not None:
                 self.table.focus()
+
+    def show_user(self, uid: str, profile: str | None = None) -> None:
+        """Show only user ``uid``'s rows (of ``profile``'s org when given): what the Users
+        card calls to open a user's holdings; ``x`` shows every row again."""
+        if profile is not None and profile != self.profile and profile in self.profiles:
+            self._pending_filter = f"uid={uid}"
+            self.choose_profile(profile)
+            return
+        self.apply_filter(f"uid={uid}")
 
     def action_user_rows(self) -> None:
         """Only the rows of the user under the cursor."""
