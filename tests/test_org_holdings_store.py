@@ -118,3 +118,15 @@ def test_a_fresh_merge_that_meets_an_existing_key_falls_back_and_stays_exact() -
     total = store.totals()[0]
     assert total.available == Decimal("10.25") and total.rows == 3 and store.count() == 3
     assert store.row("3", "BTC", "201").balance == "8"
+
+
+def test_two_connections_writing_keep_the_totals_exact(tmp_path) -> None:
+    path = tmp_path / "org.sqlite"
+    first, second = HoldingsStore.open(path), HoldingsStore.open(path)
+    first.merge([row("1", "BTC", "201", "1")], {})
+    second.merge([row("2", "BTC", "201", "2")], {})  # another process, say
+    first.merge([row("1", "BTC", "201", "5")], {})
+    assert first.totals()[0].available == Decimal(7) == second.totals()[0].available
+    first.clear()
+    second.merge([row("3", "BTC", "201", "0.5")], {})
+    assert first.totals()[0].available == Decimal("0.5") and first.count() == 1

@@ -213,7 +213,6 @@ class HoldingsStore:
         self.quarantined: Path | None = None
         """Where an unreadable file found at :meth:`open` was moved, if one was."""
         self._lock = threading.RLock()
-        self._totals: dict[str, _Totals] | None = None
 
     # -- opening --------------------------------------------------------------------
 
@@ -432,22 +431,18 @@ class HoldingsStore:
     # -- plumbing -------------------------------------------------------------------
 
     def _load_totals(self, db: sqlite3.Connection) -> dict[str, _Totals]:
-        """The running totals, read once and then kept in step with each write (the
-        writes all go through this connection)."""
-        if self._totals is None:
-            loaded = {}
-            for coin, show_name, scale, available, frozen, rows in db.execute(
-                    "SELECT coin, show_name, scale, available, frozen, rows FROM coin_totals"):
-                try:
-                    loaded[coin] = _Totals(show_name, int(scale), int(available), int(frozen),
-                                           int(rows))
-                except (TypeError, ValueError):
-                    raise StoreCorrupt("the holdings store holds a total that is not a number") \
-                        from None
-            self._totals = loaded
-        for entry in self._totals.values():
-            entry.touched = False
-        return self._totals
+        """The running totals, read inside the write transaction (a few rows: one per
+        coin), so another process's writes, or a :meth:`clear`, are always seen."""
+        loaded = {}
+        for coin, show_name, scale, available, frozen, rows in db.execute(
+                "SELECT coin, show_name, scale, available, frozen, rows FROM coin_totals"):
+            try:
+                loaded[coin] = _Totals(show_name, int(scale), int(available), int(frozen),
+                                       int(rows))
+            except (TypeError, ValueError):
+                raise StoreCorrupt("the holdings store holds a total that is not a number") \
+                    from None
+        return loaded
 
     def _transaction(self, work: Callable[[sqlite3.Connection], None]) -> None:
         def run(db: sqlite3.Connection) -> None:
@@ -456,7 +451,6 @@ class HoldingsStore:
                 work(db)
             except BaseException:
                 db.execute("ROLLBACK")
-                self._totals = None  # the in-memory sums may hold the failed page
                 raise
             db.execute("COMMIT")
 
