@@ -9,6 +9,13 @@ operator, and p50/p99 latency of a send. Run:
 
     /work/venv/bin/python bench/soak.py [--requests 300] [--drop 0.25] [--error 0.10]
 
+With ``--processes N`` it runs the process soak instead (bench/soak_processes.py): N
+concurrent ``coinsole transfer --yes`` processes against a sandbox served in another
+process, a ``journal settle`` loop beside them and SIGKILLs at random points:
+
+    PYTHONPATH=$PWD python bench/soak.py --processes 4 --transfers 40 [--latency-ms 300]
+        [--drop 0.3] [--kill-share 0.3] [--seed 1]
+
 "applied" counts requests whose effect is in the ledger exactly once; "duplicated" those
 in it more than once; "lost" those where the journal and the ledger disagree (the journal
 says accepted and the ledger has nothing, or the journal says rejected and the ledger has
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -259,7 +267,24 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--drop", type=float, default=0.25, help="commit-then-drop rate")  # float-ok
     parser.add_argument("--error", type=float, default=0.10, help="HTTP 500 rate")  # float-ok
+    parser.add_argument("--processes", type=int, default=0,
+                        help="run the process soak with this many concurrent CLI processes")
+    parser.add_argument("--transfers", type=int, default=40, help="process soak: transfers")
+    parser.add_argument("--latency-ms", type=int, default=300, help="process soak: latency")
+    parser.add_argument("--kill-share", type=float, default=0.3,  # float-ok
+                        help="process soak: share of transfer processes SIGKILLed")
+    parser.add_argument("--seed", type=int, default=None, help="process soak: random seed")
     args = parser.parse_args()
+    if args.processes:
+        from soak_processes import print_result, run_process_soak
+
+        drop = args.drop if "--drop" in sys.argv else 0.3  # float-ok
+        found = run_process_soak(args.transfers, processes=args.processes,
+                                 latency_ms=args.latency_ms, drop=drop,
+                                 kill_share=args.kill_share, seed=args.seed)
+        print_result(found, processes=args.processes, latency_ms=args.latency_ms, drop=drop,
+                     kill_share=args.kill_share)
+        return
     r = asyncio.run(run_soak(args.requests, drop_rate=args.drop, error_rate=args.error))
     print(f"faults: commit-then-drop {args.drop:.0%} of writes, HTTP 500 {args.error:.0%} of "
           f"requests (fcoin, bitunix, bhex)")

@@ -19,6 +19,13 @@ def private_home(tmp_path_factory, monkeypatch) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def steady_clock_text(request, monkeypatch) -> None:
+    """Snapshot tests see a fixed "updated hh:mm:ss" on the balances screen."""
+    if request.module.__name__.startswith("test_snapshots"):
+        monkeypatch.setattr("tui.screens.balances.clock_text", lambda _seconds: "12:00:00")
+
+
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     """A fresh in-process :class:`Sandbox` (in-memory ledger, default seed) per test."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -85,6 +86,18 @@ def _run(cmd: list[str], what: str) -> None:
         raise ClusterUnavailable(f"{what} failed: {last[0]}")
 
 
+def _watchdog(root: str, bindir: str, run_as: list[str]) -> None:
+    """Stop the server and remove its directory if this process dies without doing so
+    (a test run killed by a timeout), so no orphan server is left behind."""
+    stop = " ".join(shlex.quote(a) for a in run_as + [os.path.join(bindir, "pg_ctl"), "-D",
+                                                        os.path.join(root, "data"), "-m",
+                                                        "immediate", "-w", "stop"])
+    script = (f"while kill -0 {os.getpid()} 2>/dev/null && [ -d {shlex.quote(root)} ]; "
+              f"do sleep 1; done; [ -d {shlex.quote(root)} ] && {{ {stop}; rm -rf {shlex.quote(root)}; }}")
+    subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 def start_cluster() -> Cluster:
     """Start a throwaway cluster, or raise ClusterUnavailable saying why."""
     try:
@@ -124,6 +137,7 @@ def start_cluster() -> Cluster:
                 _run(run_as + [os.path.join(bindir, "pg_ctl"), "-D", data, "-o", opts, "-w",
                                "-t", "60", "-l", os.path.join(root, "server.log"), "start"],
                      "pg_ctl start")
+                _watchdog(root, bindir, run_as)
                 return Cluster(root, port, bindir, run_as)
             except ClusterUnavailable:
                 if attempt == 2:

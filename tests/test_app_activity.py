@@ -170,3 +170,43 @@ async def test_no_secret_on_screen() -> None:
         for profile in session.profiles:
             credentials = session.adapter(profile.name).credentials
             assert credentials.secret.get_secret_value() not in text
+
+
+async def test_resolve_a_lookup_unknown_the_venue_could_not_find() -> None:
+    app, session, journal = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        session.sandbox.faults.configure("bitunix", drop_rate=1.0)
+        entry = await bitunix_withdrawal(session)
+        assert entry.state is EntryState.UNKNOWN and entry.settlement.value == "lookup"
+        await open_activity(pilot)  # the venue stays unreachable: a lookup finds nothing
+        await pilot.press("a")
+        await pilot.pause()
+        resolve = app.screen
+        assert isinstance(resolve, ResolveScreen)
+        resolve.query_one("#outcome", Select).value = "rejected"
+        resolve.query_one("#note", Input).value = "not in the venue's withdrawal list"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await wait_loaded(pilot)
+        resolved = journal.get(entry.id)
+        assert resolved.state is EntryState.REJECTED
+        assert "not in the venue's withdrawal list" in resolved.note
+
+
+async def test_a_slow_venue_shows_entries_at_once_and_says_it_is_checking() -> None:
+    app, session, journal = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        entry = await bitunix_withdrawal(session)
+        assert entry.state is EntryState.ACCEPTED
+        session.sandbox.faults.configure("bitunix", latency_ms=2000)
+        await wait_loaded(pilot)
+        await pilot.press("4")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen)
+        assert [e.id for e in screen.entries] == [entry.id]  # not blank while it waits
+        assert "checking 1 pending at the venue" in screen_text(app)
+        await wait_loaded(pilot)
+        assert "checking" not in screen_text(app)

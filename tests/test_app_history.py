@@ -5,6 +5,7 @@ has one, and CSV export with exact decimals."""
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from test_app_orders import capture_notices
@@ -15,6 +16,7 @@ from tui.app import CoinsoleApp
 from tui.core.moves import MoveStatus
 from tui.demo import demo_session
 from tui.screens.history import PAGE_SIZE, HistoryScreen
+from tui.widgets.record_table import iso_time_ms
 
 SIZE = (120, 36)
 
@@ -112,10 +114,15 @@ async def test_export_writes_exact_decimals() -> None:
         await wait_loaded(pilot)
         table = screen.table("deposits")
         path = table.last_export
-        assert path is not None and path.name.startswith("history-deposits-")
+        assert path is not None and path.name.startswith("history-bhex-demo-deposits-")
         with path.open(newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         assert [r["id"] for r in rows] == [r.id for r in table.shown]
+        for row, record in zip(rows, table.shown):
+            # ISO 8601 UTC, never epoch milliseconds.
+            assert row["time (UTC)"] == iso_time_ms(record.time_ms)
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",
+                                row["time (UTC)"])
         for row, record in zip(rows, table.shown):
             assert row["amount"] == format(record.amount, "f")
             assert "," not in row["amount"]

@@ -274,7 +274,7 @@ async def test_max_fills_the_largest_valid_amount() -> None:
         form = await open_form(pilot, "withdraw")
         await choose(pilot, form, "profile", "bitunix-demo")
         await choose(pilot, form, "coin", "USDT")
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+g")
         await pilot.pause()
         assert form.text("amount") == str(form.quote.available)
         assert form.field_row("amount").error_text == ""

@@ -67,7 +67,8 @@ async def test_current_entry_follows_number_keys_and_clicks() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert highlighted(app) == ["balances"]
-        for key, mode in (("3", "move"), ("4", "activity"), ("6", "history"),
+        # Move money's form owns the number keys: alt+number leaves it.
+        for key, mode in (("3", "move"), ("alt+4", "activity"), ("6", "history"),
                           ("7", "orders"), ("5", "deposit"), ("1", "balances")):
             await pilot.press(key)
             await pilot.pause()
@@ -228,3 +229,22 @@ async def test_number_keys_are_out_of_the_footer_but_still_bound() -> None:
         assert not shown & {m.key for m in MAIN_SCREENS}
         keys = {b.binding.key for b in app.screen.active_bindings.values()}
         assert {m.key for m in MAIN_SCREENS if m.mode != "profiles"} <= keys
+
+
+async def test_a_narrow_bar_shortens_the_other_entries_instead_of_cutting() -> None:
+    """Issue 12: at 80 columns with Profiles the bar ended in "7 Ord"."""
+    from test_app_support import small_session
+
+    app = CoinsoleApp(small_session(), idle_lock_minutes=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        nav = nav_of(app)
+        labels = nav.labels()
+        assert labels["balances"] == "1 Balances"  # the current screen keeps its title
+        assert labels["orders"] in ("7 Ord", "7")
+        text = "".join(segment.text for segment in nav.render_line(0))
+        assert sum(len(label) + 2 for label in labels.values()) <= nav.size.width
+        assert text.rstrip().endswith(labels["orders"])
+        await pilot.resize_terminal(200, 24)
+        await pilot.pause()
+        assert nav_of(app).labels()["orders"] == "7 Orders"

@@ -263,7 +263,7 @@ async def test_csv_export_writes_every_shown_row_with_exact_decimals() -> None:
         await pilot.press("e")
         await wait_loaded(pilot)
         path = orders.table("c-positions").last_export
-        assert path is not None and path.name.startswith("orders-positions-")
+        assert path is not None and path.name.startswith("orders-bhex-demo-positions-")
         assert f"exported 2 rows to {path}" in app.notices
         with path.open(newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
@@ -282,6 +282,7 @@ async def test_csv_export_writes_every_shown_row_with_exact_decimals() -> None:
         with path.open(newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         assert {r["status"] for r in rows} == {"FILLED"} and len(rows) == 2
+        assert all(r["time (UTC)"].endswith("Z") and "T" in r["time (UTC)"] for r in rows)
         eth = next(r for r in rows if r["symbol"] == "ETHUSDT")
         assert eth["fees"] == "0.155 USDT" and eth["avg price"] == "3100"
 

@@ -200,3 +200,120 @@ def test_postgres_duplicate_proposal_is_refused(pg_url):
     with pytest.raises(StoreError, match="already exists"):
         s.propose(Row(**{**row.__dict__, "request_json": "{}"}))
     s.close()
+
+
+class _CuttingProxy:
+    """A loopback TCP proxy to the PostgreSQL server that, when armed with some bytes, drops
+    the connection instead of forwarding the server's reply holding them: the statement
+    committed, but its reply is lost."""
+
+    def __init__(self, port):
+        import socket
+
+        self.port, self.cut_on = port, None
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.url_port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import socket
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.port))
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
+
+    def _pump(self, src, dst, from_server):
+        import socket
+
+        while True:
+            try:
+                data = src.recv(65536)
+            except OSError:
+                data = b""
+            if from_server and data and self.cut_on is not None and self.cut_on in data:
+                self.cut_on = None
+                data = b""
+            if not data:
+                for s in (src, dst):  # shutdown, not just close: wakes the other pump's recv
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                    s.close()
+                return
+            try:
+                dst.sendall(data)
+            except OSError:
+                return
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.fixture
+def cut(pg_cluster, pg_url):
+    proxy = _CuttingProxy(pg_cluster.port)
+    yield proxy, pg_url.replace(f":{pg_cluster.port}/", f":{proxy.url_port}/")
+    proxy.close()
+
+
+def test_postgres_claim_whose_reply_is_lost_still_knows_it_won(cut):
+    proxy, url = cut
+    s = PostgresStore(url)
+    _approved(s)
+    proxy.cut_on = b"UPDATE 1"
+    assert s.claim_for_execution("r1")  # committed, reply lost, reconnected: the token says we won
+    assert proxy.cut_on is None  # the cut did happen
+    assert s.get("r1").state == "EXECUTING"
+    assert not s.claim_for_execution("r1")
+    s.close()
+
+
+def test_postgres_proposal_whose_reply_is_lost_is_not_refused_as_a_duplicate(cut):
+    proxy, url = cut
+    s = PostgresStore(url)
+    proxy.cut_on = b"INSERT 0 1"
+    s.propose(_row("r1", _req()))
+    assert proxy.cut_on is None and [r.id for r in s.list()] == ["r1"]
+    s.close()
+
+
+def test_postgres_audit_append_whose_reply_is_lost_is_a_typed_error(cut):
+    proxy, url = cut
+    s = PostgresStore(url)
+    proxy.cut_on = b"COMMIT"
+    with pytest.raises(StoreUnreachable):
+        s.audit_append({"event": "proposed", "id": "r1"})
+    assert len(s.audit_read()) == 1  # it did commit: the caller re-reads instead of appending twice
+    s.close()
+
+
+def test_postgres_missing_database_is_refused_at_once_not_retried(pg_cluster):
+    t0 = time.monotonic()
+    with pytest.raises(StoreError) as caught:
+        PostgresStore(pg_cluster.url("no_such_db"), retry_for=30)
+    assert not isinstance(caught.value, StoreUnreachable) and time.monotonic() - t0 < 5
+    assert "refused the connection" in str(caught.value) and "no_such_db" in str(caught.value)
+
+
+def test_postgres_watcher_started_while_unreachable_reports_it_then_connects(pg_cluster, pg_url):
+    dbname = pg_url.rsplit("/", 1)[1]
+    with _admin(pg_cluster.url()) as c:
+        c.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS false')
+    from tui.approvals.store_postgres import Watcher
+
+    w = Watcher(pg_url, retry_for=0.3)
+    assert w.next(0.1).kind == "unreachable"
+    with _admin(pg_cluster.url()) as c:
+        c.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS true')
+    assert _wait_for(w, lambda ch: ch.kind == "reconnected")
+    PostgresStore(pg_url).propose(_row("r1", _req()))
+    assert _wait_for(w, lambda ch: ch.id == "r1")
+    w.stop()

@@ -280,3 +280,47 @@ def test_demo_teammates_vote_with_as(home):
     executed = run("--demo", "approvals", "execute", rid)
     assert executed.exit_code == 0, executed.output
     assert run("--demo", "--as", "nobody", "approvals", "list").exit_code == 2
+
+
+def test_order_place_needs_approval_and_executes(team, home):
+    policy = home / "config" / "policy.toml"
+    policy.write_text(policy.read_text().replace('''[[rule]]
+name = "default"''', '''[[rule]]
+name = "orders"
+action = "order_place"
+outcome = "approve"
+quorum = "2 of treasury"
+
+[[rule]]
+name = "default"'''))
+    placed = run("orders", "place", "--profile", "bhex-demo", "--symbol", "ATUSDT", "--side",
+                 "sell", "--price", "10", "--quantity", "300", "--yes", who="ann")
+    assert placed.exit_code == 5, placed.output
+    rid = re.search(r"request ([0-9a-f]{16})", placed.output).group(1)
+    [entry] = entries(home)
+    assert entry.kind == "order_place" and entry.state.value == "PENDING_APPROVAL"
+    _approve_both(rid)
+    executed = run("approvals", "execute", rid, who="ann")
+    assert executed.exit_code == 0, executed.output
+    [entry] = entries(home)
+    assert entry.state.value == "ACCEPTED" and entry.venue_ref and entry.attempts == 1
+
+
+def test_two_executors_in_separate_processes_send_once(team, home, live_profiles):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    rid = propose()
+    _approve_both(rid)
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": root, "COINSOLE_OPERATOR": "ann"}
+    procs = [subprocess.Popen([sys.executable, "-m", "tui", "approvals", "execute", rid],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True) for _ in range(2)]
+    results = sorted((p.wait(timeout=120), p.stdout.read()) for p in procs)
+    assert [code for code, _ in results] == [0, 3], results
+    assert "only an APPROVED request can be executed, once" in results[1][1]
+    [entry] = entries(home)
+    assert entry.attempts == 1 and len(fcoin_moves(live_profiles)) == 1

@@ -396,3 +396,11 @@ async def test_a_bad_bhex_time_reply_is_malformed_not_a_crash(body):
         await mock(BhexVenue, answer(200, body)).sync_clock(force=True)
     with pytest.raises(MalformedReply):
         await mock(BhexVenue, answer(200, body)).basic_time()
+
+
+def test_a_short_secret_is_masked_only_as_a_whole_token():
+    assert redact("Invalid API-keyabcdefgh", ["abcdef"]) == "Invalid API-keyabcdefgh"
+    assert redact("bad key abcdef, try again", ["abcdef"]) == "bad key ***, try again"
+    assert redact("sign=abcdef&x=1", ["abcdef"]) == "sign=***&x=1"
+    long_secret = "0123456789abcdefXYZ"
+    assert redact(f"echo{long_secret}tail", [long_secret]) == "echo***tail"

@@ -16,7 +16,8 @@ from tui.screens.profiles import ProfileFormScreen, ProfilesScreen
 from tui.widgets.key_footer import KeyFooter
 
 SIZE = (120, 36)
-BALANCES_KEYS = (" ⏎ Details  r Refresh  g Group  s Sort  / Filter  c Compact  ^q Quit  ? Help"
+BALANCES_KEYS = (" ⏎ Details  r Refresh  g Group  s Sort  / Filter  c Compact  C Columns  ^q Quit"
+                 "  ? Help"
                  "  t Theme ")
 PALETTE_KEY = "▏^p palette "
 
@@ -154,3 +155,23 @@ async def test_hover_highlights_the_key_and_shows_its_tooltip() -> None:
         await pilot.pause()
         assert widget.tooltip is None
         assert style_at(app, SIZE[0] - 3).bgcolor == plain
+
+
+async def test_a_key_that_does_not_fit_is_left_out_whole_not_cut() -> None:
+    """Issue 12: at 80 columns the footer read "t Them" (Move money) and "C Colum"."""
+    app = demo_app()
+    described = {"⏎": "Details", "r": "Refresh", "g": "Group", "s": "Sort", "/": "Filter",
+                 "c": "Compact", "C": "Columns", "^q": "Quit", "?": "Help", "t": "Theme",
+                 "^s": "Review", "^g": "Max", "^r": "Reload", "^t": "Next form"}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        for screen_key in ("1", "3"):
+            await pilot.press(screen_key)
+            await wait_loaded(pilot)
+            text = footer_text(app)
+            assert text.endswith(PALETTE_KEY) and len(text) == 80
+            body = text[:-len(PALETTE_KEY)]
+            assert " Details" in body or " Review" in body
+            for key, label in described.items():
+                if f" {key} {label[:2]}" in body:
+                    assert f" {key} {label}" in body, body  # whole, or not there at all

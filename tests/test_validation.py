@@ -160,16 +160,18 @@ def test_plausible_addresses_pass(network, coin, address):
      "paste it again."),
     ("Ethereum (ERC-20)", "USDT", TRON,
      "This is not a Ethereum-style (ERC-20, BEP-20, Polygon, Arbitrum, Optimism) address "
-     "(0x followed by 40 hex digits); check it and paste it again."),
+     "(0x followed by 40 hex digits, with a valid EIP-55 checksum when in mixed case); "
+     "check it and paste it again."),
     ("Ethereum (ERC-20)", "USDT", ERC20[:-1] + "g",
      "This is not a Ethereum-style (ERC-20, BEP-20, Polygon, Arbitrum, Optimism) address "
-     "(0x followed by 40 hex digits); check it and paste it again."),
+     "(0x followed by 40 hex digits, with a valid EIP-55 checksum when in mixed case); "
+     "check it and paste it again."),
     ("Bitcoin", "BTC", "bc1qAr0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-     "This is not a Bitcoin address (legacy 1... or 3... (26-35 base58 characters) or bech32 "
-     "bc1...); check it and paste it again."),
+     "This is not a Bitcoin address (legacy 1... or 3... (base58check) or bech32 bc1..., "
+     "with a valid checksum); check it and paste it again."),
     ("Bitcoin", "BTC", "2GHquiYANN9JjqySWxncvn88nQ8pp8pdBe",
-     "This is not a Bitcoin address (legacy 1... or 3... (26-35 base58 characters) or bech32 "
-     "bc1...); check it and paste it again."),
+     "This is not a Bitcoin address (legacy 1... or 3... (base58check) or bech32 bc1..., "
+     "with a valid checksum); check it and paste it again."),
     ("EOS", "USDT", "coinsole demo",
      "The address contains spaces; paste it again without them."),
     ("EOS", "USDT", "", "Enter the destination address."),

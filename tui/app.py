@@ -25,6 +25,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.theme import Theme
 
 from tui.screens import MAIN_SCREENS, MainScreen
 from tui.session import Session
@@ -42,10 +43,23 @@ DEFAULT_IDLE_LOCK_MINUTES = 10.0
 Command = tuple[str, str, Callable[[], object]]
 
 
+def main_screen_keys(main: MainScreen) -> str:
+    """The keys that open ``main`` from anywhere, forms too: alt+number and the F-key of
+    the same number (f10 for 0)."""
+    return f"alt+{main.key},f{int(main.key) or 10}" if main.key.isdigit() else main.key
+
+
+def form_owns_digits(screen: Screen) -> bool:
+    """Whether ``screen`` takes the number keys for itself (a form the user types amounts
+    into, outside a text field too): then only alt+number and the F-keys switch screens."""
+    return bool(getattr(screen, "OWNS_DIGITS", False))
+
+
 class CoinsoleCommands(Provider):
     """Command palette entries for every action: the bindings active on the current
-    screen, that screen's extra commands (``palette_commands()``), each main screen, and
-    each theme."""
+    screen, that screen's extra commands (``palette_commands()``) and each main screen.
+    Themes have one entry, Textual's "Theme", which lists coinsole's themes only (see
+    :attr:`CoinsoleApp.available_themes`)."""
 
     def _commands(self) -> list[Command]:
         app = self.app
@@ -56,6 +70,10 @@ class CoinsoleCommands(Provider):
             binding = active.binding
             if not binding.description or binding.action in ("command_palette",):
                 continue
+            if not active.enabled:
+                continue  # e.g. a number key a form holds back: its alt+N twin follows
+            if binding.action == "cycle_theme":
+                continue  # Textual's own "Theme" entry picks among coinsole's themes
             name = binding.description
             if name in seen:
                 continue
@@ -73,9 +91,6 @@ class CoinsoleCommands(Provider):
             if app.profiles_reachable_from_palette() and "Profiles" not in seen:
                 commands.append(("Profiles", "Add, edit, test and remove profiles",
                                  partial(app.run_action, "open_profiles")))
-            for theme in app.theme_cycle:
-                commands.append((f"Theme: {theme}", f"Switch to the {theme} theme",
-                                 partial(setattr, app, "theme", theme)))
         return commands
 
     async def discover(self) -> Hits:
@@ -114,13 +129,22 @@ class CoinsoleApp(App[None]):
         # First, so the footer keeps them visible on busy screens; only one shows at a time.
         Binding("ctrl+l", "lock_vault", "Lock", priority=True,
                 tooltip="Lock the vault now, dropping every decrypted credential"),
-        Binding("ctrl+u", "unlock_vault", "Unlock",
+        # Priority: text inputs bind ctrl+u (delete to the start); while the vault is locked
+        # the unlock comes first, and while it is not, check_action hands the key back.
+        Binding("ctrl+u", "unlock_vault", "Unlock", priority=True,
                 tooltip="Unlock the vault with its passphrase"),
+        # Not in the footer: the MainNav bar under the Header lists the main screens. Each
+        # has a number key, which a form owning the keyboard takes for itself (see
+        # check_action), and alt+number / an F-key, which work everywhere.
         *(
-            # Not in the footer: the MainNav bar under the Header lists the main screens.
-            Binding(main.key, f"switch_main('{main.mode}')", main.title, show=False,
-                    tooltip=f"Go to the {main.title.lower()} screen")
+            binding
             for main in MAIN_SCREENS
+            for binding in (
+                Binding(main.key, f"switch_main('{main.mode}', 'digit')", main.title,
+                        show=False, tooltip=f"Go to the {main.title.lower()} screen"),
+                Binding(main_screen_keys(main), f"switch_main('{main.mode}')", main.title,
+                        show=False, tooltip=f"Go to the {main.title.lower()} screen"),
+            )
         ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys of this screen"),
         Binding("t", "cycle_theme", "Theme", tooltip="Switch to the next coinsole theme"),
@@ -220,6 +244,15 @@ class CoinsoleApp(App[None]):
         self.update_classes({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark},
                             update=False)
         self._refresh_truecolor_filter(self.ansi_theme)
+
+    @property
+    def available_themes(self) -> dict[str, Theme]:
+        """The themes offered (the palette's "Theme" picker): coinsole's own, or Textual's
+        fallback theme alone when they could not be loaded."""
+        themes = super().available_themes
+        cycle = getattr(self, "theme_cycle", None)
+        names = cycle if cycle else [FALLBACK_THEME]
+        return {name: themes[name] for name in names if name in themes} or themes
 
     def _update_titles(self) -> None:
         self.title = "coinsole · demo" if self.demo else "coinsole"
@@ -468,8 +501,10 @@ class CoinsoleApp(App[None]):
         if not self.demo:
             await self.switch_mode("profiles")
 
-    async def action_switch_main(self, mode: str) -> None:
-        """Show the main screen ``mode`` (creating it on first use)."""
+    async def action_switch_main(self, mode: str, via: str = "") -> None:
+        """Show the main screen ``mode`` (creating it on first use); ``via`` is
+        ``"digit"`` for the number keys, which :meth:`check_action` holds back while a
+        form owns the keyboard."""
         if self.current_mode != mode:
             await self.switch_mode(mode)
 
@@ -498,8 +533,10 @@ class CoinsoleApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_main":
+            if parameters[1:] == ("digit",) and form_owns_digits(self.screen):
+                return False
             if parameters and parameters[0] == "profiles":
-                return not self.demo and (self.has_profiles or self.current_mode == "profiles")
+                return not self.demo  # also from the welcome screen: the way to a first profile
             return self.has_profiles
         if action == "lock_vault":
             return self.vault_unlocked

@@ -18,6 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from tui.startup import collector_paused, settle
 
@@ -101,9 +102,13 @@ class CoinsoleGroup(click.Group):
               help="Lock the vault after this many idle minutes in the TUI (0: never).")
 @click.option("--as", "as_name", metavar="NAME",
               help="With --demo: act as this demo approvals operator (you, maria, tom).")
+@click.option("--refresh", "refresh", default=None, metavar="SECONDS",
+              type=click.IntRange(5, 24 * 3600),
+              help="Reload the balances every SECONDS (at least 5); A toggles it in the TUI.")
 @click.version_option(package_name="coinsole", prog_name="coinsole")
 @click.pass_context
-def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = None) -> None:
+def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = None,
+         refresh: int | None = None) -> None:
     """coinsole: every balance on every venue, in one keyboard-driven console.
 
     Without a command, opens the TUI on your profiles (or the welcome screen when there are
@@ -120,6 +125,7 @@ def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = 
         return
     with collector_paused():
         app = _build_app(demo, lock_after)
+        app.auto_refresh_seconds = refresh  # read by the balances screen
         settle()
     app.run()
     if app.return_code:  # the app died on an error: say so in the exit code, not 0
@@ -181,12 +187,32 @@ def _session(profiles: Sequence[Profile], vault=None):
 def _prompt(text: str, *, confirm: bool = False) -> str:
     """Ask for a secret without echo; an aborted or empty prompt is a usage error."""
     try:
-        value = click.prompt(text, hide_input=True, confirmation_prompt=confirm,
-                             err=True, default="", show_default=False)
+        if sys.stdin.isatty():
+            value = click.prompt(text, hide_input=True, confirmation_prompt=confirm,
+                                 err=True, default="", show_default=False)
+        else:
+            value = _piped_secret(text, confirm=confirm)
     except click.Abort:
         _fail(f"no passphrase given: type it at the prompt, or set {PASSPHRASE_ENV}")
     if not value:
         _fail("an empty passphrase is not accepted")
+    return value
+
+
+def _piped_secret(text: str, *, confirm: bool) -> str:
+    """A secret read from piped standard input (no terminal: no echo to hide, and getpass
+    would only print its GetPassWarning); ``confirm`` reads it twice and compares."""
+    def read(label: str) -> str:
+        click.echo(f"{label}: ", err=True, nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            raise click.Abort()
+        click.echo("", err=True)
+        return line.rstrip("\r\n")
+
+    value = read(text)
+    if confirm and value and read("Repeat for confirmation") != value:
+        _fail("the two entries do not match; nothing was changed")
     return value
 
 
@@ -199,10 +225,17 @@ def _passphrase(text: str = "Vault passphrase") -> str:
 def _new_passphrase(text: str = "New vault passphrase", *, allow_current: bool = False) -> str:
     """A new passphrase: ``COINSOLE_NEW_PASSPHRASE`` (with ``allow_current``, as for
     ``vault init``, also ``COINSOLE_PASSPHRASE``), else typed twice without echo."""
+    from tui.passphrase_rules import passphrase_problem, strength_word
+
     value = os.environ.get(NEW_PASSPHRASE_ENV)
     if not value and allow_current:
         value = os.environ.get(PASSPHRASE_ENV)
-    return value or _prompt(text, confirm=True)
+    value = value or _prompt(text, confirm=True)
+    problem = passphrase_problem(value)
+    if problem:
+        _fail(problem + "; nothing was changed")
+    click.echo(f"passphrase strength: {strength_word(value)}", err=True)
+    return value
 
 
 def _new_vault_kdf():
@@ -357,14 +390,15 @@ async def _load(session, names, bound=None):
 
 
 def _balance_table(rows) -> str:
-    from tui.core.money import format_amount
+    from tui.core.amounts import table_amount
 
     if not rows:
         return "no balances"
     header = ("PROFILE", "VENUE", "ACCOUNT", "COIN", "AVAILABLE", "FROZEN", "TOTAL")
     lines = [
         (b.profile, b.venue, b.account.label, b.coin,
-         format_amount(b.available), format_amount(b.frozen), format_amount(b.total))
+         table_amount(b.available, b.coin), table_amount(b.frozen, b.coin),
+         table_amount(b.total, b.coin))
         for b in rows
     ]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
@@ -414,6 +448,9 @@ def profile_add(name: str, venue: str, base_url: str, user_id: str | None,
 
     if credentials_stdin and no_credentials:
         _fail("--credentials-stdin and --no-credentials contradict each other; pick one")
+    if venue == "bhex" and not (user_id or "").strip():
+        _fail("a BHEX profile needs --user-id: the org API acts for that user (nothing was "
+              "added)")
     try:
         new = Profile(name=name, venue=venue, base_url=base_url, user_id=user_id)
     except ValidationError as exc:
@@ -540,10 +577,11 @@ def profile_list(as_json: bool) -> None:
     if not profiles:
         click.echo("no profiles; add one with `coinsole profile add NAME --venue V --base-url URL`")
         return
-    for p in profiles:
-        user = f"  user {p.user_id}" if p.user_id else ""
-        click.echo(f"{p.name}  {p.venue}  {p.base_url}{user}  credentials: "
-                   f"{sources[p.name].value}")
+    rows = [(p.name, p.venue, p.base_url, f"user {p.user_id}" if p.user_id else "",
+             f"credentials: {sources[p.name].value}") for p in profiles]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     if CredentialSource.UNKNOWN in sources.values():
         click.echo("unknown: the vault changed since coinsole last opened it; a command that "
                    "unlocks it (such as `coinsole balances`) tells")
@@ -607,6 +645,7 @@ def vault() -> None:
     directory). Passphrases are prompted for without echo, or read from
     COINSOLE_PASSPHRASE (and COINSOLE_NEW_PASSPHRASE for a new one) in scripts.
     """
+    _check_home()
 
 
 @vault.command("init")
@@ -732,6 +771,8 @@ def vault_import(file: str, replace: bool) -> None:
     from tui.credentials import CredentialResolver
     from tui.vault import Vault, VaultError, VaultExists, default_vault_path
 
+    if not Path(file).is_file():
+        _fail(f"no backup file at {file}: check the path (nothing was changed)")
     path = default_vault_path()
     if path.exists() and not replace:
         _fail(f"a vault already exists at {path}; pass --replace to replace it with the "

@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from tui.core.errors import CoinsoleError
+from tui.core.amounts import table_amount
 from tui.core.money import plain
 
 __all__ = ["register", "orders", "positions", "deposit_address", "history", "sub_accounts"]
@@ -154,15 +155,15 @@ def _address_table(records: Sequence[Any]) -> str:
 def _history_table(records: Sequence[Any]) -> str:
     return _table(("time", "id", "kind", "coin", "amount", "fee", "status", "venue status",
                    "address / counterparty"),
-                  [(_when(r.time_ms), r.id, r.kind.label, r.coin, plain(r.amount),
+                  [(_when(r.time_ms), r.id, r.kind.label, r.coin, table_amount(r.amount, r.coin),
                     _amount(r.fee), r.status.value, r.venue_status,
                     r.address or r.counterparty or "") for r in records], right=(4, 5))
 
 
 def _flow_table(records: Sequence[Any]) -> str:
     return _table(("time", "id", "coin", "type", "change", "total"),
-                  [(_when(f.time_ms), f.id, f.coin, f.flow_type, plain(f.change),
-                    plain(f.total)) for f in records], right=(4, 5))
+                  [(_when(f.time_ms), f.id, f.coin, f.flow_type, table_amount(f.change, f.coin),
+                    table_amount(f.total, f.coin)) for f in records], right=(4, 5))
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -203,22 +204,24 @@ class _OrdersGroup(click.Group):
 @click.option("--demo", is_flag=True, help=_DEMO_HELP)
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array (amounts as exact strings).")
-@click.option("--open", "which", flag_value="open", default=True, help="Open orders (default).")
-@click.option("--history", "which", flag_value="history", help="Finished orders.")
+@click.option("--open", "open_", is_flag=True, help="Open orders (default).")
+@click.option("--history", "history", is_flag=True, help="Finished orders.")
 @click.option("--symbol", metavar="S", help="Only this symbol, e.g. BTCUSDT.")
 @click.pass_context
-def orders(ctx: click.Context, profile: str | None, demo: bool, as_json: bool, which: str,
-           symbol: str | None) -> None:
+def orders(ctx: click.Context, profile: str | None, demo: bool, as_json: bool, open_: bool,
+           history: bool, symbol: str | None) -> None:
     """Print a profile's open (or finished) spot orders, newest first; or place or cancel
     orders (`orders place|cancel|cancel-all --help`)."""
     if ctx.invoked_subcommand is not None:
         return
+    if open_ and history:
+        _fail("--open and --history contradict each other; pick one (default: --open)")
     if not profile:
         _fail("Missing option '--profile'.")
     assert profile is not None
 
     async def work(adapter) -> Sequence[Any]:
-        if which == "history":
+        if history:
             return await adapter.all_trade_orders(symbol_id=symbol)
         return await adapter.all_open_orders(symbol_id=symbol)
 

@@ -29,6 +29,7 @@ from typing import Any
 import click
 from pydantic import SecretStr
 
+from tui.core.addresses import tail_matches
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
 from tui.core.moves import TRADE_PASSWORD_VENUES, MoveKind, MoveRequest, Recipient
@@ -187,6 +188,7 @@ def _common(func):
 
 async def _move(ctx: _Context, request: MoveRequest, settlement, summary: list[tuple[str, str]],
                 *, yes: bool, as_json: bool, confirm_tail: str | None = None,
+                confirm_address: str | None = None,
                 trade_password: SecretStr | None = None,
                 available: Decimal | None = None) -> int:
     """Confirm, journal, send and report one request; returns the exit code.
@@ -213,7 +215,7 @@ async def _move(ctx: _Context, request: MoveRequest, settlement, summary: list[t
         if confirm_tail is not None:
             typed = click.prompt(f"Type the last 4 characters of the address ({'*' * 4}) to "
                                  "confirm", default="", show_default=False, err=True)
-            if typed.strip() != confirm_tail:
+            if not tail_matches(confirm_address or confirm_tail, typed):
                 click.echo("coinsole: the characters do not match; nothing was sent", err=True)
                 return EXIT_DECLINED
         elif not click.confirm("Submit it for approval?" if held else "Send it?",
@@ -621,7 +623,8 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
         from tui.core.models import AccountKind, AccountRef
 
         return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json,
-                           confirm_tail=address.strip()[-4:], trade_password=password,
+                           confirm_tail=address.strip()[-4:], confirm_address=address,
+                           trade_password=password,
                            available=_available(balances, name, AccountRef(kind=AccountKind.SPOT)))
 
     sys.exit(ctx.run(work))

@@ -169,12 +169,23 @@ class _Backoff:
                                        keepalives_idle=10, keepalives_interval=5,
                                        keepalives_count=3)
             except psycopg.OperationalError as exc:
+                if _refused(exc):
+                    raise StoreError(f"the team store at {redact_url(self.url)} refused the "
+                                     f"connection: {_reason(exc)}") from None
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise StoreUnreachable(f"team store unreachable at {redact_url(self.url)}, "
                                            f"retrying: {_reason(exc)}") from None
                 time.sleep(min(delay, left))
                 delay = min(delay * 2, self.cap)
+
+
+def _refused(exc: BaseException) -> bool:
+    """The server answered and said no (bad login, no such database): retrying won't help."""
+    text = str(exc)
+    return ("authentication failed" in text or "no pg_hba.conf entry" in text
+            or ("database" in text and "does not exist" in text)
+            or ("role" in text and "does not exist" in text))
 
 
 def _lost(conn: psycopg.Connection | None) -> bool:
@@ -360,7 +371,10 @@ class Watcher:
         self._down = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._listen()
+        try:
+            self._listen()
+        except StoreUnreachable as exc:  # reported as the first change; next() keeps trying
+            self._lost(exc)
 
     def _listen(self) -> None:
         conn = self._backoff.connect()

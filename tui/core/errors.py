@@ -57,7 +57,9 @@ class VenueError(CoinsoleError):
         super().__init__(self._compose())
 
     def _compose(self) -> str:
-        text = f"{self.venue}: {self.message}"
+        prefix = f"{self.venue}: "
+        # A message passed on from another error of the same venue already names it.
+        text = self.message if self.message.startswith(prefix) else prefix + self.message
         code, venue_message = self.code, self.venue_message
         if venue_message and venue_message not in self.message:
             text += f" (venue said: {venue_message}"

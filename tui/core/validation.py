@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Context, Decimal
 
+from tui.core.addresses import base58check_ok, bech32_ok, eip55_ok
 from tui.core.money import EXACT, decimal_places, plain
 from tui.core.moves import MoveKind, WithdrawQuote
 
@@ -216,10 +217,10 @@ _BTC_BECH32 = re.compile(f"bc1[{_BECH32}]{{11,71}}")
 
 def _btc(address: str) -> bool:
     if _BTC_LEGACY.fullmatch(address):
-        return True
+        return base58check_ok(address)
     # bech32 is all lower case or all upper case, never mixed.
     return address in (address.lower(), address.upper()) and bool(
-        _BTC_BECH32.fullmatch(address.lower()))
+        _BTC_BECH32.fullmatch(address.lower())) and bech32_ok(address)
 
 
 ADDRESS_RULES: tuple[AddressRule, ...] = (
@@ -228,9 +229,11 @@ ADDRESS_RULES: tuple[AddressRule, ...] = (
     AddressRule("Ethereum-style (ERC-20, BEP-20, Polygon, Arbitrum, Optimism)",
                 frozenset({"eth", "ethereum", "erc20", "bep20", "bsc", "polygon", "matic",
                            "arbitrum", "optimism"}),
-                "0x followed by 40 hex digits", lambda a: bool(_EVM.fullmatch(a))),
+                "0x followed by 40 hex digits, with a valid EIP-55 checksum when in "
+                "mixed case", lambda a: bool(_EVM.fullmatch(a)) and eip55_ok(a)),
     AddressRule("Bitcoin", frozenset({"btc", "bitcoin"}),
-                "legacy 1... or 3... (26-35 base58 characters) or bech32 bc1...",
+                "legacy 1... or 3... (base58check) or bech32 bc1..., with a valid "
+                "checksum",
                 _btc),
 )
 """Known address shapes. A network is matched by the words of its name

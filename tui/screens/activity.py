@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -30,6 +30,7 @@ from tui.journal_ui import MOVE_KIND_WORDS, journal_for, mover_for, time_text
 from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.table_keys import RowTable
 from tui.widgets.main_nav import MainNav
 from tui.widgets.title_bar import TitleBar
 
@@ -89,7 +90,8 @@ class ActivityScreen(Screen[None]):
         Binding("c", "cancel_move", "Cancel", tooltip="Ask the venue to cancel the selected "
                                                       "pending movement"),
         Binding("a", "resolve", "Resolve", tooltip="Decide an UNKNOWN entry that is never "
-                                                   "resent (accepted or rejected, with a note)"),
+                                                   "resent or that the venue could not find "
+                                                   "(accepted or rejected, with a note)"),
         Binding("r", "refresh", "Refresh", tooltip="Read the journal and the venues' status again"),
         Binding("slash", "filter", "Filter", key_display="/",
                 tooltip="Filter by profile, kind, coin, destination or state"),
@@ -115,6 +117,10 @@ class ActivityScreen(Screen[None]):
         """Every journal entry, newest first, as last read."""
         self.filter_text = ""
         self.busy = ""
+        self.loaded = False
+        """Whether the journal has been read once (until then the screen says loading)."""
+        self.checking = 0
+        """How many pending entries are being checked at their venues right now."""
 
     @property
     def journal(self) -> Any:
@@ -132,7 +138,7 @@ class ActivityScreen(Screen[None]):
         yield Input(placeholder="filter: profile, kind, coin, destination or state · esc clears",
                     id="filter")
         yield Static(EMPTY_TEXT, id="empty", markup=False)
-        table: DataTable[Any] = DataTable(id="activity", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = RowTable(id="activity", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="info", markup=False)
         yield KeyFooter()
@@ -159,13 +165,24 @@ class ActivityScreen(Screen[None]):
                         exit_on_error=False)
 
     async def _refresh(self) -> None:
-        if self.reconcile_pending:
-            for entry in self.journal.entries([EntryState.ACCEPTED]):
-                if _pending(entry):
-                    try:
-                        await self.mover.reconcile(entry)
-                    except Exception:  # noqa: BLE001 - the status stays as it was
-                        pass
+        # The journal first, at once; then the venues (slow ones take seconds) for the
+        # status of pending movements, saying so on the info line meanwhile.
+        self.entries = list(reversed(self.journal.entries()))
+        self.loaded = True
+        pending = [e for e in self.journal.entries([EntryState.ACCEPTED]) if _pending(e)] \
+            if self.reconcile_pending else []
+        self.checking = len(pending)
+        self.rebuild()
+        if not pending:
+            return
+        try:
+            for entry in pending:
+                try:
+                    await self.mover.reconcile(entry)
+                except Exception:  # noqa: BLE001 - the status stays as it was
+                    pass
+        finally:
+            self.checking = 0
         self.entries = list(reversed(self.journal.entries()))
         self.rebuild()
 
@@ -199,6 +216,8 @@ class ActivityScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         if self.entries and not shown:
             empty.update(f"no entries match “{self.filter_text}”")
+        elif not self.loaded:
+            empty.update("loading the journal…")
         else:
             empty.update(EMPTY_TEXT)
         empty.set_class(not shown, "-shown")
@@ -209,6 +228,8 @@ class ActivityScreen(Screen[None]):
             parts.append(f"{unknown} unknown (s settles, S settles all)")
         if self.busy:
             parts.append(self.busy)
+        if self.checking:
+            parts.append(f"checking {self.checking} pending at the venue…")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         self.query_one("#info", Static).update(" · ".join(parts))
@@ -354,11 +375,10 @@ class ActivityScreen(Screen[None]):
     def action_resolve(self) -> None:
         """Resolve a NONE-settlement UNKNOWN entry as accepted or rejected, with a note."""
         entry = self.selected()
-        if entry is None or entry.state is not EntryState.UNKNOWN \
-                or entry.settlement is not Settlement.NONE:
-            self.notify("only an UNKNOWN entry whose endpoint is never resent (settlement "
-                        "none) is resolved by hand; settle the others", severity="warning",
-                        timeout=5)
+        if entry is None or not _resolvable(entry):
+            self.notify("only an UNKNOWN entry that is never resent or that the venue could "
+                        "not find by lookup is resolved by hand; settle the others (s)",
+                        severity="warning", timeout=5)
             return
         self.app.push_screen(ResolveScreen(entry),
                              callback=lambda answer: answer and self._confirm_resolve(entry, *answer))
@@ -437,14 +457,40 @@ class ActivityScreen(Screen[None]):
             if action == "cancel_move":
                 return _pending(entry) and bool(entry.venue_ref)
             if action == "resolve":
-                return entry.state is EntryState.UNKNOWN and entry.settlement is Settlement.NONE
+                return _resolvable(entry)
         if action == "settle_all":
             return any(e.state is EntryState.UNKNOWN for e in self.entries)
         return True
 
+    ROW_ACTIONS = ("settle", "cancel_move", "resolve")
+    """Actions on the selected entry: their keys are hidden on rows they do not apply to,
+    and pressed there anyway they say why (the action's own warning) instead of nothing."""
+
+    def on_key(self, event: events.Key) -> None:
+        """A row action's key on a row it does not apply to: run the action, which says
+        why it does nothing here (:meth:`check_action` hides it, so no binding would)."""
+        if isinstance(self.focused, Input) or self.selected() is None:
+            return
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action in self.ROW_ACTIONS \
+                    and event.key in binding.key.split(","):
+                if not self.check_action(binding.action, ()):
+                    event.stop()
+                    event.prevent_default()
+                    getattr(self, f"action_{binding.action}")()
+                return
+
     def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
         """Palette entries beyond the bindings."""
         yield "Clear filter", "Show every journal entry again", self.action_clear_filter
+
+
+def _resolvable(entry: JournalEntry) -> bool:
+    """Whether the operator may decide ``entry`` by hand, as `coinsole journal resolve`
+    does: an UNKNOWN entry never resent (settlement none) or one settled by lookup, which
+    stays UNKNOWN when the venue cannot find it. Keyed entries settle by a safe resend."""
+    return entry.state is EntryState.UNKNOWN and entry.settlement in (Settlement.NONE,
+                                                                      Settlement.LOOKUP)
 
 
 class ActivityDetailScreen(ModalBase[None]):
@@ -575,6 +621,8 @@ class TradePasswordScreen(ModalBase[SecretStr | None]):
     TONE = "warning"
 
     BINDINGS: list[BindingType] = [
+        Binding("ctrl+s", "send", "Resend", priority=True,
+                tooltip="Resend with this trade password (enter too)"),
         cancel_binding("Do not resend"),
     ]
 
@@ -591,15 +639,20 @@ class TradePasswordScreen(ModalBase[SecretStr | None]):
         with Vertical() as box:
             box.border_title = f"Resend entry {self.entry.id}"
             yield Static("This withdrawal is resent with the same key; the venue needs the "
-                         "trade password again (used once, never stored). Enter sends.",
+                         "trade password again (used once, never stored). ctrl+s or enter "
+                         "sends · esc does not resend.",
                          classes="text", markup=False)
             yield Input(placeholder="trade password", password=True, id="password", compact=True)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        value = event.value
-        event.input.value = ""
+        self.action_send()
+
+    def action_send(self) -> None:
+        """Close with the typed password (None when nothing was typed)."""
+        field = self.query_one("#password", Input)
+        value, field.value = field.value, ""
         self.dismiss(SecretStr(value) if value else None)
 
     def clear_secrets(self) -> None:

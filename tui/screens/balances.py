@@ -10,6 +10,7 @@ changes.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 
@@ -18,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from tui.balance_cache import BalanceCache, CachedBalances
@@ -30,7 +32,34 @@ from tui.widgets.main_nav import MainNav
 from tui.widgets.profile_status import LoadState, ProfileStatusStrip
 from tui.widgets.title_bar import TitleBar
 
-__all__ = ["BalancesScreen"]
+__all__ = ["BalancesScreen", "LOCKED_PREFIX"]
+
+DEFAULT_AUTO_REFRESH_S = 30
+"""Seconds between automatic reloads when ``A`` turns them on without ``--refresh``."""
+
+LOCKED_PREFIX = "vault is locked"
+"""How a profile's error starts when its credentials wait in the locked vault."""
+
+
+def wall_clock() -> float:
+    """Now, in epoch seconds (tests replace it to keep snapshots steady)."""
+    return time.time()
+
+
+def clock_text(seconds: float) -> str:
+    """``hh:mm:ss`` of ``seconds`` (epoch) in local time, as "updated ..." shows it."""
+    return time.strftime("%H:%M:%S", time.localtime(seconds))
+
+
+def _now_ms() -> int:
+    return int(wall_clock() * 1000)
+
+
+def _age(since_ms: int | None) -> str:
+    """How long ago ``since_ms`` was, in words (``just now``, ``5 min ago``...)."""
+    if since_ms is None:
+        return "earlier"
+    return CachedBalances([], since_ms).age_text()
 
 
 class BalancesScreen(Screen[None]):
@@ -47,6 +76,11 @@ class BalancesScreen(Screen[None]):
                 tooltip="Filter by profile, venue, account or coin"),
         Binding("c", "toggle_compact", "Compact",
                 tooltip="Shorten amounts to each coin's precision (… marks hidden digits)"),
+        Binding("C", "choose_columns", "Columns", key_display="C",
+                tooltip="Choose the columns to show"),
+        Binding("A", "toggle_auto_refresh", "Auto refresh", show=False,
+                tooltip="Reload every profile on a timer (--refresh SECONDS; default "
+                        f"{DEFAULT_AUTO_REFRESH_S} s) or stop doing so"),
         Binding("escape", "clear_filter", "Clear filter", show=False,
                 tooltip="Clear the filter and go back to the table"),
     ]
@@ -64,6 +98,10 @@ class BalancesScreen(Screen[None]):
         background: $error 10%;
         padding: 0 1;
     }
+    BalancesScreen .notice.-calm {
+        color: $text-muted;
+        background: $panel;
+    }
     BalancesScreen #state {
         display: none;
         color: $text-muted;
@@ -72,9 +110,8 @@ class BalancesScreen(Screen[None]):
     }
     BalancesScreen #state.-shown { display: block; }
     BalancesScreen #info {
-        height: 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
+        height: auto;
+        max-height: 4;
         padding: 0 1;
         color: $text-muted;
         background: $panel;
@@ -98,6 +135,17 @@ class BalancesScreen(Screen[None]):
         self.cache = BalanceCache()
         self.cached: dict[str, CachedBalances] = {}
         """Profiles whose rows are still last run's numbers, shown until the live load."""
+        self.fresh_at: dict[str, int] = {}
+        """Per profile: when (ms) the rows shown were loaded live."""
+        self.stale: dict[str, int] = {}
+        """Profiles whose last load failed, still showing rows loaded at this time (ms)."""
+        self.locked: set[str] = set()
+        """Profiles whose credentials wait in the locked vault (not counted as errors)."""
+        self.auto_refresh_s: int | None = None
+        """Seconds between automatic reloads, or None when they are off."""
+        self._auto_timer: Timer | None = None
+        self.updated_at: float | None = None
+        """When (epoch seconds) a profile last loaded successfully."""
 
     # -- layout -------------------------------------------------------------------------
 
@@ -112,7 +160,12 @@ class BalancesScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(BalanceTable).focus()
+        table = self.query_one(BalanceTable)
+        table.user_hidden = frozenset(getattr(self.app, "hidden_balance_columns", ()))
+        table.focus()
+        seconds = getattr(self.app, "auto_refresh_seconds", None)
+        if seconds:
+            self.set_auto_refresh(int(seconds))
         if self._show_cached():
             self.call_after_refresh(self.action_refresh)  # paint last run's numbers first
         else:
@@ -126,6 +179,7 @@ class BalancesScreen(Screen[None]):
             if cached is not None:
                 self.cached[profile.name] = cached
                 self.balances[profile.name] = cached.balances
+                self.fresh_at[profile.name] = cached.saved_at_ms
         if self.cached:
             self.rebuild()
         return bool(self.cached)
@@ -141,8 +195,10 @@ class BalancesScreen(Screen[None]):
         """Start (or restart) loading one profile in its own worker."""
         self.states[name] = LoadState.LOADING
         cached = self.cached.get(name)
-        self.query_one(ProfileStatusStrip).status(name).set_loading(
-            cached.age_text() if cached is not None else None)
+        age = cached.age_text() if cached is not None else None
+        if name in self.stale:
+            age = _age(self.stale[name])
+        self.query_one(ProfileStatusStrip).status(name).set_loading(age)
         # The coroutine function, not a coroutine: a worker cancelled (by a newer load) or
         # dropped (by quitting) before it starts then leaves no coroutine never awaited.
         self.run_worker(
@@ -170,13 +226,33 @@ class BalancesScreen(Screen[None]):
             self.cache.save(self.session.profile(name), balances)
             self.balances[name] = list(balances)
             self.errors.pop(name, None)
+            self.stale.pop(name, None)
+            self.locked.discard(name)
+            self.fresh_at[name] = _now_ms()
+            self.updated_at = wall_clock()
             self.states[name] = LoadState.OK
             status.set_ok(len(balances))
+            self.rebuild()
+            return
+        # A failed load keeps the rows shown before (last run's or the last live ones),
+        # marked stale with their age: the table never drops a profile it had.
+        kept = name in self.balances
+        if kept:
+            self.stale[name] = self.fresh_at.get(name, _now_ms())
+        if error.startswith(LOCKED_PREFIX):
+            self.locked.add(name)
+            self.errors.pop(name, None)
+            self.states[name] = LoadState.LOCKED
+            status.set_locked(_age(self.stale[name]) if kept else None)
         else:
-            self.balances.pop(name, None)
+            self.locked.discard(name)
             self.errors[name] = error
-            self.states[name] = LoadState.ERROR
-            status.set_error(error)
+            if kept:
+                self.states[name] = LoadState.STALE
+                status.set_stale(error, _age(self.stale[name]))
+            else:
+                self.states[name] = LoadState.ERROR
+                status.set_error(error)
         self.rebuild()
 
     @property
@@ -204,7 +280,7 @@ class BalancesScreen(Screen[None]):
         )
         self.table.show(rows, quote=quote, compact=self.compact,
                         sort_key=self.sort_key, reverse=self.sort_reverse,
-                        cached_profiles=frozenset(self.cached))
+                        cached_profiles=frozenset(self.cached) | frozenset(self.stale))
         self._show_notices()
         state = self.query_one("#state", Static)
         if rows:
@@ -221,14 +297,37 @@ class BalancesScreen(Screen[None]):
         self._show_info()
 
     def _show_notices(self) -> None:
-        texts = [f"✗ {p.name}: {self.errors[p.name]}" for p in self.session.profiles
+        texts = [self._error_line(p.name) for p in self.session.profiles
                  if p.name in self.errors]
+        calm = self._locked_line()
+        if calm:
+            texts.append(calm)
         if texts == self._notice_texts:
             return
         self._notice_texts = texts
         notices = self.query_one("#notices", Vertical)
         notices.remove_children()
-        notices.mount_all(Static(text, classes="notice", markup=False) for text in texts)
+        notices.mount_all(
+            Static(text, classes="notice -calm" if text == calm else "notice", markup=False)
+            for text in texts)
+
+    def _error_line(self, name: str) -> str:
+        """A failed profile's notice: its error, and the age of the rows it still shows."""
+        line = f"✗ {name}: {self.errors[name]}"
+        if name in self.stale:
+            line += f" (showing balances from {_age(self.stale[name])})"
+        return line
+
+    def _locked_line(self) -> str:
+        """One calm line for every profile waiting for the vault ("" when none is)."""
+        if not self.locked:
+            return ""
+        count = len(self.locked)
+        shown = sum(name in self.stale for name in self.locked)
+        what = (f"{count} profile{'s' if count != 1 else ''} waiting for it")
+        if shown:
+            what += f", {shown} showing cached balances (italic)"
+        return f"🔒 vault is locked: {what} · ctrl+u unlocks"
 
     def _show_info(self) -> None:
         """The line under the table: what it shows, how, and what it leaves out."""
@@ -246,23 +345,74 @@ class BalancesScreen(Screen[None]):
         if self.cached:
             parts.append(f"{len(self.cached)} profile{'s' if len(self.cached) != 1 else ''} "
                          "still showing cached balances (italic), refreshing")
+        stale = len(set(self.stale) - self.locked)
+        if stale:
+            parts.append(f"{stale} profile{'s' if stale != 1 else ''} stale (italic)")
+
         parts.append("compact (c shows every digit)" if self.compact else "every digit shown")
+        if self.table.user_hidden:
+            parts.append("you hid " + ", ".join(c.value for c in sorted(
+                self.table.user_hidden, key=list(SortKey).index)) + " (C)")
+        if self.table.stacked:
+            parts.append("too narrow for columns: one row per balance")
         if hidden is not None:
             parts.append(self._hidden_note(hidden, self.table.shortfall))
+        if self.updated_at is not None:
+            parts.append(f"updated {clock_text(self.updated_at)}")
+        if self.auto_refresh_s:
+            parts.append(f"auto refresh {self.auto_refresh_s} s")
         self.query_one("#info", Static).update(" · ".join(parts))
 
     def _hidden_note(self, column: str, shortfall: int) -> str:
         """Why ``column`` is not in the table, and how to see its figures anyway."""
-        ways = "⏎ shows a row's value" if self.compact else "c compacts, ⏎ shows a row's value"
+        what = "value" if column.startswith("value") and "," not in column else "details"
+        ways = (f"⏎ shows a row's {what}" if self.compact
+                else f"c compacts, ⏎ shows a row's {what}")
         return f"{column} hidden: {shortfall} column{'s' if shortfall != 1 else ''} short ({ways})"
 
     # -- actions ------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        """Reload every profile, each in its own worker."""
+        """Reload every profile, each in its own worker; while the vault is locked, the
+        profiles waiting for it keep their rows and the user is told to unlock first."""
+        waiting = self.locked if getattr(self.app, "vault_locked", False) else set()
+        if waiting:
+            self.notify("vault is locked: unlock it first (ctrl+u); the other profiles "
+                        "are refreshing", timeout=4)
         for profile in self.session.profiles:
-            self.load_profile(profile.name)
+            if profile.name not in waiting:
+                self.load_profile(profile.name)
         self.rebuild()
+
+    def set_auto_refresh(self, seconds: int | None) -> None:
+        """Reload every profile each ``seconds`` (None: stop)."""
+        if self._auto_timer is not None:
+            self._auto_timer.stop()
+            self._auto_timer = None
+        self.auto_refresh_s = seconds
+        if seconds:
+            self._auto_timer = self.set_interval(seconds, self._timed_reload,
+                                                 name="balances-auto-refresh")
+        if self.is_mounted:
+            self._show_info()
+
+    def _timed_reload(self) -> None:
+        """One timed reload: the profiles not waiting for the vault and not still loading."""
+        for profile in self.session.profiles:
+            name = profile.name
+            if name not in self.locked and self.states.get(name) is not LoadState.LOADING:
+                self.load_profile(name)
+        self.rebuild()
+
+    def action_toggle_auto_refresh(self) -> None:
+        """Turn the timed reload on (``--refresh`` seconds, or the default) or off."""
+        if self.auto_refresh_s:
+            self.set_auto_refresh(None)
+            self.notify("auto refresh off", timeout=3)
+        else:
+            seconds = getattr(self.app, "auto_refresh_seconds", None) or DEFAULT_AUTO_REFRESH_S
+            self.set_auto_refresh(int(seconds))
+            self.notify(f"auto refresh every {seconds} s", timeout=3)
 
     def action_cycle_group(self) -> None:
         """Step the grouping: none, by coin, by venue."""
@@ -298,6 +448,22 @@ class BalancesScreen(Screen[None]):
         """Switch between every digit and amounts shortened to each coin's precision."""
         self.compact = not self.compact
         self.rebuild()
+
+    def action_choose_columns(self) -> None:
+        """Open the column chooser; the choice holds for the rest of the session."""
+        from tui.screens.columns import ColumnChooserScreen
+
+        table = self.table
+        has_value = valuation_quote(self.all_balances()) is not None
+        columns = [c for c in table.COLUMN_CHOICES if c is not SortKey.VALUE or has_value]
+
+        def chosen(hidden: frozenset[SortKey] | None) -> None:
+            if hidden is not None:
+                table.choose_columns(hidden)
+                self.app.hidden_balance_columns = hidden  # type: ignore[attr-defined]
+                self._show_info()
+
+        self.app.push_screen(ColumnChooserScreen(columns, table.user_hidden), callback=chosen)
 
     @property
     def filter_field(self) -> Input | None:
@@ -350,6 +516,8 @@ class BalancesScreen(Screen[None]):
 
     @on(DataTable.HeaderSelected)
     def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        if event.column_key.value not in {k.value for k in SortKey}:
+            return  # the stacked layout's headers sort nothing
         key = SortKey(event.column_key.value)
         if key is self.sort_key:
             self.sort_reverse = not self.sort_reverse

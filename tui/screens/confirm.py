@@ -33,9 +33,11 @@ class ConfirmScreen(ModalBase[bool]):
     TONE = "warning"
     CANCEL_RESULT = False
 
+    # The dialogs' one convention: ctrl+s confirms and esc cancels (as in Move money's
+    # confirmation and every form); a yes/no question takes y and n too.
     BINDINGS: list[BindingType] = [
-        Binding("y", "confirm", "Yes", tooltip="Confirm"),
-        Binding("n,escape", "cancel", "No", key_display="n/esc", tooltip="Cancel"),
+        Binding("ctrl+s,y", "confirm", "Yes", key_display="^s/y", tooltip="Confirm"),
+        Binding("escape,n", "cancel", "No", key_display="esc/n", tooltip="Cancel"),
     ]
 
     DEFAULT_CSS = """
@@ -60,8 +62,8 @@ class ConfirmScreen(ModalBase[bool]):
             if self.message:
                 yield Static(self.message, classes="message", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.cancel_label}  (n)", id="cancel")
-                yield Button(f"{self.confirm_label}  (y)", id="confirm",
+                yield Button(f"{self.cancel_label}  (esc/n)", id="cancel")
+                yield Button(f"{self.confirm_label}  (ctrl+s/y)", id="confirm",
                              variant="error" if self.danger else "primary")
 
     def on_mount(self) -> None:

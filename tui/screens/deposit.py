@@ -67,9 +67,9 @@ class DepositScreen(ProfileScreen):
 
     DEFAULT_CSS = """
     DepositScreen #bar Label { padding: 1 1 0 1; }
-    DepositScreen #profile { width: 30; }
+    DepositScreen #profile { width: 1fr; min-width: 16; max-width: 30; }
     DepositScreen #coin { width: 14; }
-    DepositScreen #network { width: 24; }
+    DepositScreen #network { width: 1fr; min-width: 16; max-width: 24; }
     DepositScreen #body { height: 1fr; padding: 1 1 0 1; }
     DepositScreen #qr-box { width: auto; height: auto; margin-right: 2; }
     DepositScreen #details { width: 1fr; height: 1fr; }
@@ -109,6 +109,7 @@ class DepositScreen(ProfileScreen):
     }
     DepositScreen #state.-error { color: $error; text-style: bold; }
     DepositScreen #hint { color: $text-muted; height: auto; margin-top: 1; }
+    DepositScreen #qr-note { color: $text-muted; height: auto; margin-bottom: 1; display: none; }
     """
 
     def __init__(self, session: Session) -> None:
@@ -139,6 +140,7 @@ class DepositScreen(ProfileScreen):
             with VerticalScroll(id="details"):
                 yield Static("", id="title", classes="heading", markup=False)
                 yield Static("", id="address", markup=False)
+                yield Static("", id="qr-note", markup=False)
                 yield Static(TAG_WARNING, id="tag-warning", markup=False)
                 yield Static("", id="memo", markup=False)
                 yield Static("", id="facts", markup=False)
@@ -307,6 +309,31 @@ class DepositScreen(ProfileScreen):
         self.query_one("#hint", Static).update(
             f"{keys}. Send only {address.coin}{where} to this address.")
         self.refresh_bindings()
+        self.call_after_refresh(self.fit_qr)
+
+    def on_resize(self) -> None:
+        """Decide again whether the QR code fits."""
+        self.call_after_refresh(self.fit_qr)
+
+    def fit_qr(self) -> None:
+        """Show the QR code only when all of it fits and leaves the address one whole line
+        beside it; otherwise hide it (a cut code scans wrong or not at all) and say why."""
+        qr = self.query_one(QRCode)
+        box = self.query_one("#qr-box")
+        note = self.query_one("#qr-note", Static)
+        address = self.current
+        if address is None or not qr.modules:
+            note.display = False
+            return
+        body = self.query_one("#body").content_region
+        width, height = len(qr.modules[0]), (len(qr.modules) + 1) // 2
+        beside = body.width - width - 2  # the box's right margin
+        fits = height <= body.height and beside >= len(address.address) + 2
+        box.display = fits
+        note.display = not fits
+        if not fits:
+            note.update(f"QR code hidden: it needs {width}×{height} cells and the address "
+                        "a whole line beside it; enlarge the terminal to scan it.")
 
     # -- actions ------------------------------------------------------------------------
 

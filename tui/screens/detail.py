@@ -7,7 +7,7 @@ from textual.binding import BindingType
 from textual.containers import Grid, Vertical
 from textual.widgets import Label, Static
 
-from tui.core.money import plain
+from tui.core.amounts import exact_amount as plain
 from tui.screens.modal import ModalBase, close_binding
 from tui.widgets.balance_rows import Row
 
@@ -16,7 +16,7 @@ __all__ = ["BalanceDetailScreen", "detail_fields"]
 
 def detail_fields(row: Row) -> list[tuple[str, str]]:
     """The (label, text) pairs the modal shows for ``row``: every amount as
-    :func:`~tui.core.money.plain` text, carrying every digit the venue sent."""
+    :func:`~tui.core.amounts.exact_amount` text, carrying every digit the venue sent."""
     pairs: list[tuple[str, str]] = []
     if row.kind == "balance" and row.balance is not None:
         balance = row.balance

@@ -46,14 +46,16 @@ def binding_help(screen: Screen) -> list[HelpEntry]:
         description = binding.tooltip or binding.description
         if not description:
             continue
-        slot = grouped.setdefault((id(active.node), binding.action), ([], binding, active.node))
+        # Keyed by what the entry says, so keys doing one thing (1, alt+1, f1) share a line.
+        slot = grouped.setdefault((id(active.node), _describe(binding)),
+                                  ([], binding, active.node))
         display = app.get_key_display(binding)
         if display not in slot[0]:
             slot[0].append(display)
     # Bindings the screen disables right now (e.g. Esc with no filter) are still its keys.
     for binding in type(screen).BINDINGS:
         if isinstance(binding, Binding) and (binding.tooltip or binding.description):
-            slot = grouped.setdefault((id(screen), binding.action), ([], binding, screen))
+            slot = grouped.setdefault((id(screen), _describe(binding)), ([], binding, screen))
             for key in binding.key.split(","):
                 display = app.get_key_display(Binding(key.strip(), binding.action,
                                                       key_display=binding.key_display))
@@ -119,6 +121,8 @@ class HelpScreen(ModalBase[None]):
                     for entry in entries:
                         yield Label(entry.keys, classes="keys", markup=False)
                         yield Label(entry.description, classes="description", markup=False)
-            yield Static("ctrl+p opens the command palette · esc closes this help",
+            yield Static("Number keys switch screens, except where a form owns the "
+                         "keyboard (Move money, the order and profile forms): alt+number and F1-F10 always do. "
+                         "ctrl+p opens the command palette · esc closes this help",
                          classes="hint", markup=False)
 

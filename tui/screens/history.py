@@ -30,7 +30,7 @@ from tui.venues.base import Capability
 from tui.venues.registry import adapter_class, capabilities
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
-from tui.widgets.record_table import Column, RecordTable, format_time_ms
+from tui.widgets.record_table import Column, RecordTable, time_column
 from tui.widgets.title_bar import TitleBar
 
 __all__ = ["HistoryScreen", "RECORD_COLUMNS", "FLOW_COLUMNS", "PAGE_SIZE", "status_style"]
@@ -55,7 +55,7 @@ def _sign_style(value: Any) -> str | None:
 
 
 RECORD_COLUMNS: tuple[Column, ...] = (
-    Column("time (UTC)", "time_ms", formatter=format_time_ms),
+    time_column(),
     Column("kind", "kind", value=lambda r: r.kind.label),
     Column("coin", "coin"),
     Column("amount", "amount", numeric=True,
@@ -72,7 +72,7 @@ RECORD_COLUMNS: tuple[Column, ...] = (
 """Deposits, withdrawals and transfers."""
 
 FLOW_COLUMNS: tuple[Column, ...] = (
-    Column("time (UTC)", "time_ms", formatter=format_time_ms),
+    time_column(),
     Column("coin", "coin"),
     Column("type", "flow_type"),
     Column("change", "change", numeric=True, style=lambda r: _sign_style(r.change)),

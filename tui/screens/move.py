@@ -60,7 +60,7 @@ def _token(ref: AccountRef) -> str:
     return account_token(ref)
 
 
-class MoveForm(VerticalScroll):
+class MoveForm(VerticalScroll, can_focus=False):
     """What the three forms share: the profile, coin and amount rows, inline validation,
     the Max and Review actions, and reading balances in a worker."""
 
@@ -151,6 +151,13 @@ class MoveForm(VerticalScroll):
     def on_mount(self) -> None:
         if self.profiles:
             self.profile_changed()
+
+    def focus_first(self) -> None:
+        """Focus the form's first field (the profile), if it has one."""
+        first = next((w for w in self.query("Select, Input, Button") if w.focusable), None)
+        if first is not None:
+            first.focus(scroll_visible=False)
+            self.scroll_home(animate=False)
 
     # -- state ----------------------------------------------------------------------------
 
@@ -869,13 +876,17 @@ class MoveScreen(Screen[None]):
 
     SUB_TITLE = "move money"
 
+    OWNS_DIGITS = True
+    """Number keys typed here are part of an amount, never a screen switch."""
+
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "review", "Review", tooltip="Check the form and open the "
                                                       "confirmation (enter on the last field)"),
-        Binding("ctrl+b", "max", "Max", tooltip="Fill in the largest amount available"),
+        # Not ctrl+b: that is tmux's prefix key.
+        Binding("ctrl+g", "max", "Max", tooltip="Fill in the largest amount available"),
         Binding("ctrl+r", "reload", "Reload", tooltip="Read balances, accounts and the "
                                                       "withdrawal rules again"),
-        Binding("ctrl+t", "next_form", "Next form",
+        Binding("ctrl+t", "next_form", "Next form", priority=True,
                 tooltip="Switch between Transfer, Internal transfer and Withdraw"),
     ]
 
@@ -903,10 +914,19 @@ class MoveScreen(Screen[None]):
         active = self.query_one(TabbedContent).active or "transfer"
         return self.query_one(f"#{active}-form", MoveForm)
 
+    def on_mount(self) -> None:
+        self.form.focus_first()
+
     def show_form(self, pane_id: str) -> MoveForm:
-        """Switch to the form ``transfer``, ``internal`` or ``withdraw`` and return it."""
+        """Switch to the form ``transfer``, ``internal`` or ``withdraw``, focus its first
+        field and return it.
+
+        The focus moves at once: a focused field left in the hidden pane would hand the
+        focus to its neighbour, and TabbedContent would switch back to that pane."""
         self.query_one(TabbedContent).active = pane_id
-        return self.query_one(f"#{pane_id}-form", MoveForm)
+        form = self.query_one(f"#{pane_id}-form", MoveForm)
+        form.focus_first()
+        return form
 
     def action_review(self) -> None:
         """Check the active form and open its confirmation."""

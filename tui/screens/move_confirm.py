@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from pydantic import SecretStr
 
+from tui.core.addresses import tail_matches
 from tui.core.moves import MoveKind, MoveRequest, Settlement
 from tui.journal import EntryState, JournalEntry, Mover
 from tui.journal_ui import send_move, settlement_words, state_class
@@ -151,18 +152,25 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
             return False
         if not self.is_mounted:
             return self.tail is None and not self.ask_password
-        if self.tail is not None and self._typed("#tail").strip() != self.tail:
+        if self.tail is not None and not self._tail_ok(self._typed("#tail")):
             return False
         if self.ask_password and not self._typed("#password"):
             return False
         return True
+
+    def _tail_ok(self, typed: str) -> bool:
+        """The typed last 4 match the address (case-insensitively where its encoding is)."""
+        address = self.request.address or self.tail or ""
+        if not address.strip().endswith(self.tail or ""):
+            address = self.tail or ""
+        return tail_matches(address, typed)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         if event.input.id == "tail":
             typed = event.value.strip()
             error = ""
-            if len(typed) == 4 and typed != self.tail:
+            if len(typed) == 4 and not self._tail_ok(typed):
                 error = "these are not the last 4 characters of the address"
             self._say("#tail-error", error)
         self.query_one("#confirm", Button).disabled = not self._ready()

@@ -80,6 +80,9 @@ class OrderFormScreen(ModalBase[Any]):
     the next one after a refusal (that id is spent in the journal).
     """
 
+    OWNS_DIGITS = True
+    """Number keys typed here belong to the form, never a screen switch (alt+N does)."""
+
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "submit", "Place order",
                 tooltip="Check the order, show it exactly, and send it after a yes"),

@@ -35,7 +35,7 @@ from tui.session import Session
 from tui.venues.base import Capability
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
-from tui.widgets.record_table import Column, RecordTable, format_time_ms
+from tui.widgets.record_table import Column, RecordTable, time_column
 from tui.widgets.title_bar import TitleBar
 
 __all__ = ["OrdersScreen", "ORDER_COLUMNS", "HISTORY_COLUMNS", "FILL_COLUMNS",
@@ -65,7 +65,7 @@ def _pnl_style(value: Any) -> str | None:
     return "success" if value > 0 else "error"
 
 
-_TIME = Column("time (UTC)", "time_ms", formatter=format_time_ms)
+_TIME = time_column()
 _SYMBOL = Column("symbol", "symbol_id")
 _SIDE = Column("side", "side", style=side_style)
 _TYPE = Column("type", "type")
@@ -136,6 +136,11 @@ POSITION_COLUMNS: tuple[Column, ...] = (
            style=lambda p: _pnl_style(p.realised_pnl)),
 )
 """Open contract positions."""
+
+
+FILLS_HINT = ("no order chosen: press enter (or f) on an order in Open orders or History "
+              "to see its fills")
+"""What the Fills tab says until an order is chosen."""
 
 
 def order_summary(order: Order) -> str:
@@ -219,7 +224,7 @@ class OrdersScreen(ProfileTabsScreen):
             with TabPane("History", id="tab-history"):
                 yield self._table("history")
             with TabPane("Fills", id="tab-fills"):
-                yield Static("", id="fills-title", markup=False)
+                yield Static(FILLS_HINT, id="fills-title", markup=False)
                 yield self._table("fills")
             with TabPane("Trades", id="tab-trades"):
                 yield self._table("trades")

@@ -29,6 +29,7 @@ from tui.screens.modal import ModalBase, cancel_binding
 from tui.venues.base import Credentials, VenueSettings
 from tui.venues.registry import adapter_class
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
 from tui.widgets.main_nav import MainNav
 from tui.widgets.title_bar import TitleBar
 
@@ -115,6 +116,7 @@ class ProfileTable(DataTable):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("enter", "select_cursor", "Edit", show=False,
                 tooltip="Edit the selected profile"),
+        *TOP_BOTTOM_BINDINGS,
     ]
 
 
@@ -423,6 +425,9 @@ class ProfileFormScreen(ModalBase["str | None"]):
     Blank key and secret keep the stored ones when editing, and mean "no vault entry"
     (environment variables) when adding.
     """
+
+    OWNS_DIGITS = True
+    """Number keys typed here belong to the form, never a screen switch (alt+N does)."""
 
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the profile"),

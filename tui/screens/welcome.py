@@ -64,7 +64,15 @@ class WelcomeScreen(Screen[None]):
             with Center():
                 yield Button("Start the demo  (d)", id="start-demo", variant="primary")
             yield Static("Add a real profile", classes="heading", markup=False)
-            yield Static("Run, in your shell:", classes="note", markup=False)
+            yield Static(
+                "Here: press 2 (Profiles) to add one. Its key and secret go into the "
+                "vault, a file encrypted with a passphrase you choose (coinsole offers to "
+                "create it); coinsole asks for the passphrase when it starts.",
+                classes="lead", markup=False,
+            )
+            with Center():
+                yield Button("Profiles  (2)", id="open-profiles")
+            yield Static("Or run, in your shell:", classes="note", markup=False)
             yield Static(ADD_PROFILE_COMMAND, classes="command", markup=False)
             yield Static(
                 "then give it its key and secret in the environment (NAME in upper case):",
@@ -84,3 +92,6 @@ class WelcomeScreen(Screen[None]):
         if event.button.id == "start-demo":
             event.stop()
             await self.app.run_action("start_demo")
+        elif event.button.id == "open-profiles":
+            event.stop()
+            await self.app.run_action("open_profiles")

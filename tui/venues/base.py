@@ -16,6 +16,7 @@ import inspect
 import json
 import logging
 import random
+import re
 import ssl
 import time
 import zlib
@@ -88,6 +89,10 @@ MIN_MASKED_LENGTH = 6
 wherever they occur in text that leaves the venue layer; shorter ones are not masked:
 they cannot be told from ordinary words ("Invalid API-key" stays whole with a key of
 ``k``), and a value that short is not a meaningful leak."""
+
+ANYWHERE_MASKED_LENGTH = 16
+"""Secrets this long are masked wherever they occur, even glued to other text (a real key
+or signature); shorter ones only where they stand as a whole token."""
 
 DEFAULT_MAX_REPLY_BYTES = 8 * 1024 * 1024
 """The decoded size a reply may reach before coinsole stops reading it (per request,
@@ -621,11 +626,15 @@ ValidationError and MoneyError, ArithmeticError decimal's InvalidOperation)."""
 def redact(text: Any, secrets: Iterable[str]) -> str:
     """``text`` with every occurrence of each secret at least :data:`MIN_MASKED_LENGTH`
     characters long replaced by ``***`` (longest first, so a secret containing another
-    is masked whole). Shorter secrets are left alone (see :data:`MIN_MASKED_LENGTH`)."""
+    is masked whole). Shorter secrets are left alone (see :data:`MIN_MASKED_LENGTH`); those
+    shorter than :data:`ANYWHERE_MASKED_LENGTH` are masked only as whole tokens."""
     text = str(text)
     for secret in sorted({s for s in secrets if s and len(s) >= MIN_MASKED_LENGTH},
                          key=len, reverse=True):
-        text = text.replace(secret, "***")
+        if len(secret) >= ANYWHERE_MASKED_LENGTH:
+            text = text.replace(secret, "***")
+        else:  # short: only as a whole token, never inside a longer word
+            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "***", text)
     return text
 
 

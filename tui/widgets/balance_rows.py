@@ -13,7 +13,8 @@ from decimal import Decimal
 from enum import Enum
 
 from tui.core.models import VENUE_IDS, Balance
-from tui.core.money import exact_sum, format_amount
+from tui.core.amounts import COIN_PLACES, coin_places, table_amount
+from tui.core.money import exact_sum
 
 __all__ = [
     "COIN_PLACES",
@@ -28,26 +29,9 @@ __all__ = [
     "build_rows",
 ]
 
-COIN_PLACES: dict[str, int] = {
-    "BTC": 8, "ETH": 8, "BCH": 8, "LTC": 8, "ETC": 8, "DASH": 8, "ZEC": 8, "BSV": 8,
-    "USDT": 4, "USDC": 4, "TUSD": 4, "PAX": 4, "DAI": 4, "HUSD": 4,
-    "EOS": 4, "XRP": 6, "TRX": 6, "ADA": 6, "DOGE": 8, "XLM": 7, "NEO": 8, "BNB": 8,
-    "FT": 4, "BZ": 4, "BHT": 4,
-    "USD": 2, "CNY": 2, "EUR": 2,
-}
-"""Display precision per coin: how many decimals a column pads to, and where compact mode
-cuts. Coins not listed show exactly the digits their value carries."""
-
-
-def coin_places(coin: str) -> int | None:
-    """Display precision for ``coin`` (case-insensitive), or None when unknown."""
-    return COIN_PLACES.get(coin.upper())
-
-
 def display_amount(value: Decimal, coin: str, *, compact: bool = False) -> str:
-    """An amount as the table shows it: every digit by default; in compact mode cut to the
-    coin's precision with a trailing ``…`` where digits were hidden."""
-    return format_amount(value, coin_places(coin), shorten=compact)
+    """An amount as the table shows it (see :func:`tui.core.amounts.table_amount`)."""
+    return table_amount(value, coin, compact=compact)
 
 
 class GroupBy(str, Enum):

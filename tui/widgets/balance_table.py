@@ -5,11 +5,16 @@ a list of :class:`~tui.widgets.balance_rows.Row` and it renders them, one table 
 (no widget per row). Amounts are right-aligned and never rounded unless compact mode is on.
 
 Balances are never cut to fit: when every column at its natural width (the widest of its
-header and its cells) is wider than the table, the value column (valuations: derived
-figures) is left out instead, and shown again once it fits. The widths come from the
-cells' text, not from DataTable's measurements (made later, on idle); the decision is
-made again on every resize. Before the first layout the size is unknown: the table is
-drawn without the value column, and the first resize decides.
+header and its cells) is wider than the table, columns are left out instead, in
+:data:`DROP_ORDER` (the value column, derived figures, first; then profile, venue and
+account, which the detail modal still shows), and shown again once they fit. When even
+coin and the three amounts do not fit side by side, the table falls back to one
+(three-line) row per balance: who and which coin on the left, every figure in full on the
+right. The user may also leave columns out (:meth:`BalanceTable.choose_columns`, the
+column chooser). The widths come from the cells' text, not from DataTable's measurements
+(made later, on idle); the decision is made again on every resize. Before the first
+layout the size is unknown: the table is drawn without the value column, and the first
+resize decides.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.widgets.balance_rows import Row, SortKey, display_amount
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
 from tui.widgets.text_cells import TextCellsMixin
 
-__all__ = ["BalanceTable", "COLUMNS", "natural_widths"]
+__all__ = ["BalanceTable", "COLUMNS", "DROP_ORDER", "STACKED", "natural_widths"]
 
 COLUMNS: tuple[SortKey, ...] = (
     SortKey.PROFILE, SortKey.VENUE, SortKey.ACCOUNT, SortKey.COIN,
@@ -34,6 +40,17 @@ COLUMNS: tuple[SortKey, ...] = (
 )
 """The table's columns, left to right; the value column follows when a venue supplied
 valuations."""
+
+DROP_ORDER: tuple[SortKey, ...] = (
+    SortKey.VALUE, SortKey.PROFILE, SortKey.VENUE, SortKey.ACCOUNT,
+)
+"""Columns left out, first to last, while the table is too narrow for the rest."""
+
+STACKED = "stacked"
+"""The layout name of the narrowest fallback: one four-line row per balance."""
+
+STACKED_AMOUNTS = ((SortKey.AVAILABLE, "available"), (SortKey.FROZEN, "frozen"),
+                   (SortKey.TOTAL, "total"))
 
 ACCOUNT_WIDTH = 16
 """Longest account label the table shows in full; longer ones end in "…" (the detail
@@ -43,12 +60,19 @@ GAP = " "
 """Space before every cell: one column between cells, so wide amounts fit at 120 columns."""
 
 
+def _text_width(text: Text) -> int:
+    """The widest line of ``text``, in terminal cells."""
+    if "\n" not in text.plain:
+        return text.cell_len
+    return max(line.cell_len for line in text.split("\n"))
+
+
 def natural_widths(labels: Sequence[Text], rows: Iterable[Sequence[Text]]) -> list[int]:
     """Each column's width when nothing in it is cut: the widest of its header label and its
     cells, in terminal cells (the gap is part of every label and cell)."""
-    widths = [label.cell_len for label in labels]
+    widths = [_text_width(label) for label in labels]
     for cells in rows:
-        widths = [max(width, cell.cell_len) for width, cell in zip(widths, cells)]
+        widths = [max(width, _text_width(cell)) for width, cell in zip(widths, cells)]
     return widths
 
 
@@ -62,6 +86,7 @@ class BalanceTable(TextCellsMixin, DataTable):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("enter", "select_cursor", "Details", tooltip="Show the exact values of this row"),
+        *TOP_BOTTOM_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -76,6 +101,12 @@ class BalanceTable(TextCellsMixin, DataTable):
         :attr:`BalanceTable.shortfall` (:meth:`BalanceTable.show` posts nothing: its caller
         can read them as soon as it returns)."""
 
+    COLUMN_CHOICES: tuple[SortKey, ...] = (
+        SortKey.PROFILE, SortKey.VENUE, SortKey.ACCOUNT,
+        SortKey.AVAILABLE, SortKey.FROZEN, SortKey.TOTAL, SortKey.VALUE,
+    )
+    """Columns the user may leave out with the column chooser (coin always stays)."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=0, **kwargs)
         self.rows_shown: list[Row] = []
@@ -87,19 +118,46 @@ class BalanceTable(TextCellsMixin, DataTable):
         self._labels: list[Text] = []
         self._row_cells: dict[str, list[Text]] = {}
         self._natural_width = 0
-        self._drawn_hidden: bool | None = None
-        """Whether the drawn table leaves out the value column; None before it is drawn."""
-        self._fit: tuple[bool, int] | None = None
-        """The decision for the last known size: (value column hidden, cells the table
-        lacks to show every column); None until the size is known."""
+        self._widths: list[int] = []
+        self._compact = False
+        self.user_hidden: frozenset[SortKey] = frozenset()
+        """Columns the user left out with the column chooser."""
+        self._drawn: tuple | None = None
+        """The drawn layout: the shown columns' indexes, or :data:`STACKED`; None before
+        the table is drawn."""
+        self._fit: tuple[tuple, int] | None = None
+        """The decision for the last known size: (layout, cells the table lacks to show
+        every column); None until the size is known."""
+
+    @property
+    def stacked(self) -> bool:
+        """True when the table shows one four-line row per balance (too narrow for the
+        amounts side by side)."""
+        return self._drawn == (STACKED,)
+
+    @property
+    def dropped_columns(self) -> list[SortKey]:
+        """Columns left out to fit the table's width (not those the user left out)."""
+        if self._fit is None:
+            return []
+        layout = self._fit[0]
+        if layout == (STACKED,):  # profile, coin, account and the amounts stay
+            return [c for c in self._columns if c not in self.user_hidden
+                    and c in (SortKey.VENUE, SortKey.VALUE)]
+        return [c for i, c in enumerate(self._columns)
+                if i not in layout and c not in self.user_hidden]
+
+    def _header(self, column: SortKey) -> str:
+        return f"value {self._quote}" if column is SortKey.VALUE else column.value
 
     @property
     def hidden_column(self) -> str | None:
-        """The header of the column left out to fit the table's width ("value usd"), or
-        None when every column is shown."""
-        if self._fit is None or not self._fit[0]:
+        """The headers of the columns left out to fit the table's width ("value usd",
+        "value usd, profile"), or None when every column is shown."""
+        dropped = self.dropped_columns
+        if not dropped:
             return None
-        return f"value {self._quote}"
+        return ", ".join(self._header(column) for column in dropped)
 
     @property
     def shortfall(self) -> int:
@@ -137,17 +195,25 @@ class BalanceTable(TextCellsMixin, DataTable):
             self._mark_cached(cached_keys)
             return
         columns = list(COLUMNS) + ([SortKey.VALUE] if quote else [])
-        self._quote, self._columns = quote, columns
+        self._quote, self._columns, self._compact = quote, columns, compact
         self._labels = [self._label(column, quote, sort_key, reverse) for column in columns]
         self._row_cells = {
             row.key: self._cells(row, columns, compact, quote, row.key in cached_keys)
             for row in rows}
-        self._natural_width = sum(natural_widths(self._labels, self._row_cells.values()))
+        self._widths = natural_widths(self._labels, self._row_cells.values())
+        self._natural_width = sum(self._widths)
         self.rows_shown = list(rows)
         self._by_key = {row.key: row for row in rows}
         self._layout, self._cached_keys = layout, cached_keys
-        self._drawn_hidden = self._fit = None
+        self._drawn = self._fit = None
         self._refit()
+
+    def choose_columns(self, hidden: Iterable[SortKey]) -> None:
+        """Leave ``hidden`` out of the table (the column chooser's choice); coin stays."""
+        self.user_hidden = frozenset(c for c in hidden if c is not SortKey.COIN)
+        if self._layout is not None:
+            self._drawn = self._fit = None
+            self._refit()
 
     def _mark_cached(self, cached_keys: frozenset[str]) -> None:
         """Redraw just the profile cells whose cached marking changed."""
@@ -155,7 +221,8 @@ class BalanceTable(TextCellsMixin, DataTable):
             row = self._by_key[key]
             cell = self._profile_cell(row, key in cached_keys)
             self._row_cells[key][0] = cell
-            self.update_cell(key, SortKey.PROFILE.value, cell)
+            if SortKey.PROFILE.value in {c.value for c in self.columns}:
+                self.update_cell(key, SortKey.PROFILE.value, cell)
         self._cached_keys = cached_keys
 
     def _room(self) -> int | None:
@@ -169,42 +236,79 @@ class BalanceTable(TextCellsMixin, DataTable):
             width -= self.styles.scrollbar_size_vertical
         return width
 
+    def _choose_layout(self, room: int) -> tuple:
+        """The columns (indexes) that fit in ``room`` cells, dropping :data:`DROP_ORDER`
+        one by one, or ``(STACKED,)`` when coin and the amounts alone do not fit."""
+        shown = [i for i, c in enumerate(self._columns) if c not in self.user_hidden]
+        for column in (None, *DROP_ORDER):
+            if column is not None and column in self._columns:
+                index = self._columns.index(column)
+                if index in shown:
+                    shown.remove(index)
+            if sum(self._widths[i] for i in shown) <= room:
+                return tuple(shown)
+        return (STACKED,)
+
     def _refit(self) -> bool:
-        """Decide from the table's size whether the value column fits, and redraw when the
-        table drawn differs. True when the decision or the shortfall changed.
+        """Decide from the table's size which columns fit, and redraw when the table drawn
+        differs. True when the decision or the shortfall changed.
 
         Before the first layout (size unknown) nothing is decided: the table is drawn
         without the value column, so the first frame has the balances and nothing cut."""
-        has_value = self._columns[-1:] == [SortKey.VALUE]
         room = self._room()
         if room is None:
             fit = None
-            hidden = has_value
+            layout = tuple(i for i, c in enumerate(self._columns)
+                           if c is not SortKey.VALUE and c not in self.user_hidden)
         else:
-            shortfall = max(0, self.natural_width - room)
-            fit = (has_value and shortfall > 0, shortfall)
-            hidden = fit[0]
-        if hidden != self._drawn_hidden:
-            self._draw(hidden=hidden)
+            shown = sum(w for w, c in zip(self._widths, self._columns)
+                        if c not in self.user_hidden)
+            shortfall = max(0, shown - room)
+            layout = self._choose_layout(room)
+            fit = (layout, shortfall)
+        if layout != self._drawn:
+            self._draw(layout)
         changed, self._fit = fit != self._fit, fit
         return changed
 
-    def _draw(self, *, hidden: bool) -> None:
-        """Rebuild the table from the stored cells, without the value column when
-        ``hidden``, keeping the cursor on the same row when it is still there."""
+    def _draw(self, layout: tuple) -> None:
+        """Rebuild the table from the stored cells with the columns of ``layout`` (or one
+        three-line row per balance), keeping the cursor on the same row when it is still
+        there."""
         current = self._cursor_key()
-        count = len(self._columns) - hidden
         self.clear(columns=True)
-        for column, label in zip(self._columns[:count], self._labels):
-            self.add_column(label, key=column.value)
-        for key, cells in self._row_cells.items():
-            self.add_row(*cells[:count], key=key)
-        self._drawn_hidden = hidden
+        if layout == (STACKED,):
+            self.add_column(Text(GAP + "balance · coin · account / amounts"), key="stacked")
+            for key, row in self._by_key.items():
+                height = 1 + sum(c not in self.user_hidden for c, _ in STACKED_AMOUNTS)
+                self.add_row(self._stacked_cell(row), key=key, height=height)
+        else:
+            for index in layout:
+                self.add_column(self._labels[index], key=self._columns[index].value)
+            for key, cells in self._row_cells.items():
+                self.add_row(*(cells[i] for i in layout), key=key)
+        self._drawn = layout
         if current in self._by_key:
             self.move_cursor(row=self.get_row_index(current), animate=False)
 
+    def _stacked_cell(self, row: Row) -> Text:
+        """A balance in the stacked layout, one cell of four lines: profile, coin and
+        account, then available, frozen and total, each in full and right-aligned."""
+        who = f"{row.profile} · {row.coin}" + (f" · {row.account}" if row.account else "")
+        lines = []
+        for column, name in STACKED_AMOUNTS:
+            if column in self.user_hidden:
+                continue
+            value = getattr(row, column.value)
+            text = "" if value is None else display_amount(value, row.coin,
+                                                           compact=self._compact)
+            lines.append((name, text))
+        width = max([len(who)] + [len(n) + 1 + len(t) for n, t in lines])
+        body = [who.ljust(width)] + [n + t.rjust(width - len(n)) for n, t in lines]
+        return Text("\n".join(GAP + line for line in body), style=self._row_style(row))
+
     def on_resize(self, event: events.Resize) -> None:
-        """Re-decide the value column for the new size."""
+        """Re-decide the columns for the new size."""
         if self._layout is not None and self._refit():
             self.post_message(self.Fitted())
 

@@ -33,6 +33,10 @@ __all__ = ["KeyFooter"]
 
 _KEY, _GROUPED, _LABEL, _PALETTE = "key", "grouped", "label", "palette"
 
+FIRST_ACTIONS: tuple[str, ...] = ("unlock_vault",)
+"""Actions listed before every other key when shown (the footer may be cut at the right:
+unlocking is what a locked screen needs most)."""
+
 
 class _Item(NamedTuple):
     """One thing the footer shows: a key (with or without its description), a group's
@@ -223,6 +227,7 @@ class KeyFooter(Widget, can_focus=False):
             if binding.show:
                 by_action.setdefault(binding.action, []).append((binding, enabled, tooltip))
         firsts = [bindings[0] for bindings in by_action.values()]
+        firsts.sort(key=lambda first: first[0].action not in FIRST_ACTIONS)
         runs = 0
         for group, run in groupby(firsts, lambda first: first[0].group):
             run = list(run)
@@ -281,10 +286,15 @@ class KeyFooter(Widget, can_focus=False):
                 x += box_width
                 previous_margin = margin.right
         palette = next((item for item in items if item.kind == _PALETTE), None)
+        limit = width
         if palette is not None:
             gutter = self.get_component_styles("key-footer--palette").gutter
             palette_width = gutter.left + self._text_width(palette) + gutter.right
-            placed.append(_Placed(palette, max(0, width - palette_width), palette_width))
+            limit = max(0, width - palette_width)
+        # A key that does not fit whole is left out (the palette and ? list it), never cut.
+        placed = [p for p in placed if p.x + p.width <= limit]
+        if palette is not None:
+            placed.append(_Placed(palette, limit, palette_width))
         self._layout = (width, tuple(placed))
         return self._layout[1]
 

@@ -40,8 +40,14 @@ __all__ = ["MainNav"]
 _BY_MODE: dict[str, MainScreen] = {main.mode: main for main in MAIN_SCREENS}
 
 
-def _label(main: MainScreen) -> str:
-    return f"{main.key} {main.title}"
+def _label(main: MainScreen, form: int = 0) -> str:
+    """An entry's label: in full (form 0), with a three-letter title (1), or the key
+    alone (2), for bars too narrow for the longer forms."""
+    if form == 0:
+        return f"{main.key} {main.title}"
+    if form == 1:
+        return f"{main.key} {main.title[:3]}"
+    return main.key
 
 
 class MainNav(Widget):
@@ -82,7 +88,7 @@ class MainNav(Widget):
             mode for mode, main in _BY_MODE.items() if main.in_nav or mode == current)
         self._hover: str | None = None
         self._spans: tuple[tuple[str, int, int], ...] = ()
-        self._spans_for: tuple[str, ...] | None = None
+        self._spans_for: tuple[object, ...] | None = None
         self._line: tuple[tuple[object, ...], Strip] | None = None
         self._subscribed_to: Screen | None = None
 
@@ -133,16 +139,30 @@ class MainNav(Widget):
     def _entry_spans(self) -> tuple[tuple[str, int, int], ...]:
         """``(mode, start, end)`` of each shown entry, padding included, in columns of
         the content area."""
-        if self._spans_for != self._shown:
+        key = (self._shown, self.size.width)
+        if self._spans_for != key:
+            labels = self.labels()
             spans = []
             x = 0
             for mode in self._shown:
-                width = cell_len(_label(_BY_MODE[mode])) + 2
+                width = cell_len(labels[mode]) + 2
                 spans.append((mode, x, x + width))
                 x += width
             self._spans = tuple(spans)
-            self._spans_for = self._shown
+            self._spans_for = key
         return self._spans
+
+    def labels(self) -> dict[str, str]:
+        """Each shown entry's label at the bar's width: every title in full when they fit,
+        else the other entries shortened (three letters, then the key alone) and the
+        current one in full; never an entry cut at the edge."""
+        room = self.size.width
+        for form in (0, 1, 2):
+            labels = {mode: _label(_BY_MODE[mode], 0 if mode == self.current else form)
+                      for mode in self._shown}
+            if room <= 0 or sum(cell_len(text) + 2 for text in labels.values()) <= room:
+                return labels
+        return labels
 
     def entry_at(self, x: int) -> str | None:
         """The mode of the entry at column ``x`` of the bar (0 is its left edge, as in
@@ -198,16 +218,17 @@ class MainNav(Widget):
         styles = (self.get_component_rich_style("main-nav--entry"),
                   self.get_component_rich_style("main-nav--current"),
                   self.get_component_rich_style("main-nav--hover"))
-        key = (self._shown, self._hover, styles)
+        key = (self._shown, self._hover, styles, self.size.width)
         if self._line is None or self._line[0] != key:
             self._line = (key, self._draw(*styles))
         return self._line[1]
 
     def _draw(self, entry: Style, current: Style, hover: Style) -> Strip:
         segments = []
+        labels = self.labels()
         for mode in self._shown:
             style = current if mode == self.current else hover if mode == self._hover else entry
             # Padding carries the background only, as a widget's CSS padding does.
             pad = Segment(" ", Style(bgcolor=style.bgcolor))
-            segments += [pad, Segment(_label(_BY_MODE[mode]), style), pad]
+            segments += [pad, Segment(labels[mode], style), pad]
         return Strip(segments)

@@ -17,16 +17,20 @@ class FormField(Vertical):
     ``field`` names the row (it matches :attr:`tui.core.validation.Problem.field`);
     ``controls`` are the widgets on the row (an Input, a Select, a Max button...);
     ``hint`` is muted text after them (the available balance, the fee).
+
+    The controls share the row with the hint: they shrink (down to 14 cells) before the
+    hint does, so at 80 columns the hint wraps between words, never letter by letter.
     """
 
     DEFAULT_CSS = """
     FormField { height: auto; margin-bottom: 1; }
     FormField > Horizontal { height: auto; }
     FormField .label { width: 18; color: $text-muted; }
-    FormField Input { width: 52; }
-    FormField Select { width: 52; }
-    FormField Button { margin-left: 1; min-width: 7; }
-    FormField .hint { color: $text-muted; width: 1fr; padding-left: 2; }
+    FormField Input { width: 1fr; min-width: 14; max-width: 52; }
+    FormField Select { width: 1fr; min-width: 14; max-width: 52; }
+    FormField Button { margin-left: 1; width: auto; min-width: 7; }
+    FormField .hint { color: $text-muted; width: 1fr; min-width: 22; padding-left: 2;
+                      height: auto; }
     FormField .error { color: $error; padding-left: 18; height: auto; display: none; }
     FormField .error.-shown { display: block; }
     """

@@ -34,6 +34,10 @@ class LoadState(str, Enum):
     LOADING = "loading"
     OK = "ok"
     ERROR = "error"
+    STALE = "stale"
+    """The last load failed; the rows shown are older ones (marked with their age)."""
+    LOCKED = "locked"
+    """The profile's credentials are in the locked vault; rows shown are older ones."""
 
 
 class ProfileStatus:
@@ -81,6 +85,14 @@ class ProfileStatus:
         """Show the profile as failed with ``message``."""
         self._set(LoadState.ERROR, self._count, message)
 
+    def set_stale(self, message: str, age: str) -> None:
+        """Show the profile as failed with ``message`` while its rows from ``age`` stay."""
+        self._set(LoadState.STALE, self._count, f"{age}: {message}")
+
+    def set_locked(self, age: str | None) -> None:
+        """Show the profile as waiting for the vault (its rows, if any, from ``age``)."""
+        self._set(LoadState.LOCKED, self._count, f"cached {age}" if age else "")
+
     def text(self, frame: int = 0) -> str:
         """The cell's text, with spinner frame ``frame`` while loading."""
         name = self.profile
@@ -93,6 +105,10 @@ class ProfileStatus:
             return f"✓ {name} ok · {self._count} balance{'s' if self._count != 1 else ''}"
         if self._state is LoadState.ERROR:
             return f"✗ {name}: {self._message}"
+        if self._state is LoadState.STALE:
+            return f"! {name} stale, {self._message}"
+        if self._state is LoadState.LOCKED:
+            return f"· {name} locked{' · ' + self._message if self._message else ''}"
         return f"· {name}"
 
     def _set(self, state: LoadState, count: int, message: str) -> None:
@@ -114,6 +130,8 @@ class ProfileStatusStrip(Widget):
         "profile-status--loading",
         "profile-status--ok",
         "profile-status--error",
+        "profile-status--stale",
+        "profile-status--locked",
     }
 
     DEFAULT_CSS = """
@@ -126,6 +144,8 @@ class ProfileStatusStrip(Widget):
     ProfileStatusStrip > .profile-status--loading { color: $warning; }
     ProfileStatusStrip > .profile-status--ok { color: $success; }
     ProfileStatusStrip > .profile-status--error { color: $error; text-style: bold; }
+    ProfileStatusStrip > .profile-status--stale { color: $warning; }
+    ProfileStatusStrip > .profile-status--locked { color: $text-muted; }
     """
 
     ALLOW_SELECT = False

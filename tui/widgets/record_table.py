@@ -9,12 +9,13 @@ and renders one DataTable row per shown record (rows are data, not widgets). It 
   column);
 - filtering (``/`` opens the filter, Enter keeps it, Esc clears it): a record is shown when
   every word of the filter appears in one of its cells;
-- CSV export (``e``): every shown row, every column, amounts as exact plain decimals
-  (:func:`tui.core.money.plain`), written in a worker to the export directory under the
+- CSV export (``e``): every shown row, every column, amounts exactly as the venue sent
+  them (:func:`tui.core.amounts.exact_amount`), times as ISO 8601 UTC, written in a worker to the export directory under the
   user's data directory, and the path notified;
 - loading / error / empty states, and an info line counting what is shown.
 
-Amounts are right-aligned and written with :func:`tui.core.money.format_amount`, never
+Amounts are right-aligned and written with :func:`tui.core.amounts.table_amount` (padded
+to the record's coin's precision), never
 rounded. Colours come from theme variables only: a column's ``style`` names a variable
 (``"success"``, ``"warning"``, ``"error"``...), resolved against the current theme and
 re-resolved when the theme changes.
@@ -41,11 +42,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from tui.core.money import format_amount, plain
+from tui.core.amounts import exact_amount, table_amount
 from tui.paths import app_paths
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
 from tui.widgets.text_cells import TextCellsMixin
 
-__all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "cell_text"]
+__all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "iso_time_ms", "time_column",
+           "cell_text"]
 
 
 def format_time_ms(value: int | None) -> str:
@@ -57,12 +60,22 @@ def format_time_ms(value: int | None) -> str:
     return datetime.fromtimestamp(int(value) // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def iso_time_ms(value: int | None) -> str:
+    """ISO 8601 in UTC with milliseconds (``2026-12-05T23:44:08.123Z``) for a millisecond
+    epoch time, as CSV exports write times ("" for None)."""
+    if value is None:
+        return ""
+    ms = int(value)
+    stamp = datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{stamp}.{ms % 1000:03d}Z"
+
+
 def cell_text(value: Any) -> str:
     """The exact, unformatted text of a value, as CSV export writes it."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return plain(value)
+        return exact_amount(value)
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, bool):
@@ -78,7 +91,7 @@ class Column:
     ``numeric`` right-aligns it and formats Decimals with thousands separators;
     ``value`` reads the cell's value from a record (default ``getattr(record, key)``);
     ``formatter`` turns that value into display text (default: amounts through
-    :func:`~tui.core.money.format_amount`, enums by value, ``None`` as blank);
+    :func:`~tui.core.amounts.table_amount` for the record's ``coin``, enums by value, ``None`` as blank);
     ``export`` turns it into the CSV text (default :func:`cell_text`: exact, unformatted);
     ``style`` names a theme variable to colour the cell with, per record (or None);
     ``width`` fixes the column's width (None: fit the content).
@@ -107,13 +120,18 @@ class Column:
         if value is None:
             return ""
         if isinstance(value, Decimal):
-            return format_amount(value)
+            return table_amount(value, getattr(record, "coin", None))
         return cell_text(value)
 
     def csv(self, record: Any) -> str:
         """The exact text written to CSV for ``record``."""
         value = self.get(record)
         return self.export(value) if self.export is not None else cell_text(value)
+
+
+def time_column(title: str = "time (UTC)", key: str = "time_ms") -> Column:
+    """A time column: shown as ``YYYY-MM-DD HH:MM:SS`` UTC, exported as ISO 8601 UTC."""
+    return Column(title, key, formatter=format_time_ms, export=iso_time_ms)
 
 
 def export_dir() -> Path:
@@ -143,6 +161,7 @@ class _Grid(TextCellsMixin, DataTable):
     BINDINGS: list[BindingType] = [
         Binding("j", "cursor_down", "Down", show=False, tooltip="Next row"),
         Binding("k", "cursor_up", "Up", show=False, tooltip="Previous row"),
+        *TOP_BOTTOM_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -255,6 +274,8 @@ class RecordTable(Vertical):
         self.note = ""
         """Extra text for the info line (e.g. "m loads older")."""
         self.last_export: Path | None = None
+        self.export_profile: str | None = None
+        """The profile named in export file names (None: the screen's ``profile``)."""
         self._by_key: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
@@ -265,7 +286,9 @@ class RecordTable(Vertical):
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", lambda _: self.rebuild(), init=False)
-        self.rebuild()
+        # After the mount completes: during on_mount ``is_mounted`` is still False, so a
+        # table never loaded (Fills before an order is chosen) would stay without header.
+        self.call_after_refresh(self.rebuild)
 
     # -- public API ---------------------------------------------------------------------
 
@@ -470,12 +493,18 @@ class RecordTable(Vertical):
         if self.filter_text:
             self.set_filter("")
 
+    def export_name(self) -> str:
+        """The CSV file name: view (``export_prefix``), profile, table, UTC time stamp.
+
+        The profile is ``export_profile`` when set, else the screen's chosen ``profile``."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S-%fZ")
+        profile = self.export_profile or getattr(self.screen, "profile", None)
+        parts = [self.export_prefix, profile, self.table_name]
+        return "-".join(_slug(p) for p in parts if p) + f"-{stamp}.csv"
+
     def action_export(self) -> None:
         """Write every shown row to a CSV file (in a worker) and notify its path."""
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-        prefix = f"{_slug(self.export_prefix)}-" if self.export_prefix else ""
-        name = f"{prefix}{_slug(self.table_name)}-{stamp}.csv"
-        self._export(name, self.csv_rows())
+        self._export(self.export_name(), self.csv_rows())
 
     @work(thread=True, exit_on_error=False, group="record-table-export")
     def _export(self, name: str, rows: list[list[str]]) -> None:
