@@ -17,6 +17,7 @@ from tui.demo import demo_session
 from tui.journal_ui import journal_for
 from tui.payments.lifecycle import PaymentAction
 from tui.sandbox.bhex_payments import ORDER_ID_BASE
+from tui.sandbox.limits import RateLimiter
 from tui.screens.payment_action import PaymentActionScreen
 from tui.screens.payments import PAGE, PaymentsScreen
 
@@ -109,6 +110,8 @@ async def test_pages_older_and_back() -> None:
     app = payments_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
+        box = app.session.sandbox
+        box.services["bhex"].limiter = RateLimiter(100_000, 1, box.clock)  # 20 creates at once
         adapter = app.session.adapter("bhex-demo")
         for n in range(PAGE):
             from tui.venues.bhex_payments import PayLine
@@ -146,6 +149,10 @@ async def test_settle_confirmed_journaled_and_refused_beyond_held() -> None:
         await pilot.pause()
         assert modal.request is not None
         assert "settle 0.15 BTC" in screen_text(app) and "0.35 BTC" in screen_text(app)
+        await pilot.press("enter")  # Enter goes to Confirm; it sends nothing by itself
+        await pilot.pause()
+        assert journal_for(app.session).entries() == [] and not modal.sent
+        assert app.focused is not None and app.focused.id == "confirm"
         await pilot.press("ctrl+s")
         await wait_loaded(pilot)
         assert "done: settle 0.15 BTC" in screen_text(app)

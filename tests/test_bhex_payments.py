@@ -244,3 +244,20 @@ async def test_malformed_reply_is_refused(client, monkeypatch) -> None:
     payments.orders[ORDER_ID_BASE]["status"] = "PAID"
     with pytest.raises(MalformedReply):
         await venue.payment_order_detail(order_id=str(ORDER_ID_BASE))
+
+
+async def test_only_post_is_served_and_429_is_a_rate_limit(client) -> None:
+    import httpx
+
+    from tui.core.errors import RateLimited
+
+    box, venue = client
+    origin = str(venue.settings.base_url).rstrip("/")
+    async with httpx.AsyncClient() as raw:
+        reply = await raw.get(f"{origin}/api/v2/org/payment/orders")
+    assert reply.status_code == 405  # the method coinsole chose is the only one served
+    box.faults.configure("bhex", rate_429=1.0)  # float-ok: probability
+    with pytest.raises(RateLimited):
+        await venue.payment_orders(payer_user_id=PAYER)
+    box.faults.configure("bhex")
+    assert await venue.payment_orders(payer_user_id=PAYER)

@@ -26,3 +26,19 @@ def test_payments_held_prepaid_order(snap_compare) -> None:
 
     app, _ = trading_app()
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_payments_settle_confirmation(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await wait_loaded(pilot)
+        await pilot.app.run_action("open_payments")
+        await wait_loaded(pilot)
+        assert pilot.app.screen.orders.select_key(str(ORDER_ID_BASE + 6))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("0", "full_stop", "1", "5")
+        await pilot.pause()
+
+    app, _ = trading_app()
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -163,7 +163,10 @@ class PaymentActionScreen(ModalBase[Any]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        self.action_confirm()
+        # Enter moves to Confirm (when the request is legal); it never sends by itself.
+        confirm = self.query_one("#confirm", Button)
+        if not confirm.disabled:
+            confirm.focus()
 
     # -- sending --------------------------------------------------------------------------
 
