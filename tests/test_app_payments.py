@@ -198,3 +198,37 @@ async def test_a_failing_venue_shows_in_the_table() -> None:
         await pilot.press("r")
         await wait_loaded(pilot)
         assert len(screen.page) == 8
+
+
+async def test_new_order_form_validates_then_creates() -> None:
+    from tui.screens.payment_create import PaymentCreateScreen
+
+    app = payments_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_payments(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PaymentCreateScreen)
+        for field, value in (("#payer", PAYER), ("#token", "usdt"), ("#amount", "12.50"),
+                             ("#product-token", "btc"), ("#product-amount", "0.001")):
+            form.query_one(field, Input).value = value
+        form.query_one("#pay-type", Select).value = "PREPAY"
+        await pilot.pause()
+        assert form.request is None and "PAY lines only" in screen_text(app)
+        form.query_one("#pay-type", Select).value = "PAY"
+        form.query_one("#amount", Input).value = "1e3"
+        await pilot.pause()
+        assert form.request is None and "plain digits" in screen_text(app)
+        form.query_one("#amount", Input).value = "12.50"
+        await pilot.pause()
+        assert form.request is not None and "PAY 12.50 USDT" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await wait_loaded(pilot)
+        assert "done: payment order" in screen_text(app)
+        await pilot.press("escape")
+        await wait_loaded(pilot)
+        newest = screen.page[0]
+        assert newest.client_order_id == form.key and newest.is_mapping
+        assert newest.pay_info[0].amount == Decimal("12.50")
+        assert [e.kind for e in journal_for(app.session).entries()] == ["payment_create"]

@@ -161,6 +161,7 @@ class PaymentCreateRequest(_Payment):
         return exact_sum(x.amount for x in self.pay_info if x.token_id == self.coin)
 
     def destination_key(self) -> str:
+        """``uid:<payee>``, or ``operating-account`` for ``order/create``."""
         return f"uid:{self.payee_user_id}" if self.payee_user_id else "operating-account"
 
     @property
@@ -192,6 +193,7 @@ class _OnOrder(_Payment):
     """The order's state when the operator confirmed."""
 
     def destination_key(self) -> str:
+        """``order:<order id>``."""
         return f"order:{self.order_id}"
 
 

@@ -9,7 +9,8 @@ neither is typed; Enter in a field applies it); the list is one page of the venu
 cursor: its fields, its pay and product items, and the actions its state allows
 (:mod:`tui.payments.lifecycle`); each action key is offered only where it is legal and
 opens :class:`~tui.screens.payment_action.PaymentActionScreen` (a summary, then the
-journal through the approvals gate). Loading runs in workers; a failure shows in the
+journal through the approvals gate); ``c`` creates an order
+(:class:`~tui.screens.payment_create.PaymentCreateScreen`). Loading runs in workers; a failure shows in the
 table and touches nothing else.
 """
 
@@ -116,6 +117,8 @@ class PaymentsScreen(ProfileScreen):
         Binding("r", "refresh", "Refresh", tooltip="Reload this page and the order shown"),
         Binding("n", "next_page", "Older", tooltip="The next page: older orders"),
         Binding("b", "previous_page", "Newer", tooltip="Back to the newer page"),
+        Binding("c", "new_order", "New order",
+                tooltip="Create a payment order (journaled, through the approvals gate)"),
         Binding("a", "act('settle')", "Settle",
                 tooltip="Settle held prepaid funds to the payee (a PROCESSING prepaid order)"),
         Binding("u", "act('unlock')", "Unlock",
@@ -285,6 +288,20 @@ class PaymentsScreen(ProfileScreen):
         self.app.push_screen(PaymentActionScreen(self.session, self.profile, order, action),
                              done)
 
+    def action_new_order(self) -> None:
+        """Open the new-order form; the list reloads from its first page after a send."""
+        from tui.screens.payment_create import PaymentCreateScreen
+
+        if self.profile is None:
+            return
+
+        def done(entry: Any) -> None:
+            if entry is not None:
+                self.cursors = [None]
+                self.load()
+
+        self.app.push_screen(PaymentCreateScreen(self.session, self.profile), done)
+
     def action_close(self) -> None:
         """Back to the screen before."""
         self.dismiss()
@@ -298,7 +315,7 @@ class PaymentsScreen(ProfileScreen):
             return len(self.page) == PAGE
         if action == "previous_page":
             return len(self.cursors) > 1
-        if action == "refresh":
+        if action in ("refresh", "new_order"):
             return self.profile is not None
         return super().check_action(action, parameters)
 
