@@ -232,3 +232,21 @@ def test_cli_sub_account_close_names_the_account() -> None:
     main_account = CliRunner().invoke(main, ["settings", "sub-account-transfer-limit", MAIN,
                                              *DEMO, "--close", "--yes"])
     assert main_account.exit_code == 2 and "not a sub-account" in main_account.output
+
+
+async def test_the_sandbox_engine_obeys_the_settings(client) -> None:
+    box, venue = client
+    from tui.core.orders import OrderSide, OrderType
+
+    await venue.symbol_price_limit("BTCUSDT", PriceLimits(D("70000"), D("60000"), D("71000"),
+                                                          D("61000")))
+    with pytest.raises(InvalidRequest, match="outside"):
+        await venue.order_create("BTCUSDT", OrderSide.SELL, OrderType.LIMIT, D("0.0001"),
+                                 D("60999.99"), client_order_id="pl-1")
+    placed = await venue.order_create("BTCUSDT", OrderSide.SELL, OrderType.LIMIT, D("0.0001"),
+                                      D("61000"), client_order_id="pl-2")
+    assert placed.order_id
+    await venue.symbol_set_trade_status("BTCUSDT", False)
+    with pytest.raises(InvalidRequest, match="closed"):
+        await venue.order_create("BTCUSDT", OrderSide.SELL, OrderType.LIMIT, D("0.0001"),
+                                 D("61000"), client_order_id="pl-3")

@@ -7,7 +7,9 @@ The trade status shows in ``basic/symbols``' ``canTrade`` (``service.trade_statu
 Price limits are enabled only for the symbols in :data:`LIMIT_ENABLED` (the document: a
 symbol takes them only once the platform has switched them on); each price must be a
 plain decimal, a multiple of the symbol's ``minPricePrecision``, each minimum at most its
-maximum; ``exchange_id`` must be the org's. Every one of them is a write (faults drop
+maximum; ``exchange_id`` must be the org's. The spot engine asks :meth:`BhexSettings.
+refuse_order` before placing: a closed symbol takes no order, a limit order's price must
+be within the side's bounds. Every one of them is a write (faults drop
 replies after committing) and idempotent by nature: setting the same value again changes
 nothing.
 """
@@ -95,6 +97,22 @@ class BhexSettings:
             raise Refused(Refusal.INVALID, "a minimum price is above its maximum")
         self.price_limits[symbol] = {k: params[k] for k in prices}
         return {"status": 0}
+
+    def refuse_order(self, symbol: str, kind: str, side: str, price: Decimal) -> str | None:
+        """Why a new spot order on ``symbol`` is refused by these settings (None: it is
+        not): trading closed, or a limit order's price outside the symbol's bounds (the
+        document: the bounds apply to limit orders only)."""
+        if not self.trade_status.get(symbol, True):
+            return f"trading of {symbol} is closed"
+        limits = self.price_limits.get(symbol)
+        if limits is None or kind == "MARKET":
+            return None
+        low, high = (Decimal(limits[f"{side.lower()}_min_price"]),
+                     Decimal(limits[f"{side.lower()}_max_price"]))
+        if not low <= price <= high:
+            return f"price outside the symbol's {side} limits {limits[f'{side.lower()}_min_price']}" \
+                   f"..{limits[f'{side.lower()}_max_price']}"
+        return None
 
     async def close_transfer(self, request: Request) -> dict[str, Any]:
         """Close transfers of one of the key's user's sub-accounts; ``{"success": true}``,

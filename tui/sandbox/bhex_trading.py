@@ -343,6 +343,9 @@ class BhexTrading:
                                                    "used for a different order")
                 return {"status": 0, "data": _order_json(old)}
             _check_rules(rule, kind, side, qty, price)
+            settings = getattr(self.service, "settings", None)  # tui/sandbox/bhex_settings.py
+            if settings is not None and (why := settings.refuse_order(symbol, kind, side, price)):
+                raise TradeRefused("rejected", why)
             order = self._place(txn, user_id, rule, kind, side, qty, price, client_id, now)
         return {"status": 0, "data": _order_json(order)}
 
