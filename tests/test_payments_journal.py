@@ -219,3 +219,16 @@ def test_cli_refuses_illegal_actions_locally() -> None:
     assert created.exit_code == 0, created.output
     record = json.loads(created.output[created.output.index("{"):])
     assert record["kind"] == "payment_create" and record["venue_ref"]
+
+
+async def test_a_client_order_id_is_journaled_once(setup) -> None:
+    from tui.core.errors import CoinsoleError
+
+    session, journal, mover, _ = setup
+    first = await journal_and_send(mover, create_request("jr-once-1"))
+    assert first.state is EntryState.ACCEPTED
+    with pytest.raises(CoinsoleError, match="already in the journal"):
+        await journal_and_send(mover, create_request("jr-once-1"))
+    book = session.sandbox.services["bhex"].payments
+    assert sum(o["clientOrderId"] == "jr-once-1" for o in book.orders.values()) == 1
+    assert len(journal.entries()) == 1
