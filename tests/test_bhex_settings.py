@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from tui.cli import main
-from tui.cli_settings import last_setting
 from tui.core.errors import InvalidRequest, VenueError
 from tui.core.money import loads_exact
 from tui.core.orders import SymbolRule
@@ -20,7 +19,7 @@ from tui.demo import demo_session
 from tui.journal import EntryState, Journal, Mover
 from tui.journal.dispatch import settlement_for
 from tui.org_settings.requests import (PriceLimitRequest, TradeStatusRequest,
-                                       TransferLimitRequest, new_key)
+                                       TransferLimitRequest, last_setting, new_key)
 from tui.sandbox import DEMO_PROFILES
 from tui.sandbox.limits import RateLimiter
 from tui.venues.base import Credentials, RetryPolicy, VenueSettings

@@ -101,6 +101,10 @@ class CoinsoleCommands(Provider):
             if app.statistics_profiles() and screen.sub_title != "payments":
                 commands.append(("Payments", "Payment orders: list, items, settle, refund, "
                                  "unlock, cancel (BHEX)", partial(app.run_action, "open_payments")))
+            if app.statistics_profiles() and screen.sub_title != "org settings":
+                commands.append(("Org settings", "Symbol trade status and price limits, "
+                                 "sub-account transfers (BHEX)",
+                                 partial(app.run_action, "open_org_settings")))
         return commands
 
     async def discover(self) -> Hits:
@@ -553,6 +557,13 @@ class CoinsoleApp(App[None]):
 
         if self.session is not None and any(has_payments(p.venue) for p in self.session.profiles):
             self.push_screen(PaymentsScreen(self.session))
+
+    def action_open_org_settings(self) -> None:
+        """Open the Org settings screen over the current one (Escape closes it)."""
+        from tui.screens.org_settings import OrgSettingsScreen, has_settings
+
+        if self.session is not None and any(has_settings(p.venue) for p in self.session.profiles):
+            self.push_screen(OrgSettingsScreen(self.session))
 
     async def action_switch_main(self, mode: str, via: str = "") -> None:
         """Show the main screen ``mode`` (creating it on first use); ``via`` is

@@ -25,8 +25,9 @@ import click
 
 from tui.core.errors import InvalidRequest, VenueError
 from tui.core.money import plain
+from tui.org_settings.requests import last_setting
 
-__all__ = ["register", "settings", "last_setting"]
+__all__ = ["register", "settings"]
 
 EXIT_OK, EXIT_USAGE, EXIT_VENUE = 0, 2, 3
 _DEMO_HELP = "Use the built-in sandbox's demo profiles (a fresh sandbox for this command)."
@@ -67,23 +68,6 @@ def _run(profile: str, demo: bool, work: Callable[[Any, Any], Awaitable[int]]) -
     code = ctx.run(main)
     if code:
         raise SystemExit(code)
-
-
-def last_setting(journal: Any, profile: str, setting: str, target: str) -> Any:
-    """The newest accepted settings request of ``setting`` for ``target`` (a symbol or a
-    sub-account id) in ``journal``; None when coinsole has set none."""
-    found = None
-    for entry in journal.entries():
-        request = entry.request
-        if entry.kind != "settings" or entry.profile != profile \
-                or entry.state.value not in ("ACCEPTED", "RECONCILED") \
-                or getattr(request, "setting", "") != setting:
-            continue
-        if target in (getattr(request, "symbol_id", None), getattr(request, "sub_account_id",
-                                                                     None)):
-            if found is None or entry.id > found.id:
-                found = entry
-    return found.request if found is not None else None
 
 
 async def _change(ctx: Any, request: Any, yes: bool, as_json: bool) -> int:

@@ -26,7 +26,7 @@ from tui.venues.bhex_settings import PriceLimits
 
 __all__ = ["KINDS", "SettingsKind", "TradeStatusRequest", "PriceLimitRequest",
            "TransferLimitRequest", "SettingsRequest", "parse", "owns", "settlement", "send",
-           "look_up", "new_key"]
+           "look_up", "new_key", "last_setting"]
 
 KINDS = frozenset({"settings"})
 
@@ -228,3 +228,20 @@ async def look_up(adapter: Any, request: Any, *, venue_ref: str | None) -> MoveR
         return None
     return _done("on" if request.enabled else "off",
                  f"basic/symbols shows canTrade {str(rule.can_trade).lower()}")
+
+
+def last_setting(journal: Any, profile: str, setting: str, target: str) -> Any:
+    """The newest accepted settings request of ``setting`` for ``target`` (a symbol or a
+    sub-account id) in ``journal``; None when coinsole has set none."""
+    found = None
+    for entry in journal.entries():
+        request = entry.request
+        if entry.kind != "settings" or entry.profile != profile \
+                or entry.state.value not in ("ACCEPTED", "RECONCILED") \
+                or getattr(request, "setting", "") != setting:
+            continue
+        if target in (getattr(request, "symbol_id", None), getattr(request, "sub_account_id",
+                                                                     None)):
+            if found is None or entry.id > found.id:
+                found = entry
+    return found.request if found is not None else None

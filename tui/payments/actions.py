@@ -6,12 +6,12 @@ reason; nothing is journaled or sent."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from tui.payments.lifecycle import IllegalPaymentAction, PaymentAction, refusal
 from tui.payments.requests import (PaymentCancelRequest, PaymentRefundRequest,
                                    PaymentSettleRequest, PaymentUnlockRequest, new_key,
                                    refunded_of, settled_total, unlocked_total)
+from tui.org_writes import journal_and_send, outcome_text
 from tui.venues.bhex_payments import PaymentOrder
 
 __all__ = ["settle_request", "unlock_request", "refund_request", "cancel_request",
@@ -73,37 +73,3 @@ def cancel_request(profile: str, order: PaymentOrder) -> PaymentCancelRequest:
                                 token_id=first.token_id if first else "",
                                 amount=first.amount if first else Decimal(0), **_who(order))
 
-
-async def journal_and_send(mover: Any, request: Any, *, approvals: Any = None) -> Any:
-    """Journal ``request`` (DRAFT, then APPROVED), send it once and return the entry as it
-    stands (ACCEPTED, REJECTED or UNKNOWN); the Payments screen's step.
-
-    With ``approvals`` (an :class:`~tui.approvals.service.ApprovalService`) the policy
-    decides first: a held request is returned PENDING_APPROVAL (nothing sent); a block
-    raises :class:`~tui.approvals.service.PolicyBlocked` (nothing journaled)."""
-    from tui.journal.dispatch import settlement_for
-
-    adapter = mover.session.adapter(request.profile)
-    settlement = settlement_for(adapter, request)
-    if approvals is not None:
-        held = approvals.gate(mover, request, settlement)
-        if held is not None:
-            return held
-    entry = mover.approve(mover.record(request, settlement))
-    return await mover.submit(entry)
-
-
-def outcome_text(entry: Any) -> str:
-    """One line saying what came of a journaled payment write."""
-    state = entry.state.value
-    if state == "PENDING_APPROVAL":
-        held = (entry.note or "").removeprefix("waiting for approval: ")
-        return f"submitted for approval: {held}; journal entry {entry.id}"
-    if state in ("ACCEPTED", "RECONCILED"):
-        receipt = entry.receipt
-        status = f" (order {receipt.venue_status})" if receipt and receipt.venue_status else ""
-        return f"done: {entry.request.destination}{status}; journal entry {entry.id}"
-    if state == "REJECTED":
-        return f"the venue refused it: {entry.last_error}; journal entry {entry.id}"
-    return (f"outcome unknown: {entry.request.destination} is in the journal as entry "
-            f"{entry.id}; Activity (4) settles it through order/detail")

@@ -185,7 +185,7 @@ class PaymentActionScreen(ModalBase[Any]):
     async def _send(self, request: Any) -> None:
         from tui.approvals.identity import ApprovalsError
         from tui.journal_ui import mover_for
-        from tui.payments.actions import journal_and_send, outcome_text
+        from tui.org_writes import journal_and_send, outcome_text
 
         outcome = self.query_one("#outcome", Static)
         try:

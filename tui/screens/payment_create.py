@@ -157,7 +157,7 @@ class PaymentCreateScreen(ModalBase[Any]):
     async def _send(self, request: Any) -> None:
         from tui.approvals.identity import ApprovalsError
         from tui.journal_ui import mover_for
-        from tui.payments.actions import journal_and_send, outcome_text
+        from tui.org_writes import journal_and_send, outcome_text
 
         try:
             self.entry = await journal_and_send(mover_for(self.session), request)
