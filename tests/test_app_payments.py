@@ -232,3 +232,57 @@ async def test_new_order_form_validates_then_creates() -> None:
         assert newest.client_order_id == form.key and newest.is_mapping
         assert newest.pay_info[0].amount == Decimal("12.50")
         assert [e.kind for e in journal_for(app.session).entries()] == ["payment_create"]
+
+
+async def test_the_approvals_gate_holds_or_blocks(tmp_path, monkeypatch) -> None:
+    """With a policy in force the TUI's mover asks it first: a settle needing approval is
+    journaled PENDING_APPROVAL and proposed, a blocked cancel is never journaled; the venue
+    sees neither."""
+    from approvals_world import KEYS
+
+    from tui.approvals.service import policy_gate
+    from tui.journal import Journal
+    from tui.journal_ui import attach_journal
+
+    ops = "\n".join(f'[operators.{n}]\npublic_key = "{pub.hex()}"\ngroups = ["ops"]\n'
+                    for n, (_, pub) in KEYS.items())
+    policy = tmp_path / "policy.toml"
+    policy.write_text(ops + '[[rule]]\nname = "settles"\naction = "payment_settle"\n'
+                      'outcome = "approve"\nquorum = "2 of ops"\n[[rule]]\n'
+                      'name = "no cancels"\naction = "payment_cancel"\noutcome = "block"\n'
+                      'reason = "cancels are frozen"\n[[rule]]\noutcome = "allow"\n',
+                      encoding="utf-8")
+    monkeypatch.setenv("COINSOLE_POLICY", str(policy))
+    monkeypatch.setenv("COINSOLE_OPERATOR", "ann")
+    app = payments_app()
+    binding = attach_journal(app.session, Journal(":memory:"), lookup_final_after_ms=0)
+    binding.mover.policy_gate = policy_gate(binding.journal)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_payments(pilot)
+        pick(screen, ORDER_ID_BASE + 6)
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert "approvals policy is in force" in screen_text(app)
+        app.screen.query_one("#amount", Input).value = "0.1"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_loaded(pilot)
+        assert "submitted for approval" in screen_text(app)
+        await pilot.press("escape")
+        await wait_loaded(pilot)
+        pick(screen, ORDER_ID_BASE + 8)
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_loaded(pilot)
+        assert "cancels are frozen" in screen_text(app)
+        await pilot.press("escape")
+        await wait_loaded(pilot)
+        entries = binding.journal.entries()
+        assert [(e.kind, e.state.value) for e in entries] == [("payment_settle",
+                                                               "PENDING_APPROVAL")]
+        book = app.session.sandbox.services["bhex"].payments
+        assert book.orders[ORDER_ID_BASE + 6]["payInfo"][0]["paidAmount"] == "0.2"
+        assert book.orders[ORDER_ID_BASE + 8]["status"] == "WAIT_FOR_PAYMENT"

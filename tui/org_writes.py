@@ -13,7 +13,8 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-__all__ = ["FAMILIES", "family_of", "family_of_kind", "journal_and_send", "outcome_text"]
+__all__ = ["FAMILIES", "family_of", "family_of_kind", "journal_and_send", "outcome_text",
+           "gated_send"]
 
 FAMILIES = ("tui.payments.requests", "tui.org_settings.requests")
 """The family modules, imported only when a request of theirs is met."""
@@ -69,3 +70,23 @@ def outcome_text(entry: Any) -> str:
         return f"the venue refused it: {entry.last_error}; journal entry {entry.id}"
     return (f"outcome unknown: {entry.request.destination} is in the journal as entry "
             f"{entry.id}; Activity (4) settles it")
+
+
+async def gated_send(mover: Any, request: Any) -> Any:
+    """:func:`journal_and_send` for the screens: when ``mover`` is gated (its
+    ``policy_gate`` is set: a real journal, not the demo's) and a policy file is in force,
+    the approvals service decides before anything is journaled (blocked: PolicyBlocked,
+    nothing recorded; needing approval: the held PENDING_APPROVAL entry is returned)."""
+    service = None
+    if getattr(mover, "policy_gate", None) is not None:
+        from tui.approvals.service import ApprovalService
+
+        service = ApprovalService.open(journal=mover.journal)
+        if not service.active:
+            service.close()
+            service = None
+    try:
+        return await journal_and_send(mover, request, approvals=service)
+    finally:
+        if service is not None:
+            service.close()

@@ -4,11 +4,11 @@ then Confirm journals and sends it once through the approvals gate.
 
 The request is rebuilt on every keystroke by :mod:`tui.payments.actions`, so an amount
 the order's state refuses (more than is held, more than is left to refund) shows the
-reason and Confirm stays disabled. Confirm goes through the session's mover, whose
-approvals fail-safe (``mover.policy_gate``, set when a policy is in force:
-:func:`tui.screens.approvals_gate.approvals_configured`) decides first: blocked, nothing
-is sent; needing approval, the request is journaled PENDING_APPROVAL and proposed. The
-modal dismisses with the journal entry (None when cancelled or held back).
+reason and Confirm stays disabled. Confirm sends through :func:`tui.org_writes.gated_send`:
+when a policy is in force (the modal says so, :func:`tui.screens.approvals_gate.
+approvals_configured`) it decides first: blocked, nothing is journaled or sent; needing
+approval, the request is journaled PENDING_APPROVAL and proposed. The modal dismisses
+with the journal entry (None when cancelled or blocked).
 """
 
 from __future__ import annotations
@@ -185,11 +185,11 @@ class PaymentActionScreen(ModalBase[Any]):
     async def _send(self, request: Any) -> None:
         from tui.approvals.identity import ApprovalsError
         from tui.journal_ui import mover_for
-        from tui.org_writes import journal_and_send, outcome_text
+        from tui.org_writes import gated_send, outcome_text
 
         outcome = self.query_one("#outcome", Static)
         try:
-            self.entry = await journal_and_send(mover_for(self.session), request)
+            self.entry = await gated_send(mover_for(self.session), request)
             text = outcome_text(self.entry)
         except ApprovalsError as exc:  # blocked, or held for approval (journaled)
             text = str(exc)

@@ -123,10 +123,10 @@ class SettingConfirmScreen(ModalBase[Any]):
     async def _send(self, request: Any) -> None:
         from tui.approvals.identity import ApprovalsError
         from tui.journal_ui import mover_for
-        from tui.org_writes import journal_and_send, outcome_text
+        from tui.org_writes import gated_send, outcome_text
 
         try:
-            self.entry = await journal_and_send(mover_for(self.session), request)
+            self.entry = await gated_send(mover_for(self.session), request)
             text = outcome_text(self.entry)
         except ApprovalsError as exc:  # blocked, or held for approval (journaled)
             text = str(exc)
