@@ -117,8 +117,8 @@ def test_import_sends_one_batch_after_one_confirmation(tmp_path) -> None:
     done = run("users", "kyc-import", path, *DEMO, input="y\n")
     assert done.exit_code == 0, done.output
     assert done.output.count("Send it?") == 1 and "accepted (2 of 2 updated)" in done.output
-    shown = run("users", "kyc", users[1].user_id, *DEMO)
-    assert "approved" in shown.output and f"S{users[1].user_id[-7:]}" in shown.output
+    # (each --demo command has a fresh sandbox: the change itself is read back in
+    # tests/test_support_user_writes.py)
 
 
 def test_a_user_the_org_lacks_refuses_the_file(tmp_path) -> None:
