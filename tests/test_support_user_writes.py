@@ -108,6 +108,7 @@ async def test_lost_reply_without_the_secret_is_never_resent(setup) -> None:
     settled = await mover.settle(entry)
     assert settled.state is EntryState.UNKNOWN
     assert "held only in the memory" in settled.note and settled.attempts == 1
+    assert "users verify-trade-password" in settled.note  # what the operator checks
 
 
 async def test_send_without_the_secret_sends_nothing(setup) -> None:
