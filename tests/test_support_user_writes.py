@@ -341,3 +341,43 @@ def test_cli_bind_ga_shows_the_key_once_and_binds(monkeypatch) -> None:
     assert result.output.count(fixed) == 1 and "accepted (GA bound)" in result.output
     wrong = run("users", "bind-ga", user.user_id, *DEMO, "--yes", input="12345\n")
     assert wrong.exit_code == 2 and "six digits" in wrong.output
+
+
+async def _lost_then_settled(session, mover, request, **secrets):
+    session.sandbox.faults.configure("bhex", drop_rate=1.0)
+    entry = await _send(mover, session, request, **secrets)
+    session.sandbox.faults.configure("bhex")
+    assert entry.state is EntryState.UNKNOWN
+    settled = await mover.settle(entry)
+    assert settled.state is EntryState.ACCEPTED, settled.note
+    assert settled.attempts == 1  # found by lookup, never resent
+    return settled
+
+
+async def test_lost_replies_of_kyc_invite_ga_and_register_settle_by_lookup(setup) -> None:
+    session, journal, mover, _ = setup
+    adapter = session.adapter(PROFILE)
+    user = _user(lambda u: u.verify_status == 2 and u.invite_index is None
+                 and u.ga_seed is None, start=1200)
+    before = await current_kyc(adapter, user.user_id)
+    change = KycChange(user_id=user.user_id, new={**before, "verify_status": 3,
+                                                   "card_type": 2}, before=before)
+    settled = await _lost_then_settled(session, mover, _common(
+        KycUpdateRequest, user.user_id, changes=(change,)))
+    assert "show the new KYC for 1 of 1" in settled.receipt.evidence
+    inviter = _user(lambda u: u.user_id != user.user_id, start=1300)
+    settled = await _lost_then_settled(session, mover, _common(
+        InviteRelationRequest, user.user_id, invite_user_id=inviter.user_id))
+    assert inviter.user_id in settled.receipt.evidence
+    issued = await adapter.user_get_ga_key(user.user_id)
+    code = pyotp.TOTP(issued["secretKey"].get_secret_value()).at(
+        session.sandbox.services["bhex"].now_ms() // 1000)
+    settled = await _lost_then_settled(
+        session, mover, _common(GaBindRequest, user.user_id, previously_bound=False),
+        ga_key=issued["secretKey"], ga_code=SecretStr(code))
+    assert "valid_gacode accepts" in settled.receipt.evidence
+    register = RegisterRequest(profile=PROFILE, client_key=new_key("t"), operator="ann",
+                               mobile="13700001111", national_code="86",
+                               asked_ms=session.sandbox.services["bhex"].now_ms())
+    settled = await _lost_then_settled(session, mover, register)
+    assert settled.venue_ref and "+86 13700001111" in settled.receipt.evidence
