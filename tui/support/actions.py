@@ -13,6 +13,7 @@ for. The other kinds (KYC, invite relation, passwords, GA, registration) are in
 
 from __future__ import annotations
 
+import functools
 import getpass
 from decimal import Decimal
 from enum import Enum
@@ -182,6 +183,7 @@ class UserStatusRequest(SupportRequest):
                            evidence=f"ext_status shows {self.flag}={self.value}")
 
 
+@functools.cache
 def _kinds() -> dict[str, type[SupportRequest]]:
     import tui.support.user_requests  # noqa: F401 - defines the other kinds
 
