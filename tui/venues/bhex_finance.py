@@ -387,6 +387,22 @@ class BhexFinanceMixin:
         return await call(client_order_id, item.user_id, item.token_id, item.amount,
                           desc=item.desc or desc)
 
+    @reads_reply
+    async def finance_send_text(self, op: FinanceOp, client_order_id: str, data_type: str,
+                                items: str, *, desc: str | None = None) -> FinanceTask | bool:
+        """Send one task whose ``items`` are already the exact wire text of ``data_type``
+        (as journaled); lock / unlock take the one-item ``json`` form."""
+        if data_type not in DATA_TYPES or not items:
+            raise InvalidRequest("bhex", "a task needs its data_type and items")
+        if op.is_batch:
+            form = {"client_order_id": _client_order_id(client_order_id), "desc": _desc(desc),
+                    "data_type": data_type, "items": items}
+            return parse_task(await self._finance(op.endpoint, form, read=False))
+        (row,) = json.loads(items)
+        return await self._single(op.endpoint, client_order_id, str(row["user_id"]),
+                                  str(row["token_id"]), Decimal(str(row["amount"])),
+                                  row.get("desc") or desc)
+
     async def finance_result(self, op: FinanceOp, client_order_id: str) -> TaskResult | None:
         """The result call of a batch ``op`` (NotImplementedError for lock / unlock)."""
         if op.result_endpoint is None:

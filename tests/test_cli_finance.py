@@ -1,0 +1,105 @@
+"""``coinsole finance ...`` with --demo (an in-process sandbox): preview and dry run, a file
+refused whole with line numbers, the shortfall against the operating account, a declined
+prompt, every row's outcome (JSON and the CSV export) with a partial failure, and
+``finance result`` for a task the venue does not know."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from click.testing import CliRunner
+
+from tui.cli import main
+
+A, B = "482698709891649537", "482698709891649538"
+DEMO = ["--profile", "bhex-demo", "--demo"]
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "drop.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_finance_is_listed_with_its_commands() -> None:
+    result = invoke("finance", "--help")
+    assert result.exit_code == 0
+    for name in ("airdrop", "lock", "unlock", "batch-lock", "batch-unlock", "result", "resume"):
+        assert name in result.output
+    assert "finance" in invoke("--help").output
+
+
+def test_dry_run_previews_and_sends_nothing(tmp_path) -> None:
+    path = write(tmp_path, f"uid,coin,amount\n{A},AT,1.5\n{B},at,2\n")
+    result = invoke("finance", "airdrop", path, *DEMO, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "airdrop: 2 rows from drop.csv" in result.output
+    assert "AT  total 3.5  available 15000" in result.output
+    assert "dry run: nothing was sent" in result.output
+    data = json.loads(invoke("finance", "airdrop", path, *DEMO, "--dry-run", "--json").stdout)
+    assert data["totals"] == {"AT": "3.5"} and data["rows"] == 2 and data["short"] == {}
+
+
+def test_invalid_rows_refuse_the_file_with_line_numbers(tmp_path) -> None:
+    path = write(tmp_path, f"uid,coin,amount\n{A},AT,1e3\n{B},NOPE,1\n{A},AT,1\n")
+    result = invoke("finance", "airdrop", path, *DEMO, "--yes")
+    assert result.exit_code == 2
+    assert "line 2: amount '1e3' is written with an exponent" in result.stderr
+    assert "line 3: coin 'NOPE' is not one the venue lists" in result.stderr
+    assert "accepted" not in result.output
+
+
+def test_shortfall_refused(tmp_path) -> None:
+    path = write(tmp_path, f"uid,coin,amount\n{A},USDT,5\n")
+    result = invoke("finance", "airdrop", path, *DEMO, "--yes")
+    assert result.exit_code == 2
+    assert "the operating account lacks" in result.stderr and "USDT" in result.stderr
+
+
+def test_declined_at_the_prompt(tmp_path) -> None:
+    path = write(tmp_path, f"uid,coin,amount\n{A},AT,1\n")
+    result = invoke("finance", "airdrop", path, *DEMO, input="n\n")
+    assert result.exit_code == 1
+    assert "operation" in result.stderr and "sha256" in result.stderr
+    assert "nothing was sent" in result.stderr
+
+
+def test_every_rows_outcome_json_and_export(tmp_path) -> None:
+    path = write(tmp_path, f"uid,coin,amount,lock\n{A},AT,1.5,true\n7,AT,2,\n{B},AT,0.25,\n")
+    out = tmp_path / "results.csv"
+    result = invoke("finance", "airdrop", path, *DEMO, "--yes", "--json", "--task-size", "2",
+                    "--export", str(out))
+    assert result.exit_code == 3, result.stderr
+    data = json.loads(result.stdout)
+    assert [(r["line"], r["ok"]) for r in data["rows"]] == [(2, True), (3, False), (4, True)]
+    assert data["rows"][1]["outcome"] == "failed: user information wrong (31009)"
+    assert data["rows"][0]["client_order_id"] != data["rows"][2]["client_order_id"]
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["line"], r["amount"], r["outcome"]) for r in rows] == [
+        ("2", "1.5", "done"), ("3", "2", "failed: user information wrong (31009)"),
+        ("4", "0.25", "done")]
+
+
+def test_batch_lock_table(tmp_path) -> None:
+    path = write(tmp_path, f'uid,coin,amount,subject\n{A},USDT,5,"promo, week 1"\n')
+    result = invoke("finance", "batch-lock", path, *DEMO, "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "1 rows: 1 done, 0 failed" in result.output
+
+
+def test_result_of_an_unknown_task() -> None:
+    result = invoke("finance", "result", "nope-1", *DEMO)
+    assert result.exit_code == 2
+    assert "no finance task or batch 'nope-1'" in result.stderr
+
+
+def test_not_a_bhex_profile(tmp_path) -> None:
+    path = write(tmp_path, f"uid,coin,amount\n{A},AT,1\n")
+    result = invoke("finance", "airdrop", path, "--profile", "fcoin-demo", "--demo")
+    assert result.exit_code == 2 and "not a BHEX profile" in result.stderr
