@@ -172,6 +172,7 @@ async def test_resend_of_a_client_order_id_applies_once(client) -> None:
     assert first.id == again.id
     assert _operating(box, "AT") == before - 3
     assert box.services["bhex"].finance.applications["once"] == 1
+    assert box.services["bhex"].finance.repeats["once"] == 1
     assert await venue.finance_lock("lk-1", OTHERS[0], "AT", Decimal(1)) is True
     assert await venue.finance_lock("lk-1", OTHERS[0], "AT", Decimal(1)) is True
     assert box.services["bhex"].finance.applications["lk-1"] == 1

@@ -85,6 +85,7 @@ async def test_lost_replies_and_a_stopped_run_never_apply_twice(setup) -> None:
     assert entry.state is EntryState.ACCEPTED, entry.note
     assert {t.client_order_id for t in request.tasks} == set(fin.applications)
     assert set(fin.applications.values()) == {1}
+    assert not fin.repeats  # looked up by client_order_id before any resend
     rows = await collect_results(session.adapter(PROFILE), request, entry.receipt, wait_s=5)
     assert len(rows) == 120
     assert [r.line for r in rows if r.ok is False] == [5, 79]

@@ -13,7 +13,8 @@ keys, signing, limits and faults (latency, 5xx, 429, commit-then-drop on every w
   whole (nothing applied).
 - Idempotent by ``client_order_id``: a repeat of a known id applies nothing and answers the
   first task (lock / unlock: ``success`` again). :attr:`BhexFinance.applications` counts how
-  often each id was applied (tests check it is never above 1).
+  often each id was applied (never above 1), :attr:`BhexFinance.repeats` how often a known
+  id was sent again.
 - A result call for an id the sandbox does not know answers ``{"status": 0, "data": null}``
   (docs/wire.md, "BHEX finance").
 """
@@ -88,6 +89,10 @@ class BhexFinance:
         self.singles: dict[str, str] = {}
         self.applications: Counter[str] = Counter()
         """How often each ``client_order_id`` was applied."""
+        self.repeats: Counter[str] = Counter()
+        """How often a write arrived for a ``client_order_id`` already applied (answered
+        with the first result, applying nothing): a client that settles by the result
+        calls first never causes one."""
         self.row_applications: Counter[tuple[str, str, str]] = Counter()
         """(kind, user, token) -> items applied, for checking a whole batch landed once."""
         self.available: dict[tuple[str, str], Decimal] = defaultdict(lambda: START_BALANCE)
@@ -203,6 +208,7 @@ class BhexFinance:
         cid = self._cid(params)
         known = self.tasks.get(cid)
         if known is not None:
+            self.repeats[cid] += 1
             if known.kind != kind:
                 raise Refused(Refusal.INVALID, "client_order_id already used")
             return self._reply(known)
@@ -229,6 +235,7 @@ class BhexFinance:
     def _single(self, name: str, api_key: str, params: dict[str, str]) -> dict[str, Any]:
         cid = self._cid(params)
         if cid in self.singles:
+            self.repeats[cid] += 1
             if self.singles[cid] != name:
                 raise Refused(Refusal.INVALID, "client_order_id already used")
             return {"status": 0, "data": {"success": True}}
