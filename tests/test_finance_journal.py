@@ -5,7 +5,6 @@ carrying its totals, row count and file hash."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -67,37 +66,6 @@ class _Progress:
         if line != self.last:
             click.echo(line, err=True, nl=done >= total)
             self.last = line
-
-
-async def _checks(adapter: Any, path: Path, op: Any) -> dict[str, Any]:
-    """What the rows are checked against: the venue's coins (with decimals for the coins
-    the file names), the user index when the org has one, the operating balances."""
-    from tui.cli_moves import _precision
-    from tui.finance.batch import BatchRefused, read_csv_rows
-    from tui.support.user_index import UserIndex, org_key
-
-    tokens = await adapter.basic_tokens()
-    names = {str(t["tokenId"]).upper(): str(t["tokenId"]) for t in tokens}
-    try:
-        named = {(row.get("coin") or "").strip().upper()
-                 for _, row in read_csv_rows(path.read_bytes())}
-    except OSError as exc:
-        raise BatchRefused([f"cannot read {path}: {exc.strerror or exc}"]) from None
-    from tui.core.validation import default_decimals
-
-    coins = {name: default_decimals("bhex") for name in names.values()}
-    for upper in named & set(names):
-        coins[names[upper]] = await _precision(adapter, names[upper])
-    available: dict[str, Decimal | None] = {}
-    if op.spends_operating_account:
-        rows = await adapter.account_balance(adapter.settings.user_id)
-        available = {str(r["tokenId"]): Decimal(str(r["free"])) for r in rows}
-    index = UserIndex.open(org_key(adapter.settings.base_url,
-                                   adapter.credentials.api_key.get_secret_value()))
-    known = None
-    if index.count() > 0:
-        known = index.existing
-    return {"coins": coins, "available": available, "known_users": known, "_index": index}
 
 
 def _print_results(rows: list[Any], *, show_all: bool) -> tuple[int, int, int]:
@@ -201,11 +169,12 @@ async def _send(ctx: Any, op: Any, file: Path, profile: str, *, dry_run: bool, y
     from tui.core.moves import Settlement
     from tui.finance import send
     from tui.finance.batch import BatchRefused, prepare_csv
+    from tui.finance.checks import batch_checks
     from tui.finance.request import TASK_ROWS, plan_batch
 
     adapter = ctx.session.adapter(profile)
     try:
-        checks = await _checks(adapter, file, op)
+        checks = await batch_checks(adapter, file, op)
     except BatchRefused as exc:
         click.echo(f"coinsole: {exc}", err=True)
         return EXIT_USAGE
