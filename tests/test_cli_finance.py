@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from tui.cli import main
@@ -103,3 +104,60 @@ def test_not_a_bhex_profile(tmp_path) -> None:
     path = write(tmp_path, f"uid,coin,amount\n{A},AT,1\n")
     result = invoke("finance", "airdrop", path, "--profile", "fcoin-demo", "--demo")
     assert result.exit_code == 2 and "not a BHEX profile" in result.stderr
+
+
+# -- a real journal and profiles against the sandbox over loopback ----------------------
+
+
+@pytest.fixture
+def live_profiles(live_sandbox, monkeypatch, tmp_path):
+    from tui.config import ProfileStore
+    from tui.credentials import env_var_names
+    from tui.demo import demo_profiles
+    from tui.sandbox import DEMO_PROFILES
+
+    monkeypatch.setenv("COINSOLE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("COINSOLE_RESEND_BACKOFF_MS", "1")
+    sandbox, base_url = live_sandbox
+    store = ProfileStore()
+    for profile in demo_profiles(base_url):
+        store.add(profile)
+    for demo in DEMO_PROFILES:
+        key_var, secret_var = env_var_names(demo.name)
+        monkeypatch.setenv(key_var, demo.api_key)
+        monkeypatch.setenv(secret_var, demo.secret)
+    sandbox.services["bhex"].finance.run_ms = 0
+    return sandbox
+
+
+def test_unknown_batch_resumed_then_read_back(live_profiles, tmp_path) -> None:
+    box = live_profiles
+    fin = box.services["bhex"].finance
+    path = write(tmp_path, "uid,coin,amount\n" + "".join(
+        f"{(A, B)[n % 2]},AT,0.{n + 1}\n" for n in range(6)))
+    box.faults.configure("bhex", error_rate=1.0)
+    original = box.faults.apply
+    calls = {"n": 0}
+
+    async def apply(venue):  # the checks read the venue; then every call fails
+        calls["n"] += 1
+        return None if calls["n"] <= 3 else await original(venue)
+
+    box.faults.apply = apply
+    result = invoke("finance", "airdrop", path, "--profile", "bhex-demo", "--yes",
+                    "--allow-duplicates", "--task-size", "2")
+    assert result.exit_code == 4, (result.stdout, result.stderr)
+    assert "outcome unknown" in result.stderr and not fin.applications
+    box.faults.apply = original
+    box.faults.configure("bhex")
+    resumed = invoke("finance", "resume", "1", "--profile", "bhex-demo", "--json")
+    assert resumed.exit_code == 0, (resumed.stdout, resumed.stderr)
+    rows = json.loads(resumed.stdout)["rows"]
+    assert [r["line"] for r in rows] == [2, 3, 4, 5, 6, 7] and all(r["ok"] for r in rows)
+    assert len(fin.applications) == 3 and set(fin.applications.values()) == {1}
+    again = invoke("finance", "result", "1", "--profile", "bhex-demo")
+    assert again.exit_code == 0 and "6 rows: 6 done, 0 failed" in again.stdout
+    cid = rows[0]["client_order_id"]
+    task = invoke("finance", "result", cid, "--profile", "bhex-demo", "--op", "airdrop")
+    assert task.exit_code == 0 and f"airdrop task 1 ({cid}) done" in task.stdout
+    assert not fin.repeats

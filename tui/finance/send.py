@@ -64,10 +64,24 @@ async def _lookup(adapter: Any, op: FinanceOp, cid: str) -> TaskResult | None:
 
 async def _send_task(adapter: Any, request: FinanceBatchRequest,
                      task: FinanceTaskSpec) -> str:
-    """``sent`` / ``found`` / ``refused: why``; raises OutcomeUnknown when it cannot tell."""
+    """``sent`` / ``found`` / ``refused: why``; raises OutcomeUnknown when it cannot tell
+    (also for any error once the task has been sent: it may have landed)."""
     op = request.op
     if op.is_batch and await _lookup(adapter, op, task.client_order_id) is not None:
         return "found"
+    try:
+        return await _send_and_check(adapter, request, task)
+    except OutcomeUnknown:
+        raise
+    except VenueError as exc:
+        raise OutcomeUnknown("bhex", f"task {task.client_order_id}: "
+                                     f"{str(exc).removeprefix('bhex: ')} after sending; "
+                                     "settle the batch to finish it") from None
+
+
+async def _send_and_check(adapter: Any, request: FinanceBatchRequest,
+                          task: FinanceTaskSpec) -> str:
+    op = request.op
     for attempt in range(SEND_ATTEMPTS):
         try:
             await adapter.finance_send_text(op, task.client_order_id, task.data_type,
