@@ -11,7 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from tui.core.errors import InsufficientFunds, InvalidRequest, MalformedReply, OutcomeUnknown
+from tui.core.errors import (InsufficientFunds, InvalidRequest, MalformedReply, OutcomeUnknown,
+                             RateLimited)
 from tui.core.money import loads_exact
 from tui.sandbox import DEMO_PROFILES
 from tui.sandbox.limits import RateLimiter
@@ -253,3 +254,16 @@ async def test_malformed_result_reply(client, monkeypatch) -> None:
     monkeypatch.setattr(venue, "request", reply)
     with pytest.raises(MalformedReply):
         await venue.finance_get_air_drop_result("x")
+
+
+async def test_429_and_latency_refuse_or_slow_without_applying(client) -> None:
+    box, venue = client
+    box.faults.configure("bhex", rate_429=1.0)
+    with pytest.raises(RateLimited):
+        await venue.finance_air_drop("limited", [FinanceItem(OTHERS[0], "AT", Decimal(1))])
+    box.faults.configure("bhex", latency_ms=50)
+    task = await venue.finance_batch_lock_position(
+        "slow", [FinanceItem(OTHERS[0], "USDT", Decimal(1))], data_type="json")
+    assert task.client_order_id == "slow"
+    box.faults.configure("bhex")
+    assert box.services["bhex"].finance.applications == {"slow": 1}
