@@ -114,7 +114,7 @@ def read_csv_rows(data: bytes) -> Iterable[tuple[int, dict[str, str]]]:
     header: list[str] | None = None
     try:
         for fields in reader:
-            if not fields or all(not f.strip() for f in fields):
+            if not fields or not "".join(fields).strip():
                 continue
             if header is None:
                 header = [f.strip().lower() for f in fields]

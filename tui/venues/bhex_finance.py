@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.core.errors import InvalidRequest
 from tui.core.money import plain
@@ -77,10 +77,10 @@ class FinanceOp(str, Enum):
         return self is FinanceOp.AIRDROP
 
 
-@dataclass(frozen=True)
-class FinanceItem:
+class FinanceItem(NamedTuple):
     """One row of a task: who, which token, how much; ``lock`` (airdrop: into the locked
-    balance), ``subject`` (airdrop: ``sub_business_subject``) and ``desc`` (lock/unlock)."""
+    balance), ``subject`` (airdrop: ``sub_business_subject``) and ``desc`` (lock/unlock).
+    A tuple: a batch holds hundreds of thousands of them."""
 
     user_id: str
     token_id: str
