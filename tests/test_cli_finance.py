@@ -161,3 +161,14 @@ def test_unknown_batch_resumed_then_read_back(live_profiles, tmp_path) -> None:
     task = invoke("finance", "result", cid, "--profile", "bhex-demo", "--op", "airdrop")
     assert task.exit_code == 0 and f"airdrop task 1 ({cid}) done" in task.stdout
     assert not fin.repeats
+
+
+def test_single_lock_done_and_unlock_refused(tmp_path) -> None:
+    path = write(tmp_path, f"uid,coin,amount,subject\n{A},USDT,5,promo\n{B},USDT,1,\n")
+    locked = invoke("finance", "lock", path, *DEMO, "--yes", "--json")
+    assert locked.exit_code == 0, locked.stderr
+    assert [r["outcome"] for r in json.loads(locked.stdout)["rows"]] == ["done (success)"] * 2
+    unlocked = invoke("finance", "unlock", path, *DEMO, "--yes")  # a fresh sandbox: none locked
+    assert unlocked.exit_code == 3
+    assert "2 rows: 0 done, 2 failed" in unlocked.stdout
+    assert "refused: not enough funds" in unlocked.stdout
