@@ -104,3 +104,18 @@ async def test_escape_closes() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, FinanceScreen)
+
+
+async def test_the_palette_offers_finance_and_opens_it() -> None:
+    from test_app_palette_themes import palette_names
+
+    app = finance_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        names = [n.strip() for n in await palette_names(pilot, "finance")]
+        assert "Finance" in names, names
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, FinanceScreen)
