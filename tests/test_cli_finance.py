@@ -155,6 +155,10 @@ def test_unknown_batch_resumed_then_read_back(live_profiles, tmp_path) -> None:
     rows = json.loads(resumed.stdout)["rows"]
     assert [r["line"] for r in rows] == [2, 3, 4, 5, 6, 7] and all(r["ok"] for r in rows)
     assert len(fin.applications) == 3 and set(fin.applications.values()) == {1}
+    listed = invoke("journal")
+    assert listed.exit_code == 0 and "airdrop of 6 rows in 3 tasks" in listed.stdout
+    shown = invoke("journal", "show", "1")
+    assert shown.exit_code == 0 and "3 of 3 tasks accepted" in shown.stdout
     again = invoke("finance", "result", "1", "--profile", "bhex-demo")
     assert again.exit_code == 0 and "6 rows: 6 done, 0 failed" in again.stdout
     cid = rows[0]["client_order_id"]
