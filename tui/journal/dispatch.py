@@ -40,12 +40,15 @@ ORDER_NOT_FOUND_CODES = frozenset({"-2013"})
 def settlement_for(adapter: Any, request: JournalRequest) -> Settlement:
     """How an unknown outcome of ``request`` is settled: an order action by LOOKUP
     (``order/get``), a move as its adapter says."""
+    from tui.finance.request import is_finance_request
     from tui.support.actions import is_support_request
 
     if isinstance(request, (OrderPlaceRequest, OrderCancelRequest)) or is_support_request(request):
         return Settlement.LOOKUP
     if (family := family_of(request)) is not None:  # org writes (tui/org_writes.py)
         return family.settlement(request)
+    if is_finance_request(request):  # finance batches (tui/finance/send.py)
+        return Settlement.KEYED
     return adapter.settlement(request)
 
 
@@ -61,6 +64,11 @@ async def send_request(adapter: Any, request: JournalRequest, *,
         return await send_support(adapter, request)  # type: ignore[arg-type]
     if (family := family_of(request)) is not None:  # org writes (tui/org_writes.py)
         return await family.send(adapter, request)
+    from tui.finance.request import is_finance_request
+    from tui.finance.send import send_batch
+
+    if is_finance_request(request):  # finance batches (tui/finance/send.py)
+        return await send_batch(adapter, request)  # type: ignore[arg-type]
     if isinstance(request, OrderPlaceRequest):
         try:
             order = await adapter.order_create(
@@ -94,6 +102,11 @@ async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | Non
         return await look_up_support(adapter, request)  # type: ignore[arg-type]
     if (family := family_of(request)) is not None:  # org writes (tui/org_writes.py)
         return await family.look_up(adapter, request, venue_ref=venue_ref)
+    from tui.finance.request import is_finance_request
+    from tui.finance.send import look_up_batch
+
+    if is_finance_request(request):  # finance batches (tui/finance/send.py)
+        return await look_up_batch(adapter, request)  # type: ignore[arg-type]
     if isinstance(request, OrderPlaceRequest):
         try:
             if venue_ref:
