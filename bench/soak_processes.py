@@ -4,7 +4,8 @@ beside them and SIGKILLs at random points, against a sandbox served in another p
 The sandbox runs as ``coinsole sandbox serve --latency-ms L --drop-rate D --db FILE``
 (every reply late by L ms; a share D of writes committed, then answered with an empty
 502). Up to ``--processes`` transfer commands run at once (FCoin asset_center -> contract,
-KEYED by ``sourceId``; BHEX contract -> spot, KEYED by ``client_order_id``), each moving an
+KEYED by ``sourceId``; BHEX contract -> spot, a sub-account transfer with no client key and
+no lookup: settlement NONE, an unknown outcome is left for the operator), each moving an
 amount unique to it; a share of them is killed with SIGKILL after a random delay. A
 ``journal settle`` process runs in a loop beside them the whole time. When every transfer
 has ended, ``journal settle`` runs until nothing more settles; then the journal is
