@@ -68,20 +68,26 @@ class HeldForApproval(ApprovalsError):
                          f"needs {item.quorum}); journal entry {entry.id}")
 
 
-def policy_gate(journal: Any):
+def policy_gate(journal: Any, opener: Any = None):
     """The fail-safe for a :class:`~tui.journal.Mover` whose callers do not ask the policy
     themselves (set as ``mover.policy_gate``): each time, the policy file in force decides a
     DRAFT entry - allowed passes; blocked raises PolicyBlocked; needing approval holds the
     entry (PENDING_APPROVAL, proposed) and raises HeldForApproval. The available balance is
-    not known here, so share rules count it as nothing available (the stricter reading)."""
+    not known here, so share rules count it as nothing available (the stricter reading).
+
+    ``opener`` (optional) builds the service to ask instead of the configured policy and
+    store (the demo's: :func:`tui.approvals.demo.demo_service`); it is closed after."""
 
     def gate(entry: Any) -> None:
-        loaded = load_policy_file()
-        if loaded.policy is None:
-            return
-        from .store_factory import open_store
+        if opener is not None:
+            service = opener()
+        else:
+            loaded = load_policy_file()
+            if loaded.policy is None:
+                return
+            from .store_factory import open_store
 
-        service = ApprovalService(loaded, open_store(), me=my_name(), journal=journal)
+            service = ApprovalService(loaded, open_store(), me=my_name(), journal=journal)
         try:
             ev = service.evaluate(entry.request)
             if ev.outcome == "block":

@@ -55,7 +55,7 @@ from tui.widgets.title_bar import TitleBar
 
 __all__ = ["ApprovalsScreen", "ApprovalDetailScreen", "ApproveScreen", "RejectScreen",
            "ExecutePasswordScreen",
-           "COLUMNS", "EMPTY_TEXTS", "row_cells", "track_waiting"]
+           "COLUMNS", "gate_demo_moves", "EMPTY_TEXTS", "row_cells", "track_waiting"]
 
 COLUMNS = ("age", "initiator", "action", "amount", "votes", "expires", "state", "destination",
            "rule")
@@ -544,8 +544,10 @@ def track_waiting(app: Any, period: float = 2.0) -> None:  # float-ok: seconds
     """Keep the bar's "waiting for me" count for ``app`` while no Approvals screen is
     open: a cheap change check every ``period`` seconds, and a count when the store
     changed (or 30 s passed: requests expire with time)."""
-    model = ApprovalsModel.for_session(app.session, demo=bool(getattr(app, "demo_approvals",
-                                                                      False)))
+    demo = bool(getattr(app, "demo_approvals", False))
+    if demo:
+        gate_demo_moves(app.session)
+    model = ApprovalsModel.for_session(app.session, demo=demo)
     state: dict[str, Any] = {"token": object(), "at": 0.0}
 
     def poll() -> None:
@@ -566,6 +568,17 @@ def track_waiting(app: Any, period: float = 2.0) -> None:  # float-ok: seconds
 
     poll()
     app.set_interval(period, poll, name="approvals-badge")
+
+
+def gate_demo_moves(session: Any) -> None:
+    """In the demo, the forms (Move money, Orders) ask the demo's policy before sending, as
+    a real session's ask ``policy.toml``: a big withdrawal is submitted for approval."""
+    from tui.approvals.demo import demo_service
+    from tui.approvals.service import policy_gate
+    from tui.journal_ui import journal_for, mover_for
+
+    journal = journal_for(session)
+    mover_for(session).policy_gate = policy_gate(journal, lambda: demo_service(journal=journal))
 
 
 class ApprovalDetailScreen(ModalBase[None]):

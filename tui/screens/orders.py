@@ -464,8 +464,15 @@ class OrdersScreen(ProfileTabsScreen):
             entry = await cancel_order(mover_for(self.session),
                                        cancel_request_for(order, profile=profile, venue=venue))
         except CoinsoleError as exc:
-            self.notify(f"cancel of order {order.order_id} not sent: {exc}", severity="error",
-                        timeout=8)
+            from tui.approvals.held import gate_outcome, submitted_text
+
+            gated = gate_outcome(exc)
+            if gated is not None and gated[0] == "held":
+                self.notify(f"cancel of order {order.order_id}: {submitted_text(gated[1])}",
+                            title="Submitted for approval", timeout=8)
+            else:
+                self.notify(f"cancel of order {order.order_id} not sent: "
+                            f"{gated[1] if gated else exc}", severity="error", timeout=8)
         else:
             if entry.state in (EntryState.ACCEPTED, EntryState.RECONCILED):
                 self.notify(f"cancelled {order_summary(order)}", title="Order cancelled",
@@ -589,6 +596,12 @@ class OrdersScreen(ProfileTabsScreen):
             from tui.journal.dispatch import order_outcome_text
 
             if entry is None:
+                return
+            if entry.state.value == "PENDING_APPROVAL":
+                from tui.approvals.held import submitted_text
+
+                self.notify(f"{entry.request.destination}: {submitted_text(entry)}",
+                            title="Submitted for approval", timeout=8)
                 return
             self.notify(f"{entry.request.destination}: {order_outcome_text(entry)}",
                         title="Order placed", timeout=6)
