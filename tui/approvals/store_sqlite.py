@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 
 from . import audit
 from .operators import Signed, Statement
-from .store import Row
+from .store import PAGE_ORDER, PendingVotes, Row
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, request_json TEXT NOT NULL,
   request_hash TEXT NOT NULL, policy_hash TEXT NOT NULL, initiator TEXT NOT NULL,
@@ -19,6 +20,12 @@ CREATE TABLE IF NOT EXISTS signatures (request_id TEXT NOT NULL, statement TEXT 
   signature TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, record TEXT NOT NULL);
 """
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS requests_queue ON requests (state, proposed_ms, id);
+CREATE INDEX IF NOT EXISTS requests_initiator ON requests (initiator, state, proposed_ms, id);
+CREATE INDEX IF NOT EXISTS signatures_request ON signatures (request_id);
+"""
+"""Schema 2: the indexes a queue read a page at a time needs."""
 
 
 class SqliteStore:
@@ -35,7 +42,9 @@ class SqliteStore:
         if v > SCHEMA_VERSION:
             raise RuntimeError(f"approvals store schema {v} is newer than this coinsole; upgrade it")
         if v < SCHEMA_VERSION:
-            self._db.executescript("BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+            self._db.executescript("BEGIN IMMEDIATE;" + _SCHEMA + _INDEXES
+                                   + f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        self.path = path
 
     def close(self) -> None:
         self._db.close()
@@ -68,8 +77,8 @@ class SqliteStore:
         return Row(*r) if r else None
 
     def list(self, state: str | None = None) -> list[Row]:
-        q, a = ("SELECT * FROM requests WHERE state=? ORDER BY proposed_ms", (state,)) if state \
-            else ("SELECT * FROM requests ORDER BY proposed_ms", ())
+        q, a = (f"SELECT * FROM requests WHERE state=? {PAGE_ORDER}", (state,)) if state \
+            else (f"SELECT * FROM requests {PAGE_ORDER}", ())
         return [Row(*r) for r in self._db.execute(q, a)]
 
     def set_state(self, request_id: str, state: str, expected: str) -> bool:
@@ -100,3 +109,60 @@ class SqliteStore:
 
     def audit_read(self) -> list[dict]:
         return [json.loads(r[0]) for r in self._db.execute("SELECT record FROM audit ORDER BY seq")]
+
+    # a long queue, a page at a time ------------------------------------------------------
+
+    @staticmethod
+    def _where(states: Sequence[str], initiator: str | None) -> tuple[str, list]:
+        where = f"state IN ({','.join('?' * len(states))})"
+        args: list = list(states)
+        if initiator is not None:
+            where += " AND initiator=?"
+            args.append(initiator)
+        return where, args
+
+    def count(self, states: Sequence[str], initiator: str | None = None) -> int:
+        """How many requests are in ``states`` (proposed by ``initiator`` when given)."""
+        where, args = self._where(states, initiator)
+        return self._db.execute(f"SELECT count(*) FROM requests WHERE {where}", args).fetchone()[0]
+
+    def page(self, states: Sequence[str], *, after: tuple[int, str] | None = None,
+             limit: int = 100, initiator: str | None = None) -> list[Row]:
+        """Up to ``limit`` requests in ``states``, oldest first, after the keyset ``after``
+        (the (proposed_ms, id) of the last row of the previous page)."""
+        where, args = self._where(states, initiator)
+        if after is not None:
+            where += " AND (proposed_ms, id) > (?, ?)"
+            args += [after[0], after[1]]
+        return [Row(*r) for r in self._db.execute(
+            f"SELECT * FROM requests WHERE {where} {PAGE_ORDER} LIMIT ?", [*args, limit])]
+
+    def signatures_for(self, ids: Sequence[str]) -> dict[str, list[Signed]]:
+        """The stored statements of the requests ``ids`` (a page), by request id."""
+        out: dict[str, list[Signed]] = {}
+        ids = list(ids)
+        for at in range(0, len(ids), 500):
+            chunk = ids[at:at + 500]
+            for rid, a, b in self._db.execute(
+                    "SELECT request_id, statement, signature FROM signatures WHERE request_id "
+                    f"IN ({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
+                out.setdefault(rid, []).append(Signed(Statement(*json.loads(a)), bytes.fromhex(b)))
+        return out
+
+    def pending_votes(self, operator: str) -> list[PendingVotes]:
+        """PENDING_APPROVAL requests ``operator`` has not signed, counted per quorum,
+        self-approval flag and whether ``operator`` proposed them."""
+        rows = self._db.execute(
+            "SELECT json_extract(request_json, '$.meta.quorum'), "
+            "coalesce(json_extract(request_json, '$.meta.self'), 0), initiator = ?, count(*) "
+            "FROM requests r WHERE state = 'PENDING_APPROVAL' AND NOT EXISTS (SELECT 1 FROM "
+            "signatures s WHERE s.request_id = r.id AND json_extract(s.statement, '$[2]') = ?) "
+            "GROUP BY 1, 2, 3", (operator, operator))
+        return [PendingVotes(q or "", bool(ok), bool(mine), n) for q, ok, mine, n in rows]
+
+    def due_to_expire(self, now_ms: int) -> list[Row]:
+        """PENDING_APPROVAL or APPROVED requests whose expiry is before ``now_ms``."""
+        return [Row(*r) for r in self._db.execute(
+            "SELECT * FROM requests WHERE state IN ('PENDING_APPROVAL', 'APPROVED') AND "
+            "proposed_ms + coalesce(json_extract(request_json, '$.meta.expiry_ms'), 0) < ? "
+            f"{PAGE_ORDER}", (now_ms,))]
