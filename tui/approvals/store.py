@@ -52,6 +52,19 @@ class ApprovalStore(Protocol):
 
 
 @dataclass(frozen=True)
+class Change:
+    """One event from a store's change feed (``watch``): ``kind`` is ``request`` or
+    ``signature`` (with the request ``id`` and, for requests, its new ``state``; PostgreSQL
+    NOTIFY), ``changed`` (something changed, reload; SQLite), ``unreachable`` (``detail``
+    says why; changes may be missed until ``reconnected``, after which reload the whole
+    queue)."""
+    kind: str
+    id: str = ""
+    state: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class PendingVotes:
     """How many PENDING_APPROVAL requests ``operator`` has not signed, per quorum text,
     self-approval flag, and whether that operator proposed them (:meth:`ApprovalStore.

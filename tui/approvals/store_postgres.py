@@ -23,7 +23,6 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import psycopg
@@ -32,7 +31,7 @@ from tui.core.errors import CoinsoleError
 
 from . import audit
 from .operators import Signed, Statement
-from .store import PAGE_ORDER, PendingVotes, Row
+from .store import PAGE_ORDER, Change, PendingVotes, Row
 
 __all__ = ["PostgresStore", "Watcher", "Change", "StoreError", "StoreUnreachable",
            "SCHEMA_VERSION", "MIGRATIONS", "CHANNEL", "migrate", "schema_version", "redact_url"]
@@ -137,17 +136,6 @@ def migrate(conn: psycopg.Connection, target: int = SCHEMA_VERSION) -> int:
                              (version, int(time.time() * 1000)))
                 current = version
     return current
-
-
-@dataclass(frozen=True)
-class Change:
-    """One event from the team store: ``kind`` is ``request`` or ``signature`` (with the
-    request ``id`` and, for requests, its new ``state``), ``unreachable`` (``detail`` says
-    why; changes may be missed until ``reconnected``, after which reload the whole queue)."""
-    kind: str
-    id: str = ""
-    state: str = ""
-    detail: str = ""
 
 
 class _Backoff:

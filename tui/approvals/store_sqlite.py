@@ -1,15 +1,18 @@
-"""SQLite ApprovalStore: versioned schema (PRAGMA user_version), file mode 0600, exactly-once claim."""
+"""SQLite ApprovalStore: versioned schema (PRAGMA user_version), file mode 0600, exactly-once
+claim, and a change feed (:meth:`SqliteStore.watch`: ``PRAGMA data_version`` polled on a
+connection of its own, so a vote cast by another process shows at once)."""
 
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 
 from . import audit
 from .operators import Signed, Statement
-from .store import PAGE_ORDER, PendingVotes, Row
+from .store import PAGE_ORDER, Change, PendingVotes, Row
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -166,3 +169,84 @@ class SqliteStore:
             "SELECT * FROM requests WHERE state IN ('PENDING_APPROVAL', 'APPROVED') AND "
             "proposed_ms + coalesce(json_extract(request_json, '$.meta.expiry_ms'), 0) < ? "
             f"{PAGE_ORDER}", (now_ms,))]
+
+    # live changes -----------------------------------------------------------------------
+
+    def watch(self, callback: Callable[[Change], None],
+              interval: float = 0.2) -> "SqliteWatcher":  # float-ok: seconds
+        """Call ``callback(Change("changed"))`` from a background thread whenever any
+        connection (another process, another operator on this machine, or this store)
+        commits a change; returns the watcher (``stop()`` it when done). Watching starts
+        before this returns, so no later change is missed."""
+        w = SqliteWatcher(self.path, interval)
+        w.start(callback)
+        return w
+
+
+class SqliteWatcher:
+    """Polls ``PRAGMA data_version`` every ``interval`` seconds on a connection of its own:
+    the number moves when any other connection commits to the file. One PRAGMA a poll, no
+    table read. A file that cannot be read is reported once as ``unreachable``, then
+    ``reconnected`` when it can be again."""
+
+    def __init__(self, path: str, interval: float = 0.2) -> None:  # float-ok: seconds
+        self.path = path
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._db: sqlite3.Connection | None = None
+        self._last: int | None = None
+        self._down = False
+        if path != ":memory:":
+            self._last = self._version()
+
+    def _version(self) -> int | None:
+        try:
+            if self._db is None:
+                self._db = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
+            return self._db.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            if self._db is not None:
+                self._db.close()
+            self._db = None
+            return None
+
+    def poll(self) -> Change | None:
+        """One look: a Change when the store changed (or its reachability did), else None."""
+        if self.path == ":memory:":
+            return None
+        version = self._version()
+        if version is None:
+            if self._down:
+                return None
+            self._down = True
+            return Change("unreachable", detail=f"approvals store {self.path} cannot be read; "
+                                                "retrying")
+        if self._down:
+            self._down = False
+            self._last = version
+            return Change("reconnected", detail="approvals store readable again; reload")
+        if version != self._last:
+            self._last = version
+            return Change("changed")
+        return None
+
+    def start(self, callback: Callable[[Change], None]) -> None:
+        """Deliver changes to ``callback`` from a daemon thread until :meth:`stop`."""
+        def loop() -> None:
+            while not self._stop.wait(self.interval):
+                change = self.poll()
+                if change is not None:
+                    callback(change)
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+        self._thread = threading.Thread(target=loop, name="coinsole-approvals-watch",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop watching and close the connection."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)

@@ -12,9 +12,10 @@ characters are typed), ``r`` rejects with a reason, ``x`` executes an APPROVED r
 ``f`` steps through the filters (waiting for me, mine, all, history).
 
 Live: every second the countdown cells of the rows in view are redrawn, and the store
-is asked cheaply whether anything changed (SQLite ``data_version``); a store with a
-change feed (``watch()``, PostgreSQL LISTEN/NOTIFY) is followed in a thread instead, and
-its connection loss is shown in the status line and retried. The count of requests
+is asked cheaply whether anything changed (SQLite ``data_version``); the store's change
+feed (``watch()``: SQLite's ``data_version`` polled in a thread, PostgreSQL
+LISTEN/NOTIFY) is followed as well, so another operator's vote shows at once, and its
+connection loss is shown in the status line and retried. The count of requests
 waiting for me is shown on the screen bar.
 """
 
