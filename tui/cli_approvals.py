@@ -4,8 +4,8 @@
   key is sealed in the vault (created when there is none); the public key is printed for
   the policy. ``operator export`` prints it again.
 * ``policy check [FILE]`` lints a policy with line numbers; ``policy explain transfer|send|
-  withdraw ...`` takes the money command's own flags and says which rule matches and why,
-  sending nothing.
+  withdraw ...`` and ``policy explain orders place|cancel ...`` take the command's own flags
+  and say which rule matches and why, sending nothing.
 * ``approvals list|show|approve|reject|execute`` work the queue; ``audit verify|export``
   check and export the hash-chained audit log.
 
@@ -230,10 +230,18 @@ def _explainer(command: click.Command) -> click.Command:
 def _explain_group() -> click.Group:
     from tui.cli_moves import send, transfer, withdraw
 
-    group = click.Group("explain", help="Which rule a transfer, send or withdraw meets, and "
-                                         "why; the same flags as the command; sends nothing.")
+    from tui.cli_orders import cancel, place
+
+    group = click.Group("explain", help="Which rule a transfer, send, withdraw or order "
+                                         "place/cancel meets, and why; the same flags as the "
+                                         "command; sends nothing.")
     for command in (transfer, send, withdraw):
         group.add_command(_explainer(command))
+    orders = click.Group("orders", help="Which rule an order place or cancel meets, and why "
+                                        "(the flags of `coinsole orders place|cancel`).")
+    for command in (place, cancel):
+        orders.add_command(_explainer(command))
+    group.add_command(orders)
     return group
 
 
