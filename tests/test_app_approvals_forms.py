@@ -206,3 +206,29 @@ async def test_the_demo_gates_its_forms_with_the_demo_policy() -> None:
         assert found and found["rule"] == "withdrawals of 500 or more", text
         [entry] = journal.entries()
         assert entry.state is EntryState.PENDING_APPROVAL
+
+
+async def test_a_batch_cancel_held_by_the_policy_says_so(tmp_path, monkeypatch) -> None:
+    from tui.screens.confirm import ConfirmScreen
+
+    write_rules(tmp_path, monkeypatch, '''
+[[rule]]
+name = "cancels"
+action = "order_cancel"
+outcome = "approve"
+quorum = "2 of treasury"
+''')
+    app, _ = trading_app()
+    gate(app.session)
+    async with app.run_test(size=SIZE) as pilot:
+        orders = await open_orders_screen(pilot)
+        await pilot.press("B")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await wait_loaded(pilot)
+        assert "batch cancel of ATUSDT: 0 cancelled, 1 submitted for approval (see Approvals, 8)" \
+            in app.notices, app.notices
+        [cancel] = journal_for(app.session).entries()
+        assert cancel.state is EntryState.PENDING_APPROVAL
+        assert [o.client_order_id for o in orders.table("open").records] == ["demo-8"]

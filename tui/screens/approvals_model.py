@@ -8,8 +8,9 @@ screen bar (the store's per-quorum ``pending_votes``) and marks what expired
 the end. It follows the service's ``queue()`` semantics exactly (the tests compare the
 two) and parses each row's JSON once, so opening on 10,000 pending requests reads a page,
 not the store. :meth:`ApprovalsModel.change_token` is the cheap "did anything change?" poll
-(SQLite's ``PRAGMA data_version``: other connections' commits); a store with
-``watch(callback)`` (PostgreSQL LISTEN/NOTIFY) is followed by the screen instead.
+(SQLite's ``PRAGMA data_version``: other connections' commits); the store's
+``watch(callback)`` (SQLite: the same number polled in a thread; PostgreSQL:
+LISTEN/NOTIFY) is followed by the screen as well.
 """
 
 from __future__ import annotations
