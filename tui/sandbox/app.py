@@ -9,6 +9,7 @@ from collections.abc import Callable
 from starlette.applications import Starlette
 
 from tui.sandbox.bhex import BhexService
+from tui.sandbox.bhex_finance import bhex_finance_routes
 from tui.sandbox.bhex_history import bhex_history_routes
 from tui.sandbox.bhex_stats import bhex_stats_routes
 from tui.sandbox.bhex_org import DEFAULT_ORG_USERS, OrgDirectory
@@ -72,6 +73,7 @@ class Sandbox:
                              + bhex_trading_routes(self.services["bhex"])
                              + bhex_history_routes(self.services["bhex"])
                              + bhex_stats_routes(self.services["bhex"])
+                             + bhex_finance_routes(self.services["bhex"])
                              + bhex_user_routes(self.services["bhex"], self.bhex_org))
 
     def profile(self, venue: str) -> DemoProfile:
