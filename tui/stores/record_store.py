@@ -3,7 +3,10 @@ temporary SQLite database, so a table of a million records holds a screenful in 
 
 Each record is stored pickled, beside what the table needs to find it without unpickling:
 its key (``record_key``), its load order (``seq``), a sort key per column and the
-case-folded text the filter searches. :class:`RecordSource` reads it as a
+case-folded text the filter searches. Loading writes only the key and the record; a
+column's sort keys are worked out the first time the table is sorted by it, the search
+text the first time it is filtered (records added later get theirs on the next such use),
+so a large load costs what pickling it costs. :class:`RecordSource` reads it as a
 :class:`~tui.stores.table_query.RowSource`, so the table pages through it by key
 (keyset, no OFFSET) with the same window arithmetic as the virtual table.
 
@@ -77,23 +80,31 @@ class StoredRecord(Record):
 
 
 class RecordStore:
-    """The records of one table (see the module text); ``columns`` is how many sort keys
-    each record has. Used from the thread that made it."""
+    """The records of one table (see the module text).
 
-    def __init__(self, columns: int) -> None:
+    ``sorts`` gives a record's sort key for each column (by index, see
+    :func:`sort_value`); ``search`` the case-folded text a filter looks in. Used from the
+    thread that made it."""
+
+    def __init__(self, columns: int, *, sorts: Callable[[Any, int], SortValue],
+                 search: Callable[[Any], str]) -> None:
         self.columns = columns
+        self._sorts = sorts
+        self._search = search
         # "" is a private temporary database on disk, deleted when the connection closes
-        self.db = sqlite3.connect("", isolation_level=None)
+        self.db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
         self.db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
-        sorts = "".join(f", r{i} INTEGER, v{i} TEXT" for i in range(columns))
+        sorts_sql = "".join(f", r{i} INTEGER, v{i} TEXT" for i in range(columns))
         self.db.execute(f"CREATE TABLE rows (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, "
-                        f"blob BLOB NOT NULL, search TEXT NOT NULL{sorts})")
+                        f"blob BLOB NOT NULL, search TEXT{sorts_sql})")
         self.db.execute("CREATE INDEX rows_key ON rows(key)")
         self._next = 0
         self._count = 0
         self._indexed: set[int] = set()
+        self._ready: set[int | str] = set()
+        """Columns whose sort keys every row has (and "search" when every row's text is in)."""
 
     def close(self) -> None:
         """Drop the records (SQLite deletes the temporary file)."""
@@ -109,46 +120,37 @@ class RecordStore:
         self.db.execute("DELETE FROM rows")
         self._count = 0
 
-    def add(self, rows: Iterable[tuple[str, Any, str, Sequence[SortValue]]], *,
-            skip_known: bool = False) -> int:
-        """Append ``(key, record, search text, sort values)`` rows in load order; with
-        ``skip_known``, rows whose key is already stored (or repeated) are left out.
-        Returns how many were added."""
+    def add(self, rows: Iterable[tuple[str, Any]], *, skip_known: bool = False) -> int:
+        """Append ``(key, record)`` rows in load order; with ``skip_known``, rows whose
+        key is already stored (or repeated) are left out. Returns how many were added."""
         added = 0
         seen: set[str] = set()
-        batch: list[tuple[Any, ...]] = []
-        width = 4 + 2 * self.columns
-        sql = f"INSERT INTO rows VALUES ({', '.join('?' for _ in range(width))})"
+        batch: list[tuple[str, Any]] = []
+        dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
 
         def flush() -> None:
             nonlocal added
             if skip_known:
-                keys = [row[1] for row in batch]
-                known = {k for (k,) in self._known(keys)}
+                known = {k for (k,) in self._known([key for key, _ in batch])}
                 fresh = []
-                for row in batch:
-                    if row[1] not in known and row[1] not in seen:
-                        seen.add(row[1])
-                        fresh.append(row)
-                rows = fresh
+                for key, record in batch:
+                    if key not in known and key not in seen:
+                        seen.add(key)
+                        fresh.append((key, record))
             else:
-                rows = batch
-            numbered = []
-            for row in rows:
-                numbered.append((self._next,) + row[1:])
-                self._next += 1
-            self.db.executemany(sql, numbered)
-            added += len(numbered)
+                fresh = batch
+            first = self._next
+            self._next += len(fresh)
+            self.db.executemany("INSERT INTO rows (seq, key, blob) VALUES (?, ?, ?)",
+                                [(first + n, key, dumps(record, protocol))
+                                 for n, (key, record) in enumerate(fresh)])
+            added += len(fresh)
             batch.clear()
 
         self.db.execute("BEGIN")
         try:
-            for key, record, search, sorts in rows:
-                flat: list[Any] = []
-                for rank, text in sorts:
-                    flat += (rank, text)
-                batch.append((None, key, pickle.dumps(record, pickle.HIGHEST_PROTOCOL),
-                              search, *flat))
+            for row in rows:
+                batch.append(row)
                 if len(batch) >= BATCH:
                     flush()
             if batch:
@@ -159,6 +161,8 @@ class RecordStore:
             raise
         finally:
             self._count = self.db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
+        if added:
+            self._ready.clear()
         return added
 
     def _known(self, keys: list[str]) -> list[tuple[str]]:
@@ -169,12 +173,40 @@ class RecordStore:
                                      f"({', '.join('?' for _ in part)})", part).fetchall()
         return found
 
-    def index(self, column: int) -> None:
-        """Make sure sorting by ``column`` reads an index (made on first use)."""
+    # -- what a query needs ---------------------------------------------------------------
+
+    def sortable(self, column: int) -> None:
+        """Make sure every row has ``column``'s sort key, and an index to read it by."""
+        if column not in self._ready:
+            self._fill(f"r{column} IS NULL", f"r{column} = ?, v{column} = ?",
+                       lambda record: self._sorts(record, column))
+            self._ready.add(column)
         if column not in self._indexed:
             self.db.execute(f"CREATE INDEX IF NOT EXISTS sort{column} "
                             f"ON rows(r{column}, v{column}, seq)")
             self._indexed.add(column)
+
+    def searchable(self) -> None:
+        """Make sure every row has its search text."""
+        if "search" not in self._ready:
+            self._fill("search IS NULL", "search = ?", lambda record: (self._search(record),))
+            self._ready.add("search")
+
+    def _fill(self, missing: str, assign: str, values: Callable[[Any], tuple[Any, ...]]) -> None:
+        loads = pickle.loads
+        self.db.execute("BEGIN")
+        try:
+            while True:
+                rows = self.db.execute(f"SELECT seq, blob FROM rows WHERE {missing} "
+                                       f"LIMIT {BATCH}").fetchall()
+                if not rows:
+                    break
+                self.db.executemany(f"UPDATE rows SET {assign} WHERE seq = ?",
+                                    [(*values(loads(blob)), seq) for seq, blob in rows])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
 
 def _order(query: Query, columns: Sequence[Column]) -> tuple[str, ...]:
@@ -201,14 +233,16 @@ class RecordSource:
             raise FilterError(f"cannot sort by {query.sort!r}")
 
     def _where(self, query: Query) -> tuple[list[str], list[Any]]:
+        if query.words:
+            self.store.searchable()
+        if query.sort != LOAD_ORDER:
+            self.store.sortable([c.key for c in self.columns].index(query.sort))
         return ["instr(search, ?) > 0" for _ in query.words], list(query.words)
 
     def page(self, query: Query, after: tuple[Any, ...] | None, *, forward: bool,
              limit: int, inclusive: bool = False) -> list[StoredRecord]:
         """Up to ``limit`` records next to ``after`` in ``query``'s order (keyset)."""
         order = _order(query, self.columns)
-        if len(order) > 1:
-            self.store.index([c.key for c in self.columns].index(query.sort))
         where, args = self._where(query)
         descending = query.descending != (not forward) if query.sort != LOAD_ORDER \
             else not forward
@@ -273,8 +307,6 @@ class RecordSource:
             raise IndexError("record index out of range")
         forward = index < total - index
         order = _order(query, self.columns)
-        if len(order) > 1:
-            self.store.index([c.key for c in self.columns].index(query.sort))
         where, args = self._where(query)
         descending = (query.descending if query.sort != LOAD_ORDER else False) != (not forward)
         direction = " DESC" if descending else ""

@@ -336,7 +336,7 @@ class RecordTable(Vertical):
         self.table_name = name
         self.export_prefix = export_prefix
         self.empty_text = empty_text
-        self.store = RecordStore(len(self.columns))
+        self.store = RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of)
         self.source = RecordSource(self.store, [
             table_query.Column(c.key, c.title, c.width or 0, c.numeric) for c in self.columns])
         self.window = Window()
@@ -405,14 +405,16 @@ class RecordTable(Vertical):
         self.rebuild()
         return added
 
-    def _stored(self, records: Iterable[Any]) -> Iterator[tuple[str, Any, str, list]]:
-        columns = self.columns
+    def _stored(self, records: Iterable[Any]) -> Iterator[tuple[str, Any]]:
+        record_key = self.record_key
         for record in records:
-            texts, sorts = [], []
-            for column in columns:
-                sorts.append(sort_value(column.get(record), cell_text))
-                texts += (column.display(record), column.csv(record))
-            yield str(self.record_key(record)), record, " ".join(texts).casefold(), sorts
+            yield str(record_key(record)), record
+
+    def _sort_of(self, record: Any, column: int) -> tuple[int, str]:
+        return sort_value(self.columns[column].get(record), cell_text)
+
+    def _search_of(self, record: Any) -> str:
+        return " ".join(c.display(record) + " " + c.csv(record) for c in self.columns).casefold()
 
     def show_loading(self) -> None:
         """Show the loading state (kept rows stay visible)."""
