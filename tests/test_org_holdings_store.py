@@ -130,3 +130,22 @@ def test_two_connections_writing_keep_the_totals_exact(tmp_path) -> None:
     first.clear()
     second.merge([row("3", "BTC", "201", "0.5")], {})
     assert first.totals()[0].available == Decimal("0.5") and first.count() == 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: format(d, "f")),
+    st.from_regex(r"-?[0-9٠-٩]{0,62}(\.[0-9]{0,62})?", fullmatch=True),
+    st.text(max_size=12)))
+def test_the_fast_keyed_parse_agrees_with_parse_scaled_and_sort_key(text) -> None:
+    try:
+        expected = parse_scaled(text)
+    except AmountRefused:
+        with pytest.raises(AmountRefused):
+            parse_keyed(text)
+        return
+    from tui.stores.exact import to_decimal_exact
+
+    amount, key = parse_keyed(text)
+    assert to_decimal_exact(*amount) == to_decimal_exact(*expected)
+    assert key == sort_key(expected)
