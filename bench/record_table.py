@@ -5,7 +5,8 @@ For each size and each table, a fresh Python process mounts a ``RecordTable`` (t
 History screen's kind of record: time, coin, exact amount, status, id) in a headless
 Textual app, then times, each from the call to the frame after it: loading the records
 (``set_records`` from a generator, to the first rows painted), End, sort by amount
-(reversed), a filter word. It reports the resident set before the load and after, and
+(reversed), a filter, then the same sort the other way and another filter (the store's
+sort keys and search text are made on first use). It reports the resident set before the load and after, and
 the process's peak. "before" is ``tui/widgets/record_table.py`` as of commit
 :data:`BEFORE` (read with ``git show``; skipped when git cannot read it).
 
@@ -130,6 +131,8 @@ def run(which: str, size: int) -> dict[str, int]:
             figures["end_ms"] = ms(time.perf_counter() - began)
             await timed("sort_ms", lambda: table.sort_by("amount", reverse=True))
             await timed("filter_ms", lambda: table.set_filter("doge pending"))
+            await timed("sort_again_ms", lambda: table.sort_by("amount"))
+            await timed("filter_again_ms", lambda: table.set_filter("btc done"))
             figures["rss_after_mb"] = rss_mb()
 
     asyncio.run(main())
@@ -162,7 +165,8 @@ def main() -> None:
                 results[kind, size] = child(kind, size)
             except subprocess.CalledProcessError as exc:
                 print(f"{kind} {size:,}: failed: {exc.stderr.strip().splitlines()[-1:]}")
-    names = ["load_ms", "end_ms", "sort_ms", "filter_ms", "grid_rows", "rss_before_mb",
+    names = ["load_ms", "end_ms", "sort_ms", "filter_ms", "sort_again_ms", "filter_again_ms",
+             "grid_rows", "rss_before_mb",
              "rss_after_mb", "peak_rss_mb"]
     shown = [(k, s) for k in kinds for s in sizes if (k, s) in results]
     print("RecordTable: store-backed (this tree) vs every record in memory (before, "
