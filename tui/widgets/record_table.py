@@ -555,14 +555,14 @@ class RecordTable(Vertical):
         grid = self.grid
         if columns or window.rows != self.window.rows or not grid.columns:
             self.window = window
-            self._fill(grid, columns=columns or not grid.columns)
+            self._fill(grid)
         else:
             self.window = window
         if window.rows:
             grid.move_cursor(row=window.cursor, animate=False)
         self._show_info()
 
-    def _fill(self, grid: DataTable, *, columns: bool) -> None:
+    def _fill(self, grid: DataTable) -> None:
         grid.stripe_offset = self.window.offset or 0  # type: ignore[attr-defined]
         grid.clear(columns=True)
         for index, column in enumerate(self.columns):
