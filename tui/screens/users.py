@@ -58,6 +58,11 @@ class UsersScreen(ProfileScreen):
                 tooltip="Make the other BHEX screens act for the user on screen"),
         Binding("h", "holdings", "Holdings", show=False,
                 tooltip="This user's rows in Org holdings (h or esc comes back)"),
+        Binding("f", "status_flags", "Flags",
+                tooltip="The user's eight status flags as toggles (each change confirmed, "
+                        "journaled, through approvals)"),
+        Binding("v", "verify_caller", "Verify caller",
+                tooltip="Check the caller's GA code or trade password (masked)"),
         next_profile_binding("Switch to the next BHEX profile"),
     ]
 
@@ -245,6 +250,26 @@ class UsersScreen(ProfileScreen):
         user_id, profile = self.user_id, self.profile
         await self.app.switch_mode("holdings")
         self.app.screen.show_user(user_id, profile, return_mode="users")  # type: ignore[attr-defined]
+
+    def action_status_flags(self) -> None:
+        """The shown user's status flags as toggles (:mod:`tui.screens.user_flags`); the
+        card reloads when one changed."""
+        from tui.screens.user_flags import StatusFlagsScreen
+
+        if self.user_id is None or self.profile is None:
+            self.notify("choose a user first", severity="warning")
+            return
+        self.app.push_screen(StatusFlagsScreen(self.session, self.profile, self.user_id),
+                             callback=lambda changed: changed and self.action_reload_card())
+
+    def action_verify_caller(self) -> None:
+        """Check the caller's GA code or trade password (:mod:`tui.screens.caller_check`)."""
+        from tui.screens.caller_check import CallerCheckScreen
+
+        if self.user_id is None or self.profile is None:
+            self.notify("choose a user first", severity="warning")
+            return
+        self.app.push_screen(CallerCheckScreen(self.session, self.profile, self.user_id))
 
     def profile_switched(self) -> None:
         """Another profile: clear the card and search again in its org."""
