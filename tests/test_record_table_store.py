@@ -184,3 +184,20 @@ async def test_a_hundred_thousand_records_open_with_one_screen_in_the_grid() -> 
         assert table.current.amount == Decimal(-1)
         assert table.current.id == 0  # the reversed sort's last: the first tie loaded
         assert table.grid.row_count == table.view_height
+
+
+async def test_the_mouse_wheel_scrolls_the_window_by_key() -> None:
+    from textual import events
+
+    rows = make_rows(300)
+    app = TableApp(rows)
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = await started(app, pilot)
+        grid = table.grid
+        grid.post_message(events.MouseScrollDown(grid, 1, 2, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert table.window.rows[0].record.id == 3 and table.window.offset == 3
+        assert table.current.id == 3  # the cursor's record scrolled away: the top row
+        grid.post_message(events.MouseScrollUp(grid, 1, 2, 0, -1, 0, False, False, False))
+        await pilot.pause()
+        assert table.window.rows[0].record.id == 0 and table.current.id == 3
