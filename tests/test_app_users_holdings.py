@@ -66,3 +66,21 @@ async def test_h_without_a_user_on_the_card_says_so_and_stays() -> None:
         await wait_loaded(pilot)
         assert isinstance(app.screen, UsersScreen)
         assert any("choose a user first" in str(n.message) for n in app._notifications)
+
+
+async def test_leaving_for_another_screen_forgets_the_way_back() -> None:
+    app, _ = users_app()
+    async with app.run_test(size=SIZE) as pilot:
+        users = await open_users(pilot)
+        users.show_user(BHEX_DEMO_USER_ID)
+        await wait_loaded(pilot)
+        users.set_focus(None)
+        await pilot.press("h")
+        holdings = await holdings_shown(pilot)
+        assert holdings.return_mode == "users"
+        await pilot.press("1")
+        await wait_loaded(pilot)
+        await pilot.press("0")
+        await wait_loaded(pilot)
+        assert app.screen is holdings and holdings.return_mode is None
+        assert not holdings.check_action("back_to_user", ())

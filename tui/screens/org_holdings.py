@@ -341,6 +341,10 @@ class OrgHoldingsScreen(ProfileScreen):
         elif self.return_mode is not None:
             self.action_back_to_user()
 
+    def on_screen_suspend(self) -> None:
+        # left for another screen: a later visit is not a trip from the card any more
+        self.return_mode = None
+
     def action_back_to_user(self) -> None:
         """Back to the screen (the Users card) that opened this view on one user."""
         mode, self.return_mode = self.return_mode, None
