@@ -155,6 +155,9 @@ class CoinsoleApp(App[None]):
         ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys of this screen"),
         Binding("t", "cycle_theme", "Theme", tooltip="Switch to the next coinsole theme"),
+        # Enabled on the screens showing a BHEX profile (tui/screens/act_for.py).
+        Binding("u", "act_for_user", "Act for a user", show=False,
+                tooltip="BHEX: choose the org user this profile's screens show (uid or search)"),
         Binding("escape", "back", "Back", show=False, tooltip="Go back / close"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit coinsole"),
     ]
@@ -551,6 +554,12 @@ class CoinsoleApp(App[None]):
         if self.current_mode != mode:
             await self.switch_mode(mode)
 
+    def action_act_for_user(self) -> None:
+        """Choose the BHEX org user the current screen's profile acts for."""
+        from tui.screens.act_for import open_act_for
+
+        open_act_for(self)
+
     def action_help(self) -> None:
         """Open the help modal for the current screen, built from its bindings."""
         from tui.screens.help import HelpScreen, binding_help
@@ -589,4 +598,8 @@ class CoinsoleApp(App[None]):
             return self.vault_locked
         if action == "start_demo":
             return not self.has_profiles
+        if action == "act_for_user":
+            from tui.support.acting import acting_profiles
+
+            return bool(acting_profiles(self.screen))
         return True

@@ -31,14 +31,12 @@ from tui.widgets.title_bar import TitleBar
 __all__ = ["UsersScreen", "act_for"]
 
 
-def act_for(app: Any, adapter: Any, profile: str, user_id: str) -> None:
-    """Point ``profile``'s adapter (shared by every screen) at ``user_id`` and name the
-    user in the app's title, which every screen's title bar shows."""
-    import dataclasses
+def act_for(app: Any, session: Session, profile: str, user_id: str) -> None:
+    """Make every screen of ``profile`` act for ``user_id`` (the session's acting-for,
+    :func:`tui.screens.act_for.apply_acting`); the app's title names the user."""
+    from tui.screens.act_for import apply_acting
 
-    adapter.settings = dataclasses.replace(adapter.settings, user_id=user_id)
-    base = str(app.title).split(" · acting for ")[0]
-    app.title = f"{base} · acting for user {user_id} ({profile})"
+    apply_acting(app, session, profile, user_id)
 
 
 class UsersScreen(ProfileScreen):
@@ -231,9 +229,8 @@ class UsersScreen(ProfileScreen):
         if self.user_id is None or self.profile is None:
             self.notify("choose a user first", severity="warning")
             return
-        act_for(self.app, self._adapter(), self.profile, self.user_id)
-        self.notify(f"{self.profile} now acts for user {self.user_id}; reload a screen "
-                    "to see their data")
+        act_for(self.app, self.session, self.profile, self.user_id)
+        self.notify(f"{self.profile} now acts for user {self.user_id}")
 
     def profile_switched(self) -> None:
         """Another profile: clear the card and search again in its org."""
