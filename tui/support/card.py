@@ -81,25 +81,52 @@ async def _account_rows(venue: Any, user_id: str, account_type: int, index: int,
     return [{"account": label, **row} for row in rows or []]
 
 
+def _account_label(kind: int, index: int, name: str) -> str:
+    """``spot``, ``contract``, or a sub-account's ``spot #1 (name)``."""
+    word = "contract" if kind == 3 else "spot"
+    if index == 0:
+        return word
+    return f"{word} #{index}" + (f" ({name})" if name else "")
+
+
 def _loaders(venue: Any, user_id: str, own_user_id: str | None,
              chainup: Sequence[tuple[str, Any]] | None
              ) -> dict[str, Callable[[], Awaitable[Any]]]:
     async def balances() -> list[dict[str, Any]]:
         # Sub-accounts are listed only for the key's own user: sub_account/query names no
-        # user (docs/wire.md, "BHEX sub-account endpoints: no user_id").
-        subs: list[dict[str, Any]] = []
-        if own_user_id is not None and user_id == own_user_id:
-            subs = [a for a in await venue.sub_account_query() or []
-                    if int(a.get("accountIndex") or 0) > 0]
-        accounts = [(1, 0, "spot", True), (3, 0, "contract", False)] + [
-            (int(a["accountType"]), int(a["accountIndex"]),
-             f"{'contract' if int(a['accountType']) == 3 else 'spot'} #{a['accountIndex']}"
-             + (f" ({a['accountName']})" if a.get("accountName") else ""), False)
-            for a in subs]
-        rows = await asyncio.gather(*(_account_rows(venue, user_id, kind, index, label,
-                                                    required=required)
-                                      for kind, index, label, required in accounts))
-        return [row for part in rows for row in part]
+        # user (docs/wire.md, "BHEX sub-account endpoints: no user_id"). As the Balances
+        # screen does, the accounts remembered from last time are asked for alongside the
+        # list, so only an account that appeared since costs a second round.
+        from tui.venues.bhex_accounts import KnownAccounts
+
+        main = [(1, 0), (3, 0)]
+        own = own_user_id is not None and user_id == own_user_id
+        cache = KnownAccounts(venue.settings.base_url, user_id) if own else None
+        known = cache.load() if cache is not None else {}
+        first = main + [key for key in known if key not in main]
+
+        async def listing() -> list[dict[str, Any]] | None:
+            return await venue.sub_account_query() if own else None
+
+        async def rows_of(keys: list[tuple[int, int]]) -> list[list[dict[str, Any]]]:
+            return list(await asyncio.gather(*(_account_rows(
+                venue, user_id, kind, index, _account_label(kind, index, names.get(
+                    (kind, index), known.get((kind, index), ""))), required=(kind, index)
+                == main[0]) for kind, index in keys)))
+
+        names: dict[tuple[int, int], str] = {}
+        first_rows, accounts = await asyncio.gather(rows_of(first), listing())
+        if accounts is not None:
+            names = {(int(a["accountType"]), int(a["accountIndex"])):
+                     str(a.get("accountName") or "") for a in accounts}
+        by_key = dict(zip(first, first_rows))
+        missing = [key for key in names if key not in by_key]
+        by_key.update(zip(missing, await rows_of(missing)))
+        if cache is not None and accounts is not None and names != known:
+            cache.save(names)
+        shown = main + [key for key in (names if accounts is not None else known)
+                        if key not in main]
+        return [row for key in shown for row in by_key.get(key, [])]
 
     async def chainup_rows() -> list[dict[str, Any]] | None:
         if not chainup:
