@@ -61,6 +61,10 @@ async def test_withdrawal_for_the_user_acted_for_is_theirs_to_the_end() -> None:
         checked = await mover.reconcile(sent)
         assert checked.state in (EntryState.ACCEPTED, EntryState.RECONCILED)
         assert checked.receipt.venue_ref == sent.receipt.venue_ref
+        from tui.screens.activity import ActivityDetailScreen
+
+        fields = dict(ActivityDetailScreen(checked, []).fields())
+        assert fields["profile"] == f"bhex-demo (venue bhex), for user {OTHER}"
     finally:
         await session.aclose()
 

@@ -141,6 +141,9 @@ async def test_move_money_reads_the_users_balances() -> None:
         await act_for(pilot, OTHER)
         assert {(b.coin, b.total) for b in form.balances["bhex-demo"]} == ledger_rows(box, OTHER)
         assert MARK in screen_text(app)
+        # the confirmation says whose money moves
+        assert ("for user", f"{OTHER} (not the profile's own)") in form.summary_head(
+            Decimal("1"), "BTC")
 
 
 async def test_activity_acts_for_the_user_and_the_title_follows_to_every_screen() -> None:
