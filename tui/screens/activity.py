@@ -523,7 +523,8 @@ class ActivityDetailScreen(ModalBase[None]):
                  ("amount", f"{plain(r.amount)} {r.coin}"),
                  ("destination", r.destination),
                  ("profile", f"{e.profile} (venue {e.venue})"
-                             + (f", for user {r.user_id}" if r.user_id else "")),
+                             + (f", for user {r.user_id}" if getattr(r, "user_id", None)
+                                else "")),
                  ("key", e.client_key), ("venue ref", e.venue_ref or "-"),
                  ("attempts", str(e.attempts))]
         if r.miner_fee is not None:
