@@ -85,3 +85,28 @@ async def test_sub_account_transfer_is_refused_while_acting_for_another_user() -
         assert "own user" in (sent.last_error or "")
     finally:
         await session.aclose()
+
+
+async def test_order_placed_for_the_user_acted_for_is_found_as_theirs() -> None:
+    from tui.core.orders import OrderRequest, OrderSide, OrderType
+    from tui.journal.dispatch import look_up, place_order, place_request_for
+
+    box = Sandbox(clock=Clock())
+    session = demo_session(box)
+    try:
+        adapter = session.adapter("bhex-demo")
+        rule = (await adapter.basic_symbols())["BTCUSDT"]
+        session.act_for("bhex-demo", OTHER)
+        order = OrderRequest(symbol_id="BTCUSDT", side=OrderSide.SELL, type=OrderType.LIMIT,
+                             quantity=Decimal("0.5"), price=Decimal("990000"),
+                             client_order_id=adapter.new_client_order_id())
+        entry = await place_order(mover_for(session), place_request_for(
+            order, rule, profile="bhex-demo", venue="bhex"))
+        assert entry.state is EntryState.ACCEPTED and entry.request.user_id == OTHER
+        session.act_for("bhex-demo", None)
+        assert [o.order_id for o in await adapter.open_orders(user_id=OTHER)] == [
+            entry.venue_ref]
+        found = await look_up(adapter, entry.request, venue_ref=None, sent_after_ms=0)
+        assert found is not None and found.venue_ref == entry.venue_ref
+    finally:
+        await session.aclose()
