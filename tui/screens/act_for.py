@@ -37,6 +37,7 @@ def _reload(screen: Screen, profile: str) -> None:
     from tui.screens.balances import BalancesScreen
     from tui.screens.deposit import DepositScreen
     from tui.screens.move import MoveForm, MoveScreen
+    from tui.screens.org_holdings import OrgHoldingsScreen
     from tui.screens.profile_tabs import ProfileScreen
     from tui.screens.statistics import StatisticsScreen
     from tui.screens.users import UsersScreen
@@ -54,8 +55,8 @@ def _reload(screen: Screen, profile: str) -> None:
     elif isinstance(screen, DepositScreen):
         if screen.profile == profile:
             screen.load_coins()  # the same coin, the new user's address
-    elif isinstance(screen, (UsersScreen, StatisticsScreen)):
-        return  # the card names its user; statistics are org-wide
+    elif isinstance(screen, (UsersScreen, StatisticsScreen, OrgHoldingsScreen)):
+        return  # the card names its user; statistics and org holdings are org-wide
     elif isinstance(screen, ProfileScreen) and screen.profile == profile:
         screen.profile_switched()
 

@@ -30,7 +30,7 @@ def acting_profiles(screen: Any) -> list[str]:
     """The BHEX profiles whose data ``screen`` shows now (first: the one ``u`` acts on):
     the chosen profile of a per-profile screen (Deposit, History, Orders, Users), Move
     money's chosen source, every BHEX profile on Balances and Activity; none elsewhere
-    (Statistics is org-wide)."""
+    (Statistics and Org holdings are org-wide)."""
     from tui.session import Session
 
     session = getattr(screen, "session", None)
@@ -44,8 +44,9 @@ def acting_profiles(screen: Any) -> list[str]:
             return _bhex(session, [screen.form.profile])
         except Exception:  # noqa: BLE001 - the forms are not mounted yet
             return []
-    if _is(screen, "tui.screens.statistics", "StatisticsScreen"):
-        return []
+    if (_is(screen, "tui.screens.statistics", "StatisticsScreen")
+            or _is(screen, "tui.screens.org_holdings", "OrgHoldingsScreen")):
+        return []  # org-wide: no user acted for
     if _is(screen, "tui.screens.profile_tabs", "ProfileScreen"):
         return _bhex(session, [screen.profile])
     return []
