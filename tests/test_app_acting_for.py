@@ -210,3 +210,23 @@ async def test_the_picker_searches_the_local_user_index() -> None:
         await wait_loaded(pilot)
         assert app.session.acting_for == {"bhex-demo": OTHER}
         assert MARK in screen_text(app)
+
+
+async def test_palette_offers_acting_for_while_a_text_field_has_the_keyboard() -> None:
+    from tui.app import CoinsoleCommands
+
+    app, _ = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("3")
+        await wait_loaded(pilot)
+        form = app.screen.form
+        form.query_one(f"#{form.wid('profile')}", Select).value = "bhex-demo"
+        await wait_loaded(pilot)
+        form.query_one(Input).focus()
+        await pilot.pause()
+        commands = CoinsoleCommands(app.screen)._commands()
+        entry = next(c for c in commands if c[0] == "Act for a user")
+        await entry[2]()
+        await pilot.pause()
+        assert isinstance(app.screen, ActForScreen)

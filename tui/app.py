@@ -94,6 +94,13 @@ class CoinsoleCommands(Provider):
             if app.has_profiles and not app.approvals_offered and "Approvals" not in seen:
                 commands.append(("Approvals", "The approvals queue (no policy file yet: how to "
                                  "start)", partial(app.switch_mode, "approvals")))
+            from tui.support.acting import acting_profiles
+
+            if "Act for a user" not in seen and acting_profiles(screen):
+                # Also while a text field holds the keyboard (Move money), where u is typed.
+                commands.append(("Act for a user", "BHEX: choose the org user this profile's "
+                                 "screens show (uid or search)  (u)",
+                                 partial(app.run_action, "act_for_user")))
             if app.statistics_profiles() and screen.sub_title != "statistics":
                 commands.append(("Statistics", "Org-wide holdings, the broker-audit worklist, "
                                  "withdrawals, deposits and fees (BHEX)",
