@@ -77,6 +77,11 @@ async def test_balances_show_the_user_acted_for_and_back() -> None:
         assert MARK in screen_text(app)  # the title bar names the user
         fcoin = {b.coin for b in screen.balances["fcoin-demo"]}
         assert fcoin  # other venues are untouched
+        from tui.balance_cache import BalanceCache
+
+        cached = BalanceCache().load(app.session.profile("bhex-demo"))
+        assert cached is not None  # the cache for the next start keeps the profile's own
+        assert {(b.coin, b.total) for b in cached.balances} == own
         await act_for(pilot, None)  # the picker's first entry: the profile's own user
         assert {(b.coin, b.total) for b in screen.balances["bhex-demo"]} == own
         assert str(app.title) == "coinsole · demo"
