@@ -59,7 +59,10 @@ class CoinsoleGroup(click.Group):
         **dict.fromkeys(("operator", "policy", "approvals", "audit"), "tui.cli_approvals"),
         "team": "tui.cli_team",
         "stats": "tui.cli_stats",
+        "finance": "tui.cli_finance",
         **dict.fromkeys(("users", "otc"), "tui.cli_users"),
+        "payments": "tui.cli_payments",
+        "settings": "tui.cli_settings",
     }
     """Command name -> the module whose ``register(group)`` adds it."""
 

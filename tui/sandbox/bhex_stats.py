@@ -377,4 +377,6 @@ class BhexStats:
 
 def bhex_stats_routes(service: "BhexService") -> list[Route]:
     """The statistics routes on ``service``."""
-    return BhexStats(service).routes()
+    stats = BhexStats(service)
+    service.seeded_withdrawals = stats.book.withdrawals  # the users' own lists show them
+    return stats.routes()
