@@ -91,6 +91,7 @@ async def test_one_failing_part_does_not_hide_the_others() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_users(pilot)
         other = box.bhex_org.user(250)  # a generated user: no accounts in the ledger
+        box.services["bhex"].org = None  # so the account calls refuse them: that part fails
         screen.show_user(other.user_id)
         await wait_loaded(pilot)
         parts = screen.card.parts
@@ -179,6 +180,7 @@ async def test_each_table_part_shows_its_own_error_beside_loaded_parts() -> None
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_users(pilot, sync=False)
         user = box.bhex_org.user(28)  # a generated user: OTC orders, no accounts
+        box.services["bhex"].org = None  # so the account calls refuse them: those parts fail
         screen.show_user(user.user_id)
         await wait_loaded(pilot)
         view = screen.query_one("#card", UserCardView)
