@@ -133,6 +133,11 @@ class _EntryGrid(RowTable):
 
 DEFAULT_HEIGHT = 40
 """Entries read before the table has a size."""
+INDEX_CHUNK = 2000
+"""Entries added to the filter's search cache per step (about 20 ms) after the screen
+opens."""
+INDEX_BREATH_S = 0.02  # float-ok: seconds
+"""The pause between two steps of filling the search cache."""
 FILTER_PAUSE_S = 0.15  # float-ok: seconds
 """The filter is queried once typing pauses this long."""
 
@@ -201,6 +206,7 @@ class ActivityScreen(Screen[None]):
         self.checking = 0
         """How many pending entries are being checked at their venues right now."""
         self._mark: tuple[int, int, int] | None = None
+        self._indexing = False
         self._source: JournalSource | None = None
 
     @property
@@ -263,6 +269,9 @@ class ActivityScreen(Screen[None]):
         # status of pending movements, saying so on the info line meanwhile.
         self.loaded = True
         self.read_journal()
+        if not self._indexing:
+            self._indexing = True
+            self.run_worker(self._index, group="activity-index", exit_on_error=False)
         pending = self.pending_entries() if self.reconcile_pending else []
         self.checking = len(pending)
         self.show_info()
@@ -278,6 +287,13 @@ class ActivityScreen(Screen[None]):
             self.checking = 0
         self.read_journal()
         self.show_info()
+
+    async def _index(self) -> None:
+        """Fill the filter's search cache a chunk at a time between frames, so the first
+        filter finds it made (a filter typed sooner makes the rest itself)."""
+        await asyncio.sleep(INDEX_BREATH_S * 10)  # the first screenful paints first
+        while self.is_mounted and self.source.index(limit=INDEX_CHUNK):
+            await asyncio.sleep(INDEX_BREATH_S)  # keys and frames go between chunks
 
     def pending_entries(self) -> list[JournalEntry]:
         """Accepted entries whose venue status is not final yet, newest first (at most

@@ -33,10 +33,13 @@ class EntryRecord(Record):
 SEARCH_TABLE = "temp.activity_search"
 """The per-connection cache of each entry's fixed text (TEMP: never in the journal file)."""
 
-_LIVE_TEXT = ("lower(replace(state, '_', ' ') || ' ' || COALESCE(venue_ref, '') || ' ' || "
-              "COALESCE(json_extract(receipt_json, '$.venue_status'), '') || ' ' || "
-              "COALESCE(json_extract(receipt_json, '$.status'), ''))")
-"""What changes as an entry settles: searched in the journal itself."""
+_LIVE_MATCH = ("(instr(lower(replace(state, '_', ' ')), ?) > 0 "
+               "OR instr(lower(COALESCE(venue_ref, '')), ?) > 0 "
+               "OR (instr(lower(COALESCE(receipt_json, '')), ?) > 0 AND instr(lower("
+               "COALESCE(json_extract(receipt_json, '$.venue_status'), '') || ' ' || "
+               "COALESCE(json_extract(receipt_json, '$.status'), '')), ?) > 0))")
+"""What changes as an entry settles (state, venue reference, venue status): matched in
+the journal itself (the receipt's JSON is parsed only where its text has the word)."""
 
 
 def _fixed_text(kind_words: dict[str, str]) -> tuple[str, list[str]]:
@@ -76,18 +79,23 @@ class JournalSource:
         for word in query.words:
             needle = word.casefold()
             where.append(f"(instr((SELECT text FROM {SEARCH_TABLE} s WHERE s.id = "
-                         f"entries.id), ?) > 0 OR instr({_LIVE_TEXT}, ?) > 0)")
-            args += [needle, needle]
+                         f"entries.id), ?) > 0 OR {_LIVE_MATCH})")
+            args += [needle] * 5
         return where, args
 
-    def index(self) -> None:
+    def index(self, limit: int | None = None) -> int:
         """Bring the search cache up to date: the fixed text of every entry not in it yet
-        (all of them the first time, then only the new ones; a request never changes)."""
+        (all of them the first time, then only the new ones; a request never changes),
+        or of the next ``limit`` of them. Returns how many were added."""
         self.journal.view_sql(f"CREATE TEMP TABLE IF NOT EXISTS {SEARCH_TABLE.split('.')[1]} "
                               "(id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+        before = self.journal.view_sql(f"SELECT COUNT(*) FROM {SEARCH_TABLE}")[0][0]
         self.journal.view_sql(
             f"INSERT INTO {SEARCH_TABLE} (id, text) SELECT id, {self._fixed} FROM entries "
-            f"WHERE id > (SELECT COALESCE(MAX(id), 0) FROM {SEARCH_TABLE})", self._fixed_args)
+            f"WHERE id > (SELECT COALESCE(MAX(id), 0) FROM {SEARCH_TABLE}) ORDER BY id"
+            f"{' LIMIT ?' if limit is not None else ''}",
+            [*self._fixed_args, *([limit] if limit is not None else [])])
+        return int(self.journal.view_sql(f"SELECT COUNT(*) FROM {SEARCH_TABLE}")[0][0]) - before
 
     def page(self, query: Query, after: tuple[Any, ...] | None, *, forward: bool,
              limit: int, inclusive: bool = False) -> list[EntryRecord]:
