@@ -13,5 +13,15 @@ def iso_time_ms(value: int | None) -> str:
     if value is None:
         return ""
     ms = int(value)
-    stamp = datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{stamp}.{ms % 1000:03d}Z"
+    day, second = divmod(ms // 1000, 86_400)
+    date = _DATES.get(day)
+    if date is None:  # strftime once a day: a long export formats fast
+        date = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%d")
+        if len(_DATES) < 10_000:
+            _DATES[day] = date
+    hour, second = divmod(second, 3600)
+    return f"{date}T{hour:02d}:{second // 60:02d}:{second % 60:02d}.{ms % 1000:03d}Z"
+
+
+_DATES: dict[int, str] = {}
+"""``YYYY-MM-DD`` by day number (UTC), for :func:`iso_time_ms`."""

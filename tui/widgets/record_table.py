@@ -67,7 +67,18 @@ def format_time_ms(value: int | None) -> str:
     UTC so screens (and their snapshots) read the same on every machine."""
     if value is None:
         return ""
-    return datetime.fromtimestamp(int(value) // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    day, second = divmod(int(value) // 1000, 86_400)
+    date = _DATES.get(day)
+    if date is None:  # strftime once a day: a table of 100,000 times formats fast
+        date = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%d")
+        if len(_DATES) < 10_000:
+            _DATES[day] = date
+    hour, second = divmod(second, 3600)
+    return f"{date} {hour:02d}:{second // 60:02d}:{second % 60:02d}"
+
+
+_DATES: dict[int, str] = {}
+"""``YYYY-MM-DD`` by day number (UTC), for :func:`format_time_ms`."""
 
 
 def cell_text(value: Any) -> str:
@@ -114,7 +125,10 @@ class Column:
 
     def display(self, record: Any) -> str:
         """The text shown in the table for ``record``."""
-        value = self.get(record)
+        return self.shown(self.get(record), record)
+
+    def shown(self, value: Any, record: Any) -> str:
+        """The text shown for ``value``, this column's value of ``record``."""
         if self.formatter is not None:
             return self.formatter(value)
         if value is None:
@@ -125,7 +139,10 @@ class Column:
 
     def csv(self, record: Any) -> str:
         """The exact text written to CSV for ``record``."""
-        value = self.get(record)
+        return self.exact(self.get(record))
+
+    def exact(self, value: Any) -> str:
+        """The exact text written to CSV for ``value``, this column's value of a record."""
         return self.export(value) if self.export is not None else cell_text(value)
 
 
@@ -336,7 +353,8 @@ class RecordTable(Vertical):
         self.table_name = name
         self.export_prefix = export_prefix
         self.empty_text = empty_text
-        self.store = RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of)
+        self.store = RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of,
+                                 derive=self._derived)
         self.source = RecordSource(self.store, [
             table_query.Column(c.key, c.title, c.width or 0, c.numeric) for c in self.columns])
         self.window = Window()
@@ -415,6 +433,23 @@ class RecordTable(Vertical):
 
     def _search_of(self, record: Any) -> str:
         return " ".join(c.display(record) + " " + c.csv(record) for c in self.columns).casefold()
+
+    def _derived(self, record: Any) -> tuple[str, list[tuple[int, str]]]:
+        """``record``'s search text and its sort key per column, each value read once (as
+        it is loaded: the first sort or filter then has nothing to work out)."""
+        texts, sorts = [], []
+        for column in self.columns:
+            value = column.get(record)
+            if type(value) is str and column.formatter is None and column.export is None:
+                texts.append(value)  # shown and exported as it is
+                sorts.append((1, value.casefold()) if value else (2, ""))
+                continue
+            shown, exact = column.shown(value, record), column.exact(value)
+            texts.append(shown)
+            if exact != shown:  # words never span two texts: once is enough
+                texts.append(exact)
+            sorts.append(sort_value(value, cell_text))
+        return " ".join(texts).casefold(), sorts
 
     def show_loading(self) -> None:
         """Show the loading state (kept rows stay visible)."""
