@@ -127,6 +127,7 @@ class BalancesScreen(Screen[None]):
         """Error text per failed profile."""
         self.states: dict[str, LoadState] = {p.name: LoadState.IDLE for p in session.profiles}
         self.group_by = GroupBy.NONE
+        self._group_before_g: GroupBy | None = None
         self.sort_key: SortKey | None = None
         self.sort_reverse = False
         self.compact = False
@@ -415,7 +416,14 @@ class BalancesScreen(Screen[None]):
             self.notify(f"auto refresh every {seconds} s", timeout=3)
 
     def action_cycle_group(self) -> None:
-        """Step the grouping: none, by coin, by venue."""
+        """Step the grouping: none, by coin, by venue; ``g g`` (the table's "first row")
+        puts back the grouping the first ``g`` changed."""
+        if self.table.double_g() and self._group_before_g is not None:
+            self.set_group(self._group_before_g)
+            self._group_before_g = None
+            self.table.action_scroll_top()
+            return
+        self._group_before_g = self.group_by
         self.set_group(self.group_by.next())
 
     def set_group(self, group_by: GroupBy) -> None:

@@ -45,7 +45,7 @@ from textual.widgets import DataTable, Input, Static
 from tui.core.amounts import exact_amount, table_amount
 from tui.core.times import iso_time_ms
 from tui.paths import app_paths
-from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS, TopBottomKeys
 from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "iso_time_ms", "time_column",
@@ -144,7 +144,7 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, cell_text(value).casefold())
 
 
-class _Grid(TextCellsMixin, DataTable):
+class _Grid(TopBottomKeys, TextCellsMixin, DataTable):
     """The data grid inside a :class:`RecordTable`: row cursor, zebra stripes, j/k."""
 
     HELP_SECTION = "table"
