@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from time import monotonic
 
-from textual.actions import SkipAction
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
@@ -20,7 +20,10 @@ G_WINDOW = 0.8
 
 TOP_BOTTOM_BINDINGS: list[BindingType] = [
     Binding("home", "scroll_top", "Top", show=False, tooltip="First row"),
-    Binding("g", "g_prefix", "Top", show=False, key_display="g g", tooltip="First row"),
+    # "g g" is no key Textual sends: this line only names the pair in help and the
+    # palette; TopBottomKeys watches the key events for it (a "g" binding would hide a
+    # screen's own "g", as Balances' Group).
+    Binding("g g", "scroll_top", "Top", show=False, key_display="g g", tooltip="First row"),
     Binding("end,G", "scroll_bottom", "Bottom", show=False, key_display="end",
             tooltip="Last row"),
 ]
@@ -32,23 +35,26 @@ class TopBottomKeys:
     """Mix into a DataTable subclass (before DataTable) that lists
     :data:`TOP_BOTTOM_BINDINGS`: ``g g`` goes to the first row.
 
-    Each ``g`` is also passed on (the action is skipped), so a screen that binds ``g``
-    itself still sees it; :meth:`double_g` tells that screen the press completed ``g g``.
+    Each ``g`` is also passed on, so a screen that binds ``g`` itself still sees it.
     """
 
     _last_g: float = 0.0
     _g_completed: float = 0.0
 
-    def action_g_prefix(self) -> None:
-        """First ``g``: arm. Second ``g`` within :data:`G_WINDOW`: go to the first row."""
-        now = monotonic()
-        if now - self._last_g <= G_WINDOW:
-            self._last_g = 0.0
-            self._g_completed = now
-            self.action_scroll_top()  # type: ignore[attr-defined]
-        else:
-            self._last_g = now
-        raise SkipAction()
+    async def _on_key(self, event: events.Key) -> None:
+        """First ``g``: arm. Second ``g`` within :data:`G_WINDOW`: go to the first row.
+
+        The event goes on either way (nothing is stopped), so a screen's own ``g``
+        binding still runs; :meth:`double_g` tells it the press completed ``g g``."""
+        if event.key == "g":
+            now = monotonic()
+            if now - self._last_g <= G_WINDOW:
+                self._last_g = 0.0
+                self._g_completed = now
+                self.action_scroll_top()  # type: ignore[attr-defined]
+            else:
+                self._last_g = now
+        await super()._on_key(event)  # type: ignore[misc]
 
     def double_g(self) -> bool:
         """Did the ``g`` being handled right now complete ``g g``?"""
