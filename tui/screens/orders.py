@@ -486,12 +486,21 @@ class OrdersScreen(ProfileTabsScreen):
         from tui.screens.confirm import ConfirmScreen
 
         order = self._current_order() or self.selected_order
+        if order is None and not self.table("open").records:
+            self.notify("nothing to cancel: no open orders are listed", title="Batch cancel",
+                        timeout=5)
+            return
         if order is None or order.leverage is not None:
             self.notify("select a spot order: its symbol's open orders are cancelled",
                         severity="warning", timeout=3)
             return
         symbol = order.symbol_id
-        count = sum(1 for o in self.table("open").records if o.symbol_id == symbol)
+        count = sum(1 for o in self.table("open").records
+                    if o.symbol_id == symbol and o.is_open and o.leverage is None)
+        if not count:
+            self.notify(f"nothing to cancel: no open {symbol} orders are listed "
+                        "(r reloads the list)", title="Batch cancel", timeout=5)
+            return
         self.app.push_screen(
             ConfirmScreen(f"Cancel EVERY open order on {symbol}?",
                           f"Every open {symbol} spot order of this profile is cancelled, "
