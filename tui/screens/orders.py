@@ -574,6 +574,7 @@ class OrdersScreen(ProfileTabsScreen):
                         exit_on_error=False)
 
     async def _open_form(self, profile: str) -> None:
+        from tui.screens.order_context import order_form_context
         from tui.screens.order_form import OrderFormScreen
 
         venue = self.session.adapter(profile)
@@ -585,6 +586,7 @@ class OrdersScreen(ProfileTabsScreen):
         current = self._current_order() or self.selected_order
         symbol = current.symbol_id if current is not None and current.symbol_id in rules \
             else None
+        available, last_prices = await order_form_context(venue)
 
         async def submit(request: OrderRequest) -> Any:
             from tui.journal.dispatch import place_order, place_request_for
@@ -607,7 +609,8 @@ class OrdersScreen(ProfileTabsScreen):
 
         self.app.push_screen(OrderFormScreen(rules, submit, symbol=symbol,
                                              client_order_id=venue.new_client_order_id(),
-                                             new_client_order_id=venue.new_client_order_id),
+                                             new_client_order_id=venue.new_client_order_id,
+                                             available=available, last_prices=last_prices),
                              callback=placed)
 
     # -- events -------------------------------------------------------------------------
