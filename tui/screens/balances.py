@@ -162,7 +162,11 @@ class BalancesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(BalanceTable)
-        table.user_hidden = frozenset(getattr(self.app, "hidden_balance_columns", ()))
+        hidden = getattr(self.app, "hidden_balance_columns", None)
+        if hidden is None:
+            hidden = saved_hidden_columns()
+            self.app.hidden_balance_columns = hidden  # type: ignore[attr-defined]
+        table.user_hidden = frozenset(hidden)
         table.focus()
         seconds = getattr(self.app, "auto_refresh_seconds", None)
         if seconds:
@@ -458,7 +462,7 @@ class BalancesScreen(Screen[None]):
         self.rebuild()
 
     def action_choose_columns(self) -> None:
-        """Open the column chooser; the choice holds for the rest of the session."""
+        """Open the column chooser; the choice is saved (settings.toml) for next start."""
         from tui.screens.columns import ColumnChooserScreen
 
         table = self.table
@@ -470,6 +474,10 @@ class BalancesScreen(Screen[None]):
                 table.choose_columns(hidden)
                 self.app.hidden_balance_columns = hidden  # type: ignore[attr-defined]
                 self._show_info()
+                problem = save_hidden_columns(hidden)
+                if problem:
+                    self.notify(f"the column choice holds for this session only: {problem}",
+                                severity="warning", timeout=6)
 
         self.app.push_screen(ColumnChooserScreen(columns, table.user_hidden), callback=chosen)
 
@@ -559,3 +567,23 @@ class BalancesScreen(Screen[None]):
     def _sort_by(self, key: SortKey) -> None:
         self.sort_key, self.sort_reverse = key, False
         self.rebuild()
+
+
+def saved_hidden_columns() -> frozenset[SortKey]:
+    """The balances columns hidden with the column chooser in an earlier run."""
+    from tui.ui_settings import load_ui_settings
+
+    known = {key.value: key for key in BalanceTable.COLUMN_CHOICES}
+    return frozenset(known[name] for name in load_ui_settings().hidden_balance_columns
+                     if name in known)
+
+
+def save_hidden_columns(hidden: Iterable[SortKey]) -> str | None:
+    """Keep the column choice for the next run; the problem in one line if it cannot."""
+    from tui.ui_settings import update_ui_settings
+
+    try:
+        update_ui_settings(hidden_balance_columns=frozenset(key.value for key in hidden))
+    except OSError as exc:
+        return str(exc)
+    return None
