@@ -365,13 +365,19 @@ async def _balances(adapter) -> list | None:
         return None
 
 
-def _coin(typed: str, balances: list | None, notes: list[str]) -> str:
+def _coin(typed: str, balances: list | None, notes: list[str], adapter=None) -> str:
     """The venue's spelling of the coin typed (see :func:`normalise_coin`); a note is added
-    when it differs; a coin the venue does not list ends with exit 2."""
-    from tui.core.validation import normalise_coin
+    when it differs; a coin the profile does not hold ends with exit 2, naming the profile
+    and listing the coins it does hold."""
+    from tui.core.validation import normalise_coin, shown
 
     known = None if balances is None else [b.coin for b in balances]
     coin, note, problem = normalise_coin(typed, known)
+    if problem is not None and adapter is not None and known is not None and \
+            problem.field == "coin" and typed.strip():
+        where = f"profile {adapter.settings.profile} ({adapter.venue_id})"
+        listed = shown(", ".join(sorted(set(known))), 120) or "none"
+        _fail(f"coin {shown(typed.strip())} is unknown on {where}; its coins: {listed}")
     if problem is not None:
         _refuse_problems([problem])
     if note:
@@ -448,7 +454,7 @@ def transfer(profile_name, coin, amount, demo, yes, as_json, source, target) -> 
             _fail(str(exc))
         balances = await _balances(adapter)
         notes: list[str] = []
-        name = _coin(coin, balances, notes)
+        name = _coin(coin, balances, notes, adapter)
         notes += [n for n in (read_as(source, src), read_as(target, dst)) if n]
         available = _available(balances, name, src)
         _refuse_problems(validate_move(MoveKind.TRANSFER, amount_text=amount, coin=name,
@@ -497,7 +503,7 @@ def send(profile_name, coin, amount, demo, yes, as_json, to_uid, to_email, to_ph
         spot = AccountRef(kind=AccountKind.SPOT)
         balances = await _balances(adapter)
         notes: list[str] = []
-        name = _coin(coin, balances, notes)
+        name = _coin(coin, balances, notes, adapter)
         available = _available(balances, name, spot)
         _refuse_problems(validate_move(
             MoveKind.INTERNAL_TRANSFER, amount_text=amount, coin=name,
@@ -571,7 +577,7 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
         adapter = ctx.session.adapter(profile_name)
         notes: list[str] = []
         balances = await _balances(adapter)
-        name = _coin(coin, balances, notes)
+        name = _coin(coin, balances, notes, adapter)
         # The address is checked before any quote is read: a bad one never waits on the venue.
         _refuse_problems(check_address(address, None, None))
         try:
