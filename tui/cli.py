@@ -203,6 +203,14 @@ def _prompt(text: str, *, confirm: bool = False) -> str:
     return value
 
 
+def _secret_line(text: str) -> str:
+    """One secret: typed without echo on a terminal, else read from the pipe (no
+    GetPassWarning); an aborted prompt raises click.Abort."""
+    if sys.stdin.isatty():
+        return click.prompt(text, hide_input=True, err=True, default="", show_default=False)
+    return _piped_secret(text, confirm=False)
+
+
 def _piped_secret(text: str, *, confirm: bool) -> str:
     """A secret read from piped standard input (no terminal: no echo to hide, and getpass
     would only print its GetPassWarning); ``confirm`` reads it twice and compares."""
@@ -311,8 +319,8 @@ def _read_credentials(from_stdin: bool):
                   "then the secret")
     else:
         try:
-            key = click.prompt("API key", hide_input=True, err=True).strip()
-            secret = click.prompt("API secret", hide_input=True, err=True).strip()
+            key = _secret_line("API key").strip()
+            secret = _secret_line("API secret").strip()
         except click.Abort:
             _fail("no credentials given: type them at the prompts, or pipe them in with "
                   "--credentials-stdin")

@@ -626,7 +626,7 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
             click.echo(f"coinsole: withdrawing on {network_label}", err=True)
         password = None
         if adapter.venue_id in TRADE_PASSWORD_VENUES and not EXPLAIN:
-            password = _trade_password()
+            password = await _checked_trade_password(adapter)
         from tui.core.models import AccountKind, AccountRef
 
         return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json,
@@ -642,13 +642,32 @@ def _trade_password() -> SecretStr:
     value = os.environ.get(TRADE_PASSWORD_ENV)
     if not value:
         try:
-            value = click.prompt("Trade password", hide_input=True, default="",
-                                 show_default=False, err=True)
+            from tui.cli import _secret_line
+
+            value = _secret_line("Trade password")
         except click.Abort:
             value = ""
     if not value:
         _fail(f"a trade password is needed: type it at the prompt or set {TRADE_PASSWORD_ENV}")
     return SecretStr(value)
+
+
+async def _checked_trade_password(adapter, tries: int = 3) -> SecretStr:
+    """The trade password, checked with the venue before anything is journaled: a wrong
+    one typed at the prompt is asked for again (up to ``tries`` times); a wrong one from
+    COINSOLE_TRADE_PASSWORD, or too many wrong tries, ends with exit 2, nothing sent."""
+    from tui.core.trade_password import WRONG_TRADE_PASSWORD, trade_password_ok
+
+    from_env = bool(os.environ.get(TRADE_PASSWORD_ENV))
+    for attempt in range(1, tries + 1):
+        password = _trade_password()
+        if await trade_password_ok(adapter, password) is not False:
+            return password
+        if from_env:
+            _fail(f"{TRADE_PASSWORD_ENV} holds the wrong trade password; nothing was sent or "
+                  "journaled")
+        click.echo(f"coinsole: {WRONG_TRADE_PASSWORD}", err=True)
+    _fail(f"the trade password was wrong {tries} times; nothing was sent or journaled")
 
 
 def _need_profile(name: str | None) -> None:

@@ -58,7 +58,9 @@ class WelcomeScreen(Screen[None]):
             )
             yield Static("Try it now", classes="heading", markup=False)
             yield Static(
-                "The demo runs five simulated venues in process: no network, no keys.",
+                "The demo runs five simulated venues in process: no network, no keys. "
+                "BHEX's demo trade password is coinsole-demo-2468; ? in the demo lists "
+                "the whitelisted withdrawal addresses.",
                 classes="lead", markup=False,
             )
             with Center():
