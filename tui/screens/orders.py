@@ -65,21 +65,21 @@ def _pnl_style(value: Any) -> str | None:
     return "success" if value > 0 else "error"
 
 
-_TIME = time_column()
+_TIME = time_column(drop=2)
 _SYMBOL = Column("symbol", "symbol_id")
 _SIDE = Column("side", "side", style=side_style)
-_TYPE = Column("type", "type")
+_TYPE = Column("type", "type", drop=3)
 _STATUS = Column("status", "status", style=lambda o: status_style(o.status))
 
 ORDER_COLUMNS: tuple[Column, ...] = (
     _TIME, _SYMBOL, _SIDE, _TYPE,
     Column("price", "price", numeric=True),
     Column("quantity", "orig_qty", numeric=True),
-    Column("filled", "executed_qty", numeric=True),
-    Column("remaining", "remaining", numeric=True, value=lambda o: o.remaining_qty),
+    Column("filled", "executed_qty", numeric=True, drop=4),
+    Column("remaining", "remaining", numeric=True, value=lambda o: o.remaining_qty, drop=1),
     _STATUS,
-    Column("order id", "order_id"),
-    Column("client id", "client_order_id"),
+    Column("order id", "order_id", drop=6),
+    Column("client id", "client_order_id", drop=7),
 )
 """Open spot orders."""
 
@@ -87,12 +87,12 @@ HISTORY_COLUMNS: tuple[Column, ...] = (
     _TIME, _SYMBOL, _SIDE, _TYPE,
     Column("price", "price", numeric=True),
     Column("quantity", "orig_qty", numeric=True),
-    Column("filled", "executed_qty", numeric=True),
-    Column("avg price", "avg_price", numeric=True),
+    Column("filled", "executed_qty", numeric=True, drop=4),
+    Column("avg price", "avg_price", numeric=True, drop=1),
     Column("fees", "fees", value=lambda o: " ".join(f"{plain(f.amount)} {f.coin}"
-                                                    for f in o.fees)),
+                                                    for f in o.fees), drop=5),
     _STATUS,
-    Column("order id", "order_id"),
+    Column("order id", "order_id", drop=6),
 )
 """Finished spot orders."""
 
@@ -100,10 +100,10 @@ FILL_COLUMNS: tuple[Column, ...] = (
     _TIME, _SYMBOL, _SIDE,
     Column("price", "price", numeric=True),
     Column("quantity", "quantity", numeric=True),
-    Column("fee", "fee", numeric=True),
-    Column("fee coin", "fee_coin"),
-    Column("trade id", "trade_id"),
-    Column("order id", "order_id"),
+    Column("fee", "fee", numeric=True, drop=3),
+    Column("fee coin", "fee_coin", drop=3),
+    Column("trade id", "trade_id", drop=6),
+    Column("order id", "order_id", drop=7),
 )
 """Fills (trades) of orders."""
 
@@ -111,11 +111,11 @@ CONTRACT_ORDER_COLUMNS: tuple[Column, ...] = (
     _TIME, _SYMBOL, _SIDE, _TYPE,
     Column("price", "price", numeric=True),
     Column("quantity", "orig_qty", numeric=True),
-    Column("filled", "executed_qty", numeric=True),
-    Column("leverage", "leverage", numeric=True),
-    Column("margin", "margin", numeric=True),
+    Column("filled", "executed_qty", numeric=True, drop=4),
+    Column("leverage", "leverage", numeric=True, drop=5),
+    Column("margin", "margin", numeric=True, drop=5),
     _STATUS,
-    Column("order id", "order_id"),
+    Column("order id", "order_id", drop=6),
 )
 """Contract orders, open or finished."""
 
@@ -125,15 +125,15 @@ POSITION_COLUMNS: tuple[Column, ...] = (
            export=lambda v: "long" if v else "short",
            style=lambda p: "success" if p.is_long else "error"),
     Column("contracts", "total", numeric=True),
-    Column("avg price", "avg_price", numeric=True),
-    Column("index price", "index_price", numeric=True),
-    Column("liq. price", "liquidation_price", numeric=True),
-    Column("margin", "margin", numeric=True),
-    Column("leverage", "leverage", numeric=True),
+    Column("avg price", "avg_price", numeric=True, drop=2),
+    Column("index price", "index_price", numeric=True, drop=3),
+    Column("liq. price", "liquidation_price", numeric=True, drop=1),
+    Column("margin", "margin", numeric=True, drop=4),
+    Column("leverage", "leverage", numeric=True, drop=5),
     Column("unrealised PnL", "unrealised_pnl", numeric=True,
            style=lambda p: _pnl_style(p.unrealised_pnl)),
     Column("realised PnL", "realised_pnl", numeric=True,
-           style=lambda p: _pnl_style(p.realised_pnl)),
+           style=lambda p: _pnl_style(p.realised_pnl), drop=6),
 )
 """Open contract positions."""
 

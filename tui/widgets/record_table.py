@@ -49,7 +49,7 @@ from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS, TopBottomKeys
 from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "iso_time_ms", "time_column",
-           "cell_text"]
+           "cell_text", "columns_that_fit"]
 
 
 def format_time_ms(value: int | None) -> str:
@@ -85,7 +85,10 @@ class Column:
     :func:`~tui.core.amounts.table_amount` for the record's ``coin``, enums by value, ``None`` as blank);
     ``export`` turns it into the CSV text (default :func:`cell_text`: exact, unformatted);
     ``style`` names a theme variable to colour the cell with, per record (or None);
-    ``width`` fixes the column's width (None: fit the content).
+    ``width`` fixes the column's width (None: fit the content);
+    ``drop`` is when the column gives way in a narrow window: 0 never (a key column),
+    else higher numbers go first (the table drops columns rather than scroll sideways
+    or cut a figure; CSV export and the filter still use every column).
     """
 
     title: str
@@ -96,6 +99,7 @@ class Column:
     export: Callable[[Any], str] | None = None
     style: Callable[[Any], str | None] | None = None
     width: int | None = None
+    drop: int = 0
 
     def get(self, record: Any) -> Any:
         """This column's value for ``record``."""
@@ -120,9 +124,32 @@ class Column:
         return self.export(value) if self.export is not None else cell_text(value)
 
 
-def time_column(title: str = "time (UTC)", key: str = "time_ms") -> Column:
+def time_column(title: str = "time (UTC)", key: str = "time_ms", *, drop: int = 0) -> Column:
     """A time column: shown as ``YYYY-MM-DD HH:MM:SS`` UTC, exported as ISO 8601 UTC."""
-    return Column(title, key, formatter=format_time_ms, export=iso_time_ms)
+    return Column(title, key, formatter=format_time_ms, export=iso_time_ms, drop=drop)
+
+
+def columns_that_fit(widths: Sequence[int], drops: Sequence[int], room: int) -> list[int]:
+    """The indexes of the columns to show in ``room`` cells: droppable columns give way,
+    highest ``drop`` first (the rightmost of equals first), until the rest fit, then any
+    dropped column that fits the room left comes back (lowest ``drop`` first); key
+    columns (``drop`` 0) always stay."""
+    shown = list(range(len(widths)))
+    order = sorted((i for i in shown if drops[i] > 0), key=lambda i: (drops[i], i),
+                   reverse=True)
+    total = sum(widths)
+    dropped = []
+    for index in order:
+        if total <= room:
+            break
+        shown.remove(index)
+        dropped.append(index)
+        total -= widths[index]
+    for index in reversed(dropped):  # a narrower column dropped early may fit again
+        if total + widths[index] <= room:
+            shown.append(index)
+            total += widths[index]
+    return sorted(shown)
 
 
 def export_dir() -> Path:
@@ -158,6 +185,11 @@ class _Grid(TopBottomKeys, TextCellsMixin, DataTable):
     DEFAULT_CSS = """
     _Grid { height: 1fr; scrollbar-size-vertical: 1; }
     """
+
+    def on_resize(self) -> None:
+        owner = self.parent
+        if isinstance(owner, RecordTable):
+            owner.grid_resized()
 
 
 class RecordTable(Vertical):
@@ -268,6 +300,9 @@ class RecordTable(Vertical):
         self.export_profile: str | None = None
         """The profile named in export file names (None: the screen's ``profile``)."""
         self._by_key: dict[str, Any] = {}
+        self.hidden_columns: list[Column] = []
+        """Columns left out because the window is too narrow for them (see ``drop``)."""
+        self._fitted_width = -1
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter · enter keeps it · esc clears", classes="rt-filter")
@@ -397,23 +432,53 @@ class RecordTable(Vertical):
         current_key = None if current is None else self.record_key(current)
         self.shown = self._visible()
         grid.clear(columns=True)
+        labels = []
         for index, column in enumerate(self.columns):
             label = column.title
             if index == self.sort_index:
                 label += " ▲" if self.sort_reverse == column.numeric else " ▼"
-            grid.add_column(Text(label, justify="right" if column.numeric else "left"),
+            labels.append(label)
+        texts = [[column.display(record) for column in self.columns] for record in self.shown]
+        visible = self._fit(labels, texts)
+        self.hidden_columns = [c for i, c in enumerate(self.columns) if i not in visible]
+        for index in visible:
+            column = self.columns[index]
+            grid.add_column(Text(labels[index], justify="right" if column.numeric else "left"),
                             key=column.key, width=column.width)
-        for record in self.shown:
+        for record, row in zip(self.shown, texts):
             cells = []
-            for column in self.columns:
+            for index in visible:
+                column = self.columns[index]
                 style = self._style(column.style(record)) if column.style else ""
-                cells.append(Text(column.display(record), style=style,
+                cells.append(Text(row[index], style=style,
                                   justify="right" if column.numeric else "left"))
             grid.add_row(*cells, key=str(self.record_key(record)))
         if current_key is not None:
             self.select_key(current_key)
         self._show_state()
         self._show_info()
+
+    def _fit(self, labels: list[str], texts: list[list[str]]) -> list[int]:
+        """The indexes of the columns that fit the grid's width now (every column before
+        the grid has a size)."""
+        from rich.cells import cell_len
+
+        grid = self.grid
+        self._fitted_width = grid.size.width
+        if grid.size.width <= 0:
+            return list(range(len(self.columns)))
+        padding = 2 * grid.cell_padding
+        widths = []
+        for index, column in enumerate(self.columns):
+            natural = max([cell_len(labels[index])] + [cell_len(row[index]) for row in texts])
+            widths.append((column.width or natural) + padding)
+        room = grid.size.width - grid.styles.scrollbar_size_vertical
+        return columns_that_fit(widths, [c.drop for c in self.columns], room)
+
+    def grid_resized(self) -> None:
+        """The grid changed size: fit the columns again when its width changed."""
+        if self.is_mounted and self.grid.size.width != self._fitted_width:
+            self.rebuild()
 
     def _show_state(self) -> None:
         state = self.query_one(".rt-state", Static)
@@ -446,6 +511,10 @@ class RecordTable(Vertical):
                          f"{' reversed' if self.sort_reverse else ''}")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
+        if self.hidden_columns:
+            names = [c.title for c in self.hidden_columns]
+            more = f" +{len(names) - 2}" if len(names) > 2 else ""
+            parts.append(f"hidden: {', '.join(names[:2])}{more} (narrow; e exports all)")
         if self.note:
             parts.append(self.note)
         self.query_one(".rt-info", Static).update(" · ".join(parts))
