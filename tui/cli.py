@@ -436,6 +436,11 @@ def profile() -> None:
     """
 
 
+from tui.cli_profiles import register_profile_commands  # noqa: E402 - after the group
+
+register_profile_commands(profile)
+
+
 @profile.command("add")
 @click.argument("name")
 @click.option("--venue", required=True, type=click.Choice(VENUE_IDS), help="Which venue API.")
