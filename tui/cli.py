@@ -107,10 +107,13 @@ class CoinsoleGroup(click.Group):
 @click.option("--refresh", "refresh", default=None, metavar="SECONDS",
               type=click.IntRange(5, 24 * 3600),
               help="Reload the balances every SECONDS (at least 5); A toggles it in the TUI.")
+@click.option("--time", "time_zone", type=click.Choice(("utc", "local")), default=None,
+              help="Show times in the TUI in UTC or local time (default: time_zone in "
+                   "settings.toml, else utc). Exports and the CLI stay in UTC.")
 @click.version_option(package_name="coinsole", prog_name="coinsole")
 @click.pass_context
 def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = None,
-         refresh: int | None = None) -> None:
+         refresh: int | None = None, time_zone: str | None = None) -> None:
     """coinsole: every balance on every venue, in one keyboard-driven console.
 
     Without a command, opens the TUI on your profiles (or the welcome screen when there are
@@ -125,6 +128,7 @@ def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = 
         os.environ[OPERATOR_ENV] = as_name
     if ctx.invoked_subcommand is not None:
         return
+    _apply_time_zone(time_zone)
     with collector_paused():
         app = _build_app(demo, lock_after)
         app.auto_refresh_seconds = refresh  # read by the balances screen
@@ -132,6 +136,14 @@ def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = 
     app.run()
     if app.return_code:  # the app died on an error: say so in the exit code, not 0
         sys.exit(app.return_code)
+
+
+def _apply_time_zone(flag: str | None) -> None:
+    """Show the TUI's times in the zone ``--time`` names, else the saved one."""
+    from tui.core.times import set_display_zone
+    from tui.ui_settings import load_ui_settings
+
+    set_display_zone(flag or load_ui_settings().time_zone)
 
 
 def _build_app(demo: bool, lock_after: int):

@@ -13,8 +13,6 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import tomli_w
-
 from tui.paths import AppPaths, app_paths, describe_os_error
 
 __all__ = ["UiSettings", "settings_file", "load_ui_settings", "save_ui_settings",
@@ -59,6 +57,8 @@ def save_ui_settings(settings: UiSettings, paths: AppPaths | None = None) -> Non
     """Write the preferences atomically; raises OSError with a one-line message (the
     old file is kept) when it cannot."""
     import tempfile
+
+    import tomli_w
 
     paths = paths or app_paths()
     target = settings_file(paths)

@@ -47,8 +47,11 @@ def wall_clock() -> float:
 
 
 def clock_text(seconds: float) -> str:  # float-ok: a wall-clock time, not money
-    """``hh:mm:ss`` of ``seconds`` (epoch) in local time, as "updated ..." shows it."""
-    return time.strftime("%H:%M:%S", time.localtime(seconds))
+    """``hh:mm:ss`` of ``seconds`` (epoch) in the display zone, as "updated ..." shows
+    it."""
+    from tui.core.times import display_time
+
+    return display_time(int(seconds), "%H:%M:%S")
 
 
 def _now_ms() -> int:

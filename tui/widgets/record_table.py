@@ -43,7 +43,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from tui.core.amounts import exact_amount, table_amount
-from tui.core.times import iso_time_ms
+from tui.core.times import display_time, iso_time_ms, zone_label
 from tui.paths import app_paths
 from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS, TopBottomKeys
 from tui.widgets.text_cells import TextCellsMixin
@@ -53,12 +53,11 @@ __all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "iso_time_ms
 
 
 def format_time_ms(value: int | None) -> str:
-    """``YYYY-MM-DD HH:MM:SS`` in UTC for a millisecond epoch time ("" for None).
-
-    UTC so screens (and their snapshots) read the same on every machine."""
+    """``YYYY-MM-DD HH:MM:SS`` in the display zone (UTC unless the user chose local
+    time: :mod:`tui.core.times`) for a millisecond epoch time ("" for None)."""
     if value is None:
         return ""
-    return datetime.fromtimestamp(int(value) // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return display_time(int(value) // 1000)
 
 
 def cell_text(value: Any) -> str:
@@ -117,6 +116,11 @@ class Column:
         if isinstance(value, Decimal):
             return table_amount(value, getattr(record, "coin", None))
         return cell_text(value)
+
+    def shown_title(self) -> str:
+        """The header on screen: a time column names the display zone (the CSV header
+        keeps ``title``: exports are always UTC)."""
+        return self.title.replace("(UTC)", f"({zone_label()})")
 
     def csv(self, record: Any) -> str:
         """The exact text written to CSV for ``record``."""
@@ -434,7 +438,7 @@ class RecordTable(Vertical):
         grid.clear(columns=True)
         labels = []
         for index, column in enumerate(self.columns):
-            label = column.title
+            label = column.shown_title()
             if index == self.sort_index:
                 label += " ▲" if self.sort_reverse == column.numeric else " ▼"
             labels.append(label)
