@@ -21,7 +21,7 @@ from tui.widgets.main_nav import MainNav
 
 SIZE = (120, 36)
 TITLES = {m.mode: m.title for m in MAIN_SCREENS}
-ALWAYS = [m for m in MAIN_SCREENS if m.mode != "approvals"]
+ALWAYS = [m for m in MAIN_SCREENS if m.mode != "approvals" and m.in_nav]
 """The main screens offered without a policy file (Approvals shows only with one)."""
 
 

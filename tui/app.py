@@ -98,6 +98,9 @@ class CoinsoleCommands(Provider):
                 commands.append(("Statistics", "Org-wide holdings, the broker-audit worklist, "
                                  "withdrawals, deposits and fees (BHEX)",
                                  partial(app.run_action, "open_statistics")))
+            if app.finance_profiles() and screen.sub_title != "finance":
+                commands.append(("Finance", "Airdrops and batch lock/unlock from a CSV file "
+                                 "(BHEX)", partial(app.run_action, "open_finance")))
         return commands
 
     async def discover(self) -> Hits:
@@ -543,6 +546,20 @@ class CoinsoleApp(App[None]):
 
         if self.session is not None and self.statistics_profiles():
             self.push_screen(StatisticsScreen(self.session))
+
+    def finance_profiles(self) -> list[str]:
+        """The profiles whose venue runs org finance tasks (BHEX)."""
+        from tui.screens.finance import has_finance
+
+        profiles = self.session.profiles if self.session is not None else []
+        return [p.name for p in profiles if has_finance(p.venue)]
+
+    def action_open_finance(self) -> None:
+        """Open the Finance screen over the current one (Escape closes it)."""
+        from tui.screens.finance import FinanceScreen
+
+        if self.session is not None and self.finance_profiles():
+            self.push_screen(FinanceScreen(self.session))
 
     async def action_switch_main(self, mode: str, via: str = "") -> None:
         """Show the main screen ``mode`` (creating it on first use); ``via`` is

@@ -59,6 +59,7 @@ class CoinsoleGroup(click.Group):
         **dict.fromkeys(("operator", "policy", "approvals", "audit"), "tui.cli_approvals"),
         "team": "tui.cli_team",
         "stats": "tui.cli_stats",
+        "finance": "tui.cli_finance",
         **dict.fromkeys(("users", "otc"), "tui.cli_users"),
     }
     """Command name -> the module whose ``register(group)`` adds it."""
@@ -854,8 +855,15 @@ def sandbox() -> None:
               help="Keep the sandbox's state in FILE (default: in memory).")
 @click.option("--bhex-users", "bhex_users", default=20_000, show_default=True,
               type=click.IntRange(3, 1_000_000), help="How many users the BHEX org has.")
+@click.option("--chainup-users", "chainup_users", default=None, type=click.IntRange(0, 10**8),
+              metavar="N", help="Serve a generated ChainUp org of N users (4 account rows each).")
+@click.option("--chainup-churn", "chainup_churn", default=0, show_default=True,
+              type=click.IntRange(0, 1000), metavar="K",
+              help="With --chainup-users: change K rows after every page served.")
+@click.option("--chainup-rate", "chainup_rate", default=None, type=click.IntRange(1, 10**6),
+              metavar="R", help="ChainUp requests allowed per second (default 10).")
 def sandbox_serve(host: str, port: int, latency_ms: int, error_rate, rate_429, drop_rate,
-                  db_path, bhex_users) -> None:
+                  db_path, bhex_users, chainup_users, chainup_churn, chainup_rate) -> None:
     """Serve all five venues on HOST:PORT and print each one's base URL and demo keys."""
     from tui.sandbox.server import describe, serve
 
@@ -864,4 +872,6 @@ def sandbox_serve(host: str, port: int, latency_ms: int, error_rate, rate_429, d
         click.echo("press ctrl+c to stop")
 
     serve(host, port, latency_ms=latency_ms, error_rate=error_rate, rate_429=rate_429,
-          drop_rate=drop_rate, db_path=db_path, bhex_users=bhex_users, on_ready=ready)
+          drop_rate=drop_rate, db_path=db_path, bhex_users=bhex_users,
+          chainup_users=chainup_users, chainup_churn=chainup_churn,
+          chainup_rate=(chainup_rate, 1) if chainup_rate else None, on_ready=ready)

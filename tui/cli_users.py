@@ -187,13 +187,31 @@ def users_show(uid: str, profile: str, demo: bool, as_json: bool) -> None:
 @click.argument("uid")
 @_options
 @_json_option
-def users_kyc(uid: str, profile: str, demo: bool, as_json: bool) -> None:
-    """The user's KYC (verify info), status named."""
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+              help="Change a KYC field (repeatable; confirmed, journaled, sent): "
+                   "country_code, first_name, last_name, card_type, card_no, verify_status.")
+@click.option("--yes", is_flag=True, help="Skip the confirmation prompt.")
+def users_kyc(uid: str, profile: str, demo: bool, as_json: bool, sets: tuple[str, ...],
+              yes: bool) -> None:
+    """The user's KYC (verify info), status named; --set changes it."""
     from tui.venues.bhex_users import VERIFY_INFO_STATUS
 
     user_id = _uid(uid)
+    fields = None
+    if sets:
+        from tui.cli_users_writes import parse_kyc_sets
+
+        fields = parse_kyc_sets(sets)
+    holder: dict[str, Any] = {}
 
     async def work(adapter: Any) -> int:
+        if fields is not None:
+            from tui.cli_users_writes import kyc_set
+
+            code = await kyc_set(holder["ctx"], adapter, user_id, fields, profile=profile,
+                                 yes=yes)
+            if code:
+                return code
         info = await adapter.user_get_verify_info(user_id)
         if as_json:
             _echo_json(info)
@@ -207,7 +225,7 @@ def users_kyc(uid: str, profile: str, demo: bool, as_json: bool) -> None:
                 click.echo(f"  {key:<12} {info.get(key, '')}")
         return EXIT_OK
 
-    _run(profile, demo, work)
+    _run(profile, demo, work, holder)
 
 
 @users.command("invites")
@@ -392,5 +410,7 @@ def otc_order(order_id: str, profile: str, demo: bool, as_json: bool, user_id: s
 
 def register(group: click.Group) -> None:
     """Add ``users`` and ``otc`` to the ``coinsole`` group."""
+    import tui.cli_users_writes  # noqa: F401 - adds the write commands to ``users``
+
     group.add_command(users)
     group.add_command(otc)

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 ACTIONS = frozenset({
     "transfer", "internal_transfer", "withdraw", "order_place", "order_cancel",
-    "user_status", "kyc", "airdrop", "lock", "unlock", "payment_refund", "settings",
+    "user_status", "kyc", "invite_relation", "login_password", "trade_password", "ga_bind",
+    "user_register", "airdrop", "lock", "unlock", "payment_refund", "settings",
 })
 OUTCOMES = frozenset({"allow", "block", "approve"})
 DAY_MS = 24 * 3600 * 1000

@@ -137,4 +137,8 @@ def parse_request(kind: str, text: str) -> JournalRequest:
 
     if kind in SUPPORT_KINDS:  # support writes (tui/support/actions.py)
         return parse_support(kind, text)
+    from tui.finance.request import FINANCE_KINDS, parse_finance
+
+    if kind in FINANCE_KINDS:  # finance batches (tui/finance/request.py)
+        return parse_finance(kind, text)
     return MoveRequest.model_validate_json(text)

@@ -39,10 +39,13 @@ ORDER_NOT_FOUND_CODES = frozenset({"-2013"})
 def settlement_for(adapter: Any, request: JournalRequest) -> Settlement:
     """How an unknown outcome of ``request`` is settled: an order action by LOOKUP
     (``order/get``), a move as its adapter says."""
+    from tui.finance.request import is_finance_request
     from tui.support.actions import is_support_request
 
     if isinstance(request, (OrderPlaceRequest, OrderCancelRequest)) or is_support_request(request):
         return Settlement.LOOKUP
+    if is_finance_request(request):  # finance batches (tui/finance/send.py)
+        return Settlement.KEYED
     return adapter.settlement(request)
 
 
@@ -56,6 +59,11 @@ async def send_request(adapter: Any, request: JournalRequest, *,
 
     if is_support_request(request):  # support writes (tui/support/actions.py)
         return await send_support(adapter, request)  # type: ignore[arg-type]
+    from tui.finance.request import is_finance_request
+    from tui.finance.send import send_batch
+
+    if is_finance_request(request):  # finance batches (tui/finance/send.py)
+        return await send_batch(adapter, request)  # type: ignore[arg-type]
     if isinstance(request, OrderPlaceRequest):
         try:
             order = await adapter.order_create(
@@ -87,6 +95,11 @@ async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | Non
 
     if is_support_request(request):  # support writes (tui/support/actions.py)
         return await look_up_support(adapter, request)  # type: ignore[arg-type]
+    from tui.finance.request import is_finance_request
+    from tui.finance.send import look_up_batch
+
+    if is_finance_request(request):  # finance batches (tui/finance/send.py)
+        return await look_up_batch(adapter, request)  # type: ignore[arg-type]
     if isinstance(request, OrderPlaceRequest):
         try:
             if venue_ref:

@@ -488,6 +488,11 @@ _CHECK = {
     MoveKind.TRANSFER: "the balances of both accounts",
     MoveKind.INTERNAL_TRANSFER: "your balance and ask the recipient",
     MoveKind.WITHDRAW: "your balance and the destination address",
+    # support writes whose check needs a secret only the sending process held
+    "login_password": "with the user that the new login password works",
+    "trade_password": "the new trade password with `coinsole users verify-trade-password`",
+    "ga_bind": "a code from the new key with `coinsole users verify-ga`",
+    "user_register": "for the new user with `coinsole users search`",
 }
 
 

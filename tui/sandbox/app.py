@@ -9,6 +9,7 @@ from collections.abc import Callable
 from starlette.applications import Starlette
 
 from tui.sandbox.bhex import BhexService
+from tui.sandbox.bhex_finance import bhex_finance_routes
 from tui.sandbox.bhex_history import bhex_history_routes
 from tui.sandbox.bhex_stats import bhex_stats_routes
 from tui.sandbox.bhex_org import DEFAULT_ORG_USERS, OrgDirectory
@@ -17,6 +18,7 @@ from tui.sandbox.bhex_users import bhex_user_routes
 from tui.sandbox.bitunix import BitunixService
 from tui.sandbox.bitz import BitzService
 from tui.sandbox.chainup import ChainupService
+from tui.sandbox.chainup_org import GeneratedOrg
 from tui.sandbox.demo import DEFAULT_SEED, DemoProfile, demo_profiles, populate
 from tui.sandbox.faults import FaultPlan
 from tui.sandbox.fcoin import FcoinService
@@ -38,6 +40,10 @@ class Sandbox:
     randomness; ``clock`` (seconds since the epoch) is the venues' clock, used for
     timestamp checks, rate limits and the demo data's update times.
 
+    ``chainup_users`` replaces ChainUp's demo rows by a generated org of that many users
+    (:class:`~tui.sandbox.chainup_org.GeneratedOrg`, ``chainup_churn`` rows changed per
+    page served); ``chainup_rate`` (requests, seconds) replaces ChainUp's request limit.
+
     ``app`` serves ``/fcoin``, ``/bitunix``, ``/bitz``, ``/chainup`` and ``/bhex`` and needs
     no lifespan; ``faults`` is the :class:`FaultPlan`; ``profiles`` the demo credentials;
     ``bhex_org`` the BHEX org's ``bhex_users`` users (:mod:`tui.sandbox.bhex_org`).
@@ -46,7 +52,9 @@ class Sandbox:
     def __init__(self, db_path: str | os.PathLike[str] | None = None, *,
                  seed: int = DEFAULT_SEED,
                  clock: Callable[[], float] = time.time,  # float-ok: clock
-                 bhex_users: int = DEFAULT_ORG_USERS) -> None:
+                 bhex_users: int = DEFAULT_ORG_USERS,
+                 chainup_users: int | None = None, chainup_churn: int = 0,
+                 chainup_rate: tuple[int, int] | None = None) -> None:
         self.seed = seed
         self.clock = clock
         self.ledger = Ledger(db_path)
@@ -56,11 +64,16 @@ class Sandbox:
             populate(self.ledger, seed=seed, now_ms=int(clock() * 1000))  # float-ok: clock
         self.bhex_org = OrgDirectory(bhex_users, seed)
         self.services = {cls.venue: cls(self.ledger, self.faults, clock) for cls in SERVICES}
+        if chainup_users is not None:
+            org = GeneratedOrg(chainup_users, seed=seed, churn=chainup_churn,
+                               clock_ms=self.services["chainup"].now_ms)
+            self.services["chainup"].serve_generated(org, chainup_rate)  # type: ignore[attr-defined]
         self.app = Starlette(routes=[route for service in self.services.values()
                                      for route in service.routes()]
                              + bhex_trading_routes(self.services["bhex"])
                              + bhex_history_routes(self.services["bhex"])
                              + bhex_stats_routes(self.services["bhex"])
+                             + bhex_finance_routes(self.services["bhex"])
                              + bhex_user_routes(self.services["bhex"], self.bhex_org))
 
     def profile(self, venue: str) -> DemoProfile:

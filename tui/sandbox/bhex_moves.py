@@ -288,19 +288,32 @@ class BhexMoves:
                  if (not token or m.coin == token)
                  and (start is None or m.created_ms >= start)
                  and (end is None or m.created_ms <= end)]
-        page = page_desc(moves, lambda m: int(m.ref), from_id=_int(params, "from_id"),
+        rows = [_order(m) for m in moves] + [
+            r for r in self._seeded_withdrawals(subs[0].user_id)
+            if (not token or r["tokenId"] == token)
+            and (start is None or int(r["time"]) >= start)
+            and (end is None or int(r["time"]) <= end)]
+        page = page_desc(rows, lambda r: int(r["orderId"]), from_id=_int(params, "from_id"),
                          to_id=_int(params, "to_id"), limit=_limit(params))
-        return {"status": 0, "data": [_order(m) for m in page]}
+        return {"status": 0, "data": page}
+
+    def _seeded_withdrawals(self, user_id: str) -> list[dict[str, Any]]:
+        """The statistics' seeded withdrawals of ``user_id`` (tui/sandbox/bhex_seeded.py)."""
+        from tui.sandbox.bhex_seeded import seeded_orders
+
+        return seeded_orders(getattr(self, "seeded_withdrawals", ()), user_id)
 
     async def withdraw_detail(self, request: Request) -> dict[str, Any]:
         """``withdraw/order/detail``: one withdrawal by ``order_id``."""
         subs, params = await self._params(request)
         order_id = params.get("order_id", "")
-        found = [m for m in self.store.moves(self.venue, subs[0].user_id, ("withdraw",))
-                 if m.ref == order_id]
+        found = [_order(m) for m in self.store.moves(self.venue, subs[0].user_id,
+                                                     ("withdraw",)) if m.ref == order_id]
+        found += [r for r in self._seeded_withdrawals(subs[0].user_id)
+                  if r["orderId"] == order_id]
         if not found:
             raise Refused(Refusal.INVALID, "no such order_id")
-        return {"status": 0, "data": _order(found[0])}
+        return {"status": 0, "data": found[0]}
 
 
 def _order(move: Move) -> dict[str, Any]:

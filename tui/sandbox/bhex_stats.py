@@ -203,8 +203,12 @@ class BhexStats:
     # -- holdings ---------------------------------------------------------------------
 
     def _holdings(self, token: str) -> list[dict[str, Any]]:
+        rows = [r for r in self.service.ledger.accounts_after_id("bhex", 0, 10**9)
+                if r.coin == token]
+        return self._holding_rows(rows)
+
+    def _holding_rows(self, rows: list[Any]) -> list[dict[str, Any]]:
         ledger = self.service.ledger
-        rows = [r for r in ledger.accounts_after_id("bhex", 0, 10**9) if r.coin == token]
         ids: dict[tuple[str, str, int], str] = {}
         for user in {r.user_id for r in rows}:
             for sub in ledger.sub_accounts("bhex", user):
@@ -224,10 +228,13 @@ class BhexStats:
     async def token_hold_detail(self, request: Request) -> dict[str, Any]:
         """Every account's holding of ``token_id``, paged by id (limit 100, most 500)."""
         params = await self._params(request)
-        rows = self._holdings(self._token(params))
-        page = page_desc(rows, lambda r: int(r["id"]), from_id=_int(params, "from_id"),
-                         to_id=_int(params, "to_id"), limit=_limit(params, 100, 500))
-        return {"status": 0, "data": page}
+        token = self._token(params)
+        limit = _limit(params, 100, 500)
+        from_id, to_id = _int(params, "from_id"), _int(params, "to_id")
+        rows = self.service.ledger.holdings_page(
+            "bhex", token, below_id=None if from_id is None else from_id - HOLDING_ID_BASE,
+            above_id=None if to_id is None else to_id - HOLDING_ID_BASE, limit=limit)
+        return {"status": 0, "data": self._holding_rows(rows)}
 
     async def token_hold_top(self, request: Request) -> dict[str, Any]:
         """The ``top`` largest holdings of ``token_id`` (default 100, most 500)."""
@@ -370,4 +377,6 @@ class BhexStats:
 
 def bhex_stats_routes(service: "BhexService") -> list[Route]:
     """The statistics routes on ``service``."""
-    return BhexStats(service).routes()
+    stats = BhexStats(service)
+    service.seeded_withdrawals = stats.book.withdrawals  # the users' own lists show them
+    return stats.routes()

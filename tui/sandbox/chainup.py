@@ -9,11 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from tui.core.money import dumps_exact, loads_exact, plain
+from tui.sandbox.chainup_org import GeneratedOrg
 from tui.sandbox.demo import CHAINUP_SHOW_NAMES
 from tui.sandbox.ledger import AccountRow, ApiKey
+from tui.sandbox.limits import RateLimiter
 from tui.sandbox.service import ErrorCode, Refusal, Refused, VenueService, same_digest
 
 __all__ = ["ChainupService", "chainup_signature"]
@@ -57,6 +60,16 @@ class ChainupService(VenueService):
         Refusal.INVALID: ErrorCode(200, "10001", "param error"),
     }
 
+    org: GeneratedOrg | None = None
+    """A generated org (``--chainup-users N``) served instead of the ledger's rows."""
+
+    def serve_generated(self, org: GeneratedOrg, rate: tuple[int, int] | None = None) -> None:
+        """Answer both queries from ``org``; ``rate`` (requests, seconds) replaces the
+        chosen 10 / 1 s limit (a bench pulling a million rows lifts it)."""
+        self.org = org
+        if rate is not None:
+            self.limiter = RateLimiter(*rate, self.clock)
+
     def routes(self) -> list[Route]:
         """The org-wide account queries."""
         return [
@@ -93,6 +106,9 @@ class ChainupService(VenueService):
         limit = _integer(body, "limit", DEFAULT_LIMIT)
         if start_id < 0 or not 1 <= limit <= MAX_LIMIT:
             raise Refused(Refusal.INVALID, f"startId >= 0 and limit 1-{MAX_LIMIT} required")
+        if self.org is not None:
+            return Response(self.org.after_id_text(start_id, limit),
+                            media_type="application/json")
         return _accounts_reply(self.ledger.accounts_after_id(self.venue, start_id, limit))
 
     async def by_update_time(self, request: Request) -> dict[str, Any]:
@@ -102,6 +118,8 @@ class ChainupService(VenueService):
         update_time = _integer(body, "updateTime", None)
         if update_time < self.now_ms() - _DAY_MS:
             raise Refused(Refusal.STALE_TIMESTAMP)
+        if self.org is not None:
+            return _generated_reply(self.org.updated_after(update_time))
         return _accounts_reply(self.ledger.accounts_updated_after(self.venue, update_time))
 
 
@@ -124,3 +142,7 @@ def _accounts_reply(rows: list[AccountRow]) -> dict[str, Any]:
          "updateTime": str(row.updated_ms), "id": str(row.id), "type": row.account_type,
          "coin": row.coin}
         for row in rows]}}
+
+
+def _generated_reply(rows: list[dict[str, str]]) -> Response:
+    return Response(GeneratedOrg.reply_text(rows), media_type="application/json")

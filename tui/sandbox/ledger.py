@@ -207,6 +207,20 @@ class Ledger:
             f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE venue = ? AND id > ? "
             "ORDER BY id LIMIT ?", (venue, start_id, limit))
 
+    def holdings_page(self, venue: str, coin: str, *, below_id: int | None,
+                      above_id: int | None, limit: int) -> list[AccountRow]:
+        """Up to ``limit`` rows of ``coin`` at ``venue`` with ``above_id < id < below_id``
+        (either bound optional), newest id first: one indexed page, not a scan."""
+        sql = f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE venue = ? AND coin = ?"
+        args: list[object] = [venue, coin]
+        if below_id is not None:
+            sql += " AND id < ?"
+            args.append(below_id)
+        if above_id is not None:
+            sql += " AND id > ?"
+            args.append(above_id)
+        return self._select(sql + " ORDER BY id DESC LIMIT ?", (*args, limit))
+
     def accounts_updated_after(self, venue: str, after_ms: int) -> list[AccountRow]:
         """Every row at ``venue`` changed strictly after ``after_ms``, by time then id."""
         return self._select(

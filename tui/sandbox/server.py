@@ -54,14 +54,19 @@ def serve(host: str = "127.0.0.1", port: int = 0, *, latency_ms: int = 0,
           error_rate: float = 0.0, rate_429: float = 0.0,  # float-ok: probabilities
           drop_rate: float = 0.0,  # float-ok: probability
           db_path: str | os.PathLike[str] | None = None, bhex_users: int | None = None,
+          chainup_users: int | None = None, chainup_churn: int = 0,
+          chainup_rate: tuple[int, int] | None = None,
           on_ready: Callable[[str], None] | None = None) -> None:
     """Serve a :class:`Sandbox` on ``host:port`` until interrupted (Ctrl+C).
 
-    The fault settings apply to every venue; ``bhex_users`` sizes the BHEX org. ``on_ready`` is called with the base URL
+    The fault settings apply to every venue; ``bhex_users`` sizes the BHEX org;
+    ``chainup_users`` serves a generated ChainUp org of that many users (see
+    :class:`~tui.sandbox.app.Sandbox`). ``on_ready`` is called with the base URL
     (e.g. ``http://127.0.0.1:54321``) once the server accepts connections.
     """
-    sandbox = (Sandbox(db_path) if bhex_users is None
-               else Sandbox(db_path, bhex_users=bhex_users))
+    sized = {} if bhex_users is None else {"bhex_users": bhex_users}
+    sandbox = Sandbox(db_path, chainup_users=chainup_users, chainup_churn=chainup_churn,
+                      chainup_rate=chainup_rate, **sized)
     sandbox.faults.configure(latency_ms=latency_ms, error_rate=error_rate, rate_429=rate_429,
                              drop_rate=drop_rate)
     sock = bind(host, port)

@@ -32,6 +32,8 @@ class MainScreen:
     mode: str
     title: str
     factory: Callable[["Session"], "Screen"]
+    in_nav: bool = True
+    """Whether the MainNav bar lists it (its number key and palette entry work either way)."""
 
 
 def _balances(session: "Session") -> "Screen":
@@ -88,6 +90,12 @@ def _users(session: "Session") -> "Screen":
     return UsersScreen(session)
 
 
+def _holdings(session: "Session") -> "Screen":
+    from tui.screens.org_holdings import OrgHoldingsScreen
+
+    return OrgHoldingsScreen(session)
+
+
 MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("1", "balances", "Balances", _balances),
     MainScreen("2", "profiles", "Profiles", _profiles),
@@ -98,5 +106,6 @@ MAIN_SCREENS: tuple[MainScreen, ...] = (
     MainScreen("7", "orders", "Orders", _orders),
     MainScreen("8", "approvals", "Approvals", _approvals),
     MainScreen("9", "users", "Users", _users),
+    MainScreen("0", "holdings", "Org holdings", _holdings),
 )
 """Every main screen, in number-key order."""

@@ -56,6 +56,11 @@ class UsersScreen(ProfileScreen):
         Binding("r", "reload_card", "Reload card", tooltip="Load the shown user's card again"),
         Binding("a", "act_for", "Act for user",
                 tooltip="Make the other BHEX screens act for the user on screen"),
+        Binding("f", "status_flags", "Flags",
+                tooltip="The user's eight status flags as toggles (each change confirmed, "
+                        "journaled, through approvals)"),
+        Binding("v", "verify_caller", "Verify caller",
+                tooltip="Check the caller's GA code or trade password (masked)"),
         next_profile_binding("Switch to the next BHEX profile"),
     ]
 
@@ -234,6 +239,26 @@ class UsersScreen(ProfileScreen):
         act_for(self.app, self._adapter(), self.profile, self.user_id)
         self.notify(f"{self.profile} now acts for user {self.user_id}; reload a screen "
                     "to see their data")
+
+    def action_status_flags(self) -> None:
+        """The shown user's status flags as toggles (:mod:`tui.screens.user_flags`); the
+        card reloads when one changed."""
+        from tui.screens.user_flags import StatusFlagsScreen
+
+        if self.user_id is None or self.profile is None:
+            self.notify("choose a user first", severity="warning")
+            return
+        self.app.push_screen(StatusFlagsScreen(self.session, self.profile, self.user_id),
+                             callback=lambda changed: changed and self.action_reload_card())
+
+    def action_verify_caller(self) -> None:
+        """Check the caller's GA code or trade password (:mod:`tui.screens.caller_check`)."""
+        from tui.screens.caller_check import CallerCheckScreen
+
+        if self.user_id is None or self.profile is None:
+            self.notify("choose a user first", severity="warning")
+            return
+        self.app.push_screen(CallerCheckScreen(self.session, self.profile, self.user_id))
 
     def profile_switched(self) -> None:
         """Another profile: clear the card and search again in its org."""

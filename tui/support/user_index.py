@@ -315,6 +315,18 @@ class UserIndex:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM users").fetchone()[0])
 
+    def existing(self, user_ids: Iterable[str]) -> set[str]:
+        """Which of ``user_ids`` the index holds (asked in chunks; non-digits never)."""
+        wanted = sorted({int(u) for u in user_ids if str(u).isdigit() and int(u) < 2 ** 63})
+        found: set[str] = set()
+        with self._lock:
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start:start + 900]
+                marks = ",".join("?" * len(chunk))
+                found.update(str(row[0]) for row in self._db.execute(
+                    f"SELECT uid FROM users WHERE uid IN ({marks})", chunk))
+        return found
+
     def get(self, user_id: str) -> IndexedUser | None:
         """One user by uid, or None."""
         if not str(user_id).isdigit():

@@ -39,6 +39,7 @@ from tui.core.moves import (
 from tui.venues.bhex_accounts import KnownAccounts
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest
 from tui.venues.base import reads_reply, wire_amount
+from tui.venues.bhex_finance import BhexFinanceMixin
 from tui.venues.bhex_stats import BhexStatsMixin
 from tui.venues.bhex_trading import BhexTradingMixin
 from tui.venues.bhex_users import BhexUsersMixin
@@ -91,7 +92,8 @@ _STATUS_CODES = {1: "BROKER_AUDITING_STATUS", 2: "BROKER_REJECT_STATUS", 3: "AUD
 MAX_CLIENT_ORDER_ID = 2**63 - 1
 
 
-class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMixin, HttpVenue):
+class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMixin,
+                BhexFinanceMixin, HttpVenue):
     """BHEX's Org API acting for one user (``settings.user_id``): main and sub-accounts.
 
     Every signed call carries ``timestamp`` and an HMAC-SHA256 ``signature`` among its

@@ -107,7 +107,8 @@ class MainNav(Widget):
         super().__init__(id=id)
         self.current = current
         """The mode of the main screen this bar sits on."""
-        self._shown: tuple[str, ...] = tuple(_BY_MODE)
+        self._shown: tuple[str, ...] = tuple(
+            mode for mode, main in _BY_MODE.items() if main.in_nav or mode == current)
         self._hover: str | None = None
         self._spans: tuple[tuple[str, int, int], ...] = ()
         self._spans_for: tuple[object, ...] | None = None
@@ -149,7 +150,8 @@ class MainNav(Widget):
     def refresh_entries(self) -> None:
         """Show the entries of the screens the app offers now; hide the others. Redraws
         only when that changes what the bar shows."""
-        shown = tuple(mode for mode in _BY_MODE if self.available(mode))
+        shown = tuple(mode for mode, main in _BY_MODE.items()
+                      if (main.in_nav or mode == self.current) and self.available(mode))
         if shown == self._shown:
             return
         self._shown = shown

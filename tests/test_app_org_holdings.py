@@ -1,0 +1,150 @@
+"""The Org holdings screen on the demo sandbox: it opens the ChainUp org from the store,
+syncs in a worker with progress on the bar, names type codes and shows showName, keeps
+exact per-coin totals, filters (a refused filter changes nothing) and opens at once from
+the store after a restart."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tui.app import CoinsoleApp
+from tui.demo import demo_session
+from tui.screens.org_holdings import OrgHoldingsScreen
+from tui.widgets.virtual_table import VirtualTable
+
+SIZE = (150, 36)
+
+
+async def open_holdings(pilot) -> OrgHoldingsScreen:
+    await pilot.press("0")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, OrgHoldingsScreen)
+    await wait_synced(pilot, screen)
+    return screen
+
+
+async def wait_synced(pilot, screen) -> None:
+    for _ in range(1000):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.table
+        if screen.note.startswith(("synced", "sync failed")) and table is not None \
+                and table.total is not None and table.total == screen.source.store.count():
+            return
+    raise AssertionError(f"no sync: {screen.note!r}")
+
+
+async def test_the_org_opens_syncs_and_sums_exactly() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        assert screen.note.startswith("synced · ")
+        table = screen.table
+        assert table.total == screen.source.store.count() > 0
+        cells = [r.cells for r in table.window.rows]
+        assert any(c[2].startswith("201 normal") for c in cells)
+        assert all("1658" not in c[1] or "(" in c[1] for c in cells)  # shown by showName
+        totals = {t.coin: t for t in screen.source.store.totals()}
+        rows = screen.source.store.query("SELECT coin, balance FROM holdings")
+        for coin, total in totals.items():
+            assert total.total == sum((Decimal(b) for c, b in rows if c == coin), Decimal(0))
+        side = str(screen.query_one("#org-totals").render())
+        assert "coin totals (exact)" in side
+
+        screen.apply_filter("total>lots")
+        assert screen.note.startswith("filter refused: total> needs a number")
+        assert table.query.text == ""
+        await pilot.press("u")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        uid = table.window.rows[0].ident[0]
+        assert table.query.text == f"uid={uid}"
+        assert {r.ident[0] for r in table.window.rows} == {uid}
+        await pilot.press("x")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.query.text == "" and table.total == screen.source.store.count()
+
+
+async def test_a_restart_opens_from_the_store_before_any_request() -> None:
+    session = demo_session()
+    app = CoinsoleApp(session, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await open_holdings(pilot)
+        count = first.source.store.count()
+    session = demo_session()
+    session.sandbox.faults.down("chainup")
+    app = CoinsoleApp(session, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("0")
+        await pilot.pause()
+        screen = pilot.app.screen
+        await wait_synced(pilot, screen)
+        assert screen.note.startswith("sync failed")  # the venue is down...
+        assert screen.table.total == count  # ...and the stored org still shows
+        assert len(screen.table.window.rows) > 0
+
+
+async def test_export_writes_the_filtered_rows(tmp_path) -> None:
+    import csv
+
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        screen.apply_filter("coin=BTC")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        for _ in range(200):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if screen.note.startswith("exported"):
+                break
+        assert screen.note.startswith(f"exported {screen.table.total:,} rows to ")
+        path = screen.note.split(" to ", 1)[1].rsplit(" (", 1)[0]
+        with open(path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert len(rows) == screen.table.total and {r["show_name"] for r in rows} == {"BTC"}
+
+
+async def test_a_bhex_org_shows_token_hold_detail() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        bhex = next(name for name in screen.profiles
+                    if screen.session.profile(name).venue == "bhex")
+        screen.choose_profile(bhex)
+        for _ in range(1000):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if screen.note.endswith("(token_hold_detail)"):
+                break
+        await wait_synced(pilot, screen)
+        assert screen.note.endswith("(token_hold_detail)")
+        rows = screen.table.window.rows
+        assert rows and all(r.cells[2].startswith(("available (account", "lock (account"))
+                            for r in rows)
+        assert screen.table.total == screen.source.store.count() > 0
+
+
+async def test_show_user_opens_one_users_rows_of_another_profile() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        uid = screen.table.window.rows[3].ident[0]
+        screen.show_user(uid)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {r.ident[0] for r in screen.table.window.rows} == {uid}
+        assert screen.table.total == len(screen.source.store.user_rows(uid))
+        bhex = next(n for n in screen.profiles if screen.session.profile(n).venue == "bhex")
+        screen.show_user("6002", profile=bhex)
+        for _ in range(1000):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            table = screen.table
+            if table is not None and table.query.text == "uid=6002" and table.total is not None:
+                break
+        assert screen.profile == bhex and screen.table.query.text == "uid=6002"
+        assert {r.ident[0] for r in screen.table.window.rows} <= {"6002"}

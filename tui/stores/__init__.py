@@ -1,0 +1,1 @@
+"""Local indexed stores the big views read (org holdings), synced incrementally."""
