@@ -59,8 +59,8 @@ class WelcomeScreen(Screen[None]):
             yield Static("Try it now", classes="heading", markup=False)
             yield Static(
                 "The demo runs five simulated venues in process: no network, no keys. "
-                "BHEX's demo trade password is coinsole-demo-2468; ? in the demo lists "
-                "the whitelisted withdrawal addresses.",
+                "Press ? in the demo for BHEX's demo trade password and the withdrawal "
+                "addresses its venues have whitelisted.",
                 classes="lead", markup=False,
             )
             with Center():
