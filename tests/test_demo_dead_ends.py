@@ -106,3 +106,31 @@ async def test_welcome_says_where_the_demo_trade_password_is() -> None:
         text = " ".join(screen_text(app).split())
         assert "Press ? in the demo for BHEX's demo trade password" in text
         assert DEMO_TRADE_PASSWORD not in text
+
+
+def test_piped_trade_password_and_key_prompts_raise_no_getpass_warning(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COINSOLE_TRADE_PASSWORD"}
+    env["COINSOLE_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "withdraw", "--demo", "--profile", "bhex-demo",
+         "--coin", "BTC", "--amount", "0.0015", "--address", ADDRESS, "--yes"],
+        input=f"{DEMO_TRADE_PASSWORD}\n", capture_output=True, text=True, env=env,
+        timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "GetPassWarning" not in done.stderr and "may be echoed" not in done.stderr
+    assert DEMO_TRADE_PASSWORD not in done.stdout + done.stderr
+    env["COINSOLE_PASSPHRASE"] = "correct horse battery staple"
+    env["COINSOLE_VAULT_KDF"] = "test"
+    assert subprocess.run([sys.executable, "-m", "tui", "vault", "init"], env=env,
+                          capture_output=True, text=True, timeout=120).returncode == 0
+    added = subprocess.run(
+        [sys.executable, "-m", "tui", "profile", "add", "p1", "--venue", "fcoin",
+         "--base-url", "http://127.0.0.1:9/fcoin"],
+        input="the-key\nthe-secret\n", capture_output=True, text=True, env=env, timeout=120)
+    assert added.returncode == 0, added.stderr
+    assert "GetPassWarning" not in added.stderr and "may be echoed" not in added.stderr
+    assert "the-secret" not in added.stdout + added.stderr
