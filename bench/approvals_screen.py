@@ -11,8 +11,9 @@ bench/startup.py does):
 
 Also printed: the model's load of the whole store (``ApprovalsModel.load``; first, and
 again with its parse cache warm, as every live update is), the table fill, a reload after another operator's change (what each live update costs), and the
-same open with the table unpaged (every row in the DataTable) beside the paged one
-(:data:`~tui.screens.approvals_model.PAGE_SIZE` rows, the rest counted). Medians of
+same open with the table unpaged (every row read into the DataTable) beside the paged one
+(the first :data:`~tui.screens.approvals_model.PAGE_SIZE` rows read, the rest counted and
+read as the cursor moves). Medians of
 ``--repeat`` runs after one warm-up. Then, on a throwaway PostgreSQL cluster (skipped
 with a line saying why when none starts): the time from another operator's approval to
 this screen painting the new vote count, LISTEN/NOTIFY alone (target <= 200 ms). Run:

@@ -45,7 +45,8 @@ from tui.core.money import loads_exact
 from tui.core.moves import MoveKind, Recipient, Settlement
 from tui.journal import EntryState, Journal, JournalEntry, Mover
 
-__all__ = ["SoakResult", "plan", "run_soak", "ledger_count", "compare", "TRADE_PASSWORD"]
+__all__ = ["SoakResult", "plan", "run_soak", "ledger_count", "ledger_outgoing", "compare",
+           "TRADE_PASSWORD"]
 
 TRADE_PASSWORD = "coinsole-demo-2468"
 """The sandbox's BHEX demo trade password (tui.sandbox.demo_money.DEMO_TRADE_PASSWORD)."""
@@ -121,6 +122,25 @@ def _request(name: str, i: int) -> tuple[str, dict[str, Any]]:
 # -- the ledger's side ------------------------------------------------------------------
 
 
+def ledger_outgoing(sandbox: Any, venue: str, coin: str, *,
+                    transfer_flows: bool = False) -> list[tuple[str | None, Decimal]]:
+    """Every outgoing record of ``coin`` at ``venue`` in the sandbox ledger (read
+    directly), as (its idempotency key or None, the amount the request asked to move).
+
+    ``transfer_flows``: BHEX sub-account transfers instead, which leave no movement
+    record: their balance flows into the destination account (no key)."""
+    with sandbox.ledger.transaction() as db:
+        if transfer_flows:
+            rows = db.execute("SELECT change FROM flows WHERE venue = ? AND coin = ? "
+                              "AND flow_type = 'Transfer'", (venue, coin)).fetchall()
+            return [(None, Decimal(change)) for (change,) in rows]
+        rows = db.execute("SELECT kind, idem_key, amount, data FROM moves WHERE venue = ? "
+                          "AND coin = ?", (venue, coin)).fetchall()
+    return [(key, Decimal(str(loads_exact(data).get("gross", moved))))  # bitunix keeps net
+            for kind, key, moved, data in rows
+            if not (kind.endswith("_in") or kind == "deposit")]
+
+
 def ledger_count(sandbox: Any, entry: JournalEntry) -> int:
     """How many times the sandbox ledger holds ``entry``'s effect (read directly).
 
@@ -128,24 +148,11 @@ def ledger_count(sandbox: Any, entry: JournalEntry) -> int:
     amount; BHEX sub-account transfers (no movement record) by their balance flow into the
     destination account."""
     request = entry.request
-    amount = request.amount
-    with sandbox.ledger.transaction() as db:
-        if request.venue == "bhex" and request.kind is MoveKind.TRANSFER:
-            rows = db.execute("SELECT change FROM flows WHERE venue = 'bhex' AND coin = ? "
-                              "AND flow_type = 'Transfer'", (request.coin,)).fetchall()
-            return sum(1 for (change,) in rows if Decimal(change) == amount)
-        rows = db.execute("SELECT kind, idem_key, amount, data FROM moves WHERE venue = ? "
-                          "AND coin = ?", (request.venue, request.coin)).fetchall()
-    count = 0
-    for kind, key, moved, data in rows:
-        moved = loads_exact(data).get("gross", moved)  # bitunix keeps the net amount
-        if kind.endswith("_in") or kind == "deposit":
-            continue
-        if key is not None and key == request.client_key:
-            count += 1
-        elif key is None and Decimal(str(moved)) == amount:
-            count += 1
-    return count
+    flows = request.venue == "bhex" and request.kind is MoveKind.TRANSFER
+    records = ledger_outgoing(sandbox, request.venue, request.coin, transfer_flows=flows)
+    # A keyed record is this request's by its key; one without a key by its unique amount.
+    return sum(1 for key, moved in records
+               if (key == request.client_key if key is not None else moved == request.amount))
 
 
 @dataclass

@@ -4,7 +4,8 @@ beside them and SIGKILLs at random points, against a sandbox served in another p
 The sandbox runs as ``coinsole sandbox serve --latency-ms L --drop-rate D --db FILE``
 (every reply late by L ms; a share D of writes committed, then answered with an empty
 502). Up to ``--processes`` transfer commands run at once (FCoin asset_center -> contract,
-KEYED by ``sourceId``; BHEX contract -> spot, KEYED by ``client_order_id``), each moving an
+KEYED by ``sourceId``; BHEX contract -> spot, a sub-account transfer with no client key and
+no lookup: settlement NONE, an unknown outcome is left for the operator), each moving an
 amount unique to it; a share of them is killed with SIGKILL after a random delay. A
 ``journal settle`` process runs in a loop beside them the whole time. When every transfer
 has ended, ``journal settle`` runs until nothing more settles; then the journal is
@@ -136,8 +137,10 @@ def _configure(home: Path, base_url: str) -> dict:
     store = ProfileStore(app_paths())
     for profile in demo_profiles(base_url):
         store.add(profile)
+    # faulthandler: a child that crashes while Python runs prints where (its output is
+    # kept); a crash after the interpreter finalized shows only as a negative exit.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COINSOLE_HOME": str(home),
-           "COINSOLE_RESEND_BACKOFF_MS": "100"}
+           "COINSOLE_RESEND_BACKOFF_MS": "100", "PYTHONFAULTHANDLER": "1"}
     for demo in DEMO_PROFILES:
         key_var, secret_var = env_var_names(demo.name)
         env[key_var], env[secret_var] = demo.api_key, demo.secret
@@ -238,20 +241,26 @@ def _drive(owners: list[Owner], env: dict, concurrency: int, kill_share: float, 
                     durations.append((owner.ended_ms - owner.started_ms) / 1000)
 
 
+def _crash_text(rc: int | None, output: str, tail: int) -> str:
+    """How a child ended (a signal by name) and what of its output to read: a
+    faulthandler report from its start, else the last ``tail`` characters."""
+    how = f"exit {rc}"
+    if rc is not None and rc < 0 and -rc in {s.value for s in signal.Signals}:
+        how += f" ({signal.Signals(-rc).name})"
+    report = output.find("Fatal Python error")
+    return f"{how}: " + (output[report:].strip() if report >= 0 else output.strip()[-tail:])
+
+
 def _ledger_by_amount(sandbox, venue: str, amount: Decimal) -> int:
     """How many outgoing USDT records of ``venue`` move exactly ``amount`` (any key)."""
-    from tui.core.money import loads_exact
+    try:
+        from bench.soak import ledger_outgoing
+    except ImportError:  # run as bench/soak.py: bench/ itself is on the path
+        from soak import ledger_outgoing
 
-    with sandbox.ledger.transaction() as db:
-        if venue == "bhex":
-            rows = db.execute("SELECT change FROM flows WHERE venue = 'bhex' AND coin = 'USDT' "
-                              "AND flow_type = 'Transfer'").fetchall()
-            return sum(1 for (change,) in rows if Decimal(change) == amount)
-        rows = db.execute("SELECT kind, amount, data FROM moves WHERE venue = ? AND coin = 'USDT'",
-                          (venue,)).fetchall()
-    return sum(1 for kind, moved, data in rows
-               if not (kind.endswith("_in") or kind == "deposit")
-               and Decimal(str(loads_exact(data).get("gross", moved))) == amount)
+    return sum(1 for _, moved in ledger_outgoing(sandbox, venue, "USDT",
+                                                 transfer_flows=venue == "bhex")
+               if moved == amount)
 
 
 def _compare(result: ProcessSoakResult, owners: list[Owner], journal_path: Path,
@@ -349,7 +358,7 @@ def run_process_soak(transfers: int = 40, *, processes: int = 4, latency_ms: int
             result.settle_exits[rc] += 1
             result.skipped_live += text.count("; skipped")
             if rc not in _DOCUMENTED_SETTLE_EXITS or "Traceback" in text:
-                result.crashed_settles.append(f"exit {rc}: {text.strip()[-400:]}")
+                result.crashed_settles.append(_crash_text(rc, text, 400))
         for owner in owners:
             if owner.killed_ms is not None:
                 result.killed += 1
@@ -359,8 +368,8 @@ def run_process_soak(transfers: int = 40, *, processes: int = 4, latency_ms: int
             result.transfer_exits[owner.returncode] += 1
             if owner.returncode not in _DOCUMENTED_TRANSFER_EXITS or "Traceback" in owner.output:
                 result.transfer_crashes.append(
-                    f"transfer {owner.index} exit {owner.returncode}: "
-                    f"{owner.output.strip()[-300:]}")
+                    f"transfer {owner.index} "
+                    + _crash_text(owner.returncode, owner.output, 300))
         _compare(result, owners, home / "data" / "journal.sqlite", sandbox_db)
     if saved_home is None:
         os.environ.pop("COINSOLE_HOME", None)

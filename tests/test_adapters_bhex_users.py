@@ -11,36 +11,26 @@ import pyotp
 import pytest
 from pydantic import SecretStr
 
-from sandbox_server import running_sandbox
+from bhex_org_world import BHEX, org_venue, served_org
 from tui.core.errors import InvalidRequest
-from tui.sandbox import DEMO_PROFILES, Sandbox
+from tui.sandbox import Sandbox
 from tui.sandbox.bhex_org import (DEMO_USERS, INVITE_WINDOW, STATUS_FLAGS, login_password_of,
                                   trade_password_of)
-from tui.sandbox.limits import RateLimiter
-from tui.venues.base import Credentials, RetryPolicy, VenueSettings
-from tui.venues.bhex import BhexVenue
 from tui.venues.bhex_users import KYC_STATUS
 
-BHEX = next(p for p in DEMO_PROFILES if p.venue == "bhex")
 ORG = 2_000
 
 
 @pytest.fixture(scope="module")
 def served():
-    box = Sandbox(bhex_users=ORG)
-    box.services["bhex"].limiter = RateLimiter(1_000_000, 1, box.clock)
-    with running_sandbox(box) as url:
-        yield box, url
-    box.close()
+    with served_org(ORG) as world:
+        yield world
 
 
 @pytest.fixture
 async def venue(served):
     box, url = served
-    adapter = BhexVenue(VenueSettings(profile="bhex-demo", base_url=url + "/bhex",
-                                      user_id=BHEX.user_id, rate_limit=(10_000, 1.0),
-                                      retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
-                        Credentials(BHEX.api_key, BHEX.secret))
+    adapter = org_venue(url)
     yield box, adapter
     await adapter.aclose()
 

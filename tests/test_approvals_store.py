@@ -96,7 +96,7 @@ def _auth(store, rid, now=5000, policy=P, ph=PH):
 def test_file_mode_and_schema_version(tmp_path):
     store = SqliteStore(str(tmp_path / "approvals.db"))
     assert stat.S_IMODE(os.stat(tmp_path / "approvals.db").st_mode) == 0o600
-    assert store._db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == 2
     store.close()
 
 

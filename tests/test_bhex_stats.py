@@ -360,3 +360,18 @@ async def test_walk_pages_stops_at_limit_and_on_a_stuck_cursor() -> None:
         return rows[:size]
 
     assert await stats.walk_pages(stuck, str, page=10) == rows[:10]
+
+
+
+def test_every_model_is_read_field_by_field_in_its_own_order() -> None:
+    """Each parser's table names its model's fields once, in order, by their camelCase
+    wire names (so a reply missing fields is refused at the first the document lists)."""
+    from dataclasses import fields
+
+    parsers = [getattr(stats, name) for name in stats.__all__ if name.startswith("parse_")]
+    assert len(parsers) == 10
+    for parse in parsers:
+        assert [name for name, _, _ in parse.fields] == [f.name for f in fields(parse.model)]
+        assert parse.__doc__
+    assert [wire for _, wire, _ in stats.parse_withdrawals.fields][:3] == [
+        "orderId", "clientWithdrawalId", "userId"]

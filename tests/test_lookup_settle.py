@@ -346,7 +346,7 @@ async def test_bhex_lookup_pages_by_from_id_back_to_the_send_time():
 
 
 async def test_bhex_lookup_stops_at_the_page_bound_and_says_so(monkeypatch):
-    monkeypatch.setattr("tui.venues.bhex.LOOKUP_MAX_PAGES", 2)
+    monkeypatch.setattr("tui.venues.lookup_walk.LOOKUP_MAX_PAGES", 2)
     seen: list[dict[str, str]] = []
     venue = bhex_history(seen, count=250, target=30)
     found = await venue.lookup_move(bhex_withdrawal(), venue_ref=None,

@@ -52,6 +52,9 @@ def test_lazy_commands_are_exactly_what_their_modules_register() -> None:
     from tui.cli_stats import register as register_stats
     from tui.cli_team import register as register_team
     from tui.cli_users import register as register_users
+    from tui.cli_payments import register as register_payments
+    from tui.cli_finance import register as register_finance
+    from tui.cli_settings import register as register_settings
 
     group = click.Group("probe")
     register_moves(group)
@@ -60,6 +63,9 @@ def test_lazy_commands_are_exactly_what_their_modules_register() -> None:
     register_team(group)
     register_stats(group)
     register_users(group)
+    register_payments(group)
+    register_finance(group)
+    register_settings(group)
     assert set(group.commands) == set(CoinsoleGroup.LAZY_COMMANDS)
     for name, module in CoinsoleGroup.LAZY_COMMANDS.items():
         assert group.commands[name].callback.__module__ == module

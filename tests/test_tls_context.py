@@ -85,3 +85,37 @@ async def test_unreadable_certificates_are_a_clear_error_per_profile(
     for result in results:
         assert isinstance(result.error, ConfigError)
         assert "SSL_CERT_FILE" in str(result.error)
+
+
+_EXIT_WHILE_LOADING = """
+import sys, time
+import httpx
+from tui.venues import tls
+
+real = httpx.create_ssl_context
+
+def slow_load(*args, **kwargs):
+    context = real(*args, **kwargs)
+    time.sleep(0.5)  # a loaded machine: the bundle is still loading when the command ends
+    print("context built", flush=True)
+    return context
+
+httpx.create_ssl_context = slow_load
+tls.prepare_tls_context()
+sys.exit(0)  # a short command (a settle that lost its race) ends without any request
+"""
+
+
+def test_a_command_that_ends_while_the_context_loads_waits_for_it():
+    """The load runs inside OpenSSL with the GIL released; a process that exits under it
+    runs libcrypto's exit-time cleanup beside it and dies with SIGSEGV now and then (a
+    ``journal settle`` of the process soak did). The process waits for the load instead."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", _EXIT_WHILE_LOADING], cwd=root,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["context built"]

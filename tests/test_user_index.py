@@ -8,33 +8,21 @@ import stat
 
 import pytest
 
-from sandbox_server import running_sandbox
-from tui.sandbox import DEMO_PROFILES, Sandbox
-from tui.sandbox.limits import RateLimiter
+from bhex_org_world import org_venue, served_org
 from tui.support.user_index import UserIndex, normalise_query, org_key
 from tui.support.user_sync import sync_users
-from tui.venues.base import Credentials, RetryPolicy, VenueSettings
-from tui.venues.bhex import BhexVenue
-
-BHEX = next(p for p in DEMO_PROFILES if p.venue == "bhex")
 
 
 @pytest.fixture
 def served():
-    box = Sandbox(bhex_users=1_000)
-    box.services["bhex"].limiter = RateLimiter(1_000_000, 1, box.clock)
-    with running_sandbox(box) as url:
-        yield box, url
-    box.close()
+    with served_org(1_000) as world:
+        yield world
 
 
 @pytest.fixture
 async def venue(served):
     box, url = served
-    adapter = BhexVenue(VenueSettings(profile="bhex-demo", base_url=url + "/bhex",
-                                      user_id=BHEX.user_id, rate_limit=(10_000, 1.0),
-                                      retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
-                        Credentials(BHEX.api_key, BHEX.secret))
+    adapter = org_venue(url)
     yield box, adapter
     await adapter.aclose()
 

@@ -98,6 +98,13 @@ class CoinsoleCommands(Provider):
                 commands.append(("Statistics", "Org-wide holdings, the broker-audit worklist, "
                                  "withdrawals, deposits and fees (BHEX)",
                                  partial(app.run_action, "open_statistics")))
+            if app.statistics_profiles() and screen.sub_title != "payments":
+                commands.append(("Payments", "Payment orders: list, items, settle, refund, "
+                                 "unlock, cancel (BHEX)", partial(app.run_action, "open_payments")))
+            if app.statistics_profiles() and screen.sub_title != "org settings":
+                commands.append(("Org settings", "Symbol trade status and price limits, "
+                                 "sub-account transfers (BHEX)",
+                                 partial(app.run_action, "open_org_settings")))
             if app.finance_profiles() and screen.sub_title != "finance":
                 commands.append(("Finance", "Airdrops and batch lock/unlock from a CSV file "
                                  "(BHEX)", partial(app.run_action, "open_finance")))
@@ -547,6 +554,19 @@ class CoinsoleApp(App[None]):
         if self.session is not None and self.statistics_profiles():
             self.push_screen(StatisticsScreen(self.session))
 
+    def action_open_payments(self) -> None:
+        """Open the Payments screen over the current one (Escape closes it)."""
+        from tui.screens.payments import PaymentsScreen, has_payments
+
+        if self.session is not None and any(has_payments(p.venue) for p in self.session.profiles):
+            self.push_screen(PaymentsScreen(self.session))
+
+    def action_open_org_settings(self) -> None:
+        """Open the Org settings screen over the current one (Escape closes it)."""
+        from tui.screens.org_settings import OrgSettingsScreen, has_settings
+
+        if self.session is not None and any(has_settings(p.venue) for p in self.session.profiles):
+            self.push_screen(OrgSettingsScreen(self.session))
     def finance_profiles(self) -> list[str]:
         """The profiles whose venue runs org finance tasks (BHEX)."""
         from tui.screens.finance import has_finance

@@ -61,6 +61,8 @@ class CoinsoleGroup(click.Group):
         "stats": "tui.cli_stats",
         "finance": "tui.cli_finance",
         **dict.fromkeys(("users", "otc"), "tui.cli_users"),
+        "payments": "tui.cli_payments",
+        "settings": "tui.cli_settings",
     }
     """Command name -> the module whose ``register(group)`` adds it."""
 

@@ -4,10 +4,11 @@
   key is sealed in the vault (created when there is none); the public key is printed for
   the policy. ``operator export`` prints it again.
 * ``policy check [FILE]`` lints a policy with line numbers; ``policy explain transfer|send|
-  withdraw ...`` takes the money command's own flags and says which rule matches and why,
-  sending nothing.
-* ``approvals list|show|approve|reject|execute`` work the queue; ``audit verify|export``
-  check and export the hash-chained audit log.
+  withdraw ...`` and ``policy explain orders place|cancel ...`` take the command's own flags
+  and say which rule matches and why, sending nothing.
+* ``approvals list|show|approve|reject|execute`` work the queue; ``audit verify|head|export``
+  check, anchor and export the hash-chained audit log (verify also requires this machine's
+  anchored head, :mod:`tui.approvals.anchor`, and ``--head HASH`` to be in the chain).
 
 Exit codes: 0 done, 2 invalid input or a refused step (one line says why), 3 an execution
 refused (nothing sent) or rejected by the venue, or an audit log with a break, 4 outcome
@@ -230,10 +231,18 @@ def _explainer(command: click.Command) -> click.Command:
 def _explain_group() -> click.Group:
     from tui.cli_moves import send, transfer, withdraw
 
-    group = click.Group("explain", help="Which rule a transfer, send or withdraw meets, and "
-                                         "why; the same flags as the command; sends nothing.")
+    from tui.cli_orders import cancel, place
+
+    group = click.Group("explain", help="Which rule a transfer, send, withdraw or order "
+                                         "place/cancel meets, and why; the same flags as the "
+                                         "command; sends nothing.")
     for command in (transfer, send, withdraw):
         group.add_command(_explainer(command))
+    orders = click.Group("orders", help="Which rule an order place or cancel meets, and why "
+                                        "(the flags of `coinsole orders place|cancel`).")
+    for command in (place, cancel):
+        orders.add_command(_explainer(command))
+    group.add_command(orders)
     return group
 
 
@@ -437,23 +446,68 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--head", "head", metavar="HASH",
+              help="Also require this head hash (from `coinsole audit head`, kept elsewhere) "
+                   "to be in the chain: catches records removed from its end.")
 @_demo_options
-def audit_verify(demo: bool, as_name: str | None) -> None:
-    """Recompute the chain and every signature; print the first break (exit 3) or ok."""
+def audit_verify(head: str | None, demo: bool, as_name: str | None) -> None:
+    """Recompute the chain and every signature, and check that the chain still holds this
+    machine's anchored head (and --head HASH); print the first break (exit 3) or ok."""
+    if head is not None and not _is_hash(head):
+        _fail("--head is the 64 hex digits `coinsole audit head` prints")
     service = _service(demo, as_name)
     try:
         records = service.store.audit_read()
-        broken = service.audit_verify()
+        broken = service.audit_verify(head, records)
+        from tui.approvals.anchor import read_anchor
+
+        anchored = read_anchor(service.store)
     finally:
         service.close()
     if broken is None:
-        click.echo(f"audit log intact: {len(records)} records, chain and signatures verified")
+        extra = ""
+        if anchored is not None:
+            by = f", signed by {anchored['operator']}" if anchored.get("operator") else ""
+            extra = f"; holds this machine's anchored head {anchored['hash'][:16]}…{by}"
+        if head is not None:
+            extra += f"; holds --head {head.strip().lower()[:16]}…"
+        click.echo(f"audit log intact: {len(records)} records, chain and signatures "
+                   f"verified{extra}")
         return
     index, why = broken
+    if index >= len(records):
+        click.echo(f"coinsole: audit log cut short: {why}", err=True)
+        sys.exit(EXIT_REFUSED)
     r = records[index]
     click.echo(f"coinsole: audit log broken at record {index + 1} of {len(records)} "
                f"({r.get('event', '?')} {r.get('id', '')}): {why}", err=True)
     sys.exit(EXIT_REFUSED)
+
+
+def _is_hash(text: str) -> bool:
+    text = text.strip().lower()
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+@audit.command("head")
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON.")
+@_demo_options
+def audit_head(as_json: bool, demo: bool, as_name: str | None) -> None:
+    """Print the chain's head: its record count and last hash. Keep it somewhere the store
+    cannot reach (a ticket, a chat, paper); `coinsole audit verify --head HASH` later
+    proves no record was removed from the end since."""
+    service = _service(demo, as_name)
+    try:
+        records = service.store.audit_read()
+    finally:
+        service.close()
+    from tui.approvals.audit import GENESIS
+
+    head = records[-1]["hash"] if records else GENESIS
+    if as_json:
+        click.echo(json.dumps({"records": len(records), "head": head}))
+        return
+    click.echo(f"{len(records)} records, head {head}")
 
 
 AUDIT_COLUMNS = ("seq", "event", "id", "operator", "initiator", "decision", "reason", "outcome",

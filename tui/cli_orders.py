@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from tui import cli_moves
 from tui.cli_moves import (
     EXIT_ACCEPTED,
     EXIT_APPROVAL,
@@ -136,6 +137,8 @@ def place(profile: str, demo: bool, yes: bool, as_json: bool, symbol: str, side:
         request = place_request_for(draft, rule, profile=profile, venue=adapter.venue_id)
         lines = [("order", describe_request(draft, rule).replace("\n", " · ")),
                  ("profile", profile), ("client id", key), ("settlement", "lookup (order/get)")]
+        if cli_moves.EXPLAIN:  # `coinsole policy explain orders place`: nothing is sent
+            return cli_moves._explain(ctx, request, lines, None)
         if not _confirm(lines, "Place it?", yes):
             return EXIT_DECLINED
         try:
@@ -187,6 +190,13 @@ def cancel(profile: str, demo: bool, yes: bool, as_json: bool, order_id: str) ->
         if not order.is_open:
             _fail(f"order {order.order_id} is {order.status.value}; only an open order can be "
                   "cancelled (nothing sent)")
+        if cli_moves.EXPLAIN:  # `coinsole policy explain orders cancel`: nothing is sent
+            from tui.journal.dispatch import cancel_request_for
+
+            return cli_moves._explain(ctx, cancel_request_for(order, profile=profile,
+                                                               venue=adapter.venue_id),
+                                      [("cancel", _order_line(order)), ("profile", profile)],
+                                      None)
         if not _confirm([("cancel", _order_line(order)), ("profile", profile)],
                         "Cancel it?", yes):
             return EXIT_DECLINED

@@ -15,6 +15,7 @@ ACTIONS = frozenset({
     "transfer", "internal_transfer", "withdraw", "order_place", "order_cancel",
     "user_status", "kyc", "invite_relation", "login_password", "trade_password", "ga_bind",
     "user_register", "airdrop", "lock", "unlock", "payment_refund", "settings",
+    "payment_create", "payment_settle", "payment_unlock", "payment_cancel",
 })
 OUTCOMES = frozenset({"allow", "block", "approve"})
 DAY_MS = 24 * 3600 * 1000

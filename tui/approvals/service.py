@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import audit
+from . import anchor, audit
 from .authorize import authorize, request_from_json
 from .canonical import canonical_bytes, policy_hash, request_hash
 from .identity import ApprovalsError, OperatorKey, my_name
@@ -68,20 +68,26 @@ class HeldForApproval(ApprovalsError):
                          f"needs {item.quorum}); journal entry {entry.id}")
 
 
-def policy_gate(journal: Any):
+def policy_gate(journal: Any, opener: Any = None):
     """The fail-safe for a :class:`~tui.journal.Mover` whose callers do not ask the policy
     themselves (set as ``mover.policy_gate``): each time, the policy file in force decides a
     DRAFT entry - allowed passes; blocked raises PolicyBlocked; needing approval holds the
     entry (PENDING_APPROVAL, proposed) and raises HeldForApproval. The available balance is
-    not known here, so share rules count it as nothing available (the stricter reading)."""
+    not known here, so share rules count it as nothing available (the stricter reading).
+
+    ``opener`` (optional) builds the service to ask instead of the configured policy and
+    store (the demo's: :func:`tui.approvals.demo.demo_service`); it is closed after."""
 
     def gate(entry: Any) -> None:
-        loaded = load_policy_file()
-        if loaded.policy is None:
-            return
-        from .store_factory import open_store
+        if opener is not None:
+            service = opener()
+        else:
+            loaded = load_policy_file()
+            if loaded.policy is None:
+                return
+            from .store_factory import open_store
 
-        service = ApprovalService(loaded, open_store(), me=my_name(), journal=journal)
+            service = ApprovalService(loaded, open_store(), me=my_name(), journal=journal)
         try:
             ev = service.evaluate(entry.request)
             if ev.outcome == "block":
@@ -392,7 +398,7 @@ class ApprovalService:
         row = Row(h[:16], canonical_bytes(body).decode(), h, self.loaded.hash, req.initiator,
                   "PENDING_APPROVAL", now)
         self.store.propose(row)
-        self.store.audit_append({"event": "proposed", "id": row.id, "request_hash": h,
+        self._audit({"event": "proposed", "id": row.id, "request_hash": h,
                                  "policy_hash": self.loaded.hash, "initiator": req.initiator,
                                  "rule": evaluation.rule, "time_ms": now})
         return self._item(row, self.store.signatures(row.id), now)
@@ -483,7 +489,7 @@ class ApprovalService:
         signed = key.sign(Statement(row.request_hash, decision, key.name, now, row.policy_hash,
                                     reason))
         self.store.add_signature(row.id, signed)
-        self.store.audit_append({"id": row.id, **audit.signed_record(
+        self._audit({"id": row.id, **audit.signed_record(
             "approved" if decision == "approve" else "rejected", signed)})
         if decision == "reject":
             self.store.set_state(row.id, "REJECTED", row.state)
@@ -510,7 +516,7 @@ class ApprovalService:
         if now <= row.proposed_ms + int(meta.get("expiry_ms", 0)):
             return False
         if self.store.set_state(row.id, "EXPIRED", row.state):
-            self.store.audit_append({"event": "expired", "id": row.id,
+            self._audit({"event": "expired", "id": row.id,
                                      "request_hash": row.request_hash, "time_ms": now})
             self._journal_rejected(row, "the approval request expired")
         return True
@@ -641,7 +647,7 @@ class ApprovalService:
         row = self._row(row.id)
         req = request_from_json(row.request_json)
         who = self.me or "-"
-        self.store.audit_append({"event": "executing", "id": row.id, "operator": who,
+        self._audit({"event": "executing", "id": row.id, "operator": who,
                                  "request_hash": row.request_hash, "time_ms": self.clock()})
         try:
             jr = journal_request_from(req)
@@ -662,7 +668,7 @@ class ApprovalService:
                           "approval (already executed?)")
         if reason is not None:
             self.store.record_outcome(row.id, f"refused: {reason}")
-            self.store.audit_append({"event": "outcome", "id": row.id, "outcome": "refused",
+            self._audit({"event": "outcome", "id": row.id, "outcome": "refused",
                                      "reason": reason, "time_ms": self.clock()})
             if reason.startswith(("blocked", "the policy changed", "request expired", "rejected")):
                 self._journal_rejected(row, f"not executed: {reason}")
@@ -676,20 +682,40 @@ class ApprovalService:
             entry = await mover.submit(entry, trade_password=trade_password)
         except BaseException as exc:
             self.store.record_outcome(row.id, f"UNKNOWN: {exc}")
-            self.store.audit_append({"event": "outcome", "id": row.id, "outcome": "UNKNOWN",
+            self._audit({"event": "outcome", "id": row.id, "outcome": "UNKNOWN",
                                      "journal_entry": entry.id, "time_ms": self.clock()})
             raise
         self.store.record_outcome(row.id, f"{entry.state.value}; journal entry {entry.id}")
-        self.store.audit_append({"event": "outcome", "id": row.id, "outcome": entry.state.value,
+        self._audit({"event": "outcome", "id": row.id, "outcome": entry.state.value,
                                  "journal_entry": entry.id, "time_ms": self.clock()})
         return entry
 
     # -- audit -------------------------------------------------------------------------------
 
-    def audit_verify(self) -> tuple[int, str] | None:
+    def _audit(self, record: dict) -> dict:
+        """Append ``record`` to the audit chain and anchor the new head on this machine
+        (:mod:`.anchor`)."""
+        rec = self.store.audit_append(record)
+        anchor.record_head(self.store, rec, self.operator, self.clock())
+        return rec
+
+    def audit_verify(self, head: str | None = None,
+                     records: list[dict] | None = None) -> tuple[int, str] | None:
         """The first break of the audit chain (index, why), or None when intact. Signatures
-        are checked against the policy's keys when a policy is in force."""
+        are checked against the policy's keys when a policy is in force; the chain must
+        hold this machine's anchored head (its tail cut off otherwise) and ``head`` when
+        given (a hash anchored out of band). A missing head is reported at the index
+        after the last record."""
         keys = {n: o.public_key for n, o in self.loaded.policy.operators.items()} \
             if self.loaded.policy else None
         check = audit.signature_checker(keys) if keys is not None else None
-        return audit.verify(self.store.audit_read(), check)
+        records = self.store.audit_read() if records is None else records
+        broken = audit.verify(records, check)
+        if broken is not None:
+            return broken
+        if head is not None:
+            missing = anchor.head_missing(records, head)
+            if missing is not None:
+                return len(records), missing
+        problem = anchor.anchor_problem(self.store, records, keys)
+        return (len(records), problem) if problem is not None else None

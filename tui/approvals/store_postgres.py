@@ -22,8 +22,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 import psycopg
@@ -32,7 +31,7 @@ from tui.core.errors import CoinsoleError
 
 from . import audit
 from .operators import Signed, Statement
-from .store import Row
+from .store import PAGE_ORDER, Change, PendingVotes, Row
 
 __all__ = ["PostgresStore", "Watcher", "Change", "StoreError", "StoreUnreachable",
            "SCHEMA_VERSION", "MIGRATIONS", "CHANNEL", "migrate", "schema_version", "redact_url"]
@@ -137,17 +136,6 @@ def migrate(conn: psycopg.Connection, target: int = SCHEMA_VERSION) -> int:
                              (version, int(time.time() * 1000)))
                 current = version
     return current
-
-
-@dataclass(frozen=True)
-class Change:
-    """One event from the team store: ``kind`` is ``request`` or ``signature`` (with the
-    request ``id`` and, for requests, its new ``state``), ``unreachable`` (``detail`` says
-    why; changes may be missed until ``reconnected``, after which reload the whole queue)."""
-    kind: str
-    id: str = ""
-    state: str = ""
-    detail: str = ""
 
 
 class _Backoff:
@@ -342,6 +330,64 @@ class PostgresStore:
         """The audit log in order."""
         rows = self._call(lambda c, _r: c.execute("SELECT record FROM audit ORDER BY seq").fetchall())
         return [json.loads(r[0]) for r in rows]
+
+    # a long queue, a page at a time ------------------------------------------------------
+
+    @staticmethod
+    def _where(states: Sequence[str], initiator: str | None) -> tuple[str, list]:
+        where, args = "state = ANY(%s)", [list(states)]
+        if initiator is not None:
+            where += " AND initiator = %s"
+            args.append(initiator)
+        return where, args
+
+    def count(self, states: Sequence[str], initiator: str | None = None) -> int:
+        """How many requests are in ``states`` (proposed by ``initiator`` when given)."""
+        where, args = self._where(states, initiator)
+        return self._call(lambda c, _r: c.execute(
+            f"SELECT count(*) FROM requests WHERE {where}", args).fetchone()[0])
+
+    def page(self, states: Sequence[str], *, after: tuple[int, str] | None = None,
+             limit: int = 100, initiator: str | None = None) -> list[Row]:
+        """Up to ``limit`` requests in ``states``, oldest first, after the keyset ``after``
+        (the (proposed_ms, id) of the last row of the previous page)."""
+        where, args = self._where(states, initiator)
+        if after is not None:
+            where += " AND (proposed_ms, id) > (%s, %s)"
+            args += [after[0], after[1]]
+        rows = self._call(lambda c, _r: c.execute(
+            f"SELECT {_COLUMNS} FROM requests WHERE {where} {PAGE_ORDER} LIMIT %s",
+            [*args, limit]).fetchall())
+        return [Row(*r) for r in rows]
+
+    def signatures_for(self, ids: Sequence[str]) -> dict[str, list[Signed]]:
+        """The stored statements of the requests ``ids`` (a page), by request id."""
+        rows = self._call(lambda c, _r: c.execute(
+            "SELECT request_id, statement, signature FROM signatures WHERE request_id = ANY(%s) "
+            "ORDER BY seq", (list(ids),)).fetchall())
+        out: dict[str, list[Signed]] = {}
+        for rid, a, b in rows:
+            out.setdefault(rid, []).append(Signed(Statement(*json.loads(a)), bytes.fromhex(b)))
+        return out
+
+    def pending_votes(self, operator: str) -> list[PendingVotes]:
+        """PENDING_APPROVAL requests ``operator`` has not signed, counted per quorum,
+        self-approval flag and whether ``operator`` proposed them."""
+        rows = self._call(lambda c, _r: c.execute(
+            "SELECT request_json::json #>> '{meta,quorum}', "
+            "coalesce(request_json::json #>> '{meta,self}', 'false') = 'true', "
+            "initiator = %s, count(*) FROM requests r WHERE state = 'PENDING_APPROVAL' AND "
+            "NOT EXISTS (SELECT 1 FROM signatures s WHERE s.request_id = r.id AND "
+            "s.statement::json ->> 2 = %s) GROUP BY 1, 2, 3", (operator, operator)).fetchall())
+        return [PendingVotes(q or "", bool(ok), bool(mine), n) for q, ok, mine, n in rows]
+
+    def due_to_expire(self, now_ms: int) -> list[Row]:
+        """PENDING_APPROVAL or APPROVED requests whose expiry is before ``now_ms``."""
+        rows = self._call(lambda c, _r: c.execute(
+            f"SELECT {_COLUMNS} FROM requests WHERE state IN ('PENDING_APPROVAL', 'APPROVED') "
+            "AND proposed_ms + coalesce((request_json::json #>> '{meta,expiry_ms}')::bigint, 0)"
+            f" < %s {PAGE_ORDER}", (now_ms,)).fetchall())
+        return [Row(*r) for r in rows]
 
     # live changes -----------------------------------------------------------------------
 

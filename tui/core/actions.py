@@ -137,6 +137,10 @@ def parse_request(kind: str, text: str) -> JournalRequest:
 
     if kind in SUPPORT_KINDS:  # support writes (tui/support/actions.py)
         return parse_support(kind, text)
+    from tui.org_writes import family_of_kind
+
+    if (family := family_of_kind(kind)) is not None:  # org writes (tui/org_writes.py)
+        return family.parse(kind, text)
     from tui.finance.request import FINANCE_KINDS, parse_finance
 
     if kind in FINANCE_KINDS:  # finance batches (tui/finance/request.py)

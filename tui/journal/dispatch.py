@@ -27,6 +27,7 @@ from tui.core.money import plain
 from tui.core.moves import LookupResult, MoveReceipt, MoveStatus, Settlement
 from tui.core.order_validation import OrderRejected
 from tui.core.orders import Order, OrderRequest, OrderStatus, SymbolRule
+from tui.org_writes import family_of
 
 __all__ = ["send_request", "look_up", "settlement_for", "place_order", "cancel_order",
            "order_outcome_text", "ORDER_NOT_FOUND_CODES", "place_request_for",
@@ -44,6 +45,8 @@ def settlement_for(adapter: Any, request: JournalRequest) -> Settlement:
 
     if isinstance(request, (OrderPlaceRequest, OrderCancelRequest)) or is_support_request(request):
         return Settlement.LOOKUP
+    if (family := family_of(request)) is not None:  # org writes (tui/org_writes.py)
+        return family.settlement(request)
     if is_finance_request(request):  # finance batches (tui/finance/send.py)
         return Settlement.KEYED
     return adapter.settlement(request)
@@ -59,6 +62,8 @@ async def send_request(adapter: Any, request: JournalRequest, *,
 
     if is_support_request(request):  # support writes (tui/support/actions.py)
         return await send_support(adapter, request)  # type: ignore[arg-type]
+    if (family := family_of(request)) is not None:  # org writes (tui/org_writes.py)
+        return await family.send(adapter, request)
     from tui.finance.request import is_finance_request
     from tui.finance.send import send_batch
 
@@ -95,6 +100,8 @@ async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | Non
 
     if is_support_request(request):  # support writes (tui/support/actions.py)
         return await look_up_support(adapter, request)  # type: ignore[arg-type]
+    if (family := family_of(request)) is not None:  # org writes (tui/org_writes.py)
+        return await family.look_up(adapter, request, venue_ref=venue_ref)
     from tui.finance.request import is_finance_request
     from tui.finance.send import look_up_batch
 

@@ -12,6 +12,8 @@ from tui.sandbox.bhex import BhexService
 from tui.sandbox.bhex_finance import bhex_finance_routes
 from tui.sandbox.bhex_history import bhex_history_routes
 from tui.sandbox.bhex_stats import bhex_stats_routes
+from tui.sandbox.bhex_payments import bhex_payment_routes
+from tui.sandbox.bhex_settings import bhex_settings_routes
 from tui.sandbox.bhex_org import DEFAULT_ORG_USERS, OrgDirectory
 from tui.sandbox.bhex_trading import bhex_trading_routes
 from tui.sandbox.bhex_users import bhex_user_routes
@@ -73,6 +75,8 @@ class Sandbox:
                              + bhex_trading_routes(self.services["bhex"])
                              + bhex_history_routes(self.services["bhex"])
                              + bhex_stats_routes(self.services["bhex"])
+                             + bhex_payment_routes(self.services["bhex"])
+                             + bhex_settings_routes(self.services["bhex"])
                              + bhex_finance_routes(self.services["bhex"])
                              + bhex_user_routes(self.services["bhex"], self.bhex_org))
 

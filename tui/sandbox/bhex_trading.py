@@ -275,7 +275,9 @@ class BhexTrading:
     async def basic_symbols(self, request: Request) -> dict[str, Any]:
         """``GET /api/v2/org/basic/symbols``: every demo symbol with its precisions."""
         self.service.limit_public(request)
-        return {"status": 0, "data": [_symbol(*s) for s in BHEX_SYMBOLS]}
+        status = getattr(self.service, "trade_status", {})  # set_trade_status (bhex_settings)
+        return {"status": 0, "data": [{**_symbol(*s), "canTrade": status.get(s[0] + s[1], True)}
+                                      for s in BHEX_SYMBOLS]}
 
     # -- sub-accounts ------------------------------------------------------------------
 
@@ -341,6 +343,9 @@ class BhexTrading:
                                                    "used for a different order")
                 return {"status": 0, "data": _order_json(old)}
             _check_rules(rule, kind, side, qty, price)
+            settings = getattr(self.service, "settings", None)  # tui/sandbox/bhex_settings.py
+            if settings is not None and (why := settings.refuse_order(symbol, kind, side, price)):
+                raise TradeRefused("rejected", why)
             order = self._place(txn, user_id, rule, kind, side, qty, price, client_id, now)
         return {"status": 0, "data": _order_json(order)}
 

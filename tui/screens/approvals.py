@@ -1,7 +1,8 @@
 """The Approvals screen: the queue of requests a policy rule holds for approval.
 
-Rows come from :class:`~tui.screens.approvals_model.ApprovalsModel` (oldest first, at most
-:data:`~tui.screens.approvals_model.PAGE_SIZE` held, the info line counting the rest):
+Rows come from :class:`~tui.screens.approvals_model.ApprovalsModel` (oldest first, a
+:data:`~tui.screens.approvals_model.PAGE_SIZE` page at a time, the next page read as the
+cursor nears the end; the info line counts them all):
 age, initiator, action, amount and coin (exact), destination, matched rule, votes
 (``2/3``), expiry countdown and state. ``j``/``k`` move, Enter opens the detail (every
 wire parameter, the rule and why, velocity, each signature verified or not, with a short
@@ -11,9 +12,10 @@ characters are typed), ``r`` rejects with a reason, ``x`` executes an APPROVED r
 ``f`` steps through the filters (waiting for me, mine, all, history).
 
 Live: every second the countdown cells of the rows in view are redrawn, and the store
-is asked cheaply whether anything changed (SQLite ``data_version``); a store with a
-change feed (``watch()``, PostgreSQL LISTEN/NOTIFY) is followed in a thread instead, and
-its connection loss is shown in the status line and retried. The count of requests
+is asked cheaply whether anything changed (SQLite ``data_version``); the store's change
+feed (``watch()``: SQLite's ``data_version`` polled in a thread, PostgreSQL
+LISTEN/NOTIFY) is followed as well, so another operator's vote shows at once, and its
+connection loss is shown in the status line and retried. The count of requests
 waiting for me is shown on the screen bar.
 """
 
@@ -37,6 +39,7 @@ from tui.approvals.identity import ApprovalsError
 from tui.approvals.service import FILTERS, Detail, QueueItem
 from tui.journal_ui import time_text
 from tui.core.money import plain
+from tui.screens import approvals_model
 from tui.screens.approvals_model import (
     FILTER_LABELS,
     NO_POLICY_TEXT,
@@ -56,13 +59,15 @@ from tui.widgets.title_bar import TitleBar
 
 __all__ = ["ApprovalsScreen", "ApprovalDetailScreen", "ApproveScreen", "RejectScreen",
            "ExecutePasswordScreen",
-           "COLUMNS", "EMPTY_TEXTS", "row_cells", "track_waiting"]
+           "COLUMNS", "gate_demo_moves", "EMPTY_TEXTS", "row_cells", "track_waiting"]
 
 COLUMNS = ("age", "initiator", "action", "amount", "votes", "expires", "state", "destination",
            "rule")
 """What decides a vote first, so an 80-column terminal shows it; the rule follows."""
 _AMOUNT, _EXPIRES, _STATE = (COLUMNS.index(c) for c in ("amount", "expires", "state"))
 DESTINATION_WIDTH = 20
+READ_AHEAD = 20
+"""The next page is read when the cursor comes this close to the last row read."""
 EMPTY_TEXTS = {
     "waiting-for-me": "nothing waits for your approval — f shows mine, all or history",
     "mine": "you have no request waiting — f shows the others",
@@ -186,7 +191,9 @@ class ApprovalsScreen(Screen[None]):
     def reload(self) -> None:
         """Read the queue again and redraw (keeps the cursor on the same request)."""
         try:
-            self.view = self.model.load(self.filter)
+            # as many rows as are shown already, so the cursor stays where it is
+            self.view = self.model.load(self.filter, limit=max(approvals_model.PAGE_SIZE,
+                                                             len(self._shown_ids)))
             self._token = self.model.change_token()
             self.connection_note = ""
         except ApprovalsError as exc:
@@ -292,12 +299,7 @@ class ApprovalsScreen(Screen[None]):
         rows = []
         colours = self._colours()
         for item in view.items:
-            cells: list[Any] = row_cells(item, now, view.loaded_ms)
-            cells[_AMOUNT] = Text(cells[_AMOUNT], justify="right")
-            cells[_EXPIRES] = self._expires_cell(item, now, colours)
-            colour = colours.get(_STATE_STYLE.get(item.state, "warning"), "")
-            cells[_STATE] = Text(cells[_STATE], style=f"bold {colour}".strip())
-            rows.append(cells)
+            rows.append(self._cells(item, now, colours))
         keys = [item.id for item in view.items]
         for cells, key in zip(rows, keys):
             table.add_row(*cells, key=key)
@@ -311,6 +313,35 @@ class ApprovalsScreen(Screen[None]):
         empty.set_class(not view.items, "-shown")
         self._show_status()
         self.refresh_bindings()
+
+    def _cells(self, item: QueueItem, now: int, colours: dict[str, str]) -> list[Any]:
+        """The styled cells of ``item``'s row."""
+        loaded = self.view.loaded_ms if self.view else now
+        cells: list[Any] = row_cells(item, now, loaded)
+        cells[_AMOUNT] = Text(cells[_AMOUNT], justify="right")
+        cells[_EXPIRES] = self._expires_cell(item, now, colours)
+        colour = colours.get(_STATE_STYLE.get(item.state, "warning"), "")
+        cells[_STATE] = Text(cells[_STATE], style=f"bold {colour}".strip())
+        return cells
+
+    def read_more(self) -> None:
+        """Read the next page of the queue and append its rows (the cursor nears the end)."""
+        view = self.view
+        if view is None or not view.more:
+            return
+        try:
+            self.view = self.model.more(view)
+        except Exception as exc:  # noqa: BLE001 - shown; the next reload tries again
+            self.connection_note = f"store unavailable: {exc} — retrying"
+            self._show_status()
+            return
+        table = self.query_one(DataTable)
+        now = self.clock()
+        colours = self._colours()
+        for item in self.view.items[len(view.items):]:
+            table.add_row(*self._cells(item, now, colours), key=item.id)
+            self._shown_ids.append(item.id)
+        self._show_status()
 
     def _show_error(self, message: str) -> None:
         empty = self.query_one("#empty", Static)
@@ -327,7 +358,8 @@ class ApprovalsScreen(Screen[None]):
         view = self.view
         if view is not None:
             if view.paged:
-                parts.append(f"oldest {len(view.items):,} of {view.total:,} shown")
+                parts.append(f"{view.total:,} requests, the oldest {len(view.items):,} read "
+                             "(more as you scroll)")
             else:
                 parts.append(f"{view.total:,} request{'s' if view.total != 1 else ''}")
             parts.append(f"{view.waiting} waiting for me")
@@ -374,12 +406,12 @@ class ApprovalsScreen(Screen[None]):
 
     def action_cycle_filter(self) -> None:
         """Waiting for me → mine → all → history → waiting for me."""
-        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        self.reload()
+        self.set_filter(FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)])
 
     def set_filter(self, name: str) -> None:
         """Show filter ``name`` (one of :data:`~tui.approvals.service.FILTERS`)."""
         self.filter = name
+        self._shown_ids = []  # another filter: its first page
         self.reload()
 
     def action_open_detail(self) -> None:
@@ -400,8 +432,11 @@ class ApprovalsScreen(Screen[None]):
         self.action_open_detail()
 
     @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
+        view = self.view
+        if view is not None and view.more and event.cursor_row >= len(view.items) - READ_AHEAD:
+            self.read_more()
 
     def _with_key(self, then: Callable[[], object]) -> None:
         """Run ``then`` once this operator's key is loaded: unlock the vault if needed."""
@@ -545,8 +580,10 @@ def track_waiting(app: Any, period: float = 2.0) -> None:  # float-ok: seconds
     """Keep the bar's "waiting for me" count for ``app`` while no Approvals screen is
     open: a cheap change check every ``period`` seconds, and a count when the store
     changed (or 30 s passed: requests expire with time)."""
-    model = ApprovalsModel.for_session(app.session, demo=bool(getattr(app, "demo_approvals",
-                                                                      False)))
+    demo = bool(getattr(app, "demo_approvals", False))
+    if demo:
+        gate_demo_moves(app.session)
+    model = ApprovalsModel.for_session(app.session, demo=demo)
     state: dict[str, Any] = {"token": object(), "at": 0.0}
 
     def poll() -> None:
@@ -567,6 +604,17 @@ def track_waiting(app: Any, period: float = 2.0) -> None:  # float-ok: seconds
 
     poll()
     app.set_interval(period, poll, name="approvals-badge")
+
+
+def gate_demo_moves(session: Any) -> None:
+    """In the demo, the forms (Move money, Orders) ask the demo's policy before sending, as
+    a real session's ask ``policy.toml``: a big withdrawal is submitted for approval."""
+    from tui.approvals.demo import demo_service
+    from tui.approvals.service import policy_gate
+    from tui.journal_ui import journal_for, mover_for
+
+    journal = journal_for(session)
+    mover_for(session).policy_gate = policy_gate(journal, lambda: demo_service(journal=journal))
 
 
 class ApprovalDetailScreen(ModalBase[None]):

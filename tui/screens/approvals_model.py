@@ -1,13 +1,16 @@
 """The Approvals screen's view-model: queue rows, counts, change detection and actions,
 over :class:`tui.approvals.service.ApprovalService` (no widgets here).
 
-:meth:`ApprovalsModel.load` reads the whole store once and builds the rows of one filter
-plus the "waiting for me" count for the screen bar. It follows the service's
-``queue()`` semantics exactly (the tests compare the two) but parses each row's JSON
-once and each quorum text once, so 10,000 pending requests load in a fraction of the
-time. :meth:`ApprovalsModel.change_token` is the cheap "did anything change?" poll
-(SQLite's ``PRAGMA data_version``: other connections' commits); a store with
-``watch(callback)`` (PostgreSQL LISTEN/NOTIFY) is followed by the screen instead.
+:meth:`ApprovalsModel.load` reads the first page of one filter (keyset paging on the
+store: ``page``, ``count``, ``signatures_for``), the "waiting for me" count for the
+screen bar (the store's per-quorum ``pending_votes``) and marks what expired
+(``due_to_expire``); :meth:`ApprovalsModel.more` reads the next page as the cursor nears
+the end. It follows the service's ``queue()`` semantics exactly (the tests compare the
+two) and parses each row's JSON once, so opening on 10,000 pending requests reads a page,
+not the store. :meth:`ApprovalsModel.change_token` is the cheap "did anything change?" poll
+(SQLite's ``PRAGMA data_version``: other connections' commits); the store's
+``watch(callback)`` (SQLite: the same number polled in a thread; PostgreSQL:
+LISTEN/NOTIFY) is followed by the screen as well.
 """
 
 from __future__ import annotations
@@ -33,13 +36,14 @@ FILTER_LABELS = {"waiting-for-me": "waiting for me", "mine": "mine", "all": "all
                  "history": "history"}
 """What the filter line calls each :data:`~tui.approvals.service.FILTERS` entry."""
 
-PAGE_SIZE = 500
-"""Rows the table holds at most: the oldest (soonest to expire) of the filter; the info
-line says how many more there are."""
+PAGE_SIZE = 100
+"""Rows read at a time: the screen opens on the oldest (soonest to expire) of the filter
+and reads the next page as the cursor nears the end; the info line counts them all."""
 
 NO_POLICY_TEXT = ("No policy file: every move is allowed. Write policy.toml — see README "
                   "Approvals")
 FINAL = ("REJECTED", "EXPIRED", "DONE")
+_ACTIVE = ("PENDING_APPROVAL", "APPROVED", "EXECUTING")
 
 
 def format_duration(ms: int) -> str:
@@ -159,11 +163,19 @@ class QueueView:
     total: int
     waiting: int
     loaded_ms: int
+    after: tuple[int, str] | None = None
+    """Where the next page starts (the keyset of the last row read), None when read to
+    the end."""
 
     @property
     def paged(self) -> bool:
         """True when more rows match than the table holds."""
         return self.total > len(self.items)
+
+    @property
+    def more(self) -> bool:
+        """True when another page can be read (:meth:`ApprovalsModel.more`)."""
+        return self.after is not None
 
 
 class ApprovalsModel:
@@ -256,52 +268,95 @@ class ApprovalsModel:
         return db.execute("PRAGMA data_version").fetchone()[0]
 
     def load(self, filter: str = "all", limit: int | None = None) -> QueueView:
-        """The rows of ``filter`` (oldest first, at most ``limit``, default
-        :data:`PAGE_SIZE`), the total and the waiting-for-me count. Expired requests are
-        marked EXPIRED on the way, as ``ApprovalService.queue`` does.
+        """The first rows of ``filter`` (oldest first, at most ``limit``, default
+        :data:`PAGE_SIZE`), the total and the waiting-for-me count; :meth:`more` reads
+        on. Expired requests are marked EXPIRED first, as ``ApprovalService.queue`` does.
 
-        Each row's JSON is parsed once per model (a request's body never changes: its id is
-        its hash), the signatures come in one query when the store offers
-        ``signatures_many()``, and queue items are built for the rows shown only."""
+        Read a page at a time (the store's ``page``, ``count``, ``pending_votes``,
+        ``due_to_expire`` and ``signatures_for``): opening on 10,000 pending requests
+        reads the first page and a few counts, not the whole store."""
         if filter not in FILTERS:
             raise ApprovalsError(f"filter is one of {', '.join(FILTERS)}")
         limit = PAGE_SIZE if limit is None else limit
         svc = self.service
         store = svc.store
         now = svc.clock()
-        bulk = getattr(store, "signatures_many", None)
-        by_request = bulk() if bulk is not None else None
-        items: list[QueueItem] = []
-        total = waiting = 0
+        for row in store.due_to_expire(now):
+            svc._expire(row, now)
+        waiting = self._waiting()
+        items, after = self._fetch(filter, None, limit, now)
+        if filter == "waiting-for-me":
+            total = waiting
+        elif after is None and limit > 0:
+            total = len(items)
+        else:
+            states, initiator = self._scope(filter)
+            total = store.count(states, initiator)
+        return QueueView(filter, tuple(items), total, waiting, now, after)
+
+    def more(self, view: QueueView, limit: int | None = None) -> QueueView:
+        """``view`` with the next page of its filter appended (itself when read to the
+        end). Times stay relative to when ``view`` was loaded."""
+        if view.after is None:
+            return view
+        items, after = self._fetch(view.filter, view.after, PAGE_SIZE if limit is None
+                                   else limit, view.loaded_ms)
+        return QueueView(view.filter, view.items + tuple(items), view.total, view.waiting,
+                         view.loaded_ms, after)
+
+    def _scope(self, filter: str) -> tuple[tuple[str, ...], str | None]:
+        """The states and initiator the rows of ``filter`` are read from."""
+        if filter == "history":
+            return FINAL, None
+        if filter == "waiting-for-me":
+            return ("PENDING_APPROVAL",), None
+        return _ACTIVE, (self.service.me or "") if filter == "mine" else None
+
+    def _waiting(self) -> int:
+        """How many requests wait for my vote, from the store's per-quorum counts."""
+        svc = self.service
         me, policy = svc.me, svc.loaded.policy
-        for row in store.list():
-            parsed = self._parse(row)
-            if row.state in ("PENDING_APPROVAL", "APPROVED") and \
-                    now > row.proposed_ms + parsed.expiry_ms:
-                svc._expire(row, now)
-                row = store.get(row.id) or row
-            final = row.state in FINAL
-            if final and filter != "history":
+        if not me or policy is None:
+            return 0
+        total = 0
+        for votes in svc.store.pending_votes(me):
+            if votes.initiated and not votes.self_ok:
                 continue
-            sigs = by_request.get(row.id, ()) if by_request is not None \
-                else store.signatures(row.id)
-            mine_to_vote = bool(
-                row.state == "PENDING_APPROVAL" and me and policy is not None
-                and (me != row.initiator or parsed.self_ok)
-                and all(s.statement.operator != me for s in sigs)
-                and any(me in policy.groups.get(g, ()) for g in parsed.groups))
-            if mine_to_vote:
-                waiting += 1
-            if (filter == "history") != final:
-                continue
-            if filter == "mine" and row.initiator != me:
-                continue
-            if filter == "waiting-for-me" and not mine_to_vote:
-                continue
-            total += 1
-            if len(items) < limit:
-                items.append(self._item(row, parsed, sigs, mine_to_vote, now))
-        return QueueView(filter, tuple(items), total, waiting, now)
+            if any(me in policy.groups.get(g, ()) for g in _quorum_groups(votes.quorum)):
+                total += votes.count
+        return total
+
+    def _fetch(self, filter: str, after: tuple[int, str] | None, limit: int,
+               now: int) -> tuple[list[QueueItem], tuple[int, str] | None]:
+        """Up to ``limit`` items of ``filter`` after the keyset ``after``; and the keyset
+        to read on from (None: nothing more)."""
+        svc = self.service
+        store = svc.store
+        me, policy = svc.me, svc.loaded.policy
+        states, initiator = self._scope(filter)
+        items: list[QueueItem] = []
+        while len(items) < limit:
+            want = limit - len(items)
+            ask = max(want, 50) if filter == "waiting-for-me" else want
+            rows = store.page(states, after=after, limit=ask, initiator=initiator)
+            sigs = store.signatures_for([r.id for r in rows]) if rows else {}
+            for row in rows:
+                after = (row.proposed_ms, row.id)
+                parsed = self._parse(row)
+                mine = sigs.get(row.id, ())
+                to_vote = bool(
+                    row.state == "PENDING_APPROVAL" and me and policy is not None
+                    and (me != row.initiator or parsed.self_ok)
+                    and all(s.statement.operator != me for s in mine)
+                    and any(me in policy.groups.get(g, ()) for g in parsed.groups))
+                if filter == "waiting-for-me" and not to_vote:
+                    continue
+                items.append(self._item(row, parsed, mine, to_vote, now))
+                if len(items) == limit:
+                    return items, after if row is not rows[-1] or len(rows) == ask else None
+            if len(rows) < ask:
+                return items, None
+        return items, after
 
     def _parse(self, row) -> "_Parsed":
         known = self._parsed.get(row.id)

@@ -374,6 +374,13 @@ class MoveForm(VerticalScroll, can_focus=False):
             self.touched.discard("*")
         elif entry.state is EntryState.REJECTED:
             self.notify(f"rejected: {entry.last_error}", severity="error", timeout=6)
+        elif entry.state is EntryState.PENDING_APPROVAL:
+            from tui.approvals.held import submitted_text
+
+            self.notify(submitted_text(entry), title="Submitted for approval", timeout=8)
+            self.ctl("amount").value = ""
+            self.touched.discard("amount")
+            self.touched.discard("*")
         else:
             self.notify("outcome unknown: see Activity (4) and settle it", severity="warning",
                         timeout=6)

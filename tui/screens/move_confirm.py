@@ -42,6 +42,10 @@ def outcome_text(entry: JournalEntry) -> str:
         ref = receipt.venue_ref if receipt and receipt.venue_ref else "-"
         status = (receipt.venue_status or receipt.status.value) if receipt else "accepted"
         return f"✓ {entry.state.value}: venue ref {ref}, status {status} · journal entry {entry.id}"
+    if entry.state is EntryState.PENDING_APPROVAL:
+        from tui.approvals.held import submitted_text
+
+        return f"✓ {submitted_text(entry)}"
     if entry.state is EntryState.REJECTED:
         return f"✗ REJECTED by the venue: {entry.last_error or entry.note} · journal entry {entry.id}"
     return (f"? {entry.state.value}: outcome unknown ({entry.last_error or 'no reply'}): see "
@@ -234,7 +238,19 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
             entry = await send_move(self.mover, self.request, self.settlement,
                                     trade_password=password, progress=progress)
         except Exception as exc:  # noqa: BLE001 - shown; the journal has the entry
-            progress(f"could not send: {exc}")
+            from tui.approvals.held import gate_outcome
+
+            gated = gate_outcome(exc)
+            if gated is not None and gated[0] == "held":
+                progress("")
+                self._finish(gated[1])
+                return
+            if gated is not None:  # blocked by a policy rule: its reason, nothing sent
+                progress("")
+                self.query_one("#outcome", Static).set_classes("-bad")
+                self._say("#outcome", f"✗ {gated[1]}")
+            else:
+                progress(f"could not send: {exc}")
             self._finish(None)
             return
         finally:
@@ -267,7 +283,8 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
         outcome = self.query_one("#outcome", Static)
         if entry is not None:
             outcome.update(outcome_text(entry))
-            outcome.set_classes(f"{state_class(entry.state)} -shown")
+            held = entry.state is EntryState.PENDING_APPROVAL
+            outcome.set_classes(f"{'-ok' if held else state_class(entry.state)} -shown")
         cancel = self.query_one("#cancel", Button)
         cancel.label = "Close  (esc)"
         cancel.disabled = False

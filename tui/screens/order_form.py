@@ -333,7 +333,13 @@ class OrderFormScreen(ModalBase[Any]):
             self._failed("not sent: " + "; ".join(p.message for p in exc.problems))
             return
         except CoinsoleError as exc:
-            self._failed(f"not sent: {exc}")
+            from tui.approvals.held import gate_outcome
+
+            gated = gate_outcome(exc)
+            if gated is not None and gated[0] == "held":
+                self.dismiss(gated[1])  # PENDING_APPROVAL: the opener says so
+            else:
+                self._failed(gated[1] if gated is not None else f"not sent: {exc}")
             return
         except Exception as exc:  # noqa: BLE001 - say what happened, keep the form open
             self._failed(f"unexpected {type(exc).__name__}: {exc}")

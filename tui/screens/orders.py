@@ -464,8 +464,15 @@ class OrdersScreen(ProfileTabsScreen):
             entry = await cancel_order(mover_for(self.session),
                                        cancel_request_for(order, profile=profile, venue=venue))
         except CoinsoleError as exc:
-            self.notify(f"cancel of order {order.order_id} not sent: {exc}", severity="error",
-                        timeout=8)
+            from tui.approvals.held import gate_outcome, submitted_text
+
+            gated = gate_outcome(exc)
+            if gated is not None and gated[0] == "held":
+                self.notify(f"cancel of order {order.order_id}: {submitted_text(gated[1])}",
+                            title="Submitted for approval", timeout=8)
+            else:
+                self.notify(f"cancel of order {order.order_id} not sent: "
+                            f"{gated[1] if gated else exc}", severity="error", timeout=8)
         else:
             if entry.state in (EntryState.ACCEPTED, EntryState.RECONCILED):
                 self.notify(f"cancelled {order_summary(order)}", title="Order cancelled",
@@ -531,14 +538,20 @@ class OrdersScreen(ProfileTabsScreen):
             self.notify(f"no open {symbol} orders to cancel", title="Batch cancel", timeout=5)
         else:
             mover = mover_for(self.session)
-            done = refused = unknown = 0
+            done = refused = unknown = held = 0
             errors: list[str] = []
             for order in open_orders:
                 try:
                     entry = await cancel_order(mover, cancel_request_for(
                         order, profile=profile, venue=adapter.venue_id))
                 except CoinsoleError as exc:
-                    errors.append(f"order {order.order_id}: {exc}")
+                    from tui.approvals.held import gate_outcome
+
+                    gated = gate_outcome(exc)
+                    if gated is not None and gated[0] == "held":
+                        held += 1
+                    else:
+                        errors.append(f"order {order.order_id}: {gated[1] if gated else exc}")
                     continue
                 if entry.state in (EntryState.ACCEPTED, EntryState.RECONCILED):
                     done += 1
@@ -546,14 +559,18 @@ class OrdersScreen(ProfileTabsScreen):
                     refused += 1
                 else:
                     unknown += 1
-            self._batch_report(symbol, done, refused, unknown, errors)
+            self._batch_report(symbol, done, refused, unknown, errors, held)
         self.load("open", quiet=True)
         self.load("history", quiet=True)
 
     def _batch_report(self, symbol: str, done: int, refused: int, unknown: int,
-                      errors: list[str]) -> None:
-        """One notice for a batch cancel: how many were cancelled, refused, unknown or
-        failed (the first failure named)."""
+                      errors: list[str], held: int = 0) -> None:
+        """One notice for a batch cancel: how many were cancelled, refused, unknown,
+        submitted for approval (a policy rule holds them) or failed (the first named)."""
+        if held and not refused and not unknown and not errors:
+            self.notify(f"batch cancel of {symbol}: {done} cancelled, {held} submitted for "
+                        "approval (see Approvals, 8)", title="Batch cancel", timeout=8)
+            return
         if not refused and not unknown and not errors:
             self.notify(f"every open {symbol} order cancelled ({done})", title="Batch cancel",
                         timeout=5)
@@ -562,6 +579,8 @@ class OrdersScreen(ProfileTabsScreen):
                 f"{unknown} outcome unknown")
         if unknown:
             text += " (in the journal: settle them from Activity (4))"
+        if held:
+            text += f"; {held} submitted for approval"
         if errors:
             text += f"; {len(errors)} failed, first {errors[0]}"
         self.notify(text, title="Batch cancel", severity="warning", timeout=10)
@@ -600,6 +619,12 @@ class OrdersScreen(ProfileTabsScreen):
             from tui.journal.dispatch import order_outcome_text
 
             if entry is None:
+                return
+            if entry.state.value == "PENDING_APPROVAL":
+                from tui.approvals.held import submitted_text
+
+                self.notify(f"{entry.request.destination}: {submitted_text(entry)}",
+                            title="Submitted for approval", timeout=8)
                 return
             self.notify(f"{entry.request.destination}: {order_outcome_text(entry)}",
                         title="Order placed", timeout=6)

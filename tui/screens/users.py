@@ -56,6 +56,8 @@ class UsersScreen(ProfileScreen):
         Binding("r", "reload_card", "Reload card", tooltip="Load the shown user's card again"),
         Binding("a", "act_for", "Act for user",
                 tooltip="Make the other BHEX screens act for the user on screen"),
+        Binding("h", "holdings", "Holdings", show=False,
+                tooltip="This user's rows in Org holdings (h or esc comes back)"),
         Binding("f", "status_flags", "Flags",
                 tooltip="The user's eight status flags as toggles (each change confirmed, "
                         "journaled, through approvals)"),
@@ -239,6 +241,15 @@ class UsersScreen(ProfileScreen):
         act_for(self.app, self._adapter(), self.profile, self.user_id)
         self.notify(f"{self.profile} now acts for user {self.user_id}; reload a screen "
                     "to see their data")
+
+    async def action_holdings(self) -> None:
+        """Open Org holdings on the shown user's rows (``h`` or esc there comes back)."""
+        if self.user_id is None or self.profile is None:
+            self.notify("choose a user first", severity="warning")
+            return
+        user_id, profile = self.user_id, self.profile
+        await self.app.switch_mode("holdings")
+        self.app.screen.show_user(user_id, profile, return_mode="users")  # type: ignore[attr-defined]
 
     def action_status_flags(self) -> None:
         """The shown user's status flags as toggles (:mod:`tui.screens.user_flags`); the

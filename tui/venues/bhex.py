@@ -7,7 +7,6 @@ import hashlib
 import re
 import secrets
 import time
-from contextlib import aclosing
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +25,6 @@ from tui.core.errors import (
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.money import EXACT, to_decimal
 from tui.core.moves import (
-    LOOKUP_MAX_PAGES,
     LookupCandidate,
     LookupResult,
     MoveKind,
@@ -40,11 +38,14 @@ from tui.venues.bhex_accounts import KnownAccounts
 from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingRequest
 from tui.venues.base import reads_reply, wire_amount
 from tui.venues.bhex_finance import BhexFinanceMixin
+from tui.venues.bhex_payments import BhexPaymentsMixin
+from tui.venues.bhex_settings import BhexSettingsMixin
 from tui.venues.bhex_stats import BhexStatsMixin
 from tui.venues.bhex_trading import BhexTradingMixin
 from tui.venues.bhex_users import BhexUsersMixin
 from tui.venues.history_bhex import MAX_PAGE as HISTORY_PAGE
 from tui.venues.history_bhex import BhexHistoryMixin, walk_from_id
+from tui.venues.lookup_walk import search_history
 from tui.venues.signers import bhex_sign
 
 __all__ = ["BhexVenue"]
@@ -93,7 +94,7 @@ MAX_CLIENT_ORDER_ID = 2**63 - 1
 
 
 class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMixin,
-                BhexFinanceMixin, HttpVenue):
+                BhexFinanceMixin, BhexPaymentsMixin, BhexSettingsMixin, HttpVenue):
     """BHEX's Org API acting for one user (``settings.user_id``): main and sub-accounts.
 
     Every signed call carries ``timestamp`` and an HMAC-SHA256 ``signature`` among its
@@ -439,30 +440,21 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMix
             return await self.withdraw_order(user_id, token_id=request.coin, from_id=cursor,
                                              limit=limit)
 
-        candidates: list[LookupCandidate] = []
-        pages, complete = 0, True
-        async with aclosing(walk_from_id(fetch, key=lambda r: str(r.get("orderId")),
-                                         limit=HISTORY_PAGE)) as walk:
-            async for page in walk:
-                pages += 1
-                for record in page:
-                    if (record.get("tokenId") == request.coin
-                            and record.get("address") == request.address
-                            and (record.get("addressExt") or "") == (request.memo or "")
-                            and record.get("quantity") not in (None, "")
-                            and to_decimal(record["quantity"]) == request.amount):
-                        candidates.append(self._candidate(record, matched=(
-                            f"token {request.coin}, address {request.address}, quantity "
-                            f"{record['quantity']}")))
-                if min(int(r.get("time") or 0) for r in page) < since:
-                    break
-                if pages >= LOOKUP_MAX_PAGES:
-                    complete = False
-                    break
-        return LookupResult(candidates=tuple(candidates), since_ms=since, complete=complete,
-                            pages=pages,
-                            searched=f"withdraw/order token {request.coin}, newest first "
-                                     f"back to {since}")
+        def match(record: dict[str, Any]) -> LookupCandidate | None:
+            if (record.get("tokenId") == request.coin
+                    and record.get("address") == request.address
+                    and (record.get("addressExt") or "") == (request.memo or "")
+                    and record.get("quantity") not in (None, "")
+                    and to_decimal(record["quantity"]) == request.amount):
+                return self._candidate(record, matched=(
+                    f"token {request.coin}, address {request.address}, quantity "
+                    f"{record['quantity']}"))
+            return None
+
+        return await search_history(
+            walk_from_id(fetch, key=lambda r: str(r.get("orderId")), limit=HISTORY_PAGE),
+            since_ms=since, time_ms=lambda r: int(r.get("time") or 0), match=match,
+            searched=f"withdraw/order token {request.coin}, newest first back to {since}")
 
     def _candidate(self, record: dict[str, Any], *, proof: str = "",
                    matched: str = "") -> LookupCandidate:

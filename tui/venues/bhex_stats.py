@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -31,7 +31,7 @@ from tui.venues.base import OutgoingRequest, reads_reply, wire_amount
 __all__ = [
     "BhexStatsMixin", "walk_pages", "TokenHolding", "TokenSummary", "ColdWallet", "StatsDeposit",
     "StatsWithdrawal", "OtcOrder", "TradeDetail", "TradeFee", "LockRecord", "UnlockRecord",
-    "DOWNLOAD_TYPES", "DOWNLOAD_STARTS", "HOLD_MAX", "parse_holdings", "parse_summary",
+    "DOWNLOAD_TYPES", "DOWNLOAD_STARTS", "HOLD_MAX", "RowParser", "parse_holdings", "parse_summary",
     "parse_cold_wallet", "parse_deposits", "parse_withdrawals", "parse_otc_orders",
     "parse_trades", "parse_fees", "parse_locks", "parse_unlocks",
 ]
@@ -64,9 +64,22 @@ ORDER_TYPES = {0: "LIMIT", 2: "MARKET sell", 3: "MARKET buy", 4: "LIMIT_MAKER"}
 SIDES = {0: "BUY", 1: "SELL"}
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+T = TypeVar("T")
 
 
 # -- models ------------------------------------------------------------------------------
+
+
+class _StatusWords:
+    """``status_text``: the document's words for a record's ``status`` code."""
+
+    STATUS_WORDS: ClassVar[dict[int, str]] = {}
+    status: int
+
+    @property
+    def status_text(self) -> str:
+        """The document's words for ``status``."""
+        return self.STATUS_WORDS.get(self.status, f"status {self.status}")
 
 
 @dataclass(frozen=True)
@@ -103,8 +116,10 @@ class ColdWallet:
 
 
 @dataclass(frozen=True)
-class StatsDeposit:
+class StatsDeposit(_StatusWords):
     """One deposit of any user (``statistics/deposit_order``); times in ms."""
+
+    STATUS_WORDS: ClassVar[dict[int, str]] = DEPOSIT_STATUS
 
     order_id: str
     user_id: str
@@ -120,15 +135,12 @@ class StatsDeposit:
     create_time: int
     update_time: int
 
-    @property
-    def status_text(self) -> str:
-        """The document's words for ``status``."""
-        return DEPOSIT_STATUS.get(self.status, f"status {self.status}")
-
 
 @dataclass(frozen=True)
-class StatsWithdrawal:
+class StatsWithdrawal(_StatusWords):
     """One withdrawal of any user (``statistics/withdraw_order``); times in ms."""
+
+    STATUS_WORDS: ClassVar[dict[int, str]] = WITHDRAW_STATUS
 
     order_id: str
     client_withdrawal_id: str
@@ -150,15 +162,12 @@ class StatsWithdrawal:
         """Status 1: the broker (this org) has yet to audit it."""
         return self.status == 1
 
-    @property
-    def status_text(self) -> str:
-        """The document's words for ``status``."""
-        return WITHDRAW_STATUS.get(self.status, f"status {self.status}")
-
 
 @dataclass(frozen=True)
-class OtcOrder:
+class OtcOrder(_StatusWords):
     """One OTC order (``statistics/otc_order``); times in ms (``transfer_time`` 0: unpaid)."""
+
+    STATUS_WORDS: ClassVar[dict[int, str]] = OTC_STATUS
 
     order_id: str
     user_id: str
@@ -175,11 +184,6 @@ class OtcOrder:
     transfer_time: int
     create_time: int
     update_time: int
-
-    @property
-    def status_text(self) -> str:
-        """The document's words for ``status``."""
-        return OTC_STATUS.get(self.status, f"status {self.status}")
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,7 @@ class UnlockRecord:
     created_time: int
 
 
-# -- field readers -----------------------------------------------------------------------
+# -- field readers: each reads the wire field ``name`` of ``row`` ---------------------
 
 
 def _ident(value: Any) -> str:
@@ -264,6 +268,41 @@ def _code(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise TypeError("a status code is not an integer")
     return int(_ident(value))
+
+
+def _id(row: dict[str, Any], name: str) -> str:
+    """A required id (:func:`_ident`)."""
+    return _ident(row[name])
+
+
+def _time(row: dict[str, Any], name: str) -> int:
+    """A required time in ms."""
+    return _ms(row[name])
+
+
+def _time_or_zero(row: dict[str, Any], name: str) -> int:
+    """A time in ms; missing, null or empty (an OTC order not paid yet) is 0."""
+    return _ms(row[name]) if row.get(name) not in (None, "") else 0
+
+
+def _time_or_created(row: dict[str, Any], name: str) -> int:
+    """A time in ms; missing is the record's ``createdTime``."""
+    return _ms(row.get(name, row["createdTime"]))
+
+
+def _status(row: dict[str, Any], name: str) -> int:
+    """A required status / side / type code."""
+    return _code(row[name])
+
+
+def _status_or_zero(row: dict[str, Any], name: str) -> int:
+    """A code; missing is 0."""
+    return _code(row.get(name, 0))
+
+
+def _amount(row: dict[str, Any], name: str) -> Decimal:
+    """A required amount (:func:`~tui.venues.base.wire_amount`)."""
+    return wire_amount(row[name])
 
 
 def _text(row: dict[str, Any], name: str) -> str:
@@ -295,115 +334,71 @@ def _rows(data: Any) -> list[dict[str, Any]]:
 
 # -- parsers (pinned to the document's example replies) --------------------------------
 
-
-def parse_holdings(data: Any) -> list[TokenHolding]:
-    """``token_hold_detail`` / ``token_hold_top`` rows."""
-    return [TokenHolding(id=_ident(r["id"]), user_id=_ident(r["userId"]),
-                         account_id=_ident(r["accountId"]), total=wire_amount(r["total"]),
-                         available=wire_amount(r["available"]), lock=wire_amount(r["lock"]))
-            for r in _rows(data)]
-
-
-def parse_summary(data: Any) -> list[TokenSummary]:
-    """``token_hold_summary`` rows."""
-    return [TokenSummary(token_id=_name(r, "tokenId"),
-                         total=wire_amount(r["total"]), available=wire_amount(r["available"]),
-                         lock=wire_amount(r["lock"]))
-            for r in _rows(data)]
+Reader = Callable[[dict[str, Any], str], Any]
+_IDS = dict.fromkeys(("user_id", "account_id"), _id)
+_TIMES = dict.fromkeys(("create_time", "update_time"), _time)
+_CHAIN = dict.fromkeys(("address", "address_tag", "tx_id", "tx_id_url"), _text)
+_SUBJECTS = dict.fromkeys(("business_subject", "second_business_subject"), _status_or_zero)
+_HOLDING = dict.fromkeys(("total", "available", "lock"), _amount)
 
 
-def parse_cold_wallet(data: Any) -> list[ColdWallet]:
-    """``cold_wallet_info`` rows."""
-    return [ColdWallet(token_id=_name(r, "tokenId"),
-                       total=wire_amount(r["total"]), cold_hold=wire_amount(r["coldHold"]),
-                       hot_remain=wire_amount(r["hotRemain"]))
-            for r in _rows(data)]
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
 
 
-def parse_deposits(data: Any) -> list[StatsDeposit]:
-    """``statistics/deposit_order`` rows (the deprecated ``createdAt``/``updatedAt`` unread)."""
-    return [StatsDeposit(
-        order_id=_ident(r["orderId"]), user_id=_ident(r["userId"]),
-        account_id=_ident(r["accountId"]), token_id=_name(r, "tokenId"),
-        quantity=wire_amount(r["quantity"]), from_address=_text(r, "fromAddress"),
-        address=_text(r, "address"), address_tag=_text(r, "addressTag"),
-        tx_id=_text(r, "txId"), tx_id_url=_text(r, "txIdUrl"), status=_code(r["status"]),
-        create_time=_ms(r["createTime"]), update_time=_ms(r["updateTime"]))
-        for r in _rows(data)]
+class RowParser(Generic[T]):
+    """Reads a statistics reply's ``data`` rows into ``model``s: every field by its reader
+    (in the model's field order) from the wire field of its name in camelCase
+    (``tx_id_url``: ``txIdUrl``). Null ``data`` is no rows."""
+
+    def __init__(self, model: type[T], doc: str, readers: dict[str, Reader]) -> None:
+        self.model = model
+        self.__doc__ = doc
+        self.fields = tuple((name, _camel(name), read) for name, read in readers.items())
+
+    def __call__(self, data: Any) -> list[T]:
+        return [self.model(**{name: read(row, wire) for name, wire, read in self.fields})
+                for row in _rows(data)]
 
 
-def parse_withdrawals(data: Any) -> list[StatsWithdrawal]:
-    """``statistics/withdraw_order`` rows."""
-    return [StatsWithdrawal(
-        order_id=_ident(r["orderId"]), client_withdrawal_id=_text(r, "clientWithdrawalId"),
-        user_id=_ident(r["userId"]), account_id=_ident(r["accountId"]),
-        token_id=_name(r, "tokenId"), address=_text(r, "address"),
-        address_tag=_text(r, "addressTag"), total_quantity=wire_amount(r["totalQuantity"]),
-        arrive_quantity=wire_amount(r["arriveQuantity"]), tx_id=_text(r, "txId"),
-        tx_id_url=_text(r, "txIdUrl"), status=_code(r["status"]),
-        create_time=_ms(r["createTime"]), update_time=_ms(r["updateTime"]))
-        for r in _rows(data)]
-
-
-def parse_otc_orders(data: Any) -> list[OtcOrder]:
-    """``statistics/otc_order`` rows; an empty ``transferTime`` (unpaid) reads as 0."""
-    return [OtcOrder(
-        order_id=_ident(r["orderId"]), user_id=_ident(r["userId"]),
-        account_id=_ident(r["accountId"]), side=_code(r["side"]),
-        token_id=_name(r, "tokenId"),
-        currency_id=_name(r, "currencyId"),
-        price=wire_amount(r["price"]), quantity=wire_amount(r["quantity"]),
-        amount=wire_amount(r["amount"]), fee=wire_amount(r["fee"]),
-        payment_type=_code(r["paymentType"]), status=_code(r["status"]),
-        transfer_time=_ms(r["transferTime"]) if r.get("transferTime") not in (None, "") else 0,
-        create_time=_ms(r["createTime"]), update_time=_ms(r["updateTime"]))
-        for r in _rows(data)]
-
-
-def parse_trades(data: Any) -> list[TradeDetail]:
-    """``statistics/trade_detail`` rows (the deprecated ``matchTime`` unread)."""
-    return [TradeDetail(
-        trade_id=_ident(r["tradeId"]), order_id=_ident(r["orderId"]),
-        user_id=_ident(r["userId"]), account_id=_ident(r["accountId"]),
-        symbol_id=_name(r, "symbolId"), order_type=_code(r["orderType"]),
-        side=_code(r["side"]), price=wire_amount(r["price"]),
-        quantity=wire_amount(r["quantity"]), amount=wire_amount(r["amount"]),
-        fee_token=_text(r, "feeToken"), fee=wire_amount(r["fee"]),
-        create_time=_ms(r["createTime"]))
-        for r in _rows(data)]
-
-
-def parse_fees(data: Any) -> list[TradeFee]:
-    """``statistics/trade_fee`` rows."""
-    return [TradeFee(symbol_id=_name(r, "symbolId"),
-                     fee_token_id=_name(r, "feeTokenId"),
-                     fee_total=wire_amount(r["feeTotal"]))
-            for r in _rows(data)]
-
-
-def parse_locks(data: Any) -> list[LockRecord]:
-    """``statistics/lock_record`` rows (ids and times are JSON integers there)."""
-    return [LockRecord(
-        id=_ident(r["id"]), user_id=_ident(r["userId"]),
-        token_id=_name(r, "tokenId"),
-        business_subject=_code(r.get("businessSubject", 0)),
-        second_business_subject=_code(r.get("secondBusinessSubject", 0)),
-        client_req_id=_ident(r["clientReqId"]), lock_amount=wire_amount(r["lockAmount"]),
-        lock_reason=_text(r, "lockReason"), created_time=_ms(r["createdTime"]),
-        updated_time=_ms(r.get("updatedTime", r["createdTime"])))
-        for r in _rows(data)]
-
-
-def parse_unlocks(data: Any) -> list[UnlockRecord]:
-    """``statistics/unlock_record`` rows."""
-    return [UnlockRecord(
-        id=_ident(r["id"]), user_id=_ident(r["userId"]),
-        token_id=_name(r, "tokenId"),
-        business_subject=_code(r.get("businessSubject", 0)),
-        second_business_subject=_code(r.get("secondBusinessSubject", 0)),
-        client_req_id=_ident(r["clientReqId"]), unlock_amount=wire_amount(r["unlockAmount"]),
-        unlock_reason=_text(r, "unlockReason"), created_time=_ms(r["createdTime"]))
-        for r in _rows(data)]
+parse_holdings = RowParser(TokenHolding, "``token_hold_detail`` / ``token_hold_top`` rows.",
+                           {"id": _id, **_IDS, **_HOLDING})
+parse_summary = RowParser(TokenSummary, "``token_hold_summary`` rows.",
+                          {"token_id": _name, **_HOLDING})
+parse_cold_wallet = RowParser(ColdWallet, "``cold_wallet_info`` rows.", {
+    "token_id": _name, "total": _amount, "cold_hold": _amount, "hot_remain": _amount})
+parse_deposits = RowParser(
+    StatsDeposit, "``statistics/deposit_order`` rows (the deprecated ``createdAt`` / "
+                  "``updatedAt`` unread).",
+    {"order_id": _id, **_IDS, "token_id": _name, "quantity": _amount, "from_address": _text,
+     **_CHAIN, "status": _status, **_TIMES})
+parse_withdrawals = RowParser(StatsWithdrawal, "``statistics/withdraw_order`` rows.", {
+    "order_id": _id, "client_withdrawal_id": _text, **_IDS, "token_id": _name,
+    "address": _text, "address_tag": _text, "total_quantity": _amount,
+    "arrive_quantity": _amount, "tx_id": _text, "tx_id_url": _text, "status": _status,
+    **_TIMES})
+parse_otc_orders = RowParser(
+    OtcOrder, "``statistics/otc_order`` rows; an empty ``transferTime`` (unpaid) reads as 0.",
+    {"order_id": _id, **_IDS, "side": _status, "token_id": _name, "currency_id": _name,
+     "price": _amount, "quantity": _amount, "amount": _amount, "fee": _amount,
+     "payment_type": _status, "status": _status, "transfer_time": _time_or_zero, **_TIMES})
+parse_trades = RowParser(
+    TradeDetail, "``statistics/trade_detail`` rows (the deprecated ``matchTime`` unread).",
+    {"trade_id": _id, "order_id": _id, **_IDS, "symbol_id": _name, "order_type": _status,
+     "side": _status, "price": _amount, "quantity": _amount, "amount": _amount,
+     "fee_token": _text, "fee": _amount, "create_time": _time})
+parse_fees = RowParser(TradeFee, "``statistics/trade_fee`` rows.", {
+    "symbol_id": _name, "fee_token_id": _name, "fee_total": _amount})
+parse_locks = RowParser(
+    LockRecord, "``statistics/lock_record`` rows (ids and times are JSON integers there; a "
+                "missing ``updatedTime`` is the ``createdTime``).",
+    {"id": _id, "user_id": _id, "token_id": _name, **_SUBJECTS, "client_req_id": _id,
+     "lock_amount": _amount, "lock_reason": _text, "created_time": _time,
+     "updated_time": _time_or_created})
+parse_unlocks = RowParser(UnlockRecord, "``statistics/unlock_record`` rows.", {
+    "id": _id, "user_id": _id, "token_id": _name, **_SUBJECTS, "client_req_id": _id,
+    "unlock_amount": _amount, "unlock_reason": _text, "created_time": _time})
 
 
 async def walk_pages(fetch: Callable[[str | None, int], Awaitable[list[Any]]],

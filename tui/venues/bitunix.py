@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from contextlib import aclosing
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,7 +20,6 @@ from tui.core.errors import (
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.money import EXACT, to_decimal
 from tui.core.moves import (
-    LOOKUP_MAX_PAGES,
     LookupCandidate,
     LookupResult,
     MoveKind,
@@ -35,6 +33,7 @@ from tui.venues.base import LOOKUP_MARGIN_MS, Capability, HttpVenue, OutgoingReq
 from tui.venues.base import reads_reply, wire_amount
 from tui.venues.clock import DateClockMixin
 from tui.venues.history_bitunix import MAX_PAGE, BitunixHistoryMixin, walk_by_time
+from tui.venues.lookup_walk import search_history
 from tui.venues.signers import bitunix_sign, nonce
 
 __all__ = ["BitunixVenue", "CoinNetwork", "WITHDRAW_TABLE"]
@@ -338,24 +337,15 @@ class BitunixVenue(DateClockMixin, BitunixHistoryMixin, HttpVenue):
                                                      end_time=end_ms, limit=limit)
             return [_Row(str(r.get("id")), int(r.get("ctime") or 0), r) for r in rows]
 
-        candidates: list[LookupCandidate] = []
-        pages, complete = 0, True
-        async with aclosing(walk_by_time(fetch, limit=MAX_PAGE)) as walk:
-            async for page in walk:
-                pages += 1
-                for row in page:
-                    reason = self._withdraw_match(row.raw, request)
-                    if reason:
-                        candidates.append(self._candidate(row.raw, matched=reason))
-                if min(row.time_ms for row in page) < since:
-                    break
-                if pages >= LOOKUP_MAX_PAGES:
-                    complete = False
-                    break
-        return LookupResult(candidates=tuple(candidates), since_ms=since, complete=complete,
-                            pages=pages,
-                            searched=f"withdraw_transfer/page type withdraw, coin "
-                                     f"{request.coin}, newest first back to {since}")
+        def match(row: _Row) -> LookupCandidate | None:
+            reason = self._withdraw_match(row.raw, request)
+            return self._candidate(row.raw, matched=reason) if reason else None
+
+        return await search_history(
+            walk_by_time(fetch, limit=MAX_PAGE), since_ms=since,
+            time_ms=lambda row: row.time_ms, match=match,
+            searched=f"withdraw_transfer/page type withdraw, coin {request.coin}, newest "
+                     f"first back to {since}")
 
     def _candidate(self, record: dict[str, Any], *, proof: str = "",
                    matched: str = "") -> LookupCandidate:

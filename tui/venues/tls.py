@@ -5,7 +5,8 @@ certifi's CA bundle: ~15 ms each, on the event loop, so five profiles froze the 
 ~75 ms right after its first frame. Every network adapter shares one context instead
 (httpx's own default: :func:`httpx.create_ssl_context`, which honours ``SSL_CERT_FILE``
 and ``SSL_CERT_DIR``), built once per process in a worker thread, where OpenSSL parses
-the bundle with the GIL released: the UI keeps drawing while it loads.
+the bundle with the GIL released: the UI keeps drawing while it loads. A process that
+ends meanwhile waits for the load to finish before it exits.
 """
 
 from __future__ import annotations
@@ -43,8 +44,11 @@ def prepare_tls_context() -> Future[ssl.SSLContext]:
     with _lock:
         if _future is None:
             _future = Future()
+            # Not a daemon: the interpreter waits for it at exit. A daemon thread still
+            # inside OpenSSL (the bundle load releases the GIL) when a short command ends
+            # races libcrypto's exit-time cleanup and dies with SIGSEGV.
             threading.Thread(target=_build, args=(_future,), name="coinsole-tls",
-                             daemon=True).start()
+                             daemon=False).start()
         return _future
 
 

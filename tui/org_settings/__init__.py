@@ -1,0 +1,1 @@
+"""BHEX org settings: symbol trade status, symbol price limits, sub-account transfers."""

@@ -1,0 +1,1 @@
+"""BHEX org payments: the local lifecycle model and the journaled payment writes."""
