@@ -114,36 +114,16 @@ def _when(ms: int) -> str:
     return when(ms) if ms else ""
 
 
-def _instant(text: str, name: str, *, end: bool) -> int:
-    """An ISO date (``2026-01-31``: the day's first or, with ``end``, last millisecond) or
-    date and time (no zone: UTC) as epoch milliseconds."""
-    from datetime import date, datetime, timedelta, timezone
-
-    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
-    try:
-        if len(text.strip()) == 10:
-            day = date.fromisoformat(text.strip())
-            at = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-            if end:
-                at += timedelta(days=1)
-            return (at - epoch) // timedelta(milliseconds=1) - (1 if end else 0)
-        at = datetime.fromisoformat(text.strip())
-    except ValueError:
-        _fail(f"{name} must be an ISO date like 2026-01-31 (or 2026-01-31T09:30), not {text!r}")
-        raise  # unreachable: _fail exits
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return (at - epoch) // timedelta(milliseconds=1)
-
-
 def date_range(since: str | None, until: str | None) -> tuple[int | None, int | None]:
     """``--since``/``--until`` as (start_time, end_time) milliseconds, both included
-    (None where not given); a range that ends before it starts is refused."""
-    start = _instant(since, "--since", end=False) if since else None
-    end = _instant(until, "--until", end=True) if until else None
-    if start is not None and end is not None and end < start:
-        _fail("--until is before --since; choose the range again")
-    return start, end
+    (None where not given); a bad date or a range ending before it starts is refused."""
+    from tui.payments.dates import RangeError, date_range as parse
+
+    try:
+        return parse(since, until)
+    except RangeError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
 
 
 def _which(func):
