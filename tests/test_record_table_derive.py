@@ -61,3 +61,14 @@ def test_time_formats_equal_strftime(ms: int) -> None:
     stamp = datetime.fromtimestamp(ms // 1000, UTC)
     assert format_time_ms(ms) == stamp.strftime("%Y-%m-%d %H:%M:%S")
     assert iso_time_ms(ms) == stamp.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
+
+
+def test_local_time_still_goes_through_the_display_zone() -> None:
+    from tui.core.times import display_time, set_display_zone
+
+    set_display_zone("local")
+    try:
+        assert format_time_ms(1_780_000_123_456) == display_time(1_780_000_123)
+    finally:
+        set_display_zone("utc")
+    assert format_time_ms(1_780_000_123_456) == "2026-05-28 20:28:43"
