@@ -99,9 +99,10 @@ class UserWriteDialog(ModalBase[Any]):
         """Read what the form starts from (the current KYC, base info…); raise to say it
         could not be read."""
 
-    async def build(self) -> tuple[Any, dict[str, SecretStr]]:
+    async def build(self) -> tuple[Any, dict[str, SecretStr]] | None:
         """The request to send and the secrets it needs, from the fields; raises
-        :class:`WriteInvalid` (or the venue's error) to refuse."""
+        :class:`WriteInvalid` (or the venue's error) to refuse; None when there is
+        nothing to confirm yet (a preview was shown instead)."""
         raise NotImplementedError
 
     def question(self, request: Any) -> str:
@@ -188,7 +189,7 @@ class UserWriteDialog(ModalBase[Any]):
 
         self.busy = True
         try:
-            request, secrets = await self.build()
+            built = await self.build()
         except (WriteInvalid, CoinsoleError) as exc:
             self.busy = False
             self.problem(f"{exc}; nothing was sent")
@@ -196,6 +197,10 @@ class UserWriteDialog(ModalBase[Any]):
         finally:
             self.empty_secret_inputs()
         self.problem("")
+        if built is None:
+            self.busy = False
+            return
+        request, secrets = built
 
         def answered(yes: bool | None) -> None:
             if yes:
