@@ -285,3 +285,22 @@ async def test_writes_need_a_user_on_screen() -> None:
         await wait_loaded(pilot)
         assert app.screen is screen
         assert [n.message for n in app._notifications] == ["choose a user first"] * 5
+
+
+async def test_help_lists_every_write_key() -> None:
+    from tui.screens.help import HelpScreen, binding_help
+
+    app, _ = users_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_users(pilot, sync=False)
+        screen.set_focus(None)
+        entries = {e.keys: e.description for e in binding_help(screen)
+                   if e.section == "this screen"}
+        for key, words in (("w", "by menu"), ("K", "KYC"), ("i", "inviter"),
+                           ("L", "login password"), ("T", "trade password"), ("B", "GA key"),
+                           ("n", "Register"), ("I", "CSV")):
+            assert words in entries.get(key, ""), (key, entries)
+        await pilot.press("question_mark")
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "Update many users' KYC from a CSV file" in screen_text(app)
