@@ -304,3 +304,32 @@ async def test_help_lists_every_write_key() -> None:
         await wait_loaded(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert "Update many users' KYC from a CSV file" in screen_text(app)
+
+
+async def test_a_lost_reply_is_settled_at_once_while_the_password_is_held() -> None:
+    """The reply to a trade-password reset is lost: the dialog settles it by lookup
+    (valid_trade_password with the held password) before it forgets the password; it is
+    never resent."""
+    from tui.support.held_secrets import _HELD
+
+    app, box = users_app()
+    async with app.run_test(size=SIZE) as pilot:
+        user = _pick(box, lambda u: bool(u.trade_pwd_md5), start=360)
+        await _card(pilot, box, user)
+        dialog = await _open(pilot, "T", PasswordResetDialog)
+        await _type(pilot, dialog, "new-secret", NEW_PASSWORD)
+        await _type(pilot, dialog, "new-secret-again", NEW_PASSWORD)
+        await _review(pilot)
+        box.faults.configure("bhex", drop_rate=1.0)
+        await pilot.press("y")
+        await wait_loaded(pilot)
+        box.faults.configure("bhex")
+        [entry] = journal_for(app.session).entries()
+        assert entry.state is EntryState.ACCEPTED, entry.note
+        assert entry.attempts == 1 and "valid_trade_password" in entry.receipt.evidence
+        path = [e.to_state for e in journal_for(app.session).events(entry.id)]
+        assert EntryState.UNKNOWN in path  # the reply was lost, then settled
+        assert box.bhex_org.find(user.user_id).trade_pwd_md5 == hashlib.md5(
+            NEW_PASSWORD.encode()).hexdigest()
+        assert entry.request.client_key not in _HELD  # forgotten once settled
+        assert "done: trade password set" in screen_text(app)
