@@ -35,7 +35,7 @@ class KycImportDialog(UserWriteDialog):
     TITLE = "Import KYC from a CSV file"
 
     DEFAULT_CSS = """
-    KycImportDialog > Vertical { width: 100; }
+    KycImportDialog > VerticalScroll { width: 100; }
     KycImportDialog #kyc-preview { height: auto; max-height: 20; border: round $panel; }
     KycImportDialog #kyc-counts { height: auto; text-style: bold; }
     """

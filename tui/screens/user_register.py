@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import SecretStr, ValidationError
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Select
 
-from tui.screens.user_write_base import UserWriteDialog, WriteInvalid, take_secret
+from tui.screens.user_write_base import UserWriteDialog, WriteInvalid, form_grid, take_secret
 from tui.screens.user_write_dialogs import validation_text
 
 __all__ = ["RegisterDialog"]
@@ -35,17 +35,15 @@ class RegisterDialog(UserWriteDialog):
     SECRET_INPUTS = ("reg-password", "reg-password-again")
 
     def fields(self) -> ComposeResult:
-        yield Label("register", classes="field-label")
-        yield Select(_WAYS, id="reg-way", allow_blank=False, value="mobile", compact=True)
-        for field_id, label, hint in _TEXT:
-            yield Label(label, classes="field-label")
-            yield Input(id=f"reg-{field_id}", placeholder=hint, compact=True)
-        yield Label("login password (optional, hidden; not with simple_register)",
-                    classes="field-label")
-        yield Input(id="reg-password", password=True, compact=True, placeholder="••••••••")
-        yield Label("the login password again", classes="field-label")
-        yield Input(id="reg-password-again", password=True, compact=True,
-                    placeholder="••••••••")
+        yield form_grid([
+            ("register", Select(_WAYS, id="reg-way", allow_blank=False, value="mobile",
+                                compact=True)),
+            *((label, Input(id=f"reg-{field_id}", placeholder=hint, compact=True))
+              for field_id, label, hint in _TEXT),
+            ("login password", Input(id="reg-password", password=True, compact=True,
+                                     placeholder="optional, hidden; not simple_register")),
+            ("again", Input(id="reg-password-again", password=True, compact=True,
+                            placeholder="the login password again"))])
 
     def _text(self, field_id: str) -> str | None:
         return self.query_one(f"#reg-{field_id}", Input).value.strip() or None

@@ -21,13 +21,21 @@ from pydantic import SecretStr
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, Static
 
 from tui.core.errors import CoinsoleError
 from tui.screens.modal import ModalBase, cancel_binding
 
-__all__ = ["UserWriteDialog", "WriteInvalid", "take_secret"]
+__all__ = ["UserWriteDialog", "WriteInvalid", "take_secret", "form_grid"]
+
+
+def form_grid(rows: list[tuple[str, Any]]) -> Grid:
+    """A two-column form: each row's label beside its (compact) input."""
+    cells: list[Any] = []
+    for label, widget in rows:
+        cells += [Label(label), widget]
+    return Grid(*cells, classes="form")
 
 
 class WriteInvalid(ValueError):
@@ -68,8 +76,11 @@ class UserWriteDialog(ModalBase[Any]):
     ]
 
     DEFAULT_CSS = """
-    UserWriteDialog > Vertical { width: 88; max-height: 100%; }
+    UserWriteDialog > VerticalScroll { width: 88; max-height: 100%; }
     UserWriteDialog .field-label { color: $text-muted; margin-top: 1; }
+    UserWriteDialog Grid.form { grid-size: 2; grid-columns: 24 1fr; grid-rows: 1;
+                                grid-gutter: 1 1; height: auto; margin-top: 1; }
+    UserWriteDialog Grid.form Label { color: $text-muted; }
     UserWriteDialog #problem { color: $error; height: auto; }
     UserWriteDialog #outcome { margin-top: 1; height: auto; text-style: bold; }
     UserWriteDialog #note { height: auto; }
@@ -115,7 +126,7 @@ class UserWriteDialog(ModalBase[Any]):
     # -- the shared flow ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with VerticalScroll() as box:
             box.border_title = self.box_title()
             yield from self.fields()
             yield Static("", id="problem", markup=False)

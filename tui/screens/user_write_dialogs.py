@@ -12,9 +12,9 @@ from typing import Any, ClassVar
 
 from pydantic import SecretStr, ValidationError
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Select, Static
 
-from tui.screens.user_write_base import UserWriteDialog, WriteInvalid, take_secret
+from tui.screens.user_write_base import UserWriteDialog, WriteInvalid, form_grid, take_secret
 from tui.venues.bhex_users import CARD_TYPES, KYC_STATUS
 
 __all__ = ["KycUpdateDialog", "InviteRelationDialog", "PasswordResetDialog",
@@ -47,16 +47,16 @@ class KycUpdateDialog(UserWriteDialog):
         self.before: dict[str, Any] = {}
 
     def fields(self) -> ComposeResult:
-        for field_id, label, hint in self._TEXT:
-            yield Label(label, classes="field-label")
-            yield Input(id=f"kyc-{field_id}", placeholder=hint, compact=True)
-        yield Label("card type (the venue does not report it: choose)", classes="field-label")
-        yield Select([(f"{k} {v}", k) for k, v in CARD_TYPES.items()], id="kyc-card_type",
-                     prompt="choose", compact=True)
-        yield Label("KYC status", classes="field-label")
-        yield Select([(f"{k} {v}", k) for k, v in KYC_STATUS.items()],
-                     id="kyc-verify_status", allow_blank=False, value=0, compact=True)
         yield Static("loading the KYC now…", id="note", markup=False)
+        yield form_grid([
+            *((label, Input(id=f"kyc-{field_id}", placeholder=hint, compact=True))
+              for field_id, label, hint in self._TEXT),
+            ("card type", Select([(f"{k} {v}", k) for k, v in CARD_TYPES.items()],
+                                 id="kyc-card_type", prompt="choose (never reported)",
+                                 compact=True)),
+            ("KYC status", Select([(f"{k} {v}", k) for k, v in KYC_STATUS.items()],
+                                  id="kyc-verify_status", allow_blank=False, value=0,
+                                  compact=True))])
 
     async def prepare(self) -> None:
         """Read the KYC now and fill the form with it."""
@@ -114,8 +114,8 @@ class InviteRelationDialog(UserWriteDialog):
 
     def fields(self) -> ComposeResult:
         yield Static("reading the user's inviter…", id="note", markup=False)
-        yield Label("the inviter's uid", classes="field-label")
-        yield Input(id="inviter", placeholder="uid", restrict=r"[0-9]*", compact=True)
+        yield form_grid([("the inviter's uid", Input(id="inviter", placeholder="uid",
+                                                      restrict=r"[0-9]*", compact=True))])
 
     async def prepare(self) -> None:
         """Refuse at once when the user already has an inviter."""
@@ -176,11 +176,11 @@ class PasswordResetDialog(UserWriteDialog):
         return f"Reset the {self.what} of user {self.user_id}?"
 
     def fields(self) -> ComposeResult:
-        yield Label(f"new {self.what} (hidden)", classes="field-label")
-        yield Input(id="new-secret", password=True, compact=True, placeholder="••••••••")
-        yield Label(f"the new {self.what} again", classes="field-label")
-        yield Input(id="new-secret-again", password=True, compact=True,
-                    placeholder="••••••••")
+        yield form_grid([
+            (f"new {self.what}", Input(id="new-secret", password=True, compact=True,
+                                       placeholder="•••••••• (hidden)")),
+            ("again", Input(id="new-secret-again", password=True, compact=True,
+                            placeholder="•••••••• (to rule out a typo)"))])
         yield Static(f"Sent as its MD5 only; never shown, kept or journaled. ctrl+s "
                      "reviews the change (the inputs are emptied then).", id="note",
                      classes="hint", markup=False)

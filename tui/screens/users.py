@@ -292,7 +292,8 @@ class UsersScreen(ProfileScreen):
             elif result:
                 self.action_reload_card()
 
-        self.app.push_screen(make(self.session, self.profile, self.user_id), callback=done)
+        self.app.push_screen(make(self.session, self.profile,
+                                  self.user_id if needs_user else None), callback=done)
 
     def action_write_menu(self) -> None:
         """Pick a write from the menu (:mod:`tui.screens.user_write_menu`)."""
