@@ -340,8 +340,10 @@ BALANCES_BOUND = 90.0  # float-ok: seconds
 @click.option("--timeout", "bound", type=click.FloatRange(min=0.1, max=3600),
               default=BALANCES_BOUND, show_default=True, metavar="SECONDS",
               help="Give up on a profile that has not answered within this many seconds.")
+@click.option("--user-id", metavar="UID",
+              help="BHEX: read the BHEX profiles for this org user instead of their own.")
 def balances(names: tuple[str, ...], demo: bool, as_json: bool,
-             bound: float = BALANCES_BOUND) -> None:  # float-ok: seconds
+             bound: float = BALANCES_BOUND, user_id: str | None = None) -> None:  # float-ok: seconds
     """Print balances across profiles without opening the TUI.
 
     A profile that fails (refused, unreachable, too slow, or a reply coinsole cannot
@@ -365,6 +367,10 @@ def balances(names: tuple[str, ...], demo: bool, as_json: bool,
         if resolver.needs_unlock(list(names) or [p.name for p in profiles]):
             _unlock(resolver)
         session = Session(profiles, credentials=resolver)
+    if user_id is not None:
+        from tui.cli_history import act_for_profiles
+
+        act_for_profiles(session, list(names) or [p.name for p in session.profiles], user_id)
     try:
         results = asyncio.run(_load(session, list(names) or None, bound))
     finally:

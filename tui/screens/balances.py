@@ -223,7 +223,8 @@ class BalancesScreen(Screen[None]):
         status = self.query_one(ProfileStatusStrip).status(name)
         self.cached.pop(name, None)
         if error is None:
-            self.cache.save(self.session.profile(name), balances)
+            if name not in self.session.acting_for:  # the profile's own user's numbers only
+                self.cache.save(self.session.profile(name), balances)
             self.balances[name] = list(balances)
             self.errors.pop(name, None)
             self.stale.pop(name, None)

@@ -359,8 +359,12 @@ class MoveForm(VerticalScroll, can_focus=False):
     def summary_head(self, amount: Decimal, coin: str) -> list[tuple[str, str]]:
         """The first rows of the confirmation: amount and profile."""
         adapter = self.adapter()
-        return [("amount", f"{plain(amount)} {coin}"),
+        head = [("amount", f"{plain(amount)} {coin}"),
                 ("profile", f"{self.profile} (venue {adapter.venue_id if adapter else '?'})")]
+        acting = self.session.acting_for.get(self.profile or "")
+        if acting is not None:  # the support desk acts for this org user (u)
+            head.append(("for user", f"{acting} (not the profile's own)"))
+        return head
 
     def sent(self, entry: Any) -> None:
         """The confirmation closed with ``entry`` (None: nothing sent)."""
