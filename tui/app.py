@@ -612,7 +612,10 @@ class CoinsoleApp(App[None]):
         if isinstance(screen, HelpScreen):
             return
         title = screen.sub_title or screen.title or "coinsole"
-        self.push_screen(HelpScreen(binding_help(screen), title))
+        from tui.demo_notes import demo_notes
+
+        self.push_screen(HelpScreen(binding_help(screen), title,
+                                    note=demo_notes() if self.demo else None))
 
     def action_cycle_theme(self) -> None:
         """Switch to the next shipped theme."""
