@@ -333,3 +333,23 @@ async def test_a_lost_reply_is_settled_at_once_while_the_password_is_held() -> N
             NEW_PASSWORD.encode()).hexdigest()
         assert entry.request.client_key not in _HELD  # forgotten once settled
         assert "done: trade password set" in screen_text(app)
+
+
+async def test_a_vault_lock_under_the_confirmation_forgets_the_password() -> None:
+    app, box = users_app()
+    async with app.run_test(size=SIZE) as pilot:
+        user = _pick(box, lambda u: True)
+        before = box.bhex_org.find(user.user_id).login_pwd_md5
+        await _card(pilot, box, user)
+        dialog = await _open(pilot, "L", PasswordResetDialog)
+        await _type(pilot, dialog, "new-secret", NEW_PASSWORD)
+        await _type(pilot, dialog, "new-secret-again", NEW_PASSWORD)
+        await _review(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and dialog._pending
+        await app.lock_vault()
+        assert not dialog._pending
+        await pilot.press("y")
+        await wait_loaded(pilot)
+        assert "forgotten when the vault locked" in str(dialog.query_one("#outcome").render())
+        assert not journal_for(app.session).entries()
+        assert box.bhex_org.find(user.user_id).login_pwd_md5 == before

@@ -73,10 +73,11 @@ class GaBindDialog(UserWriteDialog):
         self.query_one("#ga-qr", QRCode).data = ""
 
     def clear_secrets(self) -> None:
-        """Empty the code input and take the key off the screen."""
+        """Empty the code input, take the key off the screen and forget it."""
         super().clear_secrets()
         if self.key is not None:
             self.forget_key_on_screen()
+            self.key = None
 
     async def build(self) -> tuple[Any, dict[str, SecretStr]]:
         """The binding, with the key and the code held aside (the key is then taken off

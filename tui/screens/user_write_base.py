@@ -95,6 +95,8 @@ class UserWriteDialog(ModalBase[Any]):
         self.sent = False
         self.result: Any = False
         """What the dialog dismisses with: True when the venue took the change."""
+        self._pending: dict[str, SecretStr] = {}
+        """Secrets read from the form, waiting for the confirmation's answer."""
 
     # -- what a dialog is --------------------------------------------------------------
 
@@ -161,8 +163,10 @@ class UserWriteDialog(ModalBase[Any]):
         self.query_one("#outcome", Static).update(text)
 
     def clear_secrets(self) -> None:
-        """Forget every secret typed or shown (closing, the vault locking)."""
+        """Forget every secret typed or shown (closing, the vault locking), including
+        any waiting for the confirmation's answer."""
         self.empty_secret_inputs()
+        self._pending.clear()
 
     def empty_secret_inputs(self) -> None:
         """Empty every masked input."""
@@ -212,14 +216,20 @@ class UserWriteDialog(ModalBase[Any]):
             self.busy = False
             return
         request, secrets = built
+        self._pending = secrets
+        needed = len(secrets)
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if yes and len(secrets) == needed:
                 self._send(request, secrets)
+                return
+            self.busy = False
+            if yes:  # the vault locked under the confirmation: the secret was dropped
+                self.say("not sent: what was typed was forgotten when the vault locked; "
+                         "type it again")
             else:
-                secrets.clear()
-                self.busy = False
                 self.say("not sent")
+            secrets.clear()
 
         # busy until answered: no second review, no closing under the confirmation
         self.app.push_screen(ConfirmScreen(self.question(request),
