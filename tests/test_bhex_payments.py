@@ -97,6 +97,21 @@ def test_pay_info_is_sent_as_exact_strings() -> None:
 # -- adapter <-> sandbox over loopback -------------------------------------------------
 
 
+def fund(box, user: str, token: str, amount: str) -> None:
+    """Deposit ``amount`` into ``user``'s main spot account in the sandbox ledger (the
+    demo's other users hold random balances)."""
+    service = box.services["bhex"]
+    with service.store.txn() as txn:
+        txn.change("bhex", user, "1", token, now_ms=service.now_ms(), flow_type="DEPOSIT",
+                   available=Decimal(amount))
+
+
+def main_balance(box, user: str, token: str) -> tuple[Decimal, Decimal]:
+    """(available, frozen) of ``user``'s main spot ``token`` in the sandbox ledger."""
+    rows = box.ledger.accounts("bhex", user, account_type="1", account_index=0, coins=[token])
+    return (rows[0].available, rows[0].frozen) if rows else (Decimal(0), Decimal(0))
+
+
 @pytest.fixture
 async def client(live_sandbox):
     box, origin = live_sandbox
@@ -151,6 +166,7 @@ async def test_create_pay_refund_cycle(client) -> None:
     with pytest.raises(InvalidRequest, match="already used"):
         await venue.payment_order_create("t-create-1", PAYER,
                                          [PayLine("PAY", "USDT", Decimal("13"))], 600)
+    fund(box, PAYER, "USDT", "12.5")
     box.services["bhex"].payments.pay(order.order_id)
     item = order.pay_info[0].item_id
     refunded = await venue.payment_order_refund(item, "USDT", Decimal("2.5"), "r-1",
@@ -177,6 +193,7 @@ async def test_createv2_prepay_settle_unlock(client) -> None:
     assert order.payee_user_id == OTHER and not order.is_mapping
     with pytest.raises(InvalidRequest, match="PROCESSING"):
         await venue.payment_order_settle("BTC", Decimal("0.1"), "s-0", order_id=order.order_id)
+    fund(box, PAYER, "BTC", "1")
     box.services["bhex"].payments.pay(order.order_id)
     settled = await venue.payment_order_settle("BTC", Decimal("0.6"), "s-1",
                                                order_id=order.order_id)

@@ -214,8 +214,10 @@ async def _send(ctx: Any, op: Any, file: Path, profile: str, *, dry_run: bool, y
             click.echo("dry run: nothing was sent")
         return EXIT_OK
     available = None
-    if len(batch.totals) == 1 and op.spends_operating_account:
-        available = next(iter(batch.available.values()))
+    if op.spends_operating_account:
+        # several coins: the policy reads each coin's own balance (tui.approvals.per_coin)
+        available = (next(iter(batch.available.values())) if len(batch.totals) == 1
+                     else dict(batch.available))
     progress = _Progress()
     send.PROGRESS[request.client_key] = progress
     try:

@@ -27,6 +27,7 @@ from .authorize import authorize, request_from_json
 from .canonical import canonical_bytes, policy_hash, request_hash
 from .identity import ApprovalsError, OperatorKey, my_name
 from .operators import Signed, Statement, verify
+from .per_coin import coin_totals
 from .policy import (
     Context,
     Decision,
@@ -340,7 +341,8 @@ class ApprovalService:
 
     def history(self, exclude_key: str | None = None) -> tuple[HistoryItem, ...]:
         """What velocity counts: every journal entry not REJECTED, and every stored request
-        not rejected/expired that this journal does not hold (other operators' machines)."""
+        not rejected/expired that this journal does not hold (other operators' machines); a
+        multi-coin request counts once per coin, with that coin's total."""
         initiators: dict[str, str] = {}
         items = []
         rows = self.store.list()
@@ -356,15 +358,22 @@ class ApprovalService:
                 seen.add(e.client_key)
                 if e.state is EntryState.REJECTED or e.client_key == exclude_key:
                     continue
-                items.append(HistoryItem(e.created_ms, initiators.get(e.client_key, self.me or ""),
-                                         e.profile, e.request.coin.upper(), e.request.amount))
+                totals = coin_totals({"totals": getattr(e.request, "totals", None)})
+                for coin, amount in (totals.items() if totals else
+                                     [(e.request.coin.upper(), e.request.amount)]):
+                    items.append(HistoryItem(e.created_ms,
+                                             initiators.get(e.client_key, self.me or ""),
+                                             e.profile, coin, amount))
         for row in rows:
             d = json.loads(row.request_json)
             key = d.get("params", {}).get("client_key")
             if row.state in ("REJECTED", "EXPIRED") or key in seen or key == exclude_key:
                 continue
-            items.append(HistoryItem(row.proposed_ms, row.initiator, d["profile"], d["coin"],
-                                     Decimal(d["amount"])))
+            totals = coin_totals(d.get("params", {}))
+            for coin, amount in (totals.items() if totals else
+                                 [(d["coin"], Decimal(d["amount"]))]):
+                items.append(HistoryItem(row.proposed_ms, row.initiator, d["profile"], coin,
+                                         amount))
         return tuple(items)
 
     def context(self, available: Decimal | None, exclude_key: str | None = None) -> Context:

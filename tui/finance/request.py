@@ -98,12 +98,14 @@ class FinanceBatchRequest(BaseModel):
     # what journal listings and the approvals policy read from any request
     @property
     def coin(self) -> str:
-        """The batch's coin, or ``MULTI`` when it moves several."""
+        """The batch's coin, or ``MULTI`` when it moves several (the approvals policy then
+        decides each coin's total on its own: :mod:`tui.approvals.per_coin`)."""
         return next(iter(self.totals)) if len(self.totals) == 1 else "MULTI"
 
     @property
     def amount(self) -> Decimal:
-        """The total of the batch's coin (several coins: their sum, as a size only)."""
+        """The total of the batch's coin (several coins: their sum, as a size only; rules
+        read each coin's own total from ``totals``)."""
         return exact_sum(Decimal(t) for t in self.totals.values())
 
     @property

@@ -2,9 +2,11 @@
 actions each order's state allows.
 
 Offered for profiles whose adapter has the payment calls (:mod:`tui.venues.bhex_payments`);
-opened from the command palette ("Payments") and closed with Escape. The bar filters the
-list by state, payer and payee (the profile's own user, the operating account, when
-neither is typed; Enter in a field applies it); the list is one page of the venue's
+opened from the command palette ("Payments", or "Org" and then Payments) and closed with
+Escape. The bar filters the list by state, payer and payee (the profile's own user, the
+operating account, when neither is typed) and by creation date (``since`` / ``until``: ISO
+dates, UTC, both days included; the venue's start_time / end_time); Enter in a field
+applies it, a bad date is refused in one line and changes nothing; the list is one page of the venue's
 (newest first; ``n`` the next, older page, ``b`` back). Under it, the order under the
 cursor: its fields, its pay and product items, and the actions its state allows
 (:mod:`tui.payments.lifecycle`); each action key is offered only where it is legal and
@@ -104,8 +106,11 @@ class PaymentsScreen(ProfileScreen):
     PROFILE_PROMPT = "no BHEX profile"
 
     DEFAULT_CSS = """
-    PaymentsScreen #state { width: 24; }
-    PaymentsScreen #payer, PaymentsScreen #payee { width: 24; }
+    PaymentsScreen #profile { width: 24; }
+    PaymentsScreen #state { width: 22; }
+    PaymentsScreen #payer, PaymentsScreen #payee { width: 20; }
+    PaymentsScreen #since, PaymentsScreen #until { width: 12; }
+    PaymentsScreen #bar Input { margin: 1 1 0 0; }
     PaymentsScreen #orders { height: 1fr; }
     PaymentsScreen #detail { height: 12; }
     PaymentsScreen #order-info { width: 44; padding: 0 1; color: $foreground; }
@@ -137,6 +142,9 @@ class PaymentsScreen(ProfileScreen):
         self.state: str | None = None
         self.payer = ""
         self.payee = ""
+        self.since = ""
+        self.until = ""
+        """The date range as typed (ISO dates; empty: open-ended)."""
         self.cursors: list[str | None] = [None]
         """The ``from_id`` of every page seen so far; the last is the page shown."""
         self.page: list[PaymentOrder] = []
@@ -152,8 +160,10 @@ class PaymentsScreen(ProfileScreen):
             Select([("any state", "")] + [(s, s) for s in ORDER_STATUSES], id="state",
                    value="", allow_blank=False),
             Input(placeholder="payer uid", id="payer", compact=True),
-            Input(placeholder="payee uid (default: own)", id="payee", compact=True),
-            self.bar_note("Enter applies · n/b pages"))
+            Input(placeholder="payee (default: own)", id="payee", compact=True),
+            Input(placeholder="since date", id="since", compact=True),
+            Input(placeholder="until date", id="until", compact=True),
+            self.bar_note("Enter applies"))
         if not self.profiles:
             yield self.no_profiles("No profile has payment orders: add a BHEX org profile.")
         with Vertical(id="body"):
@@ -183,11 +193,14 @@ class PaymentsScreen(ProfileScreen):
 
     def filters(self) -> dict[str, Any]:
         """The list call's filters as the bar sets them."""
+        from tui.payments.dates import date_range
+
         assert self.profile is not None
         payee = self.payee or (None if self.payer else
                                self.session.adapter(self.profile).settings.user_id)
+        start, end = date_range(self.since, self.until, ("since", "until"))
         return {"payer_user_id": self.payer or None, "payee_user_id": payee,
-                "status": self.state or None}
+                "status": self.state or None, "start_time": start, "end_time": end}
 
     def load(self) -> None:
         """Load the page at the last cursor afresh, in a worker."""
@@ -217,8 +230,10 @@ class PaymentsScreen(ProfileScreen):
         self.orders.set_records(page)
         who = (f"payer {filters['payer_user_id']}" if filters["payer_user_id"]
                and not self.payee else f"payee {filters['payee_user_id']}")
+        dates = (f" · {self.since or '…'} to {self.until or '…'}"
+                 if self.since or self.until else "")
         self.orders.set_note(f"page {len(self.cursors)} · {who} · "
-                             f"{filters['status'] or 'any state'}")
+                             f"{filters['status'] or 'any state'}{dates}")
         current = self.orders.current or (page[0] if page else None)
         self.show_order(current)
 
@@ -348,6 +363,22 @@ class PaymentsScreen(ProfileScreen):
                         severity="error", timeout=5)
             return
         setattr(self, str(event.input.id), value)
+        self.cursors = [None]
+        self.load()
+        self.orders.focus_table()
+
+    @on(Input.Submitted, "#since, #until")
+    def _dates_typed(self, event: Input.Submitted) -> None:
+        from tui.payments.dates import RangeError, date_range
+
+        since = event.value if event.input.id == "since" else self.since
+        until = event.value if event.input.id == "until" else self.until
+        try:
+            date_range(since, until, ("since", "until"))
+        except RangeError as exc:
+            self.notify(str(exc), severity="error", timeout=5)
+            return
+        self.since, self.until = since.strip(), until.strip()
         self.cursors = [None]
         self.load()
         self.orders.focus_table()
