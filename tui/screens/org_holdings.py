@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -47,6 +47,9 @@ RELOAD_EVERY_S = 1
 TOP_HOLDERS = 5
 SIDE_TEXT = 37
 """Characters a line of the side panel holds."""
+NARROW = 100
+"""Below this many columns the table and the totals panel do not both fit (an amount
+would be cut): the table has the whole width and ``t`` swaps it with the totals."""
 
 
 def progress_text(progress: Any) -> str:
@@ -77,6 +80,10 @@ class OrgHoldingsScreen(ProfileScreen):
     OrgHoldingsScreen #org-top { height: auto; padding-top: 1; }
     OrgHoldingsScreen #org-filter { display: none; }
     OrgHoldingsScreen #org-filter.open { display: block; }
+    OrgHoldingsScreen.-narrow #org-side { display: none; }
+    OrgHoldingsScreen.-narrow.-totals #org-side { display: block; width: 1fr;
+                                                   border-left: none; }
+    OrgHoldingsScreen.-narrow.-totals #org-table { display: none; }
     """
 
     BINDINGS: list[BindingType] = [
@@ -85,6 +92,8 @@ class OrgHoldingsScreen(ProfileScreen):
         Binding("u", "user_rows", "User", tooltip="Show only this user's rows"),
         Binding("c", "coin_rows", "Coin", show=False, tooltip="Show only this coin's rows"),
         Binding("x", "clear_filter", "Clear", tooltip="Clear the filter"),
+        Binding("t", "toggle_totals", "Totals",
+                tooltip="Narrow terminal: swap the table and the coin totals"),
         Binding("h", "back_to_user", "Back to user",
                 tooltip="Back to the Users card this view was opened from (esc too)"),
         Binding("r", "sync", "Sync", tooltip="Bring the org's rows up to date now"),
@@ -127,7 +136,19 @@ class OrgHoldingsScreen(ProfileScreen):
                 yield Static("", id="org-top", markup=False)
         yield KeyFooter()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Give the table the whole width when the totals panel beside it would cut it."""
+        self.set_class(event.size.width < NARROW, "-narrow")
+        self.refresh_bindings()
+
+    def action_toggle_totals(self) -> None:
+        """On a narrow terminal: show the coin totals instead of the table, or back."""
+        self.toggle_class("-totals")
+        if not self.has_class("-totals") and self.table is not None:
+            self.table.focus()
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW, "-narrow")
         if self.profile is None:
             self.query_one("#org-body").display = False
             return
@@ -381,6 +402,8 @@ class OrgHoldingsScreen(ProfileScreen):
         """``h`` (back to the user's card) only when a card opened this view."""
         if action == "back_to_user":
             return self.return_mode is not None
+        if action == "toggle_totals":
+            return self.has_class("-narrow")
         return super().check_action(action, parameters)
 
 
