@@ -100,6 +100,7 @@ class UsersScreen(ProfileScreen):
         self.user_id: str | None = None
         """The user whose card is on screen."""
         self.card: UserCard | None = None
+        self._index_empty = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -117,8 +118,13 @@ class UsersScreen(ProfileScreen):
         if self.profile is None:
             self._state("No BHEX profile: the support desk needs BHEX's Org API.")
             return
-        self._state(self._index_note())
-        self.query_one("#search", Input).focus()
+        note = self._index_note()
+        self._state(note)
+        if self._index_empty:
+            # the note says "press s": s must sync, not type into the search
+            self.query_one("#results", OptionList).focus()
+        else:
+            self.query_one("#search", Input).focus()
 
     # -- the index ----------------------------------------------------------------------
 
@@ -139,6 +145,7 @@ class UsersScreen(ProfileScreen):
             count = index.count()
         finally:
             index.close()
+        self._index_empty = not count
         if not count:
             return "The local index of this org's users is empty: press s to sync it."
         return f"{count:,} users indexed; s syncs again."
