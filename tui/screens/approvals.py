@@ -618,9 +618,16 @@ def gate_demo_moves(session: Any) -> None:
 
 
 class ApprovalDetailScreen(ModalBase[None]):
-    """One request in full: wire parameters, rule and why, velocity, signatures checked."""
+    """One request in full: wire parameters, rule and why, velocity, signatures checked.
+    ``a``, ``r`` and ``x`` close it and approve, reject or execute the request, as the
+    queue's keys do."""
 
-    BINDINGS: list[BindingType] = [close_binding()]
+    BINDINGS: list[BindingType] = [
+        close_binding(),
+        Binding("a", "act('approve')", "Approve", tooltip="Close and approve this request"),
+        Binding("r", "act('reject')", "Reject", tooltip="Close and reject this request"),
+        Binding("x", "act('execute')", "Execute", tooltip="Close and execute this request"),
+    ]
 
     DEFAULT_CSS = """
     ApprovalDetailScreen > VerticalScroll { width: 110; max-height: 100%; padding: 0 1; }
@@ -687,7 +694,15 @@ class ApprovalDetailScreen(ModalBase[None]):
                              f"  sig {fp}  {s.note}{reason}",
                              classes="good" if s.verified and s.note == "counts" else
                              "bad" if not s.verified else "", markup=False)
-            yield Static("esc closes", classes="hint", markup=False)
+            yield Static("a approves · r rejects · x executes · esc closes", classes="hint",
+                         markup=False)
+
+    def action_act(self, name: str) -> None:
+        """Close the detail, then run the queue's ``name`` action on the request shown."""
+        queue = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        self.dismiss(None)
+        if isinstance(queue, ApprovalsScreen):
+            queue.call_after_refresh(getattr(queue, f"action_{name}"))
 
 
 class ApproveScreen(ModalBase[bool]):
