@@ -69,7 +69,8 @@ class DownloadScreen(ModalBase["Path | None"]):
                          allow_blank=False)
             yield Label("date (yyyy-mm-dd, UTC)")
             yield Input(yesterday, id="dl-date")
-            yield ProgressBar(id="dl-progress", show_eta=False)
+            # 0% until Enter: an indeterminate bar would read as a download running
+            yield ProgressBar(total=100, id="dl-progress", show_eta=False)
             yield Static("Enter downloads into the exports directory", id="dl-status",
                          markup=False)
 
