@@ -686,7 +686,12 @@ class WithdrawForm(MoveForm):
         """Read the withdrawal quote for the chosen coin and network in a worker."""
         profile, coin, network = self.profile, self.choice("coin"), self.network
         key = (profile, coin, network)
-        if coin is None or key == self._quote_key:
+        if coin is None:  # back to "choose": the last coin's balance and fee no longer apply
+            self._quote_key, self.quote, self.quote_error = None, None, None
+            self.ctl("quote").update("")
+            self.field_row("coin").set_hint("")
+            return
+        if key == self._quote_key:
             return
         self._quote_key = key
         self.quote = None
