@@ -28,6 +28,7 @@ async def test_no_total_is_cut_at_80_columns_and_t_shows_the_totals() -> None:
         await pilot.pause()
         assert screen.query_one("#org-side").region.width > 40
         assert "coin totals (exact)" in str(screen.query_one("#org-totals").render())
+        assert app.focused is screen.query_one("#org-side")
         await pilot.press("t")
         await pilot.pause()
         assert screen.query_one("#org-table").region.width == 80

@@ -144,7 +144,9 @@ class OrgHoldingsScreen(ProfileScreen):
     def action_toggle_totals(self) -> None:
         """On a narrow terminal: show the coin totals instead of the table, or back."""
         self.toggle_class("-totals")
-        if not self.has_class("-totals") and self.table is not None:
+        if self.has_class("-totals"):
+            self.query_one("#org-side").focus()  # the arrows scroll the totals
+        elif self.table is not None:
             self.table.focus()
 
     def on_mount(self) -> None:
