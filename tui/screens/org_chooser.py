@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from rich.table import Table
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -99,7 +100,9 @@ class OrgChooserScreen(ModalBase[str]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Org"
-            yield OptionList(*[Option(f"{n}  {s.name:<13} {s.description}", id=s.action)
+            narrow = self.app.size.width < NARROW
+            yield OptionList(*[Option(_prompt(n, s) if narrow else
+                                      f"{n}  {s.name:<13} {s.description}", id=s.action)
                                for n, s in enumerate(self.screens, start=1)], id="org-screens")
             yield Static("enter or 1-4 opens · esc closes", classes="hint", markup=False)
 
@@ -114,3 +117,17 @@ class OrgChooserScreen(ModalBase[str]):
         """Open the screen listed at ``index`` (0-based)."""
         if 0 <= index < len(self.screens):
             self.dismiss(self.screens[index].action)
+
+
+NARROW = 90
+"""Below this many columns a description wraps: it is then laid out in its own column."""
+
+
+def _prompt(number: int, screen: OrgScreen) -> Table:
+    """One line of the chooser: number and name, then the description, which wraps under
+    itself (not under the number) when the terminal is narrow."""
+    grid = Table.grid(padding=0)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(f"{number}  {screen.name:<13} ", screen.description)
+    return grid
