@@ -40,3 +40,21 @@ async def test_a_wide_terminal_keeps_the_totals_beside_the_table() -> None:
         screen = await open_holdings(pilot)
         assert screen.query_one("#org-side").region.width == 40
         assert not screen.has_class("-narrow")
+
+
+async def test_the_export_path_is_shown_whole_at_80_columns() -> None:
+    from test_app_orders import capture_notices
+
+    app = CoinsoleApp(demo_session(), demo=True)
+    notices = capture_notices(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_holdings(pilot)
+        screen.apply_filter("coin=BTC")
+        await pilot.press("e")
+        for _ in range(200):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if screen.note.startswith("exported"):
+                break
+        path = screen.note.split(" to ", 1)[1].rsplit(" (", 1)[0]
+        assert any(path in str(n) for n in notices), notices

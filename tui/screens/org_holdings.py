@@ -321,8 +321,10 @@ class OrgHoldingsScreen(ProfileScreen):
             except (StoreError, OSError, RuntimeError) as exc:
                 self.app.call_from_thread(self._set_note, f"export failed: {exc}")
                 return
-            self.app.call_from_thread(self._set_note,
-                                      f"exported {count:,} rows to {path} ({note})")
+            done = f"exported {count:,} rows to {path} ({note})"
+            self.app.call_from_thread(self._set_note, done)
+            # the bar may cut a long path: the notice wraps, so the whole path is seen
+            self.app.call_from_thread(self.notify, done, timeout=10)
 
         self.run_worker(work, thread=True, group="org-export", exit_on_error=False)
 
