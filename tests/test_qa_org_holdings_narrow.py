@@ -58,3 +58,14 @@ async def test_the_export_path_is_shown_whole_at_80_columns() -> None:
                 break
         path = screen.note.split(" to ", 1)[1].rsplit(" (", 1)[0]
         assert any(path in str(n) for n in notices), notices
+
+
+async def test_t_still_changes_the_theme_on_a_wide_terminal() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_holdings(pilot)
+        before = app.theme
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme != before
+        assert not screen.has_class("-totals")
