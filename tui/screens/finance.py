@@ -92,8 +92,10 @@ class FinanceScreen(ProfileScreen):
             Select([(op, op) for op in OPS], value="airdrop", allow_blank=False, id="op"),
             Input(placeholder="path of FILE.csv (uid,coin,amount[,lock][,subject]) "
                               "· enter checks it", id="path"))
-        yield Static("Type a CSV file's path and press Enter: every row is checked and "
-                     "previewed before anything is sent.", id="preview", markup=False)
+        # the path field is narrow at 80 columns: its placeholder's columns are cut there
+        yield Static("Type a CSV file's path (columns uid,coin,amount[,lock][,subject]) and "
+                     "press Enter: every row is checked and previewed before anything is "
+                     "sent.", id="preview", markup=False)
         yield ProgressBar(total=1, show_eta=False, id="progress")
         yield RecordTable(RESULTS, record_key=lambda r: r.line, name="finance results",
                           export_prefix="finance", empty_text="no results yet")
