@@ -69,3 +69,17 @@ async def test_t_still_changes_the_theme_on_a_wide_terminal() -> None:
         await pilot.pause()
         assert app.theme != before
         assert not screen.has_class("-totals")
+
+
+async def test_back_to_user_stays_in_the_80_column_footer() -> None:
+    from test_app_support import screen_text
+
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_holdings(pilot)
+        uid = screen.table.window.rows[0].ident[0]
+        screen.show_user(uid, return_mode="balances")
+        screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert "Back to user" in screen_text(app)

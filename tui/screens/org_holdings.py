@@ -92,14 +92,14 @@ class OrgHoldingsScreen(ProfileScreen):
         Binding("u", "user_rows", "User", tooltip="Show only this user's rows"),
         Binding("c", "coin_rows", "Coin", show=False, tooltip="Show only this coin's rows"),
         Binding("x", "clear_filter", "Clear", tooltip="Clear the filter"),
-        Binding("t", "toggle_totals", "Totals",
-                tooltip="Narrow terminal: swap the table and the coin totals"),
         Binding("h", "back_to_user", "Back to user",
                 tooltip="Back to the Users card this view was opened from (esc too)"),
         Binding("r", "sync", "Sync", tooltip="Bring the org's rows up to date now"),
         Binding("e", "export('csv')", "Export", tooltip="Export the filtered rows to CSV"),
         Binding("E", "export('parquet')", "Parquet", show=False,
                 tooltip="Export the filtered rows to Parquet"),
+        Binding("t", "toggle_totals", "Totals",
+                tooltip="Narrow terminal: swap the table and the coin totals"),
         next_profile_binding("Switch to the next org profile"),
     ]
 
