@@ -12,16 +12,16 @@ settings"). Policy allow-lists match ``destination``: ``symbol:<id>`` or
 
 from __future__ import annotations
 
-import secrets
-import time
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
 
 from tui.core.models import Amount
 from tui.core.money import plain
 from tui.core.moves import MoveReceipt, MoveStatus, Settlement
+from tui.core.org_request import OrgRequest
+from tui.core.org_request import new_key as org_key
 from tui.venues.bhex_settings import PriceLimits
 
 __all__ = ["KINDS", "SettingsKind", "TradeStatusRequest", "PriceLimitRequest",
@@ -39,31 +39,16 @@ class SettingsKind:
 
 def new_key() -> str:
     """A fresh journal key for a settings write (the venue takes none)."""
-    return f"se{time.time_ns() // 1_000_000}{secrets.token_hex(4)}"
+    return org_key("se")
 
 
-class _Setting(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    profile: str
-    venue: str = "bhex"
-    client_key: str
+class _Setting(OrgRequest):
     operator: str = ""
 
     @property
     def kind(self) -> Any:
         """The journal kind: ``settings``."""
         return SettingsKind
-
-    @property
-    def miner_fee(self) -> None:
-        """No miner fee."""
-        return None
-
-    @property
-    def remark(self) -> None:
-        """No remark."""
-        return None
 
     @property
     def amount(self) -> Decimal:

@@ -13,8 +13,6 @@ amount (docs/wire.md, "BHEX payments"). :func:`send` and :func:`look_up` are wha
 
 from __future__ import annotations
 
-import secrets
-import time
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal, Union
@@ -25,6 +23,7 @@ from tui.core.errors import InvalidRequest
 from tui.core.models import Amount
 from tui.core.money import exact_sum, plain
 from tui.core.moves import MoveReceipt, MoveStatus, Settlement
+from tui.core.org_request import OrgRequest, new_key
 from tui.venues.bhex_payments import (ORDER_NOT_FOUND, PayLine, PaymentOrder,
                                       check_client_order_id)
 
@@ -45,11 +44,6 @@ class PaymentKind(str, Enum):
 
 
 KINDS = frozenset(k.value for k in PaymentKind)
-
-
-def new_key(prefix: str) -> str:
-    """A fresh client id (at most 32 characters of the document's alphabet)."""
-    return f"{prefix}{time.time_ns() // 1_000_000}{secrets.token_hex(4)}"
 
 
 def settled_total(order: PaymentOrder, token_id: str) -> Decimal:
@@ -91,27 +85,11 @@ class PaymentLine(BaseModel):
         return PayLine(self.pay_type, self.token_id, self.amount)
 
 
-class _Payment(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    profile: str
-    venue: str = "bhex"
-    client_key: str
-
+class _Payment(OrgRequest):
     @field_validator("client_key")
     @classmethod
     def _key(cls, value: str) -> str:
         return check_client_order_id(value)
-
-    @property
-    def miner_fee(self) -> None:
-        """No miner fee."""
-        return None
-
-    @property
-    def remark(self) -> None:
-        """No remark."""
-        return None
 
     @property
     def symbol(self) -> str:
