@@ -15,6 +15,7 @@ from tui.cli import main
 from tui.cli_approvals import register as register_approvals
 from tui.cli_moves import register as register_moves
 from tui.journal import Journal
+from demo_env import use_demo_profiles
 
 register_moves(main)
 register_approvals(main)
@@ -38,19 +39,8 @@ def home(tmp_path, monkeypatch):
 
 @pytest.fixture
 def live_profiles(home, live_sandbox, monkeypatch):
-    from tui.config import ProfileStore
-    from tui.credentials import env_var_names
-    from tui.demo import demo_profiles
-    from tui.sandbox import DEMO_PROFILES
-
     sandbox, base_url = live_sandbox
-    store = ProfileStore()
-    for profile in demo_profiles(base_url):
-        store.add(profile)
-    for demo in DEMO_PROFILES:
-        key_var, secret_var = env_var_names(demo.name)
-        monkeypatch.setenv(key_var, demo.api_key)
-        monkeypatch.setenv(secret_var, demo.secret)
+    use_demo_profiles(base_url, monkeypatch)
     return sandbox
 
 
