@@ -1,6 +1,7 @@
-"""Journal entries of the org write kinds (settings, payments, finance, support) as the
-code wrote them before their shared base (:mod:`tui.core.org_request`): each still parses
-into its request class and writes back byte for byte, so old journals keep reading."""
+"""Journal entries of the org write kinds (settings, payments, finance, support) and of
+orders, as the code wrote them before their shared base (:mod:`tui.core.org_request`):
+each still parses into its request class and writes back byte for byte, so old journals
+keep reading."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ STORED = [
     ('trade_password', '{"profile":"org","venue":"bhex","client_key":"k0001","user_id":"1001","operator":"ann","kind":"trade_password","set_type":1,"password":"(entered; held in memory for the send only, never recorded)"}'),
     ('ga_bind', '{"profile":"org","venue":"bhex","client_key":"k0001","user_id":"1001","operator":"ann","kind":"ga_bind","previously_bound":false,"ga_key":"(entered; held in memory for the send only, never recorded)"}'),
     ('user_register', '{"profile":"org","venue":"bhex","client_key":"k0001","user_id":"","operator":"ann","kind":"user_register","national_code":null,"mobile":null,"email":"a@example.com","third_user_id":null,"invite_code":null,"invite_user_id":null,"password":null,"asked_ms":1700000000000}'),
+    ('order_place', '{"profile":"bhex-demo","venue":"bhex","client_key":"c1","symbol":"BTCUSDT","base":"BTC","kind":"order_place","side":"BUY","type":"LIMIT","quantity":"0.5","price":"100.25"}'),
+    ('order_place', '{"profile":"bhex-demo","venue":"bhex","client_key":"c2","symbol":"BTCUSDT","base":"","user_id":"1001","kind":"order_place","side":"SELL","type":"MARKET","quantity":"10","price":null}'),
+    ('order_cancel', '{"profile":"bhex-demo","venue":"bhex","client_key":"c3","symbol":"BTCUSDT","base":"","kind":"order_cancel","order_id":"77","order_client_id":"","side":"BUY","quantity":"0.1"}'),
 ]
 
 

@@ -56,23 +56,28 @@ class _Setting(OrgRequest):
         return Decimal(0)
 
 
-class TradeStatusRequest(_Setting):
+class _OnSymbol:
+    """A setting of one symbol (its ``symbol_id`` field, declared by each kind so the
+    journal's JSON keeps its field order): what listings and allow-lists read."""
+
+    @property
+    def coin(self) -> str:
+        """The symbol (listings)."""
+        return self.symbol_id  # type: ignore[attr-defined]
+
+    @property
+    def symbol(self) -> str:
+        """Allow-lists match ``symbol:<id>``."""
+        return f"symbol:{self.symbol_id}"  # type: ignore[attr-defined]
+
+
+class TradeStatusRequest(_OnSymbol, _Setting):
     """Open (``enabled``) or close trading of ``symbol_id``."""
 
     setting: Literal["trade_status"] = "trade_status"
     symbol_id: str
     enabled: bool
     previous: bool | None = None
-
-    @property
-    def coin(self) -> str:
-        """The symbol (listings)."""
-        return self.symbol_id
-
-    @property
-    def symbol(self) -> str:
-        """Allow-lists match ``symbol:<id>``."""
-        return f"symbol:{self.symbol_id}"
 
     @property
     def destination(self) -> str:
@@ -86,7 +91,7 @@ class TradeStatusRequest(_Setting):
                 ("becomes", "on" if self.enabled else "off"), ("profile", self.profile)]
 
 
-class PriceLimitRequest(_Setting):
+class PriceLimitRequest(_OnSymbol, _Setting):
     """Set ``symbol_id``'s limit-order price bounds (exact decimals)."""
 
     setting: Literal["price_limit"] = "price_limit"
@@ -101,16 +106,6 @@ class PriceLimitRequest(_Setting):
     def limits(self) -> PriceLimits:
         """The adapter's value."""
         return PriceLimits(self.buy_max, self.buy_min, self.sell_max, self.sell_min)
-
-    @property
-    def coin(self) -> str:
-        """The symbol (listings)."""
-        return self.symbol_id
-
-    @property
-    def symbol(self) -> str:
-        """Allow-lists match ``symbol:<id>``."""
-        return f"symbol:{self.symbol_id}"
 
     @property
     def destination(self) -> str:

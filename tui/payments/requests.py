@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal, Union
+from typing import Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
@@ -176,6 +176,9 @@ class _OnOrder(_Payment):
 
 
 class _Moving(_OnOrder):
+    VERB: ClassVar[str] = ""
+    """What the kind does to the funds (``settle``...), in its words and summary."""
+
     token_id: str
     amount: Amount
     before: Amount = Decimal(0)
@@ -193,6 +196,11 @@ class _Moving(_OnOrder):
         """The token moved."""
         return self.token_id
 
+    @property
+    def destination(self) -> str:
+        """The action in words."""
+        return f"{self.VERB} {plain(self.amount)} {self.token_id} of order {self.order_id}"
+
     def _rows(self, verb: str, where: str) -> list[tuple[str, str]]:
         return [("order", f"{self.order_id} ({self.status or '?'})"),
                 ("action", f"{verb} {plain(self.amount)} {self.token_id}"),
@@ -205,15 +213,11 @@ class PaymentSettleRequest(_Moving):
     """Settle held prepaid funds to the payee; ``client_key`` is ``settle_client_order_id``."""
 
     kind: Literal[PaymentKind.SETTLE] = PaymentKind.SETTLE
-
-    @property
-    def destination(self) -> str:
-        """The settle in words."""
-        return f"settle {plain(self.amount)} {self.token_id} of order {self.order_id}"
+    VERB = "settle"
 
     def summary(self) -> list[tuple[str, str]]:
         """What changes."""
-        return self._rows("settle", f"the payee {self.payee_user_id or '?'}")
+        return self._rows(self.VERB, f"the payee {self.payee_user_id or '?'}")
 
 
 class PaymentUnlockRequest(_Moving):
@@ -221,32 +225,28 @@ class PaymentUnlockRequest(_Moving):
     ``unlock_client_order_id``."""
 
     kind: Literal[PaymentKind.UNLOCK] = PaymentKind.UNLOCK
-
-    @property
-    def destination(self) -> str:
-        """The unlock in words."""
-        return f"unlock {plain(self.amount)} {self.token_id} of order {self.order_id}"
+    VERB = "unlock"
 
     def summary(self) -> list[tuple[str, str]]:
         """What changes."""
-        return self._rows("unlock", f"back to the payer {self.payer_user_id or '?'}")
+        return self._rows(self.VERB, f"back to the payer {self.payer_user_id or '?'}")
 
 
 class PaymentRefundRequest(_Moving):
     """Refund part of a paid PAY item; ``client_key`` is ``refund_client_order_id``."""
 
     kind: Literal[PaymentKind.REFUND] = PaymentKind.REFUND
+    VERB = "refund"
     item_id: str
 
     @property
     def destination(self) -> str:
         """The refund in words."""
-        return (f"refund {plain(self.amount)} {self.token_id} of order {self.order_id} "
-                f"item {self.item_id}")
+        return f"{super().destination} item {self.item_id}"
 
     def summary(self) -> list[tuple[str, str]]:
         """What changes."""
-        rows = self._rows("refund", f"the payer {self.payer_user_id or '?'}")
+        rows = self._rows(self.VERB, f"the payer {self.payer_user_id or '?'}")
         return [rows[0], ("item", self.item_id), *rows[1:]]
 
 

@@ -18,12 +18,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
 from tui.screens.modal import ModalBase, cancel_binding
 
-__all__ = ["GatedConfirmScreen", "send_bindings", "summary_text"]
+__all__ = ["GatedConfirmScreen", "send_bindings", "show_close", "summary_text"]
 
 
 def send_bindings(tooltip: str) -> list[BindingType]:
@@ -41,6 +42,15 @@ def summary_text(rows: Iterable[tuple[str, str]]) -> str:
     rows = list(rows)
     width = max((len(k) for k, _ in rows), default=0)
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+
+
+def show_close(modal: Screen[Any]) -> None:
+    """After a send: the Cancel button becomes Close (enabled, focused), Confirm goes."""
+    cancel = modal.query_one("#cancel", Button)
+    cancel.label = "Close  (esc)"
+    cancel.disabled = False
+    cancel.focus()
+    modal.query_one("#confirm", Button).display = False
 
 
 class GatedConfirmScreen(ModalBase[Any]):
@@ -151,11 +161,7 @@ class GatedConfirmScreen(ModalBase[Any]):
         except Exception as exc:  # noqa: BLE001 - shown; the journal has the entry
             text = f"could not send: {exc}"
         self.query_one("#outcome", Static).update(text)
-        cancel = self.query_one("#cancel", Button)
-        cancel.label = "Close  (esc)"
-        cancel.disabled = False
-        cancel.focus()
-        self.query_one("#confirm", Button).display = False
+        show_close(self)
 
     def action_close(self) -> None:
         """Cancel before sending; close once the outcome is shown; nothing while sending."""

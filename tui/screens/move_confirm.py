@@ -25,7 +25,7 @@ from tui.core.addresses import tail_matches
 from tui.core.moves import MoveKind, MoveRequest, Settlement
 from tui.journal import EntryState, JournalEntry, Mover
 from tui.journal_ui import send_move, settlement_words, state_class
-from tui.screens.gated_confirm import send_bindings
+from tui.screens.gated_confirm import send_bindings, show_close
 from tui.screens.modal import ModalBase
 
 __all__ = ["MoveConfirmScreen", "outcome_text"]
@@ -281,11 +281,7 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
             outcome.update(outcome_text(entry))
             held = entry.state is EntryState.PENDING_APPROVAL
             outcome.set_classes(f"{'-ok' if held else state_class(entry.state)} -shown")
-        cancel = self.query_one("#cancel", Button)
-        cancel.label = "Close  (esc)"
-        cancel.disabled = False
-        cancel.focus()
-        self.query_one("#confirm", Button).display = False
+        show_close(self)
 
     def action_close(self) -> None:
         """Cancel before sending; close once the outcome is shown; nothing while sending."""
