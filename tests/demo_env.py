@@ -1,9 +1,13 @@
-"""Test helper: the demo profiles pointed at a live sandbox, with their keys in the
+"""Test helpers: the demo profiles pointed at a live sandbox, with their keys in the
 environment, so CLI commands run in a test talk to it over HTTP (the caller has set
-``COINSOLE_HOME`` to a temporary directory first)."""
+``COINSOLE_HOME`` to a temporary directory first); a demo session with a journal and a
+mover, for the journaled org writes."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 
@@ -21,3 +25,19 @@ def use_demo_profiles(base_url: str, monkeypatch: Any) -> None:
         key_var, secret_var = env_var_names(demo.name)
         monkeypatch.setenv(key_var, demo.api_key)
         monkeypatch.setenv(secret_var, demo.secret)
+
+
+@asynccontextmanager
+async def demo_journal(tmp_path: Path) -> AsyncIterator[tuple[Any, Any, Any]]:
+    """A demo session (in-process sandbox), a journal at ``tmp_path/journal.sqlite`` and a
+    mover over both that settles an unknown outcome at once; closed afterwards."""
+    from tui.demo import demo_session
+    from tui.journal import Journal, Mover
+
+    session = demo_session()
+    journal = Journal(tmp_path / "journal.sqlite")
+    try:
+        yield session, journal, Mover(session, journal, lookup_final_after_ms=0)
+    finally:
+        await session.aclose()
+        journal.close()

@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
+from demo_env import demo_journal
 from tui.cli import main
 from tui.core.errors import InvalidRequest, VenueError
 from tui.core.money import loads_exact
 from tui.core.orders import SymbolRule
-from tui.demo import demo_session
-from tui.journal import EntryState, Journal, Mover
+from tui.journal import EntryState, Journal
 from tui.journal.dispatch import settlement_for
 from tui.org_settings.requests import (PriceLimitRequest, TradeStatusRequest,
                                        TransferLimitRequest, last_setting, new_key)
@@ -115,12 +115,8 @@ async def test_sub_account_transfers_close(client) -> None:
 
 @pytest.fixture
 async def setup(tmp_path):
-    session = demo_session()
-    journal = Journal(tmp_path / "journal.sqlite")
-    yield session, journal, Mover(session, journal, lookup_final_after_ms=0), \
-        tmp_path / "journal.sqlite"
-    await session.aclose()
-    journal.close()
+    async with demo_journal(tmp_path) as (session, journal, mover):
+        yield session, journal, mover, tmp_path / "journal.sqlite"
 
 
 async def _drop_then_settle(session, mover, request):
