@@ -5,6 +5,7 @@ three changes confirmed with its current value, journaled and sent once."""
 from __future__ import annotations
 
 import pytest
+from confirm_steps import cancel_then_send
 from test_app_orders import capture_notices
 from test_app_support import screen_text, wait_loaded
 from textual.widgets import Input
@@ -107,15 +108,7 @@ async def test_close_sub_account_transfers() -> None:
         await pilot.press("x")
         await pilot.pause()
         assert "closed (no transfers in or out)" in screen_text(app)
-        await pilot.press("escape")  # cancelled: nothing journaled
-        await pilot.pause()
-        assert journal_for(app.session).entries() == []
-        await pilot.press("x")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await wait_loaded(pilot)
-        await pilot.press("escape")
-        await wait_loaded(pilot)
+        await cancel_then_send(pilot, "x")
         assert subs.records[0].transfers == "closed (through coinsole)"
         assert app.session.sandbox.services["bhex"].settings.closed_transfers == {
             first.account_id}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from confirm_steps import cancel_then_send
 from test_app_orders import capture_notices
 from test_app_support import screen_text, wait_loaded
 from textual.widgets import Input, Select
@@ -174,15 +175,7 @@ async def test_cancel_a_waiting_order() -> None:
         await pilot.pause()
         assert isinstance(app.screen, PaymentActionScreen)
         assert "becomes  CANCELLED" in screen_text(app)
-        await pilot.press("escape")  # cancelled before sending: nothing journaled
-        await pilot.pause()
-        assert journal_for(app.session).entries() == []
-        await pilot.press("x")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await wait_loaded(pilot)
-        await pilot.press("escape")
-        await wait_loaded(pilot)
+        await cancel_then_send(pilot, "x")
         assert screen.order is not None and screen.order.status == "CANCELLED"
         assert not screen.check_action("act", ("cancel",))
 
