@@ -41,3 +41,19 @@ async def demo_journal(tmp_path: Path) -> AsyncIterator[tuple[Any, Any, Any]]:
     finally:
         await session.aclose()
         journal.close()
+
+
+def demo_bhex_venue(box: Any, origin: str) -> Any:
+    """A BHEX adapter of the demo profile talking to ``box`` served at ``origin`` over
+    loopback: no retries, and the sandbox's rate limit lifted so tests never wait."""
+    from tui.sandbox import DEMO_PROFILES
+    from tui.sandbox.limits import RateLimiter
+    from tui.venues.base import Credentials, RetryPolicy, VenueSettings
+    from tui.venues.bhex import BhexVenue
+
+    bhex = next(p for p in DEMO_PROFILES if p.venue == "bhex")
+    box.services["bhex"].limiter = RateLimiter(100_000, 1, box.clock)
+    return BhexVenue(VenueSettings(profile="bhex-demo", base_url=f"{origin}/bhex",
+                                   user_id=bhex.user_id, rate_limit=(10_000, 1.0),
+                                   retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
+                     Credentials(bhex.api_key, bhex.secret))

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
+from demo_env import demo_bhex_venue, demo_journal
 
-from demo_env import demo_journal
 from tui.cli import main
 from tui.core.errors import InvalidRequest, VenueError
 from tui.core.money import loads_exact
@@ -20,13 +20,8 @@ from tui.journal import EntryState, Journal
 from tui.journal.dispatch import settlement_for
 from tui.org_settings.requests import (PriceLimitRequest, TradeStatusRequest,
                                        TransferLimitRequest, last_setting, new_key)
-from tui.sandbox import DEMO_PROFILES
-from tui.sandbox.limits import RateLimiter
-from tui.venues.base import Credentials, RetryPolicy, VenueSettings
-from tui.venues.bhex import BhexVenue
 from tui.venues.bhex_settings import PriceLimits, check_price_limits, read_success
 
-BHEX = next(p for p in DEMO_PROFILES if p.venue == "bhex")
 PROFILE = "bhex-demo"
 DEMO = ["--demo", "--profile", PROFILE]
 SUB = "476682896382624398"  # the demo user's "Quant team 1"
@@ -65,11 +60,7 @@ def test_good_price_limits_pass() -> None:
 @pytest.fixture
 async def client(live_sandbox):
     box, origin = live_sandbox
-    box.services["bhex"].limiter = RateLimiter(100_000, 1, box.clock)
-    venue = BhexVenue(VenueSettings(profile=PROFILE, base_url=f"{origin}/bhex",
-                                    user_id=BHEX.user_id, rate_limit=(10_000, 1.0),
-                                    retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
-                      Credentials(BHEX.api_key, BHEX.secret))
+    venue = demo_bhex_venue(box, origin)
     yield box, venue
     await venue.aclose()
 

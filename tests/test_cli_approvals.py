@@ -10,12 +10,12 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
 from tui.cli_approvals import register as register_approvals
 from tui.cli_moves import register as register_moves
 from tui.journal import Journal
-from demo_env import use_demo_profiles
 
 register_moves(main)
 register_approvals(main)

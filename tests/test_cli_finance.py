@@ -10,9 +10,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
-from demo_env import use_demo_profiles
 
 A, B = "482698709891649537", "482698709891649538"
 DEMO = ["--profile", "bhex-demo", "--demo"]

@@ -8,11 +8,11 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
 from tui.cli_moves import register
 from tui.journal import Journal
-from demo_env import use_demo_profiles
 
 register(main)
 

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
 from tui.cli_payments import date_range
-from demo_env import use_demo_profiles
 
 BHEX = ["--profile", "bhex-demo"]
 PAYER = "482698709891649537"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
 from tui.journal import EntryState, Journal
 from tui.journal.store import JournalWriteFailed
-from demo_env import use_demo_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSFER = ["transfer", "--from", "asset_center", "--to", "contract", "--coin", "USDT",

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-
 from demo_env import demo_journal
+
 from tui.cli import main
 from tui.journal import EntryState, Journal
 from tui.payments.actions import (IllegalPaymentAction, cancel_request, journal_and_send,

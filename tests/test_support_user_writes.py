@@ -13,9 +13,9 @@ import json
 import pyotp
 import pytest
 from click.testing import CliRunner
+from demo_env import demo_journal
 from pydantic import SecretStr
 
-from demo_env import demo_journal
 from tui.cli import main
 from tui.journal import EntryState, Journal, Mover
 from tui.journal.dispatch import settlement_for
