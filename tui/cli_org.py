@@ -1,7 +1,8 @@
-"""What the BHEX org command modules share (``coinsole payments``, ``coinsole settings``):
-a usage failure as one line, the ``--profile``/``--demo`` and ``--yes``/``--json``
-options, and running a command's coroutine against a BHEX profile with venue errors
-turned into one line and an exit code.
+"""What the BHEX org command modules share (``coinsole payments``, ``settings`` and
+``finance``): a usage failure as one line, the ``--profile``/``--demo`` and
+``--yes``/``--json`` options, the refusal of another venue's profile, and running a
+command's coroutine against a BHEX profile with venue errors turned into one line and an
+exit code.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import click
 from tui.core.errors import InvalidRequest, VenueError
 
 __all__ = ["EXIT_OK", "EXIT_USAGE", "EXIT_VENUE", "fail", "profile_options",
-           "write_options", "run_bhex"]
+           "write_options", "bhex_context", "run_bhex"]
 
 EXIT_OK, EXIT_USAGE, EXIT_VENUE = 0, 2, 3
 _DEMO_HELP = "Use the built-in sandbox's demo profiles (a fresh sandbox for this command)."
@@ -43,16 +44,23 @@ def write_options(json_help: str):
     return add
 
 
-def run_bhex(profile: str, demo: bool, work: Callable[[Any, Any], Awaitable[int]],
-             needs: str) -> None:
-    """Run ``work(ctx, adapter)`` for the BHEX ``profile``; ``needs`` names what needs
-    BHEX's Org API (in the refusal of another venue's profile). A refused request or a
-    venue error is one line and exit 2 or 3; a non-zero code from ``work`` is the exit."""
+def bhex_context(demo: bool, profile: str, needs: str) -> Any:
+    """The command context (session, journal) for the BHEX ``profile``; another venue's
+    profile is refused (exit 2), ``needs`` naming what needs BHEX's Org API."""
     from tui.cli_moves import _Context
 
     ctx = _Context(demo, profile)
     if ctx.session.profile(profile).venue != "bhex":
         fail(f"profile {profile!r} is not a BHEX profile; {needs} need BHEX's Org API")
+    return ctx
+
+
+def run_bhex(profile: str, demo: bool, work: Callable[[Any, Any], Awaitable[int]],
+             needs: str) -> None:
+    """Run ``work(ctx, adapter)`` for the BHEX ``profile`` (see :func:`bhex_context`). A
+    refused request or a venue error is one line and exit 2 or 3; a non-zero code from
+    ``work`` is the exit."""
+    ctx = bhex_context(demo, profile, needs)
 
     async def main(context: Any) -> int:
         try:
