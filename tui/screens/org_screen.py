@@ -1,4 +1,4 @@
-"""What the BHEX org screens share (Payments, Org settings): they are pushed over the
+"""What the BHEX org screens share (Payments, Org settings, Finance): they are pushed over the
 main screens and offer only the profiles whose venue adapter has their org calls; Esc
 goes back to the screen before.
 
