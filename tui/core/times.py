@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 
 __all__ = ["iso_time_ms", "set_display_zone", "display_zone", "display_time",
-           "zone_label"]
+           "zone_label", "utc_clock"]
 
 ZONES = ("utc", "local")
 _zone = "utc"
@@ -20,8 +20,24 @@ def iso_time_ms(value: int | None) -> str:
     if value is None:
         return ""
     ms = int(value)
-    stamp = datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{stamp}.{ms % 1000:03d}Z"
+    return utc_clock(ms // 1000, "T") + f".{ms % 1000:03d}Z"
+
+
+def utc_clock(seconds: int, between: str = " ") -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in UTC for ``seconds`` (epoch), ``between`` the date and
+    the time; strftime once a day, so 100,000 times format fast."""
+    day, second = divmod(seconds, 86_400)
+    date = _DATES.get(day)
+    if date is None:
+        date = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%d")
+        if len(_DATES) < 10_000:
+            _DATES[day] = date
+    hour, second = divmod(second, 3600)
+    return f"{date}{between}{hour:02d}:{second // 60:02d}:{second % 60:02d}"
+
+
+_DATES: dict[int, str] = {}
+"""``YYYY-MM-DD`` by day number (UTC), for :func:`utc_clock`."""
 
 
 def set_display_zone(zone: str) -> None:

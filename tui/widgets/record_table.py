@@ -48,7 +48,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from tui.core.amounts import exact_amount, table_amount
-from tui.core.times import display_time, iso_time_ms, zone_label
+from tui.core.times import display_time, display_zone, iso_time_ms, utc_clock, zone_label
 from tui.paths import app_paths
 from tui.stores import table_query
 from tui.stores.record_store import LOAD_ORDER, RecordSource, RecordStore, StoredRecord, \
@@ -66,7 +66,10 @@ def format_time_ms(value: int | None) -> str:
     time: :mod:`tui.core.times`) for a millisecond epoch time ("" for None)."""
     if value is None:
         return ""
-    return display_time(int(value) // 1000)
+    seconds = int(value) // 1000
+    if display_zone() == "utc":
+        return utc_clock(seconds)  # the same text, fast for a table of 100,000 times
+    return display_time(seconds)
 
 
 def cell_text(value: Any) -> str:
@@ -117,7 +120,10 @@ class Column:
 
     def display(self, record: Any) -> str:
         """The text shown in the table for ``record``."""
-        value = self.get(record)
+        return self.shown_text(self.get(record), record)
+
+    def shown_text(self, value: Any, record: Any) -> str:
+        """The text shown for ``value``, this column's value of ``record``."""
         if self.formatter is not None:
             return self.formatter(value)
         if value is None:
@@ -133,7 +139,10 @@ class Column:
 
     def csv(self, record: Any) -> str:
         """The exact text written to CSV for ``record``."""
-        value = self.get(record)
+        return self.exact(self.get(record))
+
+    def exact(self, value: Any) -> str:
+        """The exact text written to CSV for ``value``, this column's value of a record."""
         return self.export(value) if self.export is not None else cell_text(value)
 
 
@@ -368,7 +377,8 @@ class RecordTable(Vertical):
         self.table_name = name
         self.export_prefix = export_prefix
         self.empty_text = empty_text
-        self.store = RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of)
+        self.store = RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of,
+                                 derive=self._derived)
         self.source = RecordSource(self.store, [
             table_query.Column(c.key, c.title, c.width or 0, c.numeric) for c in self.columns])
         self.window = Window()
@@ -454,6 +464,23 @@ class RecordTable(Vertical):
 
     def _search_of(self, record: Any) -> str:
         return " ".join(c.display(record) + " " + c.csv(record) for c in self.columns).casefold()
+
+    def _derived(self, record: Any) -> tuple[str, list[tuple[int, str]]]:
+        """``record``'s search text and its sort key per column, each value read once (as
+        it is loaded: the first sort or filter then has nothing to work out)."""
+        texts, sorts = [], []
+        for column in self.columns:
+            value = column.get(record)
+            if type(value) is str and column.formatter is None and column.export is None:
+                texts.append(value)  # shown and exported as it is
+                sorts.append((1, value.casefold()) if value else (2, ""))
+                continue
+            shown, exact = column.shown_text(value, record), column.exact(value)
+            texts.append(shown)
+            if exact != shown:  # words never span two texts: once is enough
+                texts.append(exact)
+            sorts.append(sort_value(value, cell_text))
+        return " ".join(texts).casefold(), sorts
 
     def show_loading(self) -> None:
         """Show the loading state (kept rows stay visible)."""
