@@ -55,7 +55,8 @@ def live_profiles(home, live_sandbox, monkeypatch):
 
 
 def run(*args, who=None, input=None):
-    env = {"COINSOLE_OPERATOR": who} if who else None
+    # Always named, so CliRunner restores it after: `--as NAME` sets it in os.environ.
+    env = {"COINSOLE_OPERATOR": who or None}
     return CliRunner().invoke(main, list(args), env=env, input=input)
 
 
