@@ -468,21 +468,30 @@ class Watcher:
                 yield change
 
     def start(self, callback: Callable[[Change], None]) -> None:
-        """Deliver changes to ``callback`` from a daemon thread until :meth:`stop`."""
+        """Deliver changes to ``callback`` from a thread until :meth:`stop` (which the
+        process's exit calls when nobody did: :mod:`.watch_thread`). ``callback`` must not
+        block (the stop waits for it)."""
+        from .watch_thread import start_watch_thread
+
         def loop() -> None:
-            for change in self:
-                callback(change)
-            self._close()
-        self._thread = threading.Thread(target=loop, name="coinsole-team-watch", daemon=True)
-        self._thread.start()
+            try:
+                for change in self:
+                    callback(change)
+            finally:
+                self._close()
+        self._thread = start_watch_thread(self, loop, "coinsole-team-watch")
 
     def stop(self) -> None:
-        """Stop delivering and close the connection."""
+        """Stop delivering and close the connection (the thread ends within a poll)."""
+        from .watch_thread import forget
+
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
-        else:
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(5)
+        elif thread is None:
             self._close()
+        forget(self)
 
     def _close(self) -> None:
         if self._conn is not None:

@@ -32,6 +32,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
@@ -221,12 +222,20 @@ class ApprovalsScreen(Screen[None]):
             self.connection_note = f"{exc}"
             self._show_status()
 
+    class StoreChanged(Message):
+        """The store's change feed said something (posted from the watcher's thread)."""
+
+        def __init__(self, change: Any) -> None:
+            super().__init__()
+            self.change = change
+
     def _on_change(self, change: Any) -> None:
-        """From the watcher's thread: hand the change to the app's thread."""
-        try:
-            self.app.call_from_thread(self._changed, change)
-        except Exception:  # noqa: BLE001 - the app is closing
-            pass
+        """From the watcher's thread: queue the change for the app's thread. Never waits
+        (unlike ``call_from_thread``), so stopping the watcher never waits on the app."""
+        self.post_message(self.StoreChanged(change))
+
+    def on_approvals_screen_store_changed(self, message: "ApprovalsScreen.StoreChanged") -> None:
+        self._changed(message.change)
 
     def _changed(self, change: Any) -> None:
         if getattr(change, "kind", "") == "unreachable":
