@@ -41,6 +41,7 @@ from tui.approvals.service import FILTERS, Detail, QueueItem
 from tui.journal_ui import time_text
 from tui.core.money import plain
 from tui.screens import approvals_model
+from tui.screens.approvals_params import batch_summary, full_text, param_lines, param_text
 from tui.screens.approvals_model import (
     FILTER_LABELS,
     NO_POLICY_TEXT,
@@ -90,16 +91,7 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _param_text(value: Any) -> str:
-    """A wire parameter as read in the detail: ``-`` for none, objects as ``key=value``."""
-    if value in (None, "", {}, []):
-        return "-"
-    if isinstance(value, dict):
-        return "  ".join(f"{k}={_param_text(v)}" for k, v in sorted(value.items())
-                         if v not in (None, ""))
-    if isinstance(value, list):
-        return ", ".join(_param_text(v) for v in value)
-    return str(value)
+_param_text = param_text  # the name the tests and older callers use
 
 
 def row_cells(item: QueueItem, now_ms: int, loaded_ms: int) -> list[str]:
@@ -626,9 +618,14 @@ def gate_demo_moves(session: Any) -> None:
 
 
 class ApprovalDetailScreen(ModalBase[None]):
-    """One request in full: wire parameters, rule and why, velocity, signatures checked."""
+    """One request in full: wire parameters, rule and why, velocity, signatures checked.
+    Long parameters (a finance batch's thousands of rows) are summed up; ``v`` shows every
+    one in full (:class:`ParamsFullScreen`)."""
 
-    BINDINGS: list[BindingType] = [close_binding()]
+    BINDINGS: list[BindingType] = [
+        close_binding(),
+        Binding("v", "view_all", "All parameters", tooltip="Every wire parameter in full"),
+    ]
 
     DEFAULT_CSS = """
     ApprovalDetailScreen > VerticalScroll { width: 110; max-height: 100%; padding: 0 1; }
@@ -679,11 +676,22 @@ class ApprovalDetailScreen(ModalBase[None]):
                 for name, text in self.fields():
                     yield Label(name, classes="field", markup=False)
                     yield Static(text, markup=False, id=f"detail-{name.replace(' ', '-')}")
-            yield Static("wire parameters", classes="section", markup=False)
-            with Grid():
-                for key in sorted(d.params):
-                    yield Label(str(key), classes="field", markup=False)
-                    yield Static(_param_text(d.params[key]), markup=False)
+            batch = batch_summary(d.params)
+            if batch is not None:
+                yield Static("batch", classes="section", markup=False)
+                with Grid(id="batch"):
+                    for name, text in batch:
+                        yield Label(name, classes="field", markup=False)
+                        yield Static(text, markup=False)
+            lines = param_lines(d.params)
+            collapsed = sum(1 for line in lines if line.collapsed)
+            yield Static("wire parameters" + (f" ({collapsed} shortened: v shows all)"
+                                              if collapsed else ""),
+                         classes="section", markup=False, id="params-title")
+            with Grid(id="params"):
+                for line in lines:
+                    yield Label(line.key, classes="field", markup=False)
+                    yield Static(line.text, markup=False)
             yield Static("signatures", classes="section", markup=False)
             if not d.signatures:
                 yield Static("none yet", classes="field", markup=False)
@@ -695,7 +703,42 @@ class ApprovalDetailScreen(ModalBase[None]):
                              f"  sig {fp}  {s.note}{reason}",
                              classes="good" if s.verified and s.note == "counts" else
                              "bad" if not s.verified else "", markup=False)
-            yield Static("esc closes", classes="hint", markup=False)
+            yield Static("v every parameter in full · esc closes", classes="hint", markup=False)
+
+    def action_view_all(self) -> None:
+        """Every wire parameter in full, in a scrollable view."""
+        self.app.push_screen(ParamsFullScreen(self.detail.item.id, self.detail.params))
+
+
+class ParamsFullScreen(ModalBase[None]):
+    """Every wire parameter of one request in full, read-only and scrollable (JSON, keys
+    sorted): what the request hash covers, however long."""
+
+    BINDINGS: list[BindingType] = [close_binding(keys="escape,q")]
+
+    DEFAULT_CSS = """
+    ParamsFullScreen > Vertical { width: 120; height: 90%; }
+    ParamsFullScreen TextArea { height: 1fr; }
+    """
+
+    def __init__(self, request_id: str, params: dict) -> None:
+        super().__init__()
+        self.request_id = request_id
+        self.params = params
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        with Vertical() as box:
+            box.border_title = f"Wire parameters of request {self.request_id}"
+            yield TextArea(full_text(self.params), read_only=True, soft_wrap=False,
+                           show_line_numbers=True, id="params-full")
+            yield Static("arrows / page keys scroll · esc closes", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        from textual.widgets import TextArea
+
+        self.query_one(TextArea).focus()
 
 
 class ApproveScreen(ModalBase[bool]):
