@@ -128,3 +128,41 @@ def test_policy_changed_after_approval_sends_nothing(backend, home, live_profile
     code, out = execute(rid)
     assert code == 3 and "policy changed" in out, out
     assert sent(home, live_profiles) == ([0], 0)
+
+
+def test_the_store_holds_no_private_key_or_password(backend, home, live_profiles) -> None:
+    """After a request is proposed, approved by two, executed, and another rejected, no
+    operator's private key, vault passphrase, trade password or venue secret is in any row
+    of any table of the store (requests, signatures, public keys only)."""
+    import base64
+
+    from tui.approvals.identity import load_key
+    from tui.cli_approvals import _unlocked_resolver
+    from tui.sandbox import DEMO_PROFILES
+
+    rid = propose()
+    _approve_both(rid)
+    assert execute(rid)[0] == 0
+    other = propose("170")
+    from test_cli_approvals import run
+
+    assert run("approvals", "reject", other, "--reason", "not today", who="bob").exit_code == 0
+    resolver = _unlocked_resolver()
+    try:
+        privates = [load_key(resolver.vault, n).private for n in ("ann", "bob", "cat")]
+    finally:
+        resolver.vault.lock()
+    secrets = [os.environ["COINSOLE_PASSPHRASE"], os.environ["COINSOLE_TRADE_PASSWORD"]]
+    secrets += [p.secret for p in DEMO_PROFILES]
+    for private in privates:
+        secrets += [private.hex(), base64.b64encode(private).decode()]
+    if backend[0] == "sqlite":
+        tables = [t for (t,) in raw(backend, "SELECT name FROM sqlite_master WHERE type='table'")]
+    else:
+        tables = [t for (t,) in raw(backend, "SELECT tablename FROM pg_tables "
+                                             "WHERE schemaname = 'public'")]
+    assert {"requests", "signatures", "audit"} <= set(tables)
+    dumped = "\n".join(repr(row) for t in tables for row in raw(backend, f"SELECT * FROM {t}"))
+    assert rid in dumped and "not today" in dumped  # the dump is the store's content
+    for secret in secrets:
+        assert secret and secret not in dumped

@@ -1,9 +1,10 @@
 """Property tests (hypothesis) of policy evaluation against small reference models written
 here independently of tui/approvals/policy.py and quorum.py:
 
-- first match wins over random ordered rule lists (action, coin, amount bounds,
+- first match wins over random ordered rule lists (action, profile, venue, coin, amount bounds,
   allow-lists, initiator groups): the deciding rule is the first one whose every
   condition holds, and no match blocks;
+- share of the available balance exact at its boundary;
 - velocity windows exact at both boundaries: in time (an item exactly ``window`` old is
   out, one millisecond younger is in, a future one is out) and in amount (used + amount
   equal to the maximum passes, one unit more is over);
@@ -57,6 +58,8 @@ def operators_text(groups: dict[str, set[str]] | None = None) -> str:
 
 
 rule_st = st.fixed_dictionaries({}, optional={
+    "profile": st.lists(st.sampled_from(("p1", "p2")), min_size=1, max_size=2, unique=True),
+    "venue": st.lists(st.sampled_from(("fcoin", "bhex")), min_size=1, max_size=2, unique=True),
     "action": st.lists(st.sampled_from(ACTIONS), min_size=1, max_size=2, unique=True),
     "coin": st.lists(st.sampled_from(COINS), min_size=1, max_size=2, unique=True),
     "min_amount": amounts,
@@ -66,8 +69,9 @@ rule_st = st.fixed_dictionaries({}, optional={
     "initiator": st.lists(st.sampled_from(("ann", "dan", "risk", "ops")), min_size=1,
                           max_size=2, unique=True),
 })
-request_st = st.builds(lambda a, c, amt, i, d: Request(a, "p1", "fcoin", c, amt, i, d),
-                       st.sampled_from(ACTIONS), st.sampled_from(COINS), amounts,
+request_st = st.builds(lambda a, p, v, c, amt, i, d: Request(a, p, v, c, amt, i, d),
+                       st.sampled_from(ACTIONS), st.sampled_from(("p1", "p2")),
+                       st.sampled_from(("fcoin", "bhex")), st.sampled_from(COINS), amounts,
                        st.sampled_from(NAMES), st.sampled_from(DESTS))
 GROUP_OF = {"treasury": {"ann", "bob", "cat"}, "risk": {"dan", "eve"}, "ops": {"ann", "dan"}}
 
@@ -91,6 +95,8 @@ def reference_matches(rule: dict, r: Request) -> bool:
     who = rule.get("initiator")
     return all((
         "action" not in rule or r.action in rule["action"],
+        "profile" not in rule or r.profile in rule["profile"],
+        "venue" not in rule or r.venue in rule["venue"],
         "coin" not in rule or r.coin in rule["coin"],
         "min_amount" not in rule or r.amount >= rule["min_amount"],
         "max_amount" not in rule or r.amount <= rule["max_amount"],
@@ -173,6 +179,34 @@ outcome = "allow"
     if over:
         assert d.velocity_used == counted
         assert d.velocity_left == max(maximum - counted, Decimal(0))
+
+
+@given(share=st.integers(min_value=0, max_value=100).map(lambda n: Decimal(n) / 100),
+       available=st.one_of(st.none(), st.integers(min_value=-5, max_value=10**6)
+                           .map(lambda n: Decimal(n) / 100)),
+       slack=st.integers(min_value=-2, max_value=2))
+@settings(max_examples=200, deadline=None)
+def test_share_of_the_available_balance_is_exact_at_its_boundary(share, available,
+                                                                  slack) -> None:
+    """``min_share`` applies when the amount is more than that share of the available
+    balance (exactly: no division), or when nothing is known to be available."""
+    unit = Decimal("0.0001")
+    base = share * available if available is not None and available > 0 else Decimal(1)
+    amount = max(base + slack * unit, Decimal(0))
+    policy = load_policy(operators_text() + f'''
+[[rule]]
+name = "share"
+min_share = "{share}"
+outcome = "block"
+[[rule]]
+name = "default"
+outcome = "allow"
+''')
+    d = evaluate(policy, Request("withdraw", "p1", "fcoin", "USDT", amount, "ann", "addr1"),
+                 Context(0, available=available))
+    nothing_available = available is None or available <= 0
+    assert d.rule_name == ("share" if nothing_available or amount > share * available
+                           else "default")
 
 
 # -- quorum over AND/OR groups ----------------------------------------------------------
