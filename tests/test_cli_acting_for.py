@@ -36,3 +36,16 @@ def test_bad_user_id_and_other_venues_refused() -> None:
     assert bad.output.count("\n") == 1
     other = run("history", "deposits", "--demo", "--profile", "fcoin-demo", "--user-id", "1")
     assert other.exit_code == 2 and "BHEX" in other.output
+
+
+def test_balances_act_for_the_user_given_on_bhex_profiles_only() -> None:
+    args = ("balances", "--demo", "--profile", "bhex-demo", "--profile", "fcoin-demo", "--json")
+    own = json.loads(run(*args).output)
+    theirs = json.loads(run(*args, "--user-id", BHEX_OTHER_USER_IDS[0]).output)
+    bhex = lambda rows: {(r["coin"], r["account"]) for r in rows if r["profile"] == "bhex-demo"}
+    fcoin = lambda rows: [r for r in rows if r["profile"] == "fcoin-demo"]
+    assert ("AT", "spot") in {(c, a.split(" ")[0]) for c, a in bhex(own)}
+    assert {c for c, _ in bhex(theirs)} == {"BTC", "USDT"}  # the other user's main account
+    assert fcoin(theirs) == fcoin(own)
+    refused = run("balances", "--demo", "--profile", "fcoin-demo", "--user-id", "1")
+    assert refused.exit_code == 2 and "BHEX" in refused.output

@@ -130,3 +130,50 @@ def test_two_connections_writing_keep_the_totals_exact(tmp_path) -> None:
     first.clear()
     second.merge([row("3", "BTC", "201", "0.5")], {})
     assert first.totals()[0].available == Decimal("0.5") and first.count() == 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: format(d, "f")),
+    st.from_regex(r"-?[0-9٠-٩]{0,62}(\.[0-9]{0,62})?", fullmatch=True),
+    st.text(max_size=12)))
+def test_the_fast_keyed_parse_agrees_with_parse_scaled_and_sort_key(text) -> None:
+    try:
+        expected = parse_scaled(text)
+    except AmountRefused:
+        with pytest.raises(AmountRefused):
+            parse_keyed(text)
+        return
+    from tui.stores.exact import to_decimal_exact
+
+    amount, key = parse_keyed(text)
+    assert to_decimal_exact(*amount) == to_decimal_exact(*expected)
+    assert key == sort_key(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.sampled_from(["BTC", "USDT", "ETH"]),
+                          st.sampled_from(["201101", "202101", "217"]), amounts),
+                min_size=1, max_size=80),
+       st.integers(1, 40))
+def test_fresh_merges_sum_exactly_whether_new_or_repeated(changes, page) -> None:
+    """A first pull's pages (``fresh``): all-new pages are summed per coin at once, a page
+    meeting a stored key (or repeating one) falls back; either way the totals are exact."""
+    store = HoldingsStore.memory()
+    current: dict[tuple[str, str, str], tuple[int, Decimal]] = {}
+    batch = []
+    for uid, coin, type_, amount in changes:
+        side = FROZEN if type_.startswith("202") else AVAILABLE
+        batch.append(row(str(uid), coin, type_, text_of(amount), side))
+        current[(str(uid), coin, type_)] = (side, amount)
+        if len(batch) == page:
+            store.merge(batch, {}, fresh=True)
+            batch = []
+    store.merge(batch, {}, fresh=True)
+    totals = {t.coin: t for t in store.totals()}
+    for coin in {key[1] for key in current}:
+        rows = [v for k, v in current.items() if k[1] == coin]
+        assert totals[coin].available == exact_sum(a for s, a in rows if s == AVAILABLE)
+        assert totals[coin].frozen == exact_sum(a for s, a in rows if s == FROZEN)
+        assert totals[coin].rows == len(rows)
+    assert store.count() == len(current)

@@ -94,6 +94,13 @@ class CoinsoleCommands(Provider):
             if app.has_profiles and not app.approvals_offered and "Approvals" not in seen:
                 commands.append(("Approvals", "The approvals queue (no policy file yet: how to "
                                  "start)", partial(app.switch_mode, "approvals")))
+            from tui.support.acting import acting_profiles
+
+            if "Act for a user" not in seen and acting_profiles(screen):
+                # Also while a text field holds the keyboard (Move money), where u is typed.
+                commands.append(("Act for a user", "BHEX: choose the org user this profile's "
+                                 "screens show (uid or search)  (u)",
+                                 partial(app.run_action, "act_for_user")))
             if app.statistics_profiles() and screen.sub_title != "statistics":
                 commands.append(("Statistics", "Org-wide holdings, the broker-audit worklist, "
                                  "withdrawals, deposits and fees (BHEX)",
@@ -165,6 +172,9 @@ class CoinsoleApp(App[None]):
         ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys of this screen"),
         Binding("t", "cycle_theme", "Theme", tooltip="Switch to the next coinsole theme"),
+        # Enabled on the screens showing a BHEX profile (tui/screens/act_for.py).
+        Binding("u", "act_for_user", "Act for a user", show=False,
+                tooltip="BHEX: choose the org user this profile's screens show (uid or search)"),
         Binding("escape", "back", "Back", show=False, tooltip="Go back / close"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit coinsole"),
     ]
@@ -588,6 +598,12 @@ class CoinsoleApp(App[None]):
         if self.current_mode != mode:
             await self.switch_mode(mode)
 
+    def action_act_for_user(self) -> None:
+        """Choose the BHEX org user the current screen's profile acts for."""
+        from tui.screens.act_for import open_act_for
+
+        open_act_for(self)
+
     def action_help(self) -> None:
         """Open the help modal for the current screen, built from its bindings."""
         from tui.screens.help import HelpScreen, binding_help
@@ -596,7 +612,10 @@ class CoinsoleApp(App[None]):
         if isinstance(screen, HelpScreen):
             return
         title = screen.sub_title or screen.title or "coinsole"
-        self.push_screen(HelpScreen(binding_help(screen), title))
+        from tui.demo_notes import demo_notes
+
+        self.push_screen(HelpScreen(binding_help(screen), title,
+                                    note=demo_notes() if self.demo else None))
 
     def action_cycle_theme(self) -> None:
         """Switch to the next shipped theme."""
@@ -626,4 +645,8 @@ class CoinsoleApp(App[None]):
             return self.vault_locked
         if action == "start_demo":
             return not self.has_profiles
+        if action == "act_for_user":
+            from tui.support.acting import acting_profiles
+
+            return bool(acting_profiles(self.screen))
         return True

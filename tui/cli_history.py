@@ -204,6 +204,22 @@ def _act_for(adapter: Any, venue: str) -> None:
     adapter.settings = dataclasses.replace(adapter.settings, user_id=user_id)
 
 
+def act_for_profiles(session: Any, names: Sequence[str], user_id: str) -> None:
+    """``--user-id`` on a command reading several profiles (``balances``): every BHEX
+    profile among ``names`` acts for ``user_id``; none being BHEX is a usage error."""
+    from tui.venues.bhex_users import check_user_id
+
+    try:
+        user_id = check_user_id(user_id, "--user-id")
+    except CoinsoleError as exc:
+        _fail(str(exc).removeprefix("bhex: "))
+    bhex = [name for name in names if session.profile(name).venue == "bhex"]
+    if not bhex:
+        _fail("--user-id is for BHEX profiles (an org API acting for its users)")
+    for name in bhex:
+        session.act_for(name, user_id)
+
+
 def _common(func):
     """``--profile``, ``--demo`` and ``--json``."""
     func = click.option("--json", "as_json", is_flag=True,

@@ -173,7 +173,7 @@ def users_show(uid: str, profile: str, demo: bool, as_json: bool) -> None:
     user_id = _uid(uid)
 
     async def work(adapter: Any) -> int:
-        card = await load_card(adapter, user_id)
+        card = await load_card(adapter, user_id, own_user_id=adapter.settings.user_id)
         if as_json:
             _echo_json(card_json(card))
         else:

@@ -63,6 +63,9 @@ class Session:
         self._transport = transport
         self._timeout = timeout
         self._adapters: dict[str, Venue] = {}
+        self.acting_for: dict[str, str] = {}
+        """Profile name -> the org user its adapter acts for instead of the profile's own
+        (the support desk's acting-for; see :meth:`act_for`)."""
 
     @property
     def credentials(self) -> CredentialSource:
@@ -100,13 +103,38 @@ class Session:
             settings = VenueSettings(
                 profile=profile.name,
                 base_url=profile.base_url,
-                user_id=profile.user_id,
+                user_id=self.acting_for.get(name, profile.user_id),
                 timeout=self._timeout,
                 transport=self.transport,
             )
             adapter = adapter_class(profile.venue)(settings, self._credentials(profile))
             self._adapters[name] = adapter
         return adapter
+
+    def act_for(self, name: str, user_id: str | None) -> str | None:
+        """Make profile ``name`` (an org API: BHEX) act for ``user_id`` on every screen and
+        command that reads through its adapter; ``None`` or the profile's own user id goes
+        back to the profile's own. Returns the user id now acted for (None: the own)."""
+        import dataclasses
+
+        profile = self.profile(name)
+        if profile.venue != "bhex":
+            raise CoinsoleError(f"profile {name!r} is not a BHEX profile: only an org API "
+                                "acts for its users")
+        if user_id is None or user_id == profile.user_id:
+            self.acting_for.pop(name, None)
+        else:
+            self.acting_for[name] = user_id
+        adapter = self._adapters.get(name)
+        if adapter is not None:
+            adapter.settings = dataclasses.replace(
+                adapter.settings, user_id=self.acting_for.get(name, profile.user_id))
+        return self.acting_for.get(name)
+
+    def shown_user(self, name: str) -> str | None:
+        """The user whose data profile ``name`` reads now: the one acted for, else the
+        profile's own."""
+        return self.acting_for.get(name, self.profile(name).user_id)
 
     async def load_balances(self, name: str, *,
                             bound: float | None = None) -> ProfileResult:  # float-ok: seconds

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tui.core.models import Amount
 from tui.core.money import plain
@@ -45,6 +45,9 @@ class _Action(BaseModel):
     symbol: str
     base: str = ""
     """The symbol's base coin when known (``BTC`` of ``BTCUSDT``)."""
+    user_id: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    """The org user the order is placed or cancelled for when it is not the profile's own
+    (BHEX, acting for a user); left out of the JSON when None."""
 
     @property
     def coin(self) -> str:

@@ -106,6 +106,10 @@ class MoveRequest(BaseModel):
     """BHEX: the ``convertRate`` from the quote the operator confirmed (sent with the
     withdrawal as the document asks); None makes the adapter fetch the current one."""
     remark: str | None = None
+    user_id: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    """The org user the request acts for when it is not the profile's own (BHEX's Org API,
+    acting for a user from the support desk); sent, settled and looked up as that user.
+    Left out of the JSON when None, so requests journaled before it read the same."""
 
     @model_validator(mode="after")
     def _destination_fits_kind(self) -> "MoveRequest":

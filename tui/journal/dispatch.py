@@ -73,12 +73,12 @@ async def send_request(adapter: Any, request: JournalRequest, *,
         try:
             order = await adapter.order_create(
                 request.symbol, request.side, request.type, request.quantity, request.price,
-                client_order_id=request.client_key)
+                client_order_id=request.client_key, **_for_user(request))
         except OrderRejected as exc:
             raise InvalidRequest(request.venue, f"{exc} (checked before sending)") from None
         return _placed_receipt(order, "the venue's reply")
     if isinstance(request, OrderCancelRequest):
-        if not await adapter.order_cancel(order_id=request.order_id):
+        if not await adapter.order_cancel(order_id=request.order_id, **_for_user(request)):
             raise InvalidRequest(request.venue, f"the venue did not cancel order "
                                                 f"{request.order_id} (success false)")
         return MoveReceipt(status=MoveStatus.DONE, venue_status=OrderStatus.CANCELED.value,
@@ -110,9 +110,10 @@ async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | Non
     if isinstance(request, OrderPlaceRequest):
         try:
             if venue_ref:
-                order = await adapter.order_get(order_id=venue_ref)
+                order = await adapter.order_get(order_id=venue_ref, **_for_user(request))
             else:
-                order = await adapter.order_get(client_order_id=request.client_key)
+                order = await adapter.order_get(client_order_id=request.client_key,
+                                                **_for_user(request))
         except InvalidRequest as exc:
             if exc.code in ORDER_NOT_FOUND_CODES:
                 return None
@@ -123,7 +124,7 @@ async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | Non
                                       f"{request.client_key}")
     if isinstance(request, OrderCancelRequest):
         try:
-            order = await adapter.order_get(order_id=request.order_id)
+            order = await adapter.order_get(order_id=request.order_id, **_for_user(request))
         except InvalidRequest as exc:
             if exc.code in ORDER_NOT_FOUND_CODES:
                 return None
@@ -133,6 +134,11 @@ async def look_up(adapter: Any, request: JournalRequest, *, venue_ref: str | Non
         return MoveReceipt(status=MoveStatus.DONE, venue_status=order.status.value,
                            evidence=f"order/get: order {order.order_id} is CANCELED")
     return await adapter.lookup_move(request, venue_ref=venue_ref, sent_after_ms=sent_after_ms)
+
+
+def _for_user(request: OrderPlaceRequest | OrderCancelRequest) -> dict[str, str]:
+    """``user_id`` for the adapter when the order acts for an org user (BHEX)."""
+    return {"user_id": request.user_id} if request.user_id else {}
 
 
 def _placed_receipt(order: Order, how: str) -> MoveReceipt:
@@ -187,6 +193,10 @@ async def cancel_order(mover: Any, request: OrderCancelRequest, *, approvals: An
 
 async def _journaled(mover: Any, request: JournalRequest, approvals: Any) -> Any:
     adapter = mover.session.adapter(request.profile)
+    acting = getattr(mover.session, "acting_for", {}).get(request.profile)
+    if acting is not None and isinstance(request, (OrderPlaceRequest, OrderCancelRequest)) \
+            and request.user_id is None:
+        request = request.model_copy(update={"user_id": acting})  # the support desk's user
     settlement = settlement_for(adapter, request)
     if approvals is not None:
         held = approvals.gate(mover, request, settlement)

@@ -121,6 +121,9 @@ class Mover:
 
         ``fields`` are the destination fields of :class:`MoveRequest`."""
         adapter = self.session.adapter(profile)
+        acting = getattr(self.session, "acting_for", {}).get(profile)
+        if acting is not None:
+            fields.setdefault("user_id", acting)  # the support desk acts for this user
         request = MoveRequest(kind=kind, profile=profile, venue=adapter.venue_id, coin=coin,
                               amount=amount, client_key=adapter.new_client_key(kind), **fields)
         return request, adapter.settlement(request)

@@ -66,6 +66,7 @@ class Sandbox:
             populate(self.ledger, seed=seed, now_ms=int(clock() * 1000))  # float-ok: clock
         self.bhex_org = OrgDirectory(bhex_users, seed)
         self.services = {cls.venue: cls(self.ledger, self.faults, clock) for cls in SERVICES}
+        self.services["bhex"].org = self.bhex_org  # type: ignore[attr-defined]
         if chainup_users is not None:
             org = GeneratedOrg(chainup_users, seed=seed, churn=chainup_churn,
                                clock_ms=self.services["chainup"].now_ms)

@@ -63,6 +63,9 @@ class BhexService(BhexMoves, VenueService):
     def __init__(self, ledger: Ledger, *args: Any) -> None:
         super().__init__(ledger, *args)
         self.store = MoveStore(ledger)
+        self.org: Any = None
+        """The org's user directory (:class:`~tui.sandbox.bhex_org.OrgDirectory`), set by
+        the sandbox: every user in it has at least a main spot account."""
 
     def routes(self) -> list[Route]:
         """The basic-configuration, account and money endpoints."""
@@ -151,9 +154,23 @@ class BhexService(BhexMoves, VenueService):
         """The accounts of the org user named by ``user_id``; refuses a missing or unknown user."""
         user_id = params.get("user_id", "")
         subs = self.ledger.sub_accounts(self.venue, user_id) if user_id.isdigit() else []
+        if not subs and user_id.isdigit() and self.org is not None and self.org.find(user_id):
+            subs = self._open_main_account(user_id)
         if not subs:
             raise Refused(Refusal.INVALID, "user_id missing or unknown")
         return subs
+
+    def _open_main_account(self, user_id: str) -> list[SubAccount]:
+        """The empty main spot account every org user has (the venue opens it at
+        registration; the sandbox writes it down the first time a call names the user)."""
+        main = SubAccount(self.venue, user_id, "1", 0, str(MAIN_ACCOUNT_ID_BASE + int(user_id)),
+                          "Main")
+        self.ledger.add_sub_accounts([main])
+        return self.ledger.sub_accounts(self.venue, user_id)
+
+
+MAIN_ACCOUNT_ID_BASE = 10**19
+"""An org user's main account id, when the sandbox opens it: this plus their user id."""
 
 
 def _integer(params: dict[str, str], name: str, default: int) -> int:

@@ -522,7 +522,9 @@ class ActivityDetailScreen(ModalBase[None]):
                  ("kind", MOVE_KIND_WORDS.get(e.kind, e.kind)),
                  ("amount", f"{plain(r.amount)} {r.coin}"),
                  ("destination", r.destination),
-                 ("profile", f"{e.profile} (venue {e.venue})"),
+                 ("profile", f"{e.profile} (venue {e.venue})"
+                             + (f", for user {r.user_id}" if getattr(r, "user_id", None)
+                                else "")),
                  ("key", e.client_key), ("venue ref", e.venue_ref or "-"),
                  ("attempts", str(e.attempts))]
         if r.miner_fee is not None:

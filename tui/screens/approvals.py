@@ -56,6 +56,7 @@ from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav, set_nav_badge
+from tui.widgets.table_keys import RowTable
 from tui.widgets.title_bar import TitleBar
 
 __all__ = ["ApprovalsScreen", "ApprovalDetailScreen", "ApproveScreen", "RejectScreen",
@@ -152,7 +153,7 @@ class ApprovalsScreen(Screen[None]):
         yield TitleBar()
         yield MainNav("approvals")
         yield Static("loading the approvals queue…", id="empty", classes="-shown", markup=False)
-        table: DataTable[Any] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = RowTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="status", markup=False)
         yield KeyFooter()

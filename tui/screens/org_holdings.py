@@ -12,6 +12,8 @@ worker (a full pull the first time, else only what changed; an interrupted pull 
 its progress (rows, rows/s, ETA) is on the profile bar and the table re-reads as pages
 land. Keys: ``/`` filter (``coin=BTC total>1000 uid=...`` or any words), ``u`` this user's
 rows, ``c`` this coin's rows, ``x`` clear the filter, ``r`` sync now, ``s``/``S`` sort.
+Opened from a user's card (Users, ``h``), it shows that user's rows, and ``h`` or esc goes
+back to the card.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ class OrgHoldingsScreen(ProfileScreen):
         Binding("u", "user_rows", "User", tooltip="Show only this user's rows"),
         Binding("c", "coin_rows", "Coin", show=False, tooltip="Show only this coin's rows"),
         Binding("x", "clear_filter", "Clear", tooltip="Clear the filter"),
+        Binding("h", "back_to_user", "Back to user",
+                tooltip="Back to the Users card this view was opened from (esc too)"),
         Binding("r", "sync", "Sync", tooltip="Bring the org's rows up to date now"),
         Binding("e", "export('csv')", "Export", tooltip="Export the filtered rows to CSV"),
         Binding("E", "export('parquet')", "Parquet", show=False,
@@ -102,6 +106,8 @@ class OrgHoldingsScreen(ProfileScreen):
         self._last_reload = 0.0  # float-ok: monotonic seconds
         self._pending_filter: str | None = None
         self._top_coin: str | None = None
+        self.return_mode: str | None = None
+        """The main screen to go back to (``h`` or esc) when a user's card opened this view."""
 
     # -- layout -----------------------------------------------------------------------
 
@@ -332,10 +338,25 @@ class OrgHoldingsScreen(ProfileScreen):
             field.remove_class("open")
             if self.table is not None:
                 self.table.focus()
+        elif self.return_mode is not None:
+            self.action_back_to_user()
 
-    def show_user(self, uid: str, profile: str | None = None) -> None:
+    def on_screen_suspend(self) -> None:
+        # left for another screen: a later visit is not a trip from the card any more
+        self.return_mode = None
+
+    def action_back_to_user(self) -> None:
+        """Back to the screen (the Users card) that opened this view on one user."""
+        mode, self.return_mode = self.return_mode, None
+        if mode is not None:
+            self.app.switch_mode(mode)
+
+    def show_user(self, uid: str, profile: str | None = None, *,
+                  return_mode: str | None = None) -> None:
         """Show only user ``uid``'s rows (of ``profile``'s org when given): what the Users
-        card calls to open a user's holdings; ``x`` shows every row again."""
+        card calls to open a user's holdings; ``x`` shows every row again, and ``h`` (or
+        esc) goes back to ``return_mode`` when given."""
+        self.return_mode = return_mode
         if profile is not None and profile != self.profile and profile in self.profiles:
             self._pending_filter = f"uid={uid}"
             self.choose_profile(profile)
@@ -355,6 +376,12 @@ class OrgHoldingsScreen(ProfileScreen):
     def action_clear_filter(self) -> None:
         """Show every row again."""
         self.apply_filter("")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``h`` (back to the user's card) only when a card opened this view."""
+        if action == "back_to_user":
+            return self.return_mode is not None
+        return super().check_action(action, parameters)
 
 
 def _type_name(type_: str) -> str:

@@ -3,26 +3,30 @@
 One search input: a uid, a mobile (with or without national code), an email, or a prefix
 of any; results appear as you type, from the local index of the org's users
 (:mod:`tui.support.user_index`; ``s`` syncs it). Choosing a result loads the user's card:
-every part (base info, KYC, invite info and list, the eight status flags, balances,
-deposits, withdrawals with their broker-audit state, OTC orders, open orders, positions)
-at once, each with its own loading or error state (:mod:`tui.support.card`). The title
-bar names the user whose data is on screen.
+every part (base info, KYC, invite info and list, the eight status flags, balances with
+sub-accounts, their ChainUp rows when the session has a ChainUp profile, deposits,
+withdrawals with their broker-audit state, balance flow, OTC orders, open orders,
+positions) at once, each with its own loading or error state (:mod:`tui.support.card`),
+the lists in the History and Orders screens' tables (:mod:`tui.screens.user_card`). The
+title bar names the user whose data is on screen.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.screens.profile_tabs import ProfileScreen, next_profile_binding
 from tui.session import Session
-from tui.support.card import PART_TITLES, PARTS, CardPart, PartState, UserCard
+from tui.screens.user_card import UserCardView
+from tui.support.card import CardPart, UserCard
 from tui.venues.base import Capability
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav
@@ -31,14 +35,12 @@ from tui.widgets.title_bar import TitleBar
 __all__ = ["UsersScreen", "act_for"]
 
 
-def act_for(app: Any, adapter: Any, profile: str, user_id: str) -> None:
-    """Point ``profile``'s adapter (shared by every screen) at ``user_id`` and name the
-    user in the app's title, which every screen's title bar shows."""
-    import dataclasses
+def act_for(app: Any, session: Session, profile: str, user_id: str) -> None:
+    """Make every screen of ``profile`` act for ``user_id`` (the session's acting-for,
+    :func:`tui.screens.act_for.apply_acting`); the app's title names the user."""
+    from tui.screens.act_for import apply_acting
 
-    adapter.settings = dataclasses.replace(adapter.settings, user_id=user_id)
-    base = str(app.title).split(" · acting for ")[0]
-    app.title = f"{base} · acting for user {user_id} ({profile})"
+    apply_acting(app, session, profile, user_id)
 
 
 class UsersScreen(ProfileScreen):
@@ -56,6 +58,8 @@ class UsersScreen(ProfileScreen):
         Binding("r", "reload_card", "Reload card", tooltip="Load the shown user's card again"),
         Binding("a", "act_for", "Act for user",
                 tooltip="Make the other BHEX screens act for the user on screen"),
+        Binding("h", "holdings", "Holdings", show=False,
+                tooltip="This user's rows in Org holdings (h or esc comes back)"),
         Binding("f", "status_flags", "Flags",
                 tooltip="The user's eight status flags as toggles (each change confirmed, "
                         "journaled, through approvals)"),
@@ -68,11 +72,7 @@ class UsersScreen(ProfileScreen):
     UsersScreen #search { margin: 0 1; }
     UsersScreen #body { height: 1fr; }
     UsersScreen #results { width: 46; height: 1fr; margin: 0 1; }
-    UsersScreen #card { width: 1fr; height: 1fr; padding: 0 1; }
-    UsersScreen .part-title { color: $text-muted; text-style: bold; margin-top: 1; }
-    UsersScreen .part { height: auto; }
-    UsersScreen .part.-loading { color: $text-muted; text-style: italic; }
-    UsersScreen .part.-failed { color: $error; }
+    UsersScreen #card { width: 1fr; height: 1fr; }
     UsersScreen #state { color: $text-muted; height: auto; padding: 0 1; }
     """
 
@@ -94,10 +94,7 @@ class UsersScreen(ProfileScreen):
         yield Static("", id="state", markup=False)
         with Horizontal(id="body"):
             yield OptionList(id="results")
-            with VerticalScroll(id="card"):
-                for name in PARTS:
-                    yield Static(PART_TITLES[name], classes="part-title", markup=False)
-                    yield Static("", id=f"part-{name}", classes="part", markup=False)
+            yield UserCardView(id="card")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -220,15 +217,15 @@ class UsersScreen(ProfileScreen):
                 card.parts[part.name] = part
                 self._draw(part)
 
-        await load_card(self._adapter(), card.user_id, on_part=settled)
+        assert self.profile is not None
+        chainup = [(p.name, partial(self.session.adapter, p.name))
+                   for p in self.session.profiles if p.venue == "chainup"]
+        await load_card(self._adapter(), card.user_id, on_part=settled,
+                        own_user_id=self.session.profile(self.profile).user_id,
+                        chainup=chainup or None)
 
     def _draw(self, part: CardPart) -> None:
-        from tui.support.card_text import part_lines
-
-        widget = self.query_one(f"#part-{part.name}", Static)
-        widget.set_class(part.state is PartState.LOADING, "-loading")
-        widget.set_class(part.state is PartState.FAILED, "-failed")
-        widget.update("\n".join(part_lines(part)))
+        self.query_one("#card", UserCardView).draw(part)
 
     def action_act_for(self) -> None:
         """Make every screen of this profile act for the user on screen (``a`` again on
@@ -236,9 +233,17 @@ class UsersScreen(ProfileScreen):
         if self.user_id is None or self.profile is None:
             self.notify("choose a user first", severity="warning")
             return
-        act_for(self.app, self._adapter(), self.profile, self.user_id)
-        self.notify(f"{self.profile} now acts for user {self.user_id}; reload a screen "
-                    "to see their data")
+        act_for(self.app, self.session, self.profile, self.user_id)
+        self.notify(f"{self.profile} now acts for user {self.user_id}")
+
+    async def action_holdings(self) -> None:
+        """Open Org holdings on the shown user's rows (``h`` or esc there comes back)."""
+        if self.user_id is None or self.profile is None:
+            self.notify("choose a user first", severity="warning")
+            return
+        user_id, profile = self.user_id, self.profile
+        await self.app.switch_mode("holdings")
+        self.app.screen.show_user(user_id, profile, return_mode="users")  # type: ignore[attr-defined]
 
     def action_status_flags(self) -> None:
         """The shown user's status flags as toggles (:mod:`tui.screens.user_flags`); the
@@ -265,7 +270,6 @@ class UsersScreen(ProfileScreen):
         self.user_id = None
         self.card = None
         self.sub_title = "users"
-        for name in PARTS:
-            self.query_one(f"#part-{name}", Static).update("")
+        self.query_one("#card", UserCardView).clear()
         self._state(self._index_note())
         self._search(self.query_one("#search", Input).value)

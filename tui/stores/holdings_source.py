@@ -23,9 +23,9 @@ __all__ = ["HoldingsSource", "COLUMNS", "group_digits"]
 COLUMNS = (
     Column("uid", "UID", 9),
     Column("coin", "Coin", 12),
-    Column("account", "Account", 20, sortable=False),
-    Column("available", "Available", 21, numeric=True),
-    Column("frozen", "Frozen", 21, numeric=True),
+    Column("account", "Account", 20, sortable=False, drop=3),
+    Column("available", "Available", 21, numeric=True, drop=1),
+    Column("frozen", "Frozen", 21, numeric=True, drop=2),
     Column("total", "Total", 21, numeric=True),
 )
 _ORDER: dict[str, tuple[str, ...]] = {

@@ -176,7 +176,8 @@ class _Totals:
     rows: int = 0
     touched: bool = field(default=False, compare=False)
 
-    def add(self, side: int, amount: tuple[int, int], sign: int) -> None:
+    def add(self, side: int, amount: tuple[int, int], sign: int, *, rows: int = 1) -> None:
+        """Add (``sign`` +1) or take away (-1) ``amount`` on ``side``, for ``rows`` rows."""
         value, scale = amount
         if scale > self.scale:
             factor = 10 ** (scale - self.scale)
@@ -188,7 +189,7 @@ class _Totals:
             self.frozen += value
         else:
             self.available += value
-        self.rows += sign
+        self.rows += sign * rows
         self.touched = True
 
 
@@ -361,10 +362,15 @@ class HoldingsStore:
         def write(db: sqlite3.Connection) -> None:
             totals = self._load_totals(db)
             old = _insert_new(db, values) if fresh else None
-            if old is None:
+            if old is not None:  # every row was new and came once: sum them by coin
+                _add_new(totals, batch, amounts)
+                old = {}
+                batch_left: list[HoldingRow] = []
+            else:
                 old = _old_rows(db, batch)
                 db.executemany(_UPSERT, values)
-            for row, amount in zip(batch, amounts):
+                batch_left = batch
+            for row, amount in zip(batch_left, amounts):
                 before = old.pop((row.uid, row.coin, row.type), None)
                 if before is not None:
                     previous_coin = totals[row.coin]
@@ -455,6 +461,29 @@ class HoldingsStore:
             db.execute("COMMIT")
 
         self.run(run)
+
+
+def _add_new(totals: dict[str, _Totals], batch: list[HoldingRow],
+             amounts: list[tuple[int, int]]) -> None:
+    """Add rows that are all new to ``totals``: summed per coin, side and scale first
+    (one dict update a row), then once into each coin's totals."""
+    sums: dict[tuple[str, int, int], list[int]] = {}
+    names: dict[str, str] = {}
+    for row, (value, scale) in zip(batch, amounts):
+        group = sums.get((row.coin, row.side, scale))
+        if group is None:
+            sums[(row.coin, row.side, scale)] = [value, 1]
+        else:
+            group[0] += value
+            group[1] += 1
+        names[row.coin] = row.show_name
+    for (coin, side, scale), (value, count) in sums.items():
+        entry = totals.get(coin)
+        if entry is None:
+            entry = totals[coin] = _Totals(names[coin])
+        entry.add(side, (value, scale), +1, rows=count)
+    for coin, name in names.items():
+        totals[coin].show_name = name
 
 
 def _insert_new(db: sqlite3.Connection,

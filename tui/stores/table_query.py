@@ -31,13 +31,17 @@ class FilterError(ValueError):
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: ``key`` names it in sorts and filters; ``numeric`` right-aligns it."""
+    """A table column: ``key`` names it in sorts and filters; ``numeric`` right-aligns it;
+    ``width`` is its narrowest (a numeric column widens to its widest value in view, a
+    text column cuts longer text with "…"); ``drop`` orders the columns left out when the
+    line is too narrow (the highest first; 0: always shown)."""
 
     key: str
     title: str
     width: int
     numeric: bool = False
     sortable: bool = True
+    drop: int = 0
 
 
 @dataclass(frozen=True)

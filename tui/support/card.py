@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,13 +23,14 @@ from tui.venues.bhex_users import KYC_STATUS, VERIFY_INFO_STATUS, check_user_id
 __all__ = ["PARTS", "PartState", "CardPart", "UserCard", "load_card", "card_json",
            "PART_TITLES"]
 
-PARTS = ("base", "kyc", "invite", "invites", "status", "balances", "deposits", "withdrawals",
-         "otc", "open_orders", "positions")
+PARTS = ("base", "kyc", "invite", "invites", "status", "balances", "chainup", "deposits",
+         "withdrawals", "flow", "otc", "open_orders", "positions")
 """The card's parts, in the order shown."""
 PART_TITLES = {"base": "Base info", "kyc": "KYC", "invite": "Invite info",
                "invites": "Invited users", "status": "Status flags", "balances": "Balances",
-               "deposits": "Deposits", "withdrawals": "Withdrawals", "otc": "OTC orders",
-               "open_orders": "Open orders", "positions": "Positions"}
+               "chainup": "ChainUp accounts", "deposits": "Deposits",
+               "withdrawals": "Withdrawals", "flow": "Balance flow (main spot)",
+               "otc": "OTC orders", "open_orders": "Open orders", "positions": "Positions"}
 
 
 class PartState(str, enum.Enum):
@@ -67,12 +68,73 @@ class UserCard:
         return all(p.state is not PartState.LOADING for p in self.parts.values())
 
 
-def _loaders(venue: Any, user_id: str) -> dict[str, Callable[[], Awaitable[Any]]]:
+async def _account_rows(venue: Any, user_id: str, account_type: int, index: int,
+                        label: str, *, required: bool) -> list[dict[str, Any]]:
+    from tui.core.errors import InvalidRequest
+
+    try:
+        rows = await venue.account_balance(user_id, account_type, index)
+    except InvalidRequest:
+        if required:
+            raise
+        return []  # the user has no such account (e.g. no contract account opened)
+    return [{"account": label, **row} for row in rows or []]
+
+
+def _account_label(kind: int, index: int, name: str) -> str:
+    """``spot``, ``contract``, or a sub-account's ``spot #1 (name)``."""
+    word = "contract" if kind == 3 else "spot"
+    if index == 0:
+        return word
+    return f"{word} #{index}" + (f" ({name})" if name else "")
+
+
+def _loaders(venue: Any, user_id: str, own_user_id: str | None,
+             chainup: Sequence[tuple[str, Any]] | None
+             ) -> dict[str, Callable[[], Awaitable[Any]]]:
     async def balances() -> list[dict[str, Any]]:
-        spot, contract = await asyncio.gather(venue.account_balance(user_id, 1, 0),
-                                              venue.account_balance(user_id, 3, 0))
-        return ([{"account": "spot", **row} for row in spot or []]
-                + [{"account": "contract", **row} for row in contract or []])
+        # Sub-accounts are listed only for the key's own user: sub_account/query names no
+        # user (docs/wire.md, "BHEX sub-account endpoints: no user_id"). As the Balances
+        # screen does, the accounts remembered from last time are asked for alongside the
+        # list, so only an account that appeared since costs a second round.
+        from tui.venues.bhex_accounts import KnownAccounts
+
+        main = [(1, 0), (3, 0)]
+        own = own_user_id is not None and user_id == own_user_id
+        cache = KnownAccounts(venue.settings.base_url, user_id) if own else None
+        known = cache.load() if cache is not None else {}
+        first = main + [key for key in known if key not in main]
+
+        async def listing() -> list[dict[str, Any]] | None:
+            return await venue.sub_account_query() if own else None
+
+        async def rows_of(keys: list[tuple[int, int]]) -> list[list[dict[str, Any]]]:
+            return list(await asyncio.gather(*(_account_rows(
+                venue, user_id, kind, index, _account_label(kind, index, names.get(
+                    (kind, index), known.get((kind, index), ""))), required=(kind, index)
+                == main[0]) for kind, index in keys)))
+
+        names: dict[tuple[int, int], str] = {}
+        first_rows, accounts = await asyncio.gather(rows_of(first), listing())
+        if accounts is not None:
+            names = {(int(a["accountType"]), int(a["accountIndex"])):
+                     str(a.get("accountName") or "") for a in accounts}
+        by_key = dict(zip(first, first_rows))
+        missing = [key for key in names if key not in by_key]
+        by_key.update(zip(missing, await rows_of(missing)))
+        if cache is not None and accounts is not None and names != known:
+            cache.save(names)
+        shown = main + [key for key in (names if accounts is not None else known)
+                        if key not in main]
+        return [row for key in shown for row in by_key.get(key, [])]
+
+    async def chainup_rows() -> list[dict[str, Any]] | None:
+        if not chainup:
+            return None
+        found = await asyncio.gather(*(adapter().org_user_balances(user_id)
+                                       for _, adapter in chainup))
+        return [{"profile": name, "balance": balance}
+                for (name, _), balances in zip(chainup, found) for balance in balances]
 
     async def kyc() -> dict[str, Any] | None:
         info = await venue.user_get_verify_info(user_id)
@@ -92,8 +154,10 @@ def _loaders(venue: Any, user_id: str) -> dict[str, Callable[[], Awaitable[Any]]
         "invites": lambda: venue.user_query_user_invite_list(user_id, limit=100),
         "status": lambda: venue.user_ext_status(user_id),
         "balances": balances,
+        "chainup": chainup_rows,
         "deposits": lambda: venue.deposit_order(user_id=user_id, limit=50),
         "withdrawals": lambda: venue.withdraw_order_records(user_id=user_id, limit=50),
+        "flow": lambda: venue.balance_flow(user_id=user_id, limit=50),
         "otc": lambda: venue.otc_order_list(user_id, limit=50),
         "open_orders": lambda: venue.open_orders(user_id=user_id, limit=100),
         "positions": lambda: venue.contract_position(user_id=user_id),
@@ -102,11 +166,18 @@ def _loaders(venue: Any, user_id: str) -> dict[str, Callable[[], Awaitable[Any]]
 
 async def load_card(venue: Any, user_id: str, *,
                     on_part: Callable[[CardPart], None] | None = None,
-                    parts: tuple[str, ...] = PARTS) -> UserCard:
-    """Load every part of ``user_id``'s card at once; each settles on its own."""
+                    parts: tuple[str, ...] = PARTS, own_user_id: str | None = None,
+                    chainup: Sequence[tuple[str, Any]] | None = None) -> UserCard:
+    """Load every part of ``user_id``'s card at once; each settles on its own.
+
+    ``own_user_id`` is the user the BHEX key is issued to (the profile's): only their
+    sub-accounts can be listed. ``chainup`` names the session's ChainUp profiles, each
+    with a function giving its adapter (called in the part, so a profile that cannot be
+    opened fails that part only): the ``chainup`` part is the user's rows in each org
+    snapshot, by the same uid (None: no ChainUp profile, the part says so)."""
     user_id = check_user_id(user_id)
     card = UserCard(user_id)
-    loaders = _loaders(venue, user_id)
+    loaders = _loaders(venue, user_id, own_user_id, chainup)
 
     async def run(name: str) -> None:
         part = card.parts[name]

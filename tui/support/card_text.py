@@ -14,10 +14,15 @@ from tui.support.card import PART_TITLES, PARTS, CardPart, PartState, UserCard
 from tui.venues.bhex_users import (KYC_STATUS, OTC_SIDES, OTC_STATUS, REGISTER_TYPES,
                                    STATUS_FLAG_MEANING, STATUS_FLAGS, VERIFY_INFO_STATUS)
 
-__all__ = ["card_lines", "part_lines", "ms_text"]
+__all__ = ["card_lines", "part_lines", "ms_text", "broker_audit_text"]
 
 _BROKER_AUDIT = {"BROKER_AUDITING_STATUS": "awaiting broker audit",
                  "BROKER_REJECT_STATUS": "rejected by the broker's audit"}
+
+
+def broker_audit_text(venue_status: str) -> str:
+    """A withdrawal's broker-audit state in words ('' when it is not in one)."""
+    return _BROKER_AUDIT.get(venue_status, "")
 
 
 def _state(venue_status: str, text: str) -> str:
@@ -90,8 +95,18 @@ def _rows(part: str, data: Any) -> list[str]:
         return [f"{r['userId']}  {'direct' if str(r.get('inviteType')) == '1' else 'indirect'}"
                 f"  KYC {_named(KYC_STATUS, r.get('verifyStatus'))}" for r in data] or ["none"]
     if part == "balances":
-        return [f"{r['account']:<9} {r['tokenId']:<6} total {r['total']}  free {r['free']}"
+        return [f"{r['account']:<24} {r['tokenId']:<6} total {r['total']}  free {r['free']}"
                 f"  locked {r['locked']}" for r in data] or ["none"]
+    if part == "chainup":
+        if data is None:
+            return ["no ChainUp profile: the org's ChainUp accounts are not asked"]
+        return [f"{r['profile']:<14} {r['balance'].account.label:<18} {r['balance'].coin:<8} "
+                f"total {_amount(r['balance'].total)}  available "
+                f"{_amount(r['balance'].available)}  frozen {_amount(r['balance'].frozen)}"
+                for r in data] or ["no ChainUp account with this uid"]
+    if part == "flow":
+        return [f"{ms_text(r.time_ms)}  {r.flow_type:<10} {_amount(r.change)} {r.coin}  "
+                f"after {_amount(r.total)}" for r in data] or ["none"]
     if part in ("deposits", "withdrawals"):
         return [f"{ms_text(r.time_ms)}  {_amount(r.amount)} {r.coin}  "
                 f"{_state(r.venue_status, r.status_text)}" for r in data] or ["none"]

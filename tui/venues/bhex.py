@@ -18,7 +18,7 @@ from tui.core.errors import (
     InsufficientFunds,
     InvalidRequest,
     MalformedReply,
-    PermissionDenied,
+    NotWhitelisted,
     RateLimited,
     VenueError,
 )
@@ -58,7 +58,7 @@ _ERRORS: dict[str, type[VenueError]] = {
     "-2015": AuthError,  # Invalid API-key
     "-1111": InvalidRequest,  # Precision is over the maximum defined for this asset.
     "-1131": InsufficientFunds,  # Balance insufficient
-    "-1141": PermissionDenied,  # Withdraw address not allowed
+    "-1141": NotWhitelisted,  # Withdraw address not allowed
     "-1142": InvalidRequest,  # Quantity below minimum
     "-1143": InvalidRequest,  # Address tag required
     "-1144": InvalidRequest,  # Withdraw quota exceeded
@@ -66,7 +66,7 @@ _ERRORS: dict[str, type[VenueError]] = {
 }
 _MESSAGES: dict[str, str] = {
     "-1111": "the amount has more decimals than the token allows; remove the extra digits",
-    "-1141": "the address is not allowed for withdrawals; add it to the user's whitelist",
+    "-1141": "the address is not on the user's withdrawal whitelist",
     "-1142": "the amount is below the minimum withdrawal; raise it",
     "-1143": "this token needs an address tag; add the tag",
     "-1144": "the amount is above what is left of the 24-hour withdrawal quota; lower it "
@@ -193,15 +193,18 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMix
         known = self._accounts or self._known_accounts().load()
         first = main + [key for key in known if key not in main]
         first_rows, accounts = await asyncio.gather(
-            asyncio.gather(*(self._known_account_balance(user_id, key, key in main)
+            asyncio.gather(*(self._known_account_balance(user_id, key, key == main[0])
                              for key in first)),
             self.sub_account_query(),
         )
         names = self._remember(accounts)
         rows_by_key = {key: rows for key, rows in zip(first, first_rows) if rows is not None}
-        missing = [key for key in [*main, *names] if key not in rows_by_key]
+        # Only the main spot account must exist: a user acted for (not the key's own)
+        # may have no contract account, and the sub-account list is the key's user's.
+        missing = [key for key in names if key not in first]
         for key, rows in zip(missing, await asyncio.gather(
-                *(self.account_balance(user_id, *key) for key in missing))):
+                *(self._known_account_balance(user_id, key, key == main[0])
+                  for key in missing))):
             rows_by_key[key] = rows
         if names != known:
             self._known_accounts().save(names)
@@ -209,7 +212,7 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMix
         for kind, index in main + [key for key in names if key not in main]:
             account = AccountRef(kind=_KINDS.get(kind, AccountKind.OTHER), index=index,
                                  name=names.get((kind, index), ""))
-            balances += self._rows(account, rows_by_key[(kind, index)])
+            balances += self._rows(account, rows_by_key.get((kind, index)) or [])
         return balances
 
     async def _known_account_balance(self, user_id: str, key: tuple[int, int],
@@ -365,8 +368,13 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMix
         """``sub_account/transfer`` for a TRANSFER; ``withdraw`` (``client_order_id`` =
         ``client_key``, the trade password's MD5) for a WITHDRAW. A withdrawal without
         ``request.convert_rate`` or ``miner_fee`` takes them from ``quota_info`` first."""
-        user_id = self._user_id()
+        user_id = request.user_id or self._user_id()
         if request.kind is MoveKind.TRANSFER:
+            if request.user_id is not None:
+                raise InvalidRequest(self.venue_id, "a BHEX sub-account transfer moves the "
+                                                    "key's own user's money (the endpoint names "
+                                                    "no user): go back to the profile's own user "
+                                                    "to transfer")
             assert request.from_account and request.to_account
             source = self._type_index(request.from_account)
             target = self._type_index(request.to_account)
@@ -426,7 +434,7 @@ class BhexVenue(BhexHistoryMixin, BhexTradingMixin, BhexStatsMixin, BhexUsersMix
                 supported=False,
                 reason="a BHEX sub-account transfer has no client key and no record id to "
                        "find it by: it cannot be looked up at the venue")
-        user_id = self._user_id()
+        user_id = request.user_id or self._user_id()
         if venue_ref:
             record = await self.withdraw_order_detail(user_id, venue_ref)
             found = bool(record) and str(record.get("orderId")) == venue_ref

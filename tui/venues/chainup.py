@@ -255,6 +255,13 @@ class ChainupVenue(HttpVenue):
             lambda store: self._group(store.iter_rows(org), suffix=ORG_TOTAL), read_is_heavy=True)
 
     @reads_reply
+    async def org_user_balances(self, uid: str) -> list[Balance]:
+        """One org user's balances from the synced snapshot (read by the store's uid
+        index; the support desk's card), whoever ``settings.user_id`` names."""
+        org = self.org_key
+        return await self._synced(lambda store: self._group(store.user_rows(org, str(uid))))
+
+    @reads_reply
     async def org_balances(self) -> dict[str, list[Balance]]:
         """Every user's balances, keyed by uid (ORG_BALANCES)."""
         org = self.org_key

@@ -2,11 +2,15 @@
 
 :class:`RecordTable` is what the Orders, Deposit and History screens show their lists in.
 A screen declares its :class:`Column` list once and hands the widget plain records
-(pydantic models, dataclasses, anything with attributes); the widget keeps them in memory
-and renders one DataTable row per shown record (rows are data, not widgets). It owns:
+(pydantic models, dataclasses, anything picklable with attributes). The widget keeps them
+in a private temporary SQLite store (:mod:`tui.stores.record_store`), not in memory, and
+its DataTable holds only the rows in view: moving past the first or last row reads the
+next ones by key (keyset paging, the virtual table's window arithmetic), so a table of a
+million records mounts, sorts and scrolls in the memory of one screen. It owns:
 
 - sorting (``s`` steps through the columns, ``S`` reverses, a header click sorts by that
-  column);
+  column): numbers exactly, then text case-folded, then blanks, ties in load order;
+  reversed is the exact reverse;
 - filtering (``/`` opens the filter, Enter keeps it, Esc clears it): a record is shown when
   every word of the filter appears in one of its cells;
 - CSV export (``e``): every shown row, every column, amounts exactly as the venue sent
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -39,26 +43,30 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual import events
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from tui.core.amounts import exact_amount, table_amount
-from tui.core.times import iso_time_ms
+from tui.core.times import display_time, iso_time_ms, zone_label
 from tui.paths import app_paths
-from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
+from tui.stores import table_query
+from tui.stores.record_store import LOAD_ORDER, RecordSource, RecordStore, StoredRecord, \
+    sort_value
+from tui.stores.table_query import Query, Window
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS, TopBottomKeys
 from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "iso_time_ms", "time_column",
-           "cell_text"]
+           "cell_text", "columns_that_fit"]
 
 
 def format_time_ms(value: int | None) -> str:
-    """``YYYY-MM-DD HH:MM:SS`` in UTC for a millisecond epoch time ("" for None).
-
-    UTC so screens (and their snapshots) read the same on every machine."""
+    """``YYYY-MM-DD HH:MM:SS`` in the display zone (UTC unless the user chose local
+    time: :mod:`tui.core.times`) for a millisecond epoch time ("" for None)."""
     if value is None:
         return ""
-    return datetime.fromtimestamp(int(value) // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return display_time(int(value) // 1000)
 
 
 def cell_text(value: Any) -> str:
@@ -85,7 +93,10 @@ class Column:
     :func:`~tui.core.amounts.table_amount` for the record's ``coin``, enums by value, ``None`` as blank);
     ``export`` turns it into the CSV text (default :func:`cell_text`: exact, unformatted);
     ``style`` names a theme variable to colour the cell with, per record (or None);
-    ``width`` fixes the column's width (None: fit the content).
+    ``width`` fixes the column's width (None: fit the content);
+    ``drop`` is when the column gives way in a narrow window: 0 never (a key column),
+    else higher numbers go first (the table drops columns rather than scroll sideways
+    or cut a figure; CSV export and the filter still use every column).
     """
 
     title: str
@@ -96,6 +107,7 @@ class Column:
     export: Callable[[Any], str] | None = None
     style: Callable[[Any], str | None] | None = None
     width: int | None = None
+    drop: int = 0
 
     def get(self, record: Any) -> Any:
         """This column's value for ``record``."""
@@ -114,15 +126,43 @@ class Column:
             return table_amount(value, getattr(record, "coin", None))
         return cell_text(value)
 
+    def shown_title(self) -> str:
+        """The header on screen: a time column names the display zone (the CSV header
+        keeps ``title``: exports are always UTC)."""
+        return self.title.replace("(UTC)", f"({zone_label()})")
+
     def csv(self, record: Any) -> str:
         """The exact text written to CSV for ``record``."""
         value = self.get(record)
         return self.export(value) if self.export is not None else cell_text(value)
 
 
-def time_column(title: str = "time (UTC)", key: str = "time_ms") -> Column:
+def time_column(title: str = "time (UTC)", key: str = "time_ms", *, drop: int = 0) -> Column:
     """A time column: shown as ``YYYY-MM-DD HH:MM:SS`` UTC, exported as ISO 8601 UTC."""
-    return Column(title, key, formatter=format_time_ms, export=iso_time_ms)
+    return Column(title, key, formatter=format_time_ms, export=iso_time_ms, drop=drop)
+
+
+def columns_that_fit(widths: Sequence[int], drops: Sequence[int], room: int) -> list[int]:
+    """The indexes of the columns to show in ``room`` cells: droppable columns give way,
+    highest ``drop`` first (the rightmost of equals first), until the rest fit, then any
+    dropped column that fits the room left comes back (lowest ``drop`` first); key
+    columns (``drop`` 0) always stay."""
+    shown = list(range(len(widths)))
+    order = sorted((i for i in shown if drops[i] > 0), key=lambda i: (drops[i], i),
+                   reverse=True)
+    total = sum(widths)
+    dropped = []
+    for index in order:
+        if total <= room:
+            break
+        shown.remove(index)
+        dropped.append(index)
+        total -= widths[index]
+    for index in reversed(dropped):  # a narrower column dropped early may fit again
+        if total + widths[index] <= room:
+            shown.append(index)
+            total += widths[index]
+    return sorted(shown)
 
 
 def export_dir() -> Path:
@@ -135,17 +175,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "table"
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
-    """Sort None last, numbers by value, everything else case-insensitively as text."""
-    if value is None or value == "":
-        return (2, "")
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return (0, value)
-    return (1, cell_text(value).casefold())
+class _Grid(TopBottomKeys, TextCellsMixin, DataTable):
+    """The data grid inside a :class:`RecordTable`: row cursor, zebra stripes, j/k.
 
-
-class _Grid(TextCellsMixin, DataTable):
-    """The data grid inside a :class:`RecordTable`: row cursor, zebra stripes, j/k."""
+    It holds only the rows in view; moving past either end (keys, pages, Home/End, the
+    mouse wheel) asks the table for the next rows instead of scrolling."""
 
     HELP_SECTION = "table"
 
@@ -158,6 +192,89 @@ class _Grid(TextCellsMixin, DataTable):
     DEFAULT_CSS = """
     _Grid { height: 1fr; scrollbar-size-vertical: 1; }
     """
+
+    stripe_offset = 0
+    """The absolute position of the first row held, so stripes stay with their rows."""
+
+    @property
+    def owner(self) -> "RecordTable":
+        """The table whose rows these are."""
+        return self.query_ancestor(RecordTable)
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        if row_index >= 0 and self.zebra_stripes:
+            row_index += self.stripe_offset
+        return super()._get_row_style(row_index, base_style)
+
+    def action_cursor_down(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.move_cursor_by(1)
+
+    def action_cursor_up(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.move_cursor_by(-1)
+
+    def action_page_down(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.move_cursor_by(self.owner.view_height)
+
+    def action_page_up(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.move_cursor_by(-self.owner.view_height)
+
+    def action_scroll_top(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.jump(end=False)
+
+    def action_scroll_bottom(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.jump(end=True)
+
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        event.prevent_default()
+        self.owner.scroll_rows(3)
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        event.prevent_default()
+        self.owner.scroll_rows(-3)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.owner.fit_height()
+        self.owner.grid_resized()
+
+
+DEFAULT_HEIGHT = 40
+"""Rows read before the table has a size."""
+
+
+class _RecordView(Sequence[Any]):
+    """The records of a query, read from the store on demand (``len``, iteration,
+    indexing, equality with a list); holds none of them."""
+
+    def __init__(self, source: RecordSource, query: Query) -> None:
+        self._source = source
+        self._query = query
+
+    def __len__(self) -> int:
+        return self._source.count(self._query)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._source.walk(self._query)
+
+    def __getitem__(self, index: Any) -> Any:  # type: ignore[override]
+        if isinstance(index, slice):
+            return list(self)[index]
+        return self._source.at(self._query, index)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, _RecordView)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} records>"
 
 
 class RecordTable(Vertical):
@@ -251,10 +368,13 @@ class RecordTable(Vertical):
         self.table_name = name
         self.export_prefix = export_prefix
         self.empty_text = empty_text
-        self.records: list[Any] = []
-        """Every record loaded, in load order."""
-        self.shown: list[Any] = []
-        """The records shown now: filtered and sorted, top to bottom."""
+        self.store = RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of)
+        self.source = RecordSource(self.store, [
+            table_query.Column(c.key, c.title, c.width or 0, c.numeric) for c in self.columns])
+        self.window = Window()
+        """The records in view (the DataTable holds these and no others)."""
+        self.total_shown = 0
+        """How many records the filter lets through."""
         self.filter_text = ""
         self.sort_index: int | None = None
         self.sort_reverse = False
@@ -267,7 +387,12 @@ class RecordTable(Vertical):
         self.last_export: Path | None = None
         self.export_profile: str | None = None
         """The profile named in export file names (None: the screen's ``profile``)."""
-        self._by_key: dict[str, Any] = {}
+        self.hidden_columns: list[Column] = []
+        """Columns left out because the window is too narrow for them (see ``drop``)."""
+        self._fitted_width = -1
+        self._widest: list[int] = [0] * len(self.columns)
+        """Each column's widest cell seen since the records were set (the fit only ever
+        drops more columns while scrolling, never flaps)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter · enter keeps it · esc clears", classes="rt-filter")
@@ -292,27 +417,43 @@ class RecordTable(Vertical):
         """Move keyboard focus to the rows."""
         self.grid.focus()
 
+    @property
+    def records(self) -> Sequence[Any]:
+        """Every record loaded, in load order (read from the store on demand)."""
+        return _RecordView(self.source, Query(LOAD_ORDER))
+
+    @property
+    def shown(self) -> Sequence[Any]:
+        """The records shown: filtered and sorted, top to bottom (read on demand)."""
+        return _RecordView(self.source, self.current_query())
+
     def set_records(self, records: Iterable[Any]) -> None:
         """Show ``records`` (replacing what was there); clears the loading/error state."""
-        self.records = list(records)
+        self._widest = [0] * len(self.columns)
+        self.store.clear()
+        self.store.add(self._stored(records))
         self.busy = False
         self.error_text = None
         self.rebuild()
 
     def add_records(self, records: Iterable[Any]) -> int:
         """Append records not already present (by ``record_key``); returns how many were new."""
-        seen = {self.record_key(r) for r in self.records}
-        new = []
-        for record in records:
-            key = self.record_key(record)
-            if key not in seen:
-                seen.add(key)
-                new.append(record)
-        self.records.extend(new)
+        added = self.store.add(self._stored(records), skip_known=True)
         self.busy = False
         self.error_text = None
         self.rebuild()
-        return len(new)
+        return added
+
+    def _stored(self, records: Iterable[Any]) -> Iterator[tuple[str, Any]]:
+        record_key = self.record_key
+        for record in records:
+            yield str(record_key(record)), record
+
+    def _sort_of(self, record: Any, column: int) -> tuple[int, str]:
+        return sort_value(self.columns[column].get(record), cell_text)
+
+    def _search_of(self, record: Any) -> str:
+        return " ".join(c.display(record) + " " + c.csv(record) for c in self.columns).casefold()
 
     def show_loading(self) -> None:
         """Show the loading state (kept rows stay visible)."""
@@ -334,21 +475,34 @@ class RecordTable(Vertical):
     @property
     def current(self) -> Any:
         """The record under the cursor, or None."""
-        grid = self.grid
-        if not self.shown or grid.row_count == 0:
-            return None
-        row = grid.cursor_row
-        if 0 <= row < len(self.shown):
-            return self.shown[row]
-        return None
+        row = self.window.current
+        return None if row is None else row.record  # type: ignore[attr-defined]
+
+    def current_query(self) -> Query:
+        """The sort and filter in force, as a store query."""
+        sort = LOAD_ORDER if self.sort_index is None else self.columns[self.sort_index].key
+        words = tuple(self.filter_text.casefold().split())
+        return Query(sort, self.sort_reverse and self.sort_index is not None, (), words)
 
     def select_key(self, key: Hashable) -> bool:
         """Put the cursor on the record with ``key``; False if it is not shown."""
-        for index, record in enumerate(self.shown):
-            if self.record_key(record) == key:
-                self.grid.move_cursor(row=index, animate=False)
-                return True
-        return False
+        query = self.current_query()
+        found = self.source.position(query, key)
+        if found is None:
+            return False
+        record, position = found
+        self._show_window(self._around(query, record, position, self.window.cursor))
+        return True
+
+    @property
+    def view_height(self) -> int:
+        """How many rows the grid shows (what one window holds)."""
+        if not self.is_mounted:
+            return DEFAULT_HEIGHT
+        grid = self.grid
+        height = grid.scrollable_content_region.height - (grid.header_height
+                                                          if grid.show_header else 0)
+        return max(height, 1) if grid.size.height else DEFAULT_HEIGHT
 
     def set_filter(self, text: str) -> None:
         """Show only records whose cells contain every word of ``text``."""
@@ -367,19 +521,113 @@ class RecordTable(Vertical):
         rows += [[c.csv(r) for c in self.columns] for r in self.shown]
         return rows
 
+    # -- the window -----------------------------------------------------------------------
+
+    def move_cursor_by(self, steps: int) -> None:
+        """Move the cursor ``steps`` rows (negative: up), reading only rows that come
+        into view."""
+        if not self.window.rows or not steps:
+            return
+        query, height = self.current_query(), self.view_height
+        if steps > 0:
+            window = table_query.down(self.source, query, self.window, height, steps)
+        else:
+            window = table_query.up(self.source, query, self.window, height, -steps)
+        self._show_window(window)
+
+    def scroll_rows(self, steps: int) -> None:
+        """Scroll the view ``steps`` rows (the wheel), the cursor staying on its record
+        while that is in view (else on the nearest row)."""
+        window, height = self.window, self.view_height
+        if not window.rows or not steps:
+            return
+        query = self.current_query()
+        if steps > 0:
+            edge = Window(window.rows, window.offset, len(window.rows) - 1)
+            moved = table_query.down(self.source, query, edge, height, steps)
+            fallback = 0
+        else:
+            moved = table_query.up(self.source, query, Window(window.rows, window.offset, 0),
+                                   height, -steps)
+            fallback = len(moved.rows) - 1
+        current = window.rows[window.cursor].ident
+        idents = [row.ident for row in moved.rows]
+        cursor = idents.index(current) if current in idents else fallback
+        self._show_window(Window(moved.rows, moved.offset, cursor))
+
+    def jump(self, *, end: bool) -> None:
+        """Put the cursor on the first (or last) row."""
+        query, height = self.current_query(), self.view_height
+        if end:
+            window = table_query.end(self.source, query, height, self.total_shown)
+        else:
+            window = table_query.top(self.source, query, height)
+        self._show_window(window)
+
+    def fit_height(self) -> None:
+        """Read the window again when the grid's height changed."""
+        if self.window.rows and len(self.window.rows) != min(self.view_height,
+                                                             self.total_shown):
+            self._show_window(table_query.reload(self.source, self.current_query(),
+                                                 self.window, self.view_height))
+
+    def _around(self, query: Query, record: StoredRecord, position: int,
+                cursor_at: int) -> Window:
+        """The window with ``record`` (at ``position``) under the cursor, ``cursor_at``
+        rows from the top where there are rows enough above it."""
+        height = self.view_height
+        above = min(max(cursor_at, 0), height - 1)
+        before = tuple(reversed(self.source.page(query, record.key, forward=False,
+                                                 limit=above))) if above else ()
+        after = tuple(self.source.page(query, record.key, forward=True,
+                                       limit=height - len(before), inclusive=True))
+        if len(before) + len(after) < height and len(before) == above:
+            first = before[0].key if before else record.key
+            more = tuple(reversed(self.source.page(
+                query, first, forward=False, limit=height - len(before) - len(after))))
+            before = more + before
+        return Window(before + after, max(position - len(before), 0), len(before))
+
+    def _show_window(self, window: Window, *, columns: bool = False) -> None:
+        """Show ``window``'s rows in the grid (re-drawn only when they changed) and put
+        the grid's cursor on its cursor."""
+        grid = self.grid
+        if columns or window.rows != self.window.rows or not grid.columns:
+            self.window = window
+            self._fill(grid)
+        else:
+            self.window = window
+        if window.rows:
+            grid.move_cursor(row=window.cursor, animate=False)
+        self._show_info()
+
+    def _fill(self, grid: DataTable) -> None:
+        grid.stripe_offset = self.window.offset or 0  # type: ignore[attr-defined]
+        grid.clear(columns=True)
+        labels = []
+        for index, column in enumerate(self.columns):
+            label = column.shown_title()
+            if index == self.sort_index:
+                label += " ▲" if self.sort_reverse == column.numeric else " ▼"
+            labels.append(label)
+        records = [row.record for row in self.window.rows]  # type: ignore[attr-defined]
+        texts = [[column.display(record) for column in self.columns] for record in records]
+        visible = self._fit(labels, texts)
+        self.hidden_columns = [c for i, c in enumerate(self.columns) if i not in visible]
+        for index in visible:
+            column = self.columns[index]
+            grid.add_column(Text(labels[index], justify="right" if column.numeric else "left"),
+                            key=column.key, width=column.width)
+        for row, record, cells_text in zip(self.window.rows, records, texts):
+            cells = []
+            for index in visible:
+                column = self.columns[index]
+                style = self._style(column.style(record)) if column.style else ""
+                cells.append(Text(cells_text[index], style=style,
+                                  justify="right" if column.numeric else "left"))
+            grid.add_row(*cells, key=str(row.ident[0]))
+
     # -- rendering ----------------------------------------------------------------------
-
-    def _matches(self, record: Any, words: list[str]) -> bool:
-        cells = " ".join(c.display(record) + " " + c.csv(record) for c in self.columns).casefold()
-        return all(word in cells for word in words)
-
-    def _visible(self) -> list[Any]:
-        words = self.filter_text.casefold().split()
-        rows = [r for r in self.records if self._matches(r, words)] if words else list(self.records)
-        if self.sort_index is not None:
-            column = self.columns[self.sort_index]
-            rows.sort(key=lambda r: _sort_key(column.get(r)), reverse=self.sort_reverse)
-        return rows
 
     def _style(self, name: str | None) -> Style | str:
         if not name:
@@ -389,31 +637,46 @@ class RecordTable(Vertical):
         return Style.parse(colour) if colour else ""
 
     def rebuild(self) -> None:
-        """Re-render the rows, the state line and the info line from memory."""
+        """Re-read the rows in view, the state line and the info line from the store,
+        keeping the cursor on the record it was on."""
         if not self.is_mounted:
             return
-        grid = self.grid
         current = self.current
-        current_key = None if current is None else self.record_key(current)
-        self.shown = self._visible()
-        grid.clear(columns=True)
-        for index, column in enumerate(self.columns):
-            label = column.title
-            if index == self.sort_index:
-                label += " ▲" if self.sort_reverse == column.numeric else " ▼"
-            grid.add_column(Text(label, justify="right" if column.numeric else "left"),
-                            key=column.key, width=column.width)
-        for record in self.shown:
-            cells = []
-            for column in self.columns:
-                style = self._style(column.style(record)) if column.style else ""
-                cells.append(Text(column.display(record), style=style,
-                                  justify="right" if column.numeric else "left"))
-            grid.add_row(*cells, key=str(self.record_key(record)))
-        if current_key is not None:
-            self.select_key(current_key)
+        query = self.current_query()
+        self.total_shown = self.source.count(query)
+        window = None
+        if current is not None:
+            found = self.source.position(query, self.record_key(current))
+            if found is not None:
+                window = self._around(query, found[0], found[1], self.window.cursor)
+        if window is None:
+            window = table_query.top(self.source, query, self.view_height)
+        self._show_window(window, columns=True)
         self._show_state()
-        self._show_info()
+
+    def _fit(self, labels: list[str], texts: list[list[str]]) -> list[int]:
+        """The indexes of the columns that fit the grid's width now (every column before
+        the grid has a size)."""
+        from rich.cells import cell_len
+
+        grid = self.grid
+        self._fitted_width = grid.size.width
+        if grid.size.width <= 0:
+            return list(range(len(self.columns)))
+        padding = 2 * grid.cell_padding
+        widths = []
+        for index, column in enumerate(self.columns):
+            natural = max([cell_len(labels[index]), self._widest[index]]
+                          + [cell_len(row[index]) for row in texts])
+            self._widest[index] = natural
+            widths.append((column.width or natural) + padding)
+        room = grid.size.width - grid.styles.scrollbar_size_vertical
+        return columns_that_fit(widths, [c.drop for c in self.columns], room)
+
+    def grid_resized(self) -> None:
+        """The grid changed size: fit the columns again when its width changed."""
+        if self.is_mounted and self.grid.size.width != self._fitted_width:
+            self._show_window(self.window, columns=True)
 
     def _show_state(self) -> None:
         state = self.query_one(".rt-state", Static)
@@ -421,12 +684,12 @@ class RecordTable(Vertical):
         if self.error_text:
             state.update(f"✗ {self.error_text}")
             state.add_class("-error", "-shown")
-        elif self.shown:
+        elif self.total_shown:
             state.remove_class("-shown")
         else:
             if self.busy:
                 text = "loading…"
-            elif self.filter_text and self.records:
+            elif self.filter_text and len(self.store):
                 text = f"no rows match “{self.filter_text}”"
             else:
                 text = self.empty_text
@@ -436,9 +699,12 @@ class RecordTable(Vertical):
     def _show_info(self) -> None:
         if not self.is_mounted:
             return
-        total, shown = len(self.records), len(self.shown)
+        total, shown = len(self.store), self.total_shown
         noun = "row" if total == 1 else "rows"
         parts = [f"{shown} of {total} {noun}" if shown != total else f"{total} {noun}"]
+        rows, offset = self.window.rows, self.window.offset
+        if len(rows) < shown and offset is not None:
+            parts.append(f"rows {offset + 1:,}–{offset + len(rows):,}")
         if self.busy:
             parts.append("loading…")
         if self.sort_index is not None:
@@ -446,6 +712,10 @@ class RecordTable(Vertical):
                          f"{' reversed' if self.sort_reverse else ''}")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
+        if self.hidden_columns:
+            names = [c.title for c in self.hidden_columns]
+            more = f" +{len(names) - 2}" if len(names) > 2 else ""
+            parts.append(f"hidden: {', '.join(names[:2])}{more} (narrow; e exports all)")
         if self.note:
             parts.append(self.note)
         self.query_one(".rt-info", Static).update(" · ".join(parts))

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from tui.stores.table_query import (
+    Column,
     FilterError,
     Query,
     Record,
@@ -102,6 +103,7 @@ class VirtualTable(Widget, can_focus=True):
         self.error: str | None = None
         """Why the last read failed (shown on the status line), or None."""
         self._generation = 0
+        self._fit_cache: tuple[tuple[object, ...], list[tuple[Column, int]]] | None = None
 
     # -- what the screen calls --------------------------------------------------------
 
@@ -243,15 +245,69 @@ class VirtualTable(Widget, can_focus=True):
         parts = [place, f"{self.query.sort} {arrow}"]
         if self.query.text:
             parts.append(self.query.text)
+        hidden = self.hidden_columns
+        if hidden:
+            parts.append(f"too narrow for {', '.join(hidden)}")
         return " · ".join(parts)
+
+    def layout(self, width: int | None = None) -> list[tuple[Column, int]]:
+        """The columns shown and their widths for a line of ``width`` cells (the
+        widget's own by default).
+
+        Every column takes its widest text in view (the header included, never less
+        than its declared width). When they do not all fit, columns are left out by
+        their ``drop`` order (the highest first), then any left out that fits again is
+        put back; an amount is never cut. Only when the
+        always-shown columns alone are too wide does a text column fall back to its
+        declared width, its text cut with "…"."""
+        width = self.size.width if width is None else width
+        cache_key = (width, self.window, self.query.sort, self.query.descending)
+        if self._fit_cache is not None and self._fit_cache[0] == cache_key:
+            return self._fit_cache[1]
+        columns = list(self.source.columns)
+        natural = {}
+        for index, column in enumerate(columns):
+            widest = max((len(record.cells[index]) for record in self.window.rows
+                          if index < len(record.cells)), default=0)
+            natural[column.key] = max(column.width, widest,
+                                      len(column.title + self._sort_mark(column.key)))
+        shown = list(columns)
+
+        def needed(chosen: list[Column]) -> int:
+            return sum(natural[c.key] for c in chosen) + max(len(chosen) - 1, 0)
+
+        dropped = []
+        for column in sorted((c for c in columns if c.drop), key=lambda c: -c.drop):
+            if needed(shown) <= width:
+                break
+            shown.remove(column)
+            dropped.append(column)
+        for column in reversed(dropped):  # a narrower one left out later may fit back
+            trial = [c for c in columns if c in shown or c is column]
+            if needed(trial) <= width:
+                shown = trial
+        if needed(shown) > width:  # last resort: text columns back to their own width
+            for column in shown:
+                if not column.numeric:
+                    natural[column.key] = max(column.width,
+                                              len(column.title + self._sort_mark(column.key)))
+        result = [(column, natural[column.key]) for column in shown]
+        self._fit_cache = (cache_key, result)
+        return result
+
+    @property
+    def hidden_columns(self) -> list[str]:
+        """Titles of the columns left out to fit the width (the status line names them)."""
+        shown = {column.key for column, _ in self.layout()}
+        return [c.title for c in self.source.columns if c.key not in shown]
 
     def render_line(self, y: int) -> Strip:
         """Line 0 the header, then the window's rows, the last line the status."""
         width = self.size.width
         if y == 0:
             style = self.get_component_rich_style("virtual-table--header")
-            return self._strip([c.title + (self._sort_mark(c.key)) for c in self.source.columns],
-                               style, width)
+            return self._strip({c.key: c.title + self._sort_mark(c.key)
+                                for c in self.source.columns}, style, width)
         if y == self.size.height - 1:
             style = self.get_component_rich_style("virtual-table--status")
             return Strip([Segment(self.status_text()[:width].ljust(width), style)])
@@ -260,7 +316,8 @@ class VirtualTable(Widget, can_focus=True):
             record = self.window.rows[index]
             style = (self.get_component_rich_style("virtual-table--cursor")
                      if index == self.window.cursor else self.rich_style)
-            return self._strip(list(record.cells), style, width)
+            return self._strip(dict(zip((c.key for c in self.source.columns), record.cells)),
+                               style, width)
         return Strip([Segment(" " * width, self.rich_style)])
 
     def _sort_mark(self, key: str) -> str:
@@ -268,13 +325,12 @@ class VirtualTable(Widget, can_focus=True):
             return ""
         return " ↓" if self.query.descending else " ↑"
 
-    def _strip(self, cells: list[str], style: Style, width: int) -> Strip:
+    def _strip(self, cells: dict[str, str], style: Style, width: int) -> Strip:
         parts = []
-        for column, text in zip(self.source.columns, cells):
-            if len(text) > column.width:
-                text = text[:column.width - 1] + "…"
-            parts.append(text.rjust(column.width) if column.numeric else
-                         text.ljust(column.width))
+        for column, size in self.layout(width):
+            text = cells.get(column.key, "")
+            if len(text) > size and not column.numeric:
+                text = text[:size - 1] + "…"
+            parts.append(text.rjust(size) if column.numeric else text.ljust(size))
         line = " ".join(parts)[:width].ljust(width)
         return Strip([Segment(line, style)])
-
