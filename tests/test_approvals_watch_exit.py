@@ -97,3 +97,34 @@ def test_stop_all_stops_every_running_watcher(tmp_path) -> None:
     assert not any(w._thread.is_alive() for w in watchers)
     assert "coinsole-approvals-watch" not in {t.name for t in threading.enumerate()}
     store.close()
+
+
+def test_stopping_a_postgres_watcher_mid_outage_does_not_wait_out_its_retries(
+        pg_cluster, pg_url) -> None:
+    """While the server refuses connections the watcher retries for ``retry_for`` (30 s
+    here); ``stop()`` ends it at once instead (its join allows 5 s), so an exit during an
+    outage is not held up by the retries."""
+    import psycopg
+
+    from tui.approvals.store_postgres import PostgresStore
+
+    store = PostgresStore(pg_url, retry_for=30)
+    seen = []
+    watcher = store.watch(seen.append)
+    dbname = pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS false')
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = %s", (dbname,))
+    try:
+        for _ in range(200):
+            if any(c.kind == "unreachable" for c in seen):
+                break
+            threading.Event().wait(0.05)
+        assert any(c.kind == "unreachable" for c in seen), seen
+        watcher.stop()
+        assert not watcher._thread.is_alive()
+    finally:
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS true')
+        store.close()

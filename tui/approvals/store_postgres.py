@@ -146,7 +146,9 @@ class _Backoff:
         self.url, self.budget, self.first, self.cap = url, budget, first, cap
         self.connect_timeout = connect_timeout
 
-    def connect(self) -> psycopg.Connection:
+    def connect(self, stop: threading.Event | None = None) -> psycopg.Connection:
+        """A connection, trying again with backoff for at most the budget; StoreUnreachable
+        after it (or as soon as ``stop`` is set: a watcher being stopped waits no longer)."""
         deadline = time.monotonic() + self.budget
         delay = self.first
         while True:
@@ -164,7 +166,11 @@ class _Backoff:
                 if left <= 0:
                     raise StoreUnreachable(f"team store unreachable at {redact_url(self.url)}, "
                                            f"retrying: {_reason(exc)}") from None
-                time.sleep(min(delay, left))
+                if stop is None:
+                    time.sleep(min(delay, left))
+                elif stop.wait(min(delay, left)):
+                    raise StoreUnreachable(f"team store unreachable at {redact_url(self.url)}; "
+                                           "stopped watching") from None
                 delay = min(delay * 2, self.cap)
 
 
@@ -423,7 +429,7 @@ class Watcher:
             self._lost(exc)
 
     def _listen(self) -> None:
-        conn = self._backoff.connect()
+        conn = self._backoff.connect(self._stop)
         try:
             conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.OperationalError as exc:
@@ -446,6 +452,8 @@ class Watcher:
         if self._pending:
             return self._pending.popleft()
         if self._conn is None:
+            if self._stop.is_set():
+                return None
             try:
                 self._listen()
             except StoreUnreachable as exc:
