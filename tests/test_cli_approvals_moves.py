@@ -56,3 +56,17 @@ def test_held_send_or_withdrawal_exits_5_with_the_request_id(holding, home, live
     assert executed.exit_code == 0, executed.output
     [entry] = entries(home)
     assert entry.attempts == 1 and entry.state.value in ("ACCEPTED", "RECONCILED")
+
+
+@pytest.mark.parametrize("command,rule", [
+    (["send", "--profile", "bitunix-demo", "--coin", "USDT", "--amount", "1.5",
+      "--to-email", "alice@coinsole.test"], "sends and withdrawals"),
+    (["withdraw", "--profile", "bitunix-demo", "--coin", "USDT", "--amount", "10", *TRC20],
+     "sends and withdrawals"),
+], ids=["send", "withdraw"])
+def test_policy_explain_send_and_withdraw_send_nothing(holding, home, command, rule) -> None:
+    result = run("policy", "explain", *command, who="ann")
+    assert result.exit_code == 0, result.output
+    assert f"{rule} (line" in result.output and "2 of treasury" in result.output, result.output
+    assert "nothing was sent" in result.output
+    assert entries(home) == []
