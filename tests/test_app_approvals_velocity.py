@@ -37,11 +37,16 @@ async def test_detail_shows_velocity_used_and_left(tmp_path, monkeypatch) -> Non
         velocity = str(detail.query_one("#detail-velocity", Static).render())
         assert velocity == "used 40, left 10 USDT (as the policy counts now)", velocity
         assert "velocity 40 + 20 exceeds 50" in screen_text(app)
+        assert not detail.query("#detail-rule-now")  # the same rule matches now
         await pilot.press("escape")
         await wait_loaded(pilot)
         await pilot.press("k", "k", "k", "k", "enter")
         await wait_loaded(pilot)
         assert app.screen.detail.item.id == earlier[0].id
         velocity = str(app.screen.query_one("#detail-velocity", Static).render())
-        # counted now: the three other tens and the twenty, this one left out
+        # counted now: the three other tens and the twenty, this one left out; so the
+        # velocity rule, not the one it was proposed under, is what execution will apply
         assert velocity == "used 50, left 0 USDT (as the policy counts now)", velocity
+        now = str(app.screen.query_one("#detail-rule-now", Static).render())
+        assert now == ("daily transfer limit (approve): execution re-evaluates, this rule "
+                       "applies"), now

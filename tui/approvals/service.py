@@ -306,6 +306,10 @@ class Detail:
     signatures: tuple[SignatureView, ...]
     quorum_met: bool
     quorum_note: str
+    rule_now: str = ""
+    """The rule the policy matches now (velocity and balances move); execution re-evaluates,
+    so when it differs from the proposal's rule, this one's outcome and quorum apply."""
+    outcome_now: str = ""
 
 
 # -- the service -------------------------------------------------------------------------------
@@ -633,9 +637,11 @@ class ApprovalService:
                     and not meta.get("self") else "counts")
             views.append(SignatureView(st.operator, st.decision, st.time_ms, st.reason, ok, note))
         used = left = None
+        rule_now = outcome_now = ""
         if policy is not None:
             ev = evaluate(policy, req, self.context(None, req.params.get("client_key")))
             used, left = ev.velocity_used, ev.velocity_left
+            rule_now, outcome_now = ev.rule_name, ev.outcome
         if policy is not None and meta.get("quorum"):
             q = self._quorum(row, meta, now)
             met, qnote = q.satisfied, q.reason
@@ -643,7 +649,7 @@ class ApprovalService:
             met, qnote = False, "no policy in force" if policy is None else "no quorum"
         return Detail(item, req.params, row.request_hash, row.policy_hash, hash_ok,
                       row.policy_hash == self.loaded.hash, tuple(meta.get("why", ())), used, left,
-                      tuple(views), met, qnote)
+                      tuple(views), met, qnote, rule_now, outcome_now)
 
     # -- executing ---------------------------------------------------------------------------
 

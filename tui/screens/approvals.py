@@ -654,6 +654,9 @@ class ApprovalDetailScreen(ModalBase[None]):
                  ("profile", f"{i.profile} (venue {i.venue})"),
                  ("initiator", i.initiator),
                  ("rule", i.rule), ("why", "; ".join(d.why) or "-"),
+                 *([("rule now", f"{d.rule_now} ({d.outcome_now}): execution re-evaluates, "
+                                 "this rule applies")]
+                   if d.rule_now and d.rule_now != i.rule else []),
                  ("quorum", f"{i.quorum} — votes {i.votes}"
                             f"{' (met)' if d.quorum_met else ''}: {d.quorum_note}"),
                  ("expires in", left or "-"),
