@@ -45,7 +45,8 @@ def live_profiles(home, live_sandbox, monkeypatch):
 
 
 def run(*args, who=None, input=None):
-    env = {"COINSOLE_OPERATOR": who} if who else None
+    # Always named, so CliRunner restores it after: `--as NAME` sets it in os.environ.
+    env = {"COINSOLE_OPERATOR": who or None}
     return CliRunner().invoke(main, list(args), env=env, input=input)
 
 
@@ -128,6 +129,7 @@ def test_propose_approve_twice_execute_sends_once(team, home, live_profiles):
     shown = run("approvals", "show", rid, "--json", who="ann")
     detail = json.loads(shown.output)
     assert detail["state"] == "APPROVED" and detail["hash_ok"] and detail["params"]["amount"] == "150"
+    assert (detail["rule_now"], detail["outcome_now"]) == ("transfers of 100 or more", "approve")
     assert [s["verified"] for s in detail["signatures"]] == [True, True]
 
     executed = run("approvals", "execute", rid, who="ann")

@@ -226,9 +226,8 @@ class FinanceScreen(OrgScreen):
         send.PROGRESS[request.client_key] = progress
         mover = mover_for(self.session)
         try:
-            entry = mover.record(request, Settlement.KEYED)
             try:
-                entry = mover.approve(entry)
+                entry = mover.approve(mover.record(request, Settlement.KEYED))
             except PolicyBlocked as exc:
                 self.say(str(exc))
                 return
