@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 
 def use_demo_profiles(base_url: str, monkeypatch: Any) -> None:
     """Save every demo profile with ``base_url`` and set its key and secret variables."""
@@ -57,3 +59,13 @@ def demo_bhex_venue(box: Any, origin: str) -> Any:
                                    user_id=bhex.user_id, rate_limit=(10_000, 1.0),
                                    retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
                      Credentials(bhex.api_key, bhex.secret))
+
+
+@pytest.fixture
+async def bhex_client(live_sandbox: Any) -> AsyncIterator[tuple[Any, Any]]:
+    """(sandbox, the demo BHEX adapter over loopback) — import it into a test module as
+    its ``client`` fixture; the adapter is closed afterwards."""
+    box, origin = live_sandbox
+    venue = demo_bhex_venue(box, origin)
+    yield box, venue
+    await venue.aclose()

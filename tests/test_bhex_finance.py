@@ -10,7 +10,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from demo_env import demo_bhex_venue
+from demo_env import bhex_client  # noqa: F401 (a fixture)
 
 from tui.core.errors import (InsufficientFunds, InvalidRequest, MalformedReply, OutcomeUnknown,
                              RateLimited)
@@ -114,12 +114,10 @@ def test_items_match_the_documents_examples() -> None:
 
 
 @pytest.fixture
-async def client(live_sandbox):
-    box, origin = live_sandbox
-    venue = demo_bhex_venue(box, origin)
+def client(bhex_client):
+    box, _ = bhex_client
     box.services["bhex"].finance.run_ms = 200
-    yield box, venue
-    await venue.aclose()
+    return bhex_client
 
 
 async def _done(venue, op, cid, timeout=5.0):  # float-ok: seconds

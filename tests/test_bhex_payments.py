@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from demo_env import demo_bhex_venue
+from demo_env import bhex_client as client  # noqa: F401 (client: a fixture)
 
 from tui.core.errors import InvalidRequest, MalformedReply, OutcomeUnknown
 from tui.core.money import loads_exact
@@ -106,14 +106,6 @@ def main_balance(box, user: str, token: str) -> tuple[Decimal, Decimal]:
     """(available, frozen) of ``user``'s main spot ``token`` in the sandbox ledger."""
     rows = box.ledger.accounts("bhex", user, account_type="1", account_index=0, coins=[token])
     return (rows[0].available, rows[0].frozen) if rows else (Decimal(0), Decimal(0))
-
-
-@pytest.fixture
-async def client(live_sandbox):
-    box, origin = live_sandbox
-    venue = demo_bhex_venue(box, origin)
-    yield box, venue
-    await venue.aclose()
 
 
 async def test_seeded_book_has_every_state(client) -> None:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from demo_env import demo_bhex_venue, demo_journal
+from demo_env import bhex_client as client, demo_journal  # noqa: F401 (client: a fixture)
 
 from tui.cli import main
 from tui.core.errors import InvalidRequest, VenueError
@@ -55,14 +55,6 @@ def test_price_limits_are_checked_against_the_tick(limits: PriceLimits, words: s
 def test_good_price_limits_pass() -> None:
     assert check_price_limits(RULE, PriceLimits(D("70000.10"), D("1E+4"), D("70000"),
                                                 D("10000.01"))) == []
-
-
-@pytest.fixture
-async def client(live_sandbox):
-    box, origin = live_sandbox
-    venue = demo_bhex_venue(box, origin)
-    yield box, venue
-    await venue.aclose()
 
 
 async def test_trade_status_shows_in_basic_symbols(client) -> None:

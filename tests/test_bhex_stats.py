@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from demo_env import demo_bhex_venue
+from demo_env import bhex_client as client  # noqa: F401 (client: a fixture)
 
 from tui.core.errors import AuthError, InvalidRequest, MalformedReply, VenueUnavailable
 from tui.core.money import loads_exact, plain
@@ -158,14 +158,6 @@ def test_not_a_list_is_refused() -> None:
 
 
 # -- adapter <-> sandbox over loopback -------------------------------------------------------
-
-
-@pytest.fixture
-async def client(live_sandbox):
-    box, origin = live_sandbox
-    venue = demo_bhex_venue(box, origin)
-    yield box, venue
-    await venue.aclose()
 
 
 def window() -> tuple[int, int]:
