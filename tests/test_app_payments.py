@@ -8,13 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from confirm_steps import cancel_then_send
-from test_app_orders import capture_notices
+from org_app_steps import cancel_then_send, demo_app, open_screen
 from test_app_support import screen_text, wait_loaded
 from textual.widgets import Input, Select
 
-from tui.app import CoinsoleApp
-from tui.demo import demo_session
 from tui.journal_ui import journal_for
 from tui.payments.lifecycle import PaymentAction
 from tui.sandbox.bhex_payments import ORDER_ID_BASE
@@ -31,19 +28,11 @@ def _home(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("COINSOLE_HOME", str(tmp_path / "home"))
 
 
-def payments_app() -> CoinsoleApp:
-    app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
-    capture_notices(app)
-    return app
+payments_app = demo_app
 
 
 async def open_payments(pilot) -> PaymentsScreen:
-    await wait_loaded(pilot)
-    await pilot.app.run_action("open_payments")
-    await wait_loaded(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, PaymentsScreen)
-    return screen
+    return await open_screen(pilot, "open_payments", PaymentsScreen)
 
 
 def pick(screen: PaymentsScreen, order_id: int) -> None:
