@@ -40,6 +40,14 @@ def pick(screen: PaymentsScreen, order_id: int) -> None:
     assert screen.orders.select_key(str(order_id))
 
 
+async def act_on(pilot, screen: PaymentsScreen, order_id: int, key: str) -> None:
+    """Pick ``order_id`` and press the action ``key`` on it (its modal opens, if offered)."""
+    pick(screen, order_id)
+    await pilot.pause()
+    await pilot.press(key)
+    await pilot.pause()
+
+
 async def test_list_detail_and_legal_actions() -> None:
     app = payments_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -125,10 +133,7 @@ async def test_settle_confirmed_journaled_and_refused_beyond_held() -> None:
     app = payments_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_payments(pilot)
-        pick(screen, ORDER_ID_BASE + 6)
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+        await act_on(pilot, screen, ORDER_ID_BASE + 6, "a")
         modal = app.screen
         assert isinstance(modal, PaymentActionScreen)
         amount = modal.query_one("#amount", Input)
@@ -158,10 +163,7 @@ async def test_cancel_a_waiting_order() -> None:
     app = payments_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_payments(pilot)
-        pick(screen, ORDER_ID_BASE + 8)  # WAIT_FOR_PAYMENT
-        await pilot.pause()
-        await pilot.press("x")
-        await pilot.pause()
+        await act_on(pilot, screen, ORDER_ID_BASE + 8, "x")  # WAIT_FOR_PAYMENT
         assert isinstance(app.screen, PaymentActionScreen)
         assert "becomes  CANCELLED" in screen_text(app)
         await cancel_then_send(pilot, "x")
@@ -241,10 +243,7 @@ async def test_the_approvals_gate_holds_or_blocks(tmp_path, monkeypatch) -> None
     binding.mover.policy_gate = policy_gate(binding.journal)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_payments(pilot)
-        pick(screen, ORDER_ID_BASE + 6)
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+        await act_on(pilot, screen, ORDER_ID_BASE + 6, "a")
         assert "approvals policy is in force" in screen_text(app)
         app.screen.query_one("#amount", Input).value = "0.1"
         await pilot.pause()
@@ -253,10 +252,7 @@ async def test_the_approvals_gate_holds_or_blocks(tmp_path, monkeypatch) -> None
         assert "submitted for approval" in screen_text(app)
         await pilot.press("escape")
         await wait_loaded(pilot)
-        pick(screen, ORDER_ID_BASE + 8)
-        await pilot.pause()
-        await pilot.press("x")
-        await pilot.pause()
+        await act_on(pilot, screen, ORDER_ID_BASE + 8, "x")
         await pilot.press("ctrl+s")
         await wait_loaded(pilot)
         assert "cancels are frozen" in screen_text(app)
