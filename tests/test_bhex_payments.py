@@ -7,17 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from demo_env import bhex_client as client  # noqa: F401 (client: a fixture)
 
 from tui.core.errors import InvalidRequest, MalformedReply, OutcomeUnknown
 from tui.core.money import loads_exact
-from tui.sandbox import DEMO_PROFILES
 from tui.sandbox.bhex_payments import ORDER_ID_BASE, OPERATING_USER_ID, SEEDED
-from tui.sandbox.limits import RateLimiter
-from tui.venues.base import Credentials, RetryPolicy, VenueSettings
-from tui.venues.bhex import BhexVenue
 from tui.venues.bhex_payments import PayLine, parse_order, parse_orders, pay_info_json
 
-BHEX = next(p for p in DEMO_PROFILES if p.venue == "bhex")
 PAYER, OTHER = "482698709891649537", "482698709891649538"
 
 # The document's example replies, as printed (comments removed). The create example
@@ -110,18 +106,6 @@ def main_balance(box, user: str, token: str) -> tuple[Decimal, Decimal]:
     """(available, frozen) of ``user``'s main spot ``token`` in the sandbox ledger."""
     rows = box.ledger.accounts("bhex", user, account_type="1", account_index=0, coins=[token])
     return (rows[0].available, rows[0].frozen) if rows else (Decimal(0), Decimal(0))
-
-
-@pytest.fixture
-async def client(live_sandbox):
-    box, origin = live_sandbox
-    box.services["bhex"].limiter = RateLimiter(100_000, 1, box.clock)
-    venue = BhexVenue(VenueSettings(profile="bhex-demo", base_url=f"{origin}/bhex",
-                                    user_id=BHEX.user_id, rate_limit=(10_000, 1.0),
-                                    retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
-                      Credentials(BHEX.api_key, BHEX.secret))
-    yield box, venue
-    await venue.aclose()
 
 
 async def test_seeded_book_has_every_state(client) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
 from tui.cli_payments import date_range
@@ -27,19 +28,8 @@ def home(tmp_path, monkeypatch):
 @pytest.fixture
 def box(live_sandbox, monkeypatch):
     """The demo profiles pointed at a sandbox served over HTTP."""
-    from tui.config import ProfileStore
-    from tui.credentials import env_var_names
-    from tui.demo import demo_profiles
-    from tui.sandbox import DEMO_PROFILES
-
     sandbox, base_url = live_sandbox
-    store = ProfileStore()
-    for profile in demo_profiles(base_url):
-        store.add(profile)
-    for demo in DEMO_PROFILES:
-        key_var, secret_var = env_var_names(demo.name)
-        monkeypatch.setenv(key_var, demo.api_key)
-        monkeypatch.setenv(secret_var, demo.secret)
+    use_demo_profiles(base_url, monkeypatch)
     return sandbox
 
 

@@ -25,6 +25,8 @@ from typing import Any
 
 import click
 
+from tui.cli_org import bhex_context
+from tui.cli_org import fail as _fail
 from tui.core.errors import CoinsoleError
 
 __all__ = ["register", "finance"]
@@ -36,18 +38,8 @@ ROWS_SHOWN = 100
 """Up to this many rows every row is printed; beyond, the counts and the rows not done."""
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"coinsole: {message}", err=True)
-    raise SystemExit(code)
-
-
 def _context(demo: bool, profile: str):
-    from tui.cli_moves import _Context
-
-    ctx = _Context(demo, profile)
-    if ctx.session.profile(profile).venue != "bhex":
-        _fail(f"profile {profile!r} is not a BHEX profile; finance tasks need BHEX's Org API")
-    return ctx
+    return bhex_context(demo, profile, "finance tasks")
 
 
 class _Progress:

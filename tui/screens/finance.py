@@ -23,9 +23,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, Label, ProgressBar, Select, Static
 
 from tui.core.errors import CoinsoleError
-from tui.screens.profile_tabs import ProfileScreen, next_profile_binding
+from tui.screens.org_screen import OrgScreen, adapter_has, back_binding
+from tui.screens.profile_tabs import next_profile_binding
 from tui.session import Session
-from tui.venues.registry import adapter_class
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.record_table import Column, RecordTable
 from tui.widgets.title_bar import TitleBar
@@ -45,14 +45,14 @@ RESULTS = (Column("line", "line", numeric=True), Column("uid", "uid"),
 
 def has_finance(venue: str) -> bool:
     """Whether ``venue``'s adapter runs org finance tasks."""
-    return callable(getattr(adapter_class(venue), "finance_send_text", None))
+    return adapter_has(venue, FinanceScreen.ORG_CALL)
 
 
-class FinanceScreen(ProfileScreen):
+class FinanceScreen(OrgScreen):
     """Prepare, preview, send and follow one finance batch of a BHEX profile."""
 
     SUB_TITLE = "finance"
-    PROFILE_PROMPT = "no BHEX profile"
+    ORG_CALL = "finance_send_text"
 
     DEFAULT_CSS = """
     FinanceScreen #op { width: 20; }
@@ -64,7 +64,7 @@ class FinanceScreen(ProfileScreen):
     """
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "close", "Close", tooltip="Back to the screen before"),
+        back_binding(),
         Binding("o", "focus_path", "File", tooltip="Type the CSV file's path"),
         Binding("ctrl+s", "send", "Send", key_display="^s",
                 tooltip="Confirm, journal and send the prepared batch"),
@@ -73,8 +73,6 @@ class FinanceScreen(ProfileScreen):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self.profiles = [p.name for p in session.profiles if has_finance(p.venue)]
-        self.profile: str | None = self.profiles[0] if self.profiles else None
         self.batch: Any = None
         """The prepared batch (a :class:`~tui.finance.batch.PreparedBatch`) or None."""
         self.request: Any = None
@@ -106,10 +104,6 @@ class FinanceScreen(ProfileScreen):
         self.query_one(RecordTable).export_profile = self.profile
 
     # -- actions ---------------------------------------------------------------------
-
-    def action_close(self) -> None:
-        """Back to the screen before."""
-        self.dismiss(None)
 
     def action_focus_path(self) -> None:
         """Focus the path field."""
@@ -234,9 +228,8 @@ class FinanceScreen(ProfileScreen):
         send.PROGRESS[request.client_key] = progress
         mover = mover_for(self.session)
         try:
-            entry = mover.record(request, Settlement.KEYED)
             try:
-                entry = mover.approve(entry)
+                entry = mover.approve(mover.record(request, Settlement.KEYED))
             except PolicyBlocked as exc:
                 self.say(str(exc))
                 return

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
@@ -25,7 +25,8 @@ from tui.core.addresses import tail_matches
 from tui.core.moves import MoveKind, MoveRequest, Settlement
 from tui.journal import EntryState, JournalEntry, Mover
 from tui.journal_ui import send_move, settlement_words, state_class
-from tui.screens.modal import ModalBase, cancel_binding
+from tui.screens.gated_confirm import send_bindings, show_close
+from tui.screens.modal import ModalBase
 
 __all__ = ["MoveConfirmScreen", "outcome_text"]
 
@@ -62,12 +63,7 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
 
     TONE = "warning"
 
-    BINDINGS: list[BindingType] = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True,
-                tooltip="Journal the request and send it (once)"),
-        cancel_binding("Cancel before sending, or close after the outcome", "Cancel / close",
-                       action="close"),
-    ]
+    BINDINGS: list[BindingType] = send_bindings("Journal the request and send it (once)")
 
     DEFAULT_CSS = """
     MoveConfirmScreen > Vertical { width: 96; max-height: 100%; padding: 0 2; }
@@ -285,11 +281,7 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
             outcome.update(outcome_text(entry))
             held = entry.state is EntryState.PENDING_APPROVAL
             outcome.set_classes(f"{'-ok' if held else state_class(entry.state)} -shown")
-        cancel = self.query_one("#cancel", Button)
-        cancel.label = "Close  (esc)"
-        cancel.disabled = False
-        cancel.focus()
-        self.query_one("#confirm", Button).display = False
+        show_close(self)
 
     def action_close(self) -> None:
         """Cancel before sending; close once the outcome is shown; nothing while sending."""

@@ -34,10 +34,10 @@ from textual.widgets import Input, Label, Select, Static
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
 from tui.payments.lifecycle import PaymentAction, actions_allowed
-from tui.screens.profile_tabs import ProfileScreen, next_profile_binding
+from tui.screens.org_screen import OrgScreen, adapter_has, back_binding
+from tui.screens.profile_tabs import next_profile_binding
 from tui.session import Session
 from tui.venues.bhex_payments import ORDER_STATUSES, PaymentOrder
-from tui.venues.registry import adapter_class
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.record_table import Column, RecordTable, time_column
 from tui.widgets.title_bar import TitleBar
@@ -52,7 +52,7 @@ _KEYS = {PaymentAction.SETTLE: "a", PaymentAction.UNLOCK: "u", PaymentAction.REF
 
 def has_payments(venue: str) -> bool:
     """Whether ``venue``'s adapter reads payment orders."""
-    return callable(getattr(adapter_class(venue), "payment_orders", None))
+    return adapter_has(venue, PaymentsScreen.ORG_CALL)
 
 
 @dataclass(frozen=True)
@@ -99,11 +99,11 @@ ITEMS = (Column("item", "kind"), Column("item id", "item_id"), Column("type", "p
          Column("unlocked", "unlocked", numeric=True))
 
 
-class PaymentsScreen(ProfileScreen):
+class PaymentsScreen(OrgScreen):
     """One BHEX profile's payment orders: filter, page, inspect, act."""
 
     SUB_TITLE = "payments"
-    PROFILE_PROMPT = "no BHEX profile"
+    ORG_CALL = "payment_orders"
 
     DEFAULT_CSS = """
     PaymentsScreen #profile { width: 24; }
@@ -118,7 +118,7 @@ class PaymentsScreen(ProfileScreen):
     """
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "close", "Close", tooltip="Back to the screen before"),
+        back_binding(),
         Binding("r", "refresh", "Refresh", tooltip="Reload this page and the order shown"),
         Binding("n", "next_page", "Older", tooltip="The next page: older orders"),
         Binding("b", "previous_page", "Newer", tooltip="Back to the newer page"),
@@ -137,8 +137,6 @@ class PaymentsScreen(ProfileScreen):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self.profiles = [p.name for p in session.profiles if has_payments(p.venue)]
-        self.profile = self.profiles[0] if self.profiles else None
         self.state: str | None = None
         self.payer = ""
         self.payee = ""
@@ -316,10 +314,6 @@ class PaymentsScreen(ProfileScreen):
                 self.load()
 
         self.app.push_screen(PaymentCreateScreen(self.session, self.profile), done)
-
-    def action_close(self) -> None:
-        """Back to the screen before."""
-        self.dismiss()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
