@@ -81,6 +81,8 @@ class GatedConfirmScreen(ModalBase[Any]):
         """True from the first press of Confirm: nothing is ever sent twice."""
         self.entry: Any = None
         """The journal entry once the send has finished."""
+        self.problem = ""
+        """Why the inputs as they are make no request ("" while merely incomplete)."""
 
     # -- for subclasses -------------------------------------------------------------------
 
@@ -91,6 +93,11 @@ class GatedConfirmScreen(ModalBase[Any]):
     def problem_text(self, error: Exception) -> str:
         """The reason shown for a request :meth:`build` refused."""
         return str(error)
+
+    def missing_text(self) -> str:
+        """What Ctrl+S says when the form is not filled in yet (:meth:`build` refused it
+        without a reason, so nothing was shown while typing)."""
+        return "fill in the fields above first"
 
     def compose_outcome(self, gate: str | None = None) -> ComposeResult:
         """The summary, problem, (``gate`` note,) outcome lines and the buttons row."""
@@ -115,6 +122,7 @@ class GatedConfirmScreen(ModalBase[Any]):
         except self.BUILD_ERRORS as exc:
             self.request = None
             problem = self.problem_text(exc)
+        self.problem = problem
         summary = self.request.summary() if self.request is not None else []
         self.query_one("#summary", Static).update(summary_text(summary))
         self.query_one("#problem", Static).update(problem)
@@ -136,8 +144,12 @@ class GatedConfirmScreen(ModalBase[Any]):
     # -- sending --------------------------------------------------------------------------
 
     def action_confirm(self) -> None:
-        """Journal and send the request, once."""
-        if self.sent or self.request is None:
+        """Journal and send the request, once; with no request yet, say what is missing."""
+        if self.sent:
+            return
+        if self.request is None:
+            if not self.problem:
+                self.query_one("#problem", Static).update(self.missing_text())
             return
         self.sent = True
         self.query_one("#confirm", Button).disabled = True

@@ -75,7 +75,7 @@ class PaymentActionScreen(GatedConfirmScreen):
                              value=items[0].item_id if items else Select.BLANK)
             if self.action is not PaymentAction.CANCEL:
                 yield Static("Amount (exact)", classes="prompt", markup=False)
-                yield Input(placeholder="e.g. 0.1", id="amount", compact=True)
+                yield Input(placeholder="e.g. 0.1", id="amount")
             yield from self.compose_outcome(gate=self._gate_text())
 
     @staticmethod
@@ -119,6 +119,10 @@ class PaymentActionScreen(GatedConfirmScreen):
         build = actions.settle_request if self.action is PaymentAction.SETTLE \
             else actions.unlock_request
         return build(self.profile, self.order, self._value("#token"), amount)
+
+    def missing_text(self) -> str:
+        """Ctrl+S with no amount typed yet."""
+        return f"type the amount to {self.action.value.lower()} first (exact, e.g. 0.1)"
 
     def problem_text(self, error: Exception) -> str:
         """The reason, without pydantic's "Value error, " prefix."""

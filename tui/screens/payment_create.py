@@ -29,6 +29,8 @@ _FIELDS = (("payer", "payer uid", "the paying user"), ("payee", "payee uid",
            ("product-amount", "product amount", "what the payer gets"),
            ("expires", "expires (s)", "3600"), ("desc", "description", "at most 200"))
 
+_REQUIRED = ("payer", "token", "amount", "expires")
+
 
 class PaymentCreateScreen(GatedConfirmScreen):
     """Create one payment order of ``profile``, confirmed with a summary."""
@@ -72,6 +74,12 @@ class PaymentCreateScreen(GatedConfirmScreen):
 
     def _text(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value.strip()
+
+    def missing_text(self) -> str:
+        """Ctrl+S on an unfinished form: the required fields still empty."""
+        labels = dict((f, label) for f, label, _ in _FIELDS)
+        empty = [labels[f] for f in _REQUIRED if not self._text(f)]
+        return f"missing: {', '.join(empty)}" if empty else "fill in the form above first"
 
     def build(self) -> Any:
         """The new order from the form (``ValueError``: why it is refused)."""
