@@ -87,12 +87,15 @@ class OrgSettingsScreen(OrgScreen):
     OrgSettingsScreen .heading { padding: 1 1 0 1; color: $text-muted; }
     """
 
+    FOOTER_FIRST = ("close", "trade_status", "price_limit", "close_transfers")
+    """Esc and the three changes lead the footer (see :mod:`tui.widgets.key_footer`)."""
+
     BINDINGS: list[BindingType] = [
         back_binding(),
         Binding("r", "refresh", "Refresh", tooltip="Read the symbols and sub-accounts again"),
-        Binding("o", "trade_status", "Trading on/off",
+        Binding("o", "trade_status", "Trading",
                 tooltip="Open or close trading of the symbol under the cursor"),
-        Binding("l", "price_limit", "Price limits",
+        Binding("l", "price_limit", "Limits",
                 tooltip="Set the limit-order price bounds of the symbol under the cursor"),
         Binding("x", "close_transfers", "Close transfers",
                 tooltip="Close transfers into and out of the sub-account under the cursor"),
@@ -105,7 +108,7 @@ class OrgSettingsScreen(OrgScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield self.profile_bar(self.bar_note("o trading · l price limits · x close transfers"))
+        yield self.profile_bar(self.bar_note())
         if not self.profiles:
             yield self.no_profiles("No profile has org settings: add a BHEX org profile.")
         yield Label("Symbols", classes="heading")

@@ -32,6 +32,8 @@ class SettingConfirmScreen(GatedConfirmScreen):
     SettingConfirmScreen Grid { grid-size: 2; grid-columns: 16 1fr; grid-rows: 1;
                                 grid-gutter: 0 1; height: auto; margin-top: 1; }
     SettingConfirmScreen Grid Label { color: $text-muted; }
+    SettingConfirmScreen Grid Input { background: $boost; }
+    SettingConfirmScreen Grid Input:focus { background: $panel; }
     """
 
     def __init__(self, session: Any, title: str, note: str,

@@ -37,6 +37,10 @@ FIRST_ACTIONS: tuple[str, ...] = ("unlock_vault",)
 """Actions listed before every other key when shown (the footer may be cut at the right:
 unlocking is what a locked screen needs most)."""
 
+SCREEN_FIRST_ATTRIBUTE = "FOOTER_FIRST"
+"""A screen's class attribute naming its own actions to list next, before the focused
+widget's keys (a table's sort/filter/export), so they are not cut at 80 columns."""
+
 
 class _Item(NamedTuple):
     """One thing the footer shows: a key (with or without its description), a group's
@@ -227,7 +231,9 @@ class KeyFooter(Widget, can_focus=False):
             if binding.show:
                 by_action.setdefault(binding.action, []).append((binding, enabled, tooltip))
         firsts = [bindings[0] for bindings in by_action.values()]
-        firsts.sort(key=lambda first: first[0].action not in FIRST_ACTIONS)
+        leading = FIRST_ACTIONS + tuple(getattr(self.screen, SCREEN_FIRST_ATTRIBUTE, ()))
+        firsts.sort(key=lambda first: leading.index(first[0].action)
+                    if first[0].action in leading else len(leading))
         runs = 0
         for group, run in groupby(firsts, lambda first: first[0].group):
             run = list(run)
