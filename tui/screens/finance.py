@@ -63,6 +63,9 @@ class FinanceScreen(OrgScreen):
     FinanceScreen RecordTable { height: 1fr; }
     """
 
+    FOOTER_FIRST = ("close", "focus_path", "send")
+    """Esc, o and ^s lead the footer, before the results table's keys."""
+
     BINDINGS: list[BindingType] = [
         back_binding(),
         Binding("o", "focus_path", "File", tooltip="Type the CSV file's path"),
@@ -91,8 +94,8 @@ class FinanceScreen(OrgScreen):
             Input(placeholder="path of FILE.csv (uid,coin,amount[,lock][,subject]) "
                               "· enter checks it", id="path"))
         # the path field is narrow at 80 columns: its placeholder's columns are cut there
-        yield Static("Type a CSV file's path (columns uid,coin,amount[,lock][,subject]) and "
-                     "press Enter: every row is checked and previewed before anything is "
+        yield Static("Press o, type a CSV file's path (columns uid,coin,amount[,lock]"
+                     "[,subject]) and press Enter (Tab leaves the field): every row is checked and previewed before anything is "
                      "sent.", id="preview", markup=False)
         yield ProgressBar(total=1, show_eta=False, id="progress")
         yield RecordTable(RESULTS, record_key=lambda r: r.line, name="finance results",
@@ -100,7 +103,9 @@ class FinanceScreen(OrgScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#path", Input).focus()
+        # Focus starts outside the path field: there the footer would hide every
+        # printable key (o, ?, t) and ? would type itself.
+        self.query_one(RecordTable).focus_table()
         self.query_one(RecordTable).export_profile = self.profile
 
     # -- actions ---------------------------------------------------------------------
