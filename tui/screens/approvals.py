@@ -114,8 +114,10 @@ class ApprovalsScreen(Screen[None]):
     """Wall clock (ms) for the countdowns."""
 
     BINDINGS: list[BindingType] = [
-        Binding("enter", "open_detail", "Detail", tooltip="Every wire parameter, the rule, "
-                                                           "and each signature verified"),
+        # priority: the queue table's own (hidden) Enter would otherwise hide this one
+        # from the footer; with no request selected it is disabled and Enter goes on.
+        Binding("enter", "open_detail", "Detail", priority=True,
+                tooltip="Every wire parameter, the rule, and each signature verified"),
         Binding("a", "approve", "Approve", tooltip="Sign an approval with your operator key"),
         Binding("r", "reject", "Reject", tooltip="Sign a rejection, with a reason"),
         Binding("x", "execute", "Execute", tooltip="Send an approved request (re-verified "
