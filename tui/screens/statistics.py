@@ -32,6 +32,7 @@ from tui.screens.profile_tabs import ProfileTabsScreen, next_profile_binding, ta
 from tui.session import Session
 from tui.venues.bhex_stats import walk_pages
 from tui.venues.registry import adapter_class
+from tui.core.amounts import table_amount
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.record_table import Column, RecordTable, time_column
@@ -86,17 +87,19 @@ HOLDERS = (Column("user", "user_id"), Column("account", "account_id"),
            Column("lock", "lock", numeric=True), Column("id", "id"))
 TOP = 20
 """How many holders the Top holders tab shows."""
+# On a narrow terminal the tx id, address, arrives and order id columns give way (in
+# that order, see RecordTable's ``drop``) so user, token and quantity stay readable.
 WITHDRAWALS = (time_column(key="create_time"),
-               Column("order id", "order_id"), Column("user", "user_id"),
+               Column("order id", "order_id", drop=2), Column("user", "user_id"),
                Column("token", "token_id"), Column("quantity", "total_quantity", numeric=True),
-               Column("arrives", "arrive_quantity", numeric=True),
+               Column("arrives", "arrive_quantity", numeric=True, drop=3),
                Column("status", "status", value=lambda r: r.status_text, style=_audit_style),
-               Column("address", "address"), Column("tx id", "tx_id"))
+               Column("address", "address", drop=4), Column("tx id", "tx_id", drop=5))
 DEPOSITS = (time_column(key="create_time"),
-            Column("order id", "order_id"), Column("user", "user_id"),
+            Column("order id", "order_id", drop=2), Column("user", "user_id"),
             Column("token", "token_id"), Column("quantity", "quantity", numeric=True),
             Column("status", "status", value=lambda r: r.status_text),
-            Column("address", "address"), Column("tx id", "tx_id"))
+            Column("address", "address", drop=4), Column("tx id", "tx_id", drop=5))
 FEES = (Column("symbol", "symbol_id"), Column("fee token", "fee_token_id"),
         Column("fees", "fee_total", numeric=True))
 
@@ -123,7 +126,13 @@ class StatisticsScreen(ProfileTabsScreen):
     SUB_TITLE = "statistics"
     PROFILE_PROMPT = "no BHEX profile"
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns (``-narrow``) the per-day charts give their width to the table."""
+
     DEFAULT_CSS = """
+    StatisticsScreen.-narrow #withdrawals-chart, StatisticsScreen.-narrow #deposits-chart {
+        display: none;
+    }
     StatisticsScreen #range { width: 20; }
     StatisticsScreen .with-chart { height: 1fr; }
     StatisticsScreen .with-chart RecordTable { width: 1fr; }
@@ -168,7 +177,7 @@ class StatisticsScreen(ProfileTabsScreen):
                             yield self._table(table_id)
                             yield BarChart("Holders' totals" if table_id == "top"
                                            else f"{title} per day (UTC)",
-                                           id=f"{table_id}-chart")
+                                           id=f"{table_id}-chart", value_text=table_amount)
                     else:
                         yield self._table(table_id)
         yield KeyFooter()

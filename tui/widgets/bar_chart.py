@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from rich.text import Text
@@ -30,15 +30,16 @@ def _bar(value: Decimal, most: Decimal, width: int) -> str:
     return "█" * full + (EIGHTHS[part] if part else "")
 
 
-def bar_lines(bars: Sequence[tuple[str, Decimal]], width: int) -> list[str]:
+def bar_lines(bars: Sequence[tuple[str, Decimal]], width: int,
+              value_text: Callable[[Decimal], str] = plain) -> list[str]:
     """One line per ``(label, value)``: the label padded, the bar (at most ``width``
-    cells, the largest value filling it), then the exact value. Negative values draw no
-    bar."""
+    cells, the largest value filling it), then the value written by ``value_text`` (the
+    exact value by default). Negative values draw no bar."""
     if not bars:
         return []
     most = max(value for _, value in bars)
     label_width = max(len(label) for label, _ in bars)
-    return [f"{label.ljust(label_width)} {_bar(value, most, width).ljust(width)} {plain(value)}"
+    return [f"{label.ljust(label_width)} {_bar(value, most, width).ljust(width)} {value_text(value)}"
             .rstrip() for label, value in bars]
 
 
@@ -50,16 +51,19 @@ class BarChart(Static):
                border-left: solid $panel-lighten-2; }
     """
 
-    def __init__(self, title: str, *, bar_width: int = 20, id: str | None = None) -> None:
+    def __init__(self, title: str, *, bar_width: int = 20, id: str | None = None,
+                 value_text: Callable[[Decimal], str] = plain) -> None:
         super().__init__("", id=id, markup=False)
         self.title = title
         self.bar_width = bar_width
+        self.value_text = value_text
+        """How each bar's value is written (e.g. a table's grouped amount)."""
         self.bars: list[tuple[str, Decimal]] = []
 
     def set_bars(self, bars: Sequence[tuple[str, Decimal]]) -> None:
         """Show ``bars`` (label, exact value), in the given order."""
         self.bars = list(bars)
         text = Text(self.title, style="bold")
-        lines = bar_lines(self.bars, self.bar_width) or ["nothing to chart"]
+        lines = bar_lines(self.bars, self.bar_width, self.value_text) or ["nothing to chart"]
         text.append("\n\n" + "\n".join(lines))
         self.update(text)
