@@ -56,3 +56,18 @@ async def test_new_order_with_nothing_typed_lists_what_is_missing() -> None:
         await pilot.pause()
         assert "type an amount" in screen_text(app) or "missing: token, amount" in screen_text(app)
         assert journal_for(app.session).entries() == []
+
+
+async def test_settle_dialog_scrolls_to_its_buttons_at_80x24() -> None:
+    app = payments_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_payments(pilot)
+        await act_on(pilot, screen, ORDER_ID_BASE + 6, "a")
+        modal = app.screen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "type the amount to settle first" in screen_text(app)
+        cancel = modal.query_one("#cancel")
+        cancel.focus()
+        await pilot.pause()
+        assert cancel.region.bottom <= 24 and "Cancel  (esc)" in screen_text(app)

@@ -18,7 +18,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Select, Static
 
 from tui.payments.lifecycle import IllegalPaymentAction, PaymentAction, held, refundable
@@ -39,7 +39,7 @@ class PaymentActionScreen(GatedConfirmScreen):
     BINDINGS: list[BindingType] = send_bindings("Journal the request and send it (once)")
 
     DEFAULT_CSS = """
-    PaymentActionScreen > Vertical { width: 84; max-height: 100%; }
+    PaymentActionScreen > VerticalScroll { width: 84; max-height: 100%; }
     PaymentActionScreen .order { color: $text-muted; }
     PaymentActionScreen .prompt { margin-top: 1; }
     PaymentActionScreen Input, PaymentActionScreen Select { width: 48; }
@@ -54,7 +54,7 @@ class PaymentActionScreen(GatedConfirmScreen):
 
     def compose(self) -> ComposeResult:
         order = self.order
-        with Vertical() as box:
+        with VerticalScroll() as box:
             box.border_title = _TITLES[self.action]
             yield Static(f"order {order.order_id} ({order.client_order_id or '-'}) · "
                          f"{order.status} · payer {order.payer_user_id} · payee "
