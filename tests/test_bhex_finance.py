@@ -128,7 +128,7 @@ async def client(live_sandbox):
     await venue.aclose()
 
 
-async def _done(venue, op, cid, timeout=5.0):  # float-ok: seconds
+async def _done(venue, op, cid, timeout=30.0):  # float-ok: seconds (a hang guard)
     deadline = time.monotonic() + timeout
     while True:
         result = await venue.finance_result(op, cid)
