@@ -5,8 +5,9 @@ For each size and each table, a fresh Python process mounts a ``RecordTable`` (t
 History screen's kind of record: time, coin, exact amount, status, id) in a headless
 Textual app, then times, each from the call to the frame after it: loading the records
 (``set_records`` from a generator, to the first rows painted), End, sort by amount
-(reversed), a filter, then the same sort the other way and another filter (the store's
-sort keys and search text are made on first use). It reports the resident set before the load and after, and
+(reversed), a filter, then the same sort the other way and another filter (the store
+works out each record's sort keys and search text as it loads; a column's index is made
+on its first sort). It reports the resident set before the load and after, and
 the process's peak. "before" is ``tui/widgets/record_table.py`` as of commit
 :data:`BEFORE` (read with ``git show``; skipped when git cannot read it).
 

@@ -37,17 +37,39 @@ def _home(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("COINSOLE_HOME", str(tmp_path / "home"))
 
 
-async def act_for(pilot, user_id: str | None) -> None:
-    """Press ``u`` and pick ``user_id`` (typed), or the profile's own user (None)."""
+async def press_u(pilot) -> None:
+    """Press ``u`` with no widget focused (so no text field takes the key)."""
     pilot.app.screen.set_focus(None)
     await pilot.press("u")
     await pilot.pause()
-    assert isinstance(pilot.app.screen, ActForScreen)
+
+
+async def open_picker(pilot) -> ActForScreen:
+    """Press ``u``: the acting-for picker."""
+    await press_u(pilot)
+    picker = pilot.app.screen
+    assert isinstance(picker, ActForScreen)
+    return picker
+
+
+async def act_for(pilot, user_id: str | None) -> None:
+    """Press ``u`` and pick ``user_id`` (typed), or the profile's own user (None)."""
+    await open_picker(pilot)
     if user_id is not None:
         await pilot.press(*user_id)
     await pilot.press("enter")
     await wait_loaded(pilot)
     assert not isinstance(pilot.app.screen, ActForScreen)
+
+
+async def open_move_form(pilot):
+    """Move money (``3``) with the BHEX demo profile chosen: its form."""
+    await pilot.press("3")
+    await wait_loaded(pilot)
+    form = pilot.app.screen.form
+    form.query_one(f"#{form.wid('profile')}", Select).value = "bhex-demo"
+    await wait_loaded(pilot)
+    return form
 
 
 async def open_main(pilot, key: str, profile: str = "bhex-demo"):
@@ -136,11 +158,7 @@ async def test_move_money_reads_the_users_balances() -> None:
     app, box = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        await pilot.press("3")
-        await wait_loaded(pilot)
-        form = app.screen.form
-        form.query_one(f"#{form.wid('profile')}", Select).value = "bhex-demo"
-        await wait_loaded(pilot)
+        form = await open_move_form(pilot)
         assert form.profile == "bhex-demo"
         assert "AT" in {b.coin for b in form.balances["bhex-demo"]}
         await act_for(pilot, OTHER)
@@ -173,17 +191,11 @@ async def test_u_is_off_where_no_bhex_profile_shows_and_a_bad_uid_is_refused() -
         await wait_loaded(pilot)
         history = app.screen
         assert history.profile != "bhex-demo"  # the first profile offered
-        history.set_focus(None)
-        await pilot.press("u")
-        await pilot.pause()
+        await press_u(pilot)
         assert not isinstance(app.screen, ActForScreen)
         history.choose_profile("bhex-demo")
         await wait_loaded(pilot)
-        history.set_focus(None)
-        await pilot.press("u")
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, ActForScreen)
+        picker = await open_picker(pilot)
         await pilot.press("1", "2", "x", "enter")
         await pilot.pause()
         assert app.screen is picker and "digits only" in screen_text(app)
@@ -200,10 +212,7 @@ async def test_the_picker_searches_the_local_user_index() -> None:
         users.set_focus(None)
         await pilot.press("s")  # sync the index
         await wait_loaded(pilot)
-        await pilot.press("u")
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, ActForScreen)
+        picker = await open_picker(pilot)
         picker.query_one("#act-query", Input).focus()
         await pilot.press(*OTHER[:12])
         await pilot.pause()
@@ -223,11 +232,7 @@ async def test_palette_offers_acting_for_while_a_text_field_has_the_keyboard() -
     app, _ = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        await pilot.press("3")
-        await wait_loaded(pilot)
-        form = app.screen.form
-        form.query_one(f"#{form.wid('profile')}", Select).value = "bhex-demo"
-        await wait_loaded(pilot)
+        form = await open_move_form(pilot)
         form.query_one(Input).focus()
         await pilot.pause()
         commands = CoinsoleCommands(app.screen)._commands()

@@ -48,7 +48,9 @@ async def test_demo_rows_from_every_profile() -> None:
         assert "5,094.859925211325094096" in text
 
 
-async def test_group_by_coin_and_venue() -> None:
+async def test_group_by_coin_and_venue(monkeypatch) -> None:
+    # Each g here is a separate step, not the table's "g g" (first row).
+    monkeypatch.setattr("tui.widgets.table_keys.G_WINDOW", -1.0)
     app = CoinsoleApp(demo_session(), demo=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)

@@ -5,12 +5,10 @@ three changes confirmed with its current value, journaled and sent once."""
 from __future__ import annotations
 
 import pytest
-from test_app_orders import capture_notices
+from org_app_steps import cancel_then_send, demo_app, open_screen
 from test_app_support import screen_text, wait_loaded
 from textual.widgets import Input
 
-from tui.app import CoinsoleApp
-from tui.demo import demo_session
 from tui.journal_ui import journal_for
 from tui.screens.org_settings import OrgSettingsScreen
 from tui.screens.setting_confirm import SettingConfirmScreen
@@ -24,18 +22,10 @@ def _home(tmp_path, monkeypatch) -> None:
 
 
 async def open_settings(pilot) -> OrgSettingsScreen:
-    await wait_loaded(pilot)
-    await pilot.app.run_action("open_org_settings")
-    await wait_loaded(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, OrgSettingsScreen)
-    return screen
+    return await open_screen(pilot, "open_org_settings", OrgSettingsScreen)
 
 
-def settings_app() -> CoinsoleApp:
-    app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
-    capture_notices(app)
-    return app
+settings_app = demo_app
 
 
 async def test_symbols_and_sub_accounts_shown() -> None:
@@ -107,15 +97,7 @@ async def test_close_sub_account_transfers() -> None:
         await pilot.press("x")
         await pilot.pause()
         assert "closed (no transfers in or out)" in screen_text(app)
-        await pilot.press("escape")  # cancelled: nothing journaled
-        await pilot.pause()
-        assert journal_for(app.session).entries() == []
-        await pilot.press("x")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await wait_loaded(pilot)
-        await pilot.press("escape")
-        await wait_loaded(pilot)
+        await cancel_then_send(pilot, "x")
         assert subs.records[0].transfers == "closed (through coinsole)"
         assert app.session.sandbox.services["bhex"].settings.closed_transfers == {
             first.account_id}

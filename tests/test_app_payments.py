@@ -8,12 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from test_app_orders import capture_notices
+from org_app_steps import cancel_then_send, demo_app, open_screen
 from test_app_support import screen_text, wait_loaded
 from textual.widgets import Input, Select
 
-from tui.app import CoinsoleApp
-from tui.demo import demo_session
 from tui.journal_ui import journal_for
 from tui.payments.lifecycle import PaymentAction
 from tui.sandbox.bhex_payments import ORDER_ID_BASE
@@ -30,24 +28,24 @@ def _home(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("COINSOLE_HOME", str(tmp_path / "home"))
 
 
-def payments_app() -> CoinsoleApp:
-    app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
-    capture_notices(app)
-    return app
+payments_app = demo_app
 
 
 async def open_payments(pilot) -> PaymentsScreen:
-    await wait_loaded(pilot)
-    await pilot.app.run_action("open_payments")
-    await wait_loaded(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, PaymentsScreen)
-    return screen
+    return await open_screen(pilot, "open_payments", PaymentsScreen)
 
 
 def pick(screen: PaymentsScreen, order_id: int) -> None:
     """Put the orders table's cursor on ``order_id`` (the order shown follows it)."""
     assert screen.orders.select_key(str(order_id))
+
+
+async def act_on(pilot, screen: PaymentsScreen, order_id: int, key: str) -> None:
+    """Pick ``order_id`` and press the action ``key`` on it (its modal opens, if offered)."""
+    pick(screen, order_id)
+    await pilot.pause()
+    await pilot.press(key)
+    await pilot.pause()
 
 
 async def test_list_detail_and_legal_actions() -> None:
@@ -135,10 +133,7 @@ async def test_settle_confirmed_journaled_and_refused_beyond_held() -> None:
     app = payments_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_payments(pilot)
-        pick(screen, ORDER_ID_BASE + 6)
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+        await act_on(pilot, screen, ORDER_ID_BASE + 6, "a")
         modal = app.screen
         assert isinstance(modal, PaymentActionScreen)
         amount = modal.query_one("#amount", Input)
@@ -168,21 +163,10 @@ async def test_cancel_a_waiting_order() -> None:
     app = payments_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_payments(pilot)
-        pick(screen, ORDER_ID_BASE + 8)  # WAIT_FOR_PAYMENT
-        await pilot.pause()
-        await pilot.press("x")
-        await pilot.pause()
+        await act_on(pilot, screen, ORDER_ID_BASE + 8, "x")  # WAIT_FOR_PAYMENT
         assert isinstance(app.screen, PaymentActionScreen)
         assert "becomes  CANCELLED" in screen_text(app)
-        await pilot.press("escape")  # cancelled before sending: nothing journaled
-        await pilot.pause()
-        assert journal_for(app.session).entries() == []
-        await pilot.press("x")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await wait_loaded(pilot)
-        await pilot.press("escape")
-        await wait_loaded(pilot)
+        await cancel_then_send(pilot, "x")
         assert screen.order is not None and screen.order.status == "CANCELLED"
         assert not screen.check_action("act", ("cancel",))
 
@@ -259,10 +243,7 @@ async def test_the_approvals_gate_holds_or_blocks(tmp_path, monkeypatch) -> None
     binding.mover.policy_gate = policy_gate(binding.journal)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_payments(pilot)
-        pick(screen, ORDER_ID_BASE + 6)
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+        await act_on(pilot, screen, ORDER_ID_BASE + 6, "a")
         assert "approvals policy is in force" in screen_text(app)
         app.screen.query_one("#amount", Input).value = "0.1"
         await pilot.pause()
@@ -271,10 +252,7 @@ async def test_the_approvals_gate_holds_or_blocks(tmp_path, monkeypatch) -> None
         assert "submitted for approval" in screen_text(app)
         await pilot.press("escape")
         await wait_loaded(pilot)
-        pick(screen, ORDER_ID_BASE + 8)
-        await pilot.pause()
-        await pilot.press("x")
-        await pilot.pause()
+        await act_on(pilot, screen, ORDER_ID_BASE + 8, "x")
         await pilot.press("ctrl+s")
         await wait_loaded(pilot)
         assert "cancels are frozen" in screen_text(app)

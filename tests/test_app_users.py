@@ -152,7 +152,8 @@ async def test_card_lists_in_the_history_and_orders_tables() -> None:
             "deposits": (RECORD_COLUMNS, [r.id for r in await adapter.deposit_order(
                 user_id=BHEX_DEMO_USER_ID, limit=50)]),
             "withdrawals": (WITHDRAWAL_COLUMNS, []),
-            "flow": (FLOW_COLUMNS, []),
+            "flow": (FLOW_COLUMNS, [f.id for f in await adapter.balance_flow(
+                user_id=BHEX_DEMO_USER_ID, limit=50)]),  # the demo's balance flow
             "open_orders": (ORDER_COLUMNS, [o.order_id for o in await adapter.open_orders(
                 user_id=BHEX_DEMO_USER_ID, limit=100)]),
             "positions": (POSITION_COLUMNS, [p.position_id for p in

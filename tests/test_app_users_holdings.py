@@ -28,13 +28,19 @@ async def holdings_shown(pilot) -> OrgHoldingsScreen:
     raise AssertionError(f"org holdings never showed the user: {pilot.app.screen!r}")
 
 
+async def demo_user_on_card(pilot) -> UsersScreen:
+    """The Users screen (synced) showing the demo user's card, nothing focused."""
+    users = await open_users(pilot)
+    users.show_user(BHEX_DEMO_USER_ID)
+    await wait_loaded(pilot)
+    users.set_focus(None)
+    return users
+
+
 async def test_h_opens_the_users_rows_in_org_holdings_and_h_or_esc_comes_back() -> None:
     app, _ = users_app()
     async with app.run_test(size=SIZE) as pilot:
-        users = await open_users(pilot)
-        users.show_user(BHEX_DEMO_USER_ID)
-        await wait_loaded(pilot)
-        users.set_focus(None)
+        users = await demo_user_on_card(pilot)
 
         await pilot.press("h")
         holdings = await holdings_shown(pilot)
@@ -71,10 +77,7 @@ async def test_h_without_a_user_on_the_card_says_so_and_stays() -> None:
 async def test_leaving_for_another_screen_forgets_the_way_back() -> None:
     app, _ = users_app()
     async with app.run_test(size=SIZE) as pilot:
-        users = await open_users(pilot)
-        users.show_user(BHEX_DEMO_USER_ID)
-        await wait_loaded(pilot)
-        users.set_focus(None)
+        users = await demo_user_on_card(pilot)
         await pilot.press("h")
         holdings = await holdings_shown(pilot)
         assert holdings.return_mode == "users"

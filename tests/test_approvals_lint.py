@@ -71,3 +71,27 @@ outcome = "allow"
 outcome = "block"
 '''
     assert check_policy(text) == []
+
+
+def test_operator_and_group_problems_point_at_their_own_table():
+    """The same unknown key under two operators is reported on each one's own line; a group
+    named like a rule key is found in [groups], not at the rule above it."""
+    text = f'''[operators.ann]
+public_key = "{KEY}"
+colour = "blue"
+[operators."bob"]
+public_key = "{KEY}"
+colour = "red"
+[[rule]]
+name = "x"
+coin = "USDT"
+outcome = "allow"
+[groups]
+coin = ["zed"]
+[[rule]]
+outcome = "allow"
+'''
+    msgs = [(p.line, p.message) for p in check_policy(text)]
+    assert (3, "operator 'ann': unknown key 'colour'") in msgs
+    assert (6, "operator 'bob': unknown key 'colour'") in msgs
+    assert (12, "group 'coin' names unknown operator 'zed'") in msgs

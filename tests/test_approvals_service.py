@@ -250,7 +250,13 @@ def test_movers_fail_safe_gate_holds_or_blocks(world, monkeypatch):
     request, settlement = mover.build(kind=MoveKind.WITHDRAW, profile="bitunix-demo",
                                       coin="USDT", amount=Decimal("1000"),
                                       network="TRC20", address="TXabc")
-    blocked = mover.record(request, settlement)
+    count = len(journal.entries())
     with pytest.raises(PolicyBlocked, match="1000 or more"):
-        mover.approve(blocked)
-    assert journal.get(blocked.id).state is EntryState.DRAFT and blocked.attempts == 0
+        mover.record(request, settlement)  # blocked: nothing journaled at all
+    assert len(journal.entries()) == count and journal.by_key(request.client_key) is None
+    mover.policy_gate = None  # a DRAFT written before the gate was set is still refused
+    draft = mover.record(request, settlement)
+    mover.policy_gate = policy_gate(journal)
+    with pytest.raises(PolicyBlocked, match="1000 or more"):
+        mover.approve(draft)
+    assert journal.get(draft.id).state is EntryState.DRAFT and draft.attempts == 0

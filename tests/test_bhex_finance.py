@@ -10,14 +10,12 @@ import time
 from decimal import Decimal
 
 import pytest
+from demo_env import bhex_client  # noqa: F401 (a fixture)
 
 from tui.core.errors import (InsufficientFunds, InvalidRequest, MalformedReply, OutcomeUnknown,
                              RateLimited)
 from tui.core.money import loads_exact
 from tui.sandbox import DEMO_PROFILES
-from tui.sandbox.limits import RateLimiter
-from tui.venues.base import Credentials, RetryPolicy, VenueSettings
-from tui.venues.bhex import BhexVenue
 from tui.venues.bhex_finance import (FinanceItem, FinanceOp, json_items, parse_result,
                                      parse_task, simple_items)
 
@@ -116,16 +114,10 @@ def test_items_match_the_documents_examples() -> None:
 
 
 @pytest.fixture
-async def client(live_sandbox):
-    box, origin = live_sandbox
-    box.services["bhex"].limiter = RateLimiter(100_000, 1, box.clock)
+def client(bhex_client):
+    box, _ = bhex_client
     box.services["bhex"].finance.run_ms = 200
-    venue = BhexVenue(VenueSettings(profile="bhex-demo", base_url=f"{origin}/bhex",
-                                    user_id=BHEX.user_id, rate_limit=(10_000, 1.0),
-                                    retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
-                      Credentials(BHEX.api_key, BHEX.secret))
-    yield box, venue
-    await venue.aclose()
+    return bhex_client
 
 
 async def _done(venue, op, cid, timeout=30.0):  # float-ok: seconds (a hang guard)

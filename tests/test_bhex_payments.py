@@ -7,17 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from demo_env import bhex_client as client  # noqa: F401 (client: a fixture)
 
 from tui.core.errors import InvalidRequest, MalformedReply, OutcomeUnknown
 from tui.core.money import loads_exact
-from tui.sandbox import DEMO_PROFILES
 from tui.sandbox.bhex_payments import ORDER_ID_BASE, OPERATING_USER_ID, SEEDED
-from tui.sandbox.limits import RateLimiter
-from tui.venues.base import Credentials, RetryPolicy, VenueSettings
-from tui.venues.bhex import BhexVenue
 from tui.venues.bhex_payments import PayLine, parse_order, parse_orders, pay_info_json
 
-BHEX = next(p for p in DEMO_PROFILES if p.venue == "bhex")
 PAYER, OTHER = "482698709891649537", "482698709891649538"
 
 # The document's example replies, as printed (comments removed). The create example
@@ -97,16 +93,19 @@ def test_pay_info_is_sent_as_exact_strings() -> None:
 # -- adapter <-> sandbox over loopback -------------------------------------------------
 
 
-@pytest.fixture
-async def client(live_sandbox):
-    box, origin = live_sandbox
-    box.services["bhex"].limiter = RateLimiter(100_000, 1, box.clock)
-    venue = BhexVenue(VenueSettings(profile="bhex-demo", base_url=f"{origin}/bhex",
-                                    user_id=BHEX.user_id, rate_limit=(10_000, 1.0),
-                                    retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
-                      Credentials(BHEX.api_key, BHEX.secret))
-    yield box, venue
-    await venue.aclose()
+def fund(box, user: str, token: str, amount: str) -> None:
+    """Deposit ``amount`` into ``user``'s main spot account in the sandbox ledger (the
+    demo's other users hold random balances)."""
+    service = box.services["bhex"]
+    with service.store.txn() as txn:
+        txn.change("bhex", user, "1", token, now_ms=service.now_ms(), flow_type="DEPOSIT",
+                   available=Decimal(amount))
+
+
+def main_balance(box, user: str, token: str) -> tuple[Decimal, Decimal]:
+    """(available, frozen) of ``user``'s main spot ``token`` in the sandbox ledger."""
+    rows = box.ledger.accounts("bhex", user, account_type="1", account_index=0, coins=[token])
+    return (rows[0].available, rows[0].frozen) if rows else (Decimal(0), Decimal(0))
 
 
 async def test_seeded_book_has_every_state(client) -> None:
@@ -151,6 +150,7 @@ async def test_create_pay_refund_cycle(client) -> None:
     with pytest.raises(InvalidRequest, match="already used"):
         await venue.payment_order_create("t-create-1", PAYER,
                                          [PayLine("PAY", "USDT", Decimal("13"))], 600)
+    fund(box, PAYER, "USDT", "12.5")
     box.services["bhex"].payments.pay(order.order_id)
     item = order.pay_info[0].item_id
     refunded = await venue.payment_order_refund(item, "USDT", Decimal("2.5"), "r-1",
@@ -177,6 +177,7 @@ async def test_createv2_prepay_settle_unlock(client) -> None:
     assert order.payee_user_id == OTHER and not order.is_mapping
     with pytest.raises(InvalidRequest, match="PROCESSING"):
         await venue.payment_order_settle("BTC", Decimal("0.1"), "s-0", order_id=order.order_id)
+    fund(box, PAYER, "BTC", "1")
     box.services["bhex"].payments.pay(order.order_id)
     settled = await venue.payment_order_settle("BTC", Decimal("0.6"), "s-1",
                                                order_id=order.order_id)

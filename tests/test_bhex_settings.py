@@ -10,23 +10,18 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
+from demo_env import bhex_client as client, demo_journal  # noqa: F401 (client: a fixture)
 
 from tui.cli import main
 from tui.core.errors import InvalidRequest, VenueError
 from tui.core.money import loads_exact
 from tui.core.orders import SymbolRule
-from tui.demo import demo_session
-from tui.journal import EntryState, Journal, Mover
+from tui.journal import EntryState, Journal
 from tui.journal.dispatch import settlement_for
 from tui.org_settings.requests import (PriceLimitRequest, TradeStatusRequest,
                                        TransferLimitRequest, last_setting, new_key)
-from tui.sandbox import DEMO_PROFILES
-from tui.sandbox.limits import RateLimiter
-from tui.venues.base import Credentials, RetryPolicy, VenueSettings
-from tui.venues.bhex import BhexVenue
 from tui.venues.bhex_settings import PriceLimits, check_price_limits, read_success
 
-BHEX = next(p for p in DEMO_PROFILES if p.venue == "bhex")
 PROFILE = "bhex-demo"
 DEMO = ["--demo", "--profile", PROFILE]
 SUB = "476682896382624398"  # the demo user's "Quant team 1"
@@ -60,18 +55,6 @@ def test_price_limits_are_checked_against_the_tick(limits: PriceLimits, words: s
 def test_good_price_limits_pass() -> None:
     assert check_price_limits(RULE, PriceLimits(D("70000.10"), D("1E+4"), D("70000"),
                                                 D("10000.01"))) == []
-
-
-@pytest.fixture
-async def client(live_sandbox):
-    box, origin = live_sandbox
-    box.services["bhex"].limiter = RateLimiter(100_000, 1, box.clock)
-    venue = BhexVenue(VenueSettings(profile=PROFILE, base_url=f"{origin}/bhex",
-                                    user_id=BHEX.user_id, rate_limit=(10_000, 1.0),
-                                    retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
-                      Credentials(BHEX.api_key, BHEX.secret))
-    yield box, venue
-    await venue.aclose()
 
 
 async def test_trade_status_shows_in_basic_symbols(client) -> None:
@@ -115,12 +98,8 @@ async def test_sub_account_transfers_close(client) -> None:
 
 @pytest.fixture
 async def setup(tmp_path):
-    session = demo_session()
-    journal = Journal(tmp_path / "journal.sqlite")
-    yield session, journal, Mover(session, journal, lookup_final_after_ms=0), \
-        tmp_path / "journal.sqlite"
-    await session.aclose()
-    journal.close()
+    async with demo_journal(tmp_path) as (session, journal, mover):
+        yield session, journal, mover, tmp_path / "journal.sqlite"
 
 
 async def _drop_then_settle(session, mover, request):

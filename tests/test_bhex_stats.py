@@ -10,14 +10,14 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from demo_env import bhex_client as client  # noqa: F401 (client: a fixture)
 
 from tui.core.errors import AuthError, InvalidRequest, MalformedReply, VenueUnavailable
 from tui.core.money import loads_exact, plain
 from tui.sandbox import DEMO_PROFILES
 from tui.sandbox.bhex_stats import SEEDED_WITHDRAWALS, download_bytes
-from tui.sandbox.limits import RateLimiter
 from tui.venues import bhex_stats as stats
-from tui.venues.base import Credentials, RetryPolicy, VenueSettings
+from tui.venues.base import Credentials, VenueSettings
 from tui.venues.bhex import BhexVenue
 
 BHEX = next(p for p in DEMO_PROFILES if p.venue == "bhex")
@@ -158,18 +158,6 @@ def test_not_a_list_is_refused() -> None:
 
 
 # -- adapter <-> sandbox over loopback -------------------------------------------------------
-
-
-@pytest.fixture
-async def client(live_sandbox):
-    box, origin = live_sandbox
-    box.services["bhex"].limiter = RateLimiter(100_000, 1, box.clock)
-    venue = BhexVenue(VenueSettings(profile="bhex-demo", base_url=f"{origin}/bhex",
-                                    user_id=BHEX.user_id, rate_limit=(10_000, 1.0),
-                                    retry=RetryPolicy(attempts=1, base_delay=0, max_delay=0)),
-                      Credentials(BHEX.api_key, BHEX.secret))
-    yield box, venue
-    await venue.aclose()
 
 
 def window() -> tuple[int, int]:

@@ -10,6 +10,7 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
 from tui.cli_approvals import register as register_approvals
@@ -38,24 +39,14 @@ def home(tmp_path, monkeypatch):
 
 @pytest.fixture
 def live_profiles(home, live_sandbox, monkeypatch):
-    from tui.config import ProfileStore
-    from tui.credentials import env_var_names
-    from tui.demo import demo_profiles
-    from tui.sandbox import DEMO_PROFILES
-
     sandbox, base_url = live_sandbox
-    store = ProfileStore()
-    for profile in demo_profiles(base_url):
-        store.add(profile)
-    for demo in DEMO_PROFILES:
-        key_var, secret_var = env_var_names(demo.name)
-        monkeypatch.setenv(key_var, demo.api_key)
-        monkeypatch.setenv(secret_var, demo.secret)
+    use_demo_profiles(base_url, monkeypatch)
     return sandbox
 
 
 def run(*args, who=None, input=None):
-    env = {"COINSOLE_OPERATOR": who} if who else None
+    # Always named, so CliRunner restores it after: `--as NAME` sets it in os.environ.
+    env = {"COINSOLE_OPERATOR": who or None}
     return CliRunner().invoke(main, list(args), env=env, input=input)
 
 
@@ -138,6 +129,7 @@ def test_propose_approve_twice_execute_sends_once(team, home, live_profiles):
     shown = run("approvals", "show", rid, "--json", who="ann")
     detail = json.loads(shown.output)
     assert detail["state"] == "APPROVED" and detail["hash_ok"] and detail["params"]["amount"] == "150"
+    assert (detail["rule_now"], detail["outcome_now"]) == ("transfers of 100 or more", "approve")
     assert [s["verified"] for s in detail["signatures"]] == [True, True]
 
     executed = run("approvals", "execute", rid, who="ann")

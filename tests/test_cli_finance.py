@@ -10,6 +10,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
 
@@ -111,21 +112,10 @@ def test_not_a_bhex_profile(tmp_path) -> None:
 
 @pytest.fixture
 def live_profiles(live_sandbox, monkeypatch, tmp_path):
-    from tui.config import ProfileStore
-    from tui.credentials import env_var_names
-    from tui.demo import demo_profiles
-    from tui.sandbox import DEMO_PROFILES
-
     monkeypatch.setenv("COINSOLE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("COINSOLE_RESEND_BACKOFF_MS", "1")
     sandbox, base_url = live_sandbox
-    store = ProfileStore()
-    for profile in demo_profiles(base_url):
-        store.add(profile)
-    for demo in DEMO_PROFILES:
-        key_var, secret_var = env_var_names(demo.name)
-        monkeypatch.setenv(key_var, demo.api_key)
-        monkeypatch.setenv(secret_var, demo.secret)
+    use_demo_profiles(base_url, monkeypatch)
     sandbox.services["bhex"].finance.run_ms = 0
     return sandbox
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
 from tui.cli_moves import register
@@ -128,19 +129,8 @@ def test_bad_input_exits_2_and_journals_nothing(home, args, message):
 @pytest.fixture
 def live_profiles(live_sandbox, monkeypatch):
     """Profiles for every demo venue pointing at a sandbox served over HTTP."""
-    from tui.config import ProfileStore
-    from tui.credentials import env_var_names
-    from tui.demo import demo_profiles
-    from tui.sandbox import DEMO_PROFILES
-
     sandbox, base_url = live_sandbox
-    store = ProfileStore()
-    for profile in demo_profiles(base_url):
-        store.add(profile)
-    for demo in DEMO_PROFILES:
-        key_var, secret_var = env_var_names(demo.name)
-        monkeypatch.setenv(key_var, demo.api_key)
-        monkeypatch.setenv(secret_var, demo.secret)
+    use_demo_profiles(base_url, monkeypatch)
     return sandbox
 
 

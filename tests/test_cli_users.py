@@ -59,13 +59,14 @@ def test_show_json_has_every_part() -> None:
     assert card["parts"]["base"]["data"]["verifyStatusName"] == "approved"
 
 
-def test_show_generated_user_parts_fail_alone() -> None:
+def test_show_generated_user_has_an_empty_main_account() -> None:
     user = _user(lambda u: True)
     card = json.loads(run("users", "show", user.user_id, *DEMO, "--json").output)
     parts = card["parts"]
     assert parts["base"]["state"] == "loaded" and parts["status"]["state"] == "loaded"
-    # the ledger has no accounts for generated users: that part fails, on its own
-    assert parts["balances"]["state"] == "failed" and "user_id" in parts["balances"]["error"]
+    # a generated user has only the main spot account the venue opens at registration
+    assert parts["balances"]["state"] == "loaded" and "error" not in parts["balances"]
+    assert parts["balances"]["data"] == []
 
 
 def test_kyc_invites_status() -> None:

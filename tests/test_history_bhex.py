@@ -102,11 +102,13 @@ async def test_balance_flow_pages(venue) -> None:
         for n in range(30):
             txn.change("bhex", BHEX.user_id, "1", "USDT", now_ms=1_700_000_000_000 + n // 4,
                        flow_type="Bonus", available=Decimal("0.00205479"))
-    flows = await client.flow_history("USDT")
+    window = {"start_ms": 1_700_000_000_000, "end_ms": 1_700_000_000_100}  # not the demo's
+    flows = await client.flow_history("USDT", **window)
     assert len(flows) == 30 and all(isinstance(f, BalanceFlowRecord) for f in flows)
     assert flows[0].change == Decimal("0.00205479")
     assert [f.id for f in flows] == sorted((f.id for f in flows), key=int, reverse=True)
-    pages = [page async for page in client.history_pages("flow", coin="USDT", page_size=7)]
+    pages = [page async for page in client.history_pages("flow", coin="USDT", page_size=7,
+                                                          **window)]
     assert [f for page in pages for f in page] == flows
     assert [len(p) for p in pages] == [7, 7, 7, 7, 2]
 

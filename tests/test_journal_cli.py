@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from demo_env import use_demo_profiles
 
 from tui.cli import main
 from tui.journal import EntryState, Journal
@@ -40,19 +41,8 @@ def _journal_path(home) -> Path:
 
 @pytest.fixture
 def live_profiles(live_sandbox, monkeypatch, home):
-    from tui.config import ProfileStore
-    from tui.credentials import env_var_names
-    from tui.demo import demo_profiles
-    from tui.sandbox import DEMO_PROFILES
-
     sandbox, base_url = live_sandbox
-    store = ProfileStore()
-    for profile in demo_profiles(base_url):
-        store.add(profile)
-    for demo in DEMO_PROFILES:
-        key_var, secret_var = env_var_names(demo.name)
-        monkeypatch.setenv(key_var, demo.api_key)
-        monkeypatch.setenv(secret_var, demo.secret)
+    use_demo_profiles(base_url, monkeypatch)
     return sandbox
 
 

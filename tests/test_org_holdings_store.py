@@ -32,13 +32,10 @@ def exact_sum(values) -> Decimal:
         return sum(values, Decimal(0))
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["BTC", "USDT", "ETH"]),
-                          st.sampled_from(["201101", "202101", "217"]), amounts),
-                min_size=1, max_size=80),
-       st.integers(1, 40))
-def test_totals_equal_a_plain_decimal_sum_after_any_merges(changes, page) -> None:
-    store = HoldingsStore.memory()
+def merge_in_pages(store: HoldingsStore, changes, page: int,
+                   **merge: bool) -> dict[tuple[str, str, str], tuple[int, Decimal]]:
+    """Merge ``changes`` ((uid, coin, type, amount), a 202... type frozen) ``page`` rows
+    at a time; what each key holds afterwards: (side, amount)."""
     current: dict[tuple[str, str, str], tuple[int, Decimal]] = {}
     batch = []
     for uid, coin, type_, amount in changes:
@@ -46,9 +43,20 @@ def test_totals_equal_a_plain_decimal_sum_after_any_merges(changes, page) -> Non
         batch.append(row(str(uid), coin, type_, text_of(amount), side))
         current[(str(uid), coin, type_)] = (side, amount)
         if len(batch) == page:
-            store.merge(batch, {})
+            store.merge(batch, {}, **merge)
             batch = []
-    store.merge(batch, {})
+    store.merge(batch, {}, **merge)
+    return current
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["BTC", "USDT", "ETH"]),
+                          st.sampled_from(["201101", "202101", "217"]), amounts),
+                min_size=1, max_size=80),
+       st.integers(1, 40))
+def test_totals_equal_a_plain_decimal_sum_after_any_merges(changes, page) -> None:
+    store = HoldingsStore.memory()
+    current = merge_in_pages(store, changes, page)
     totals = {t.coin: t for t in store.totals()}
     for coin in {key[1] for key in current}:
         rows = [v for k, v in current.items() if k[1] == coin]
@@ -160,16 +168,7 @@ def test_fresh_merges_sum_exactly_whether_new_or_repeated(changes, page) -> None
     """A first pull's pages (``fresh``): all-new pages are summed per coin at once, a page
     meeting a stored key (or repeating one) falls back; either way the totals are exact."""
     store = HoldingsStore.memory()
-    current: dict[tuple[str, str, str], tuple[int, Decimal]] = {}
-    batch = []
-    for uid, coin, type_, amount in changes:
-        side = FROZEN if type_.startswith("202") else AVAILABLE
-        batch.append(row(str(uid), coin, type_, text_of(amount), side))
-        current[(str(uid), coin, type_)] = (side, amount)
-        if len(batch) == page:
-            store.merge(batch, {}, fresh=True)
-            batch = []
-    store.merge(batch, {}, fresh=True)
+    current = merge_in_pages(store, changes, page, fresh=True)
     totals = {t.coin: t for t in store.totals()}
     for coin in {key[1] for key in current}:
         rows = [v for k, v in current.items() if k[1] == coin]

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
+from demo_env import demo_journal
 
 from tui.cli import main
-from tui.demo import demo_session
-from tui.journal import EntryState, Journal, Mover
+from tui.journal import EntryState, Journal
 from tui.payments.actions import (IllegalPaymentAction, cancel_request, journal_and_send,
                                   refund_request, settle_request, unlock_request)
 from tui.payments.requests import (PaymentCreateRequest, PaymentLine, PaymentSettleRequest,
@@ -29,12 +29,8 @@ WAITING = str(ORDER_ID_BASE + 9)  # WAIT_FOR_PAYMENT
 
 @pytest.fixture
 async def setup(tmp_path):
-    session = demo_session()
-    journal = Journal(tmp_path / "journal.sqlite")
-    yield session, journal, Mover(session, journal, lookup_final_after_ms=0), \
-        tmp_path / "journal.sqlite"
-    await session.aclose()
-    journal.close()
+    async with demo_journal(tmp_path) as (session, journal, mover):
+        yield session, journal, mover, tmp_path / "journal.sqlite"
 
 
 def create_request(key: str) -> PaymentCreateRequest:

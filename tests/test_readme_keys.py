@@ -32,6 +32,7 @@ SCREENS = {
     "Deposit": "deposit",
     "History": "history",
     "Orders": "orders",
+    "Users": "users",
 }
 """Each screen as the README's "where" column names it, and its mode."""
 

@@ -22,3 +22,21 @@ def test_statistics_holdings(snap_compare) -> None:
 
     app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_statistics_top_holders_chart(snap_compare) -> None:
+    """The Top holders tab: the table of the largest BTC holders (the token under the
+    Holdings cursor) with the chart of their totals beside it (seeded, deterministic)."""
+    async def run_before(pilot) -> None:
+        await wait_loaded(pilot)
+        await pilot.app.run_action("open_statistics")
+        await wait_loaded(pilot)
+        pilot.app.screen.table("holdings").select_key("BTC")
+        await pilot.pause()
+        pilot.app.screen.select_tab("top")
+        await wait_loaded(pilot)
+        pilot.app.screen.set_focus(None)
+        await pilot.pause()
+
+    app = CoinsoleApp(demo_session(), demo=True, idle_lock_minutes=None)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

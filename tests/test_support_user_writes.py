@@ -13,10 +13,10 @@ import json
 import pyotp
 import pytest
 from click.testing import CliRunner
+from demo_env import demo_journal
 from pydantic import SecretStr
 
 from tui.cli import main
-from tui.demo import demo_session
 from tui.journal import EntryState, Journal, Mover
 from tui.journal.dispatch import settlement_for
 from tui.sandbox.bhex_org import OrgDirectory
@@ -43,11 +43,8 @@ def _user(predicate, start: int = 200):
 
 @pytest.fixture
 async def setup(tmp_path):
-    session = demo_session()
-    journal = Journal(tmp_path / "journal.sqlite")
-    yield session, journal, Mover(session, journal, lookup_final_after_ms=0), tmp_path
-    await session.aclose()
-    journal.close()
+    async with demo_journal(tmp_path) as (session, journal, mover):
+        yield session, journal, mover, tmp_path
 
 
 async def _send(mover: Mover, session, request, **secrets):

@@ -115,6 +115,9 @@ class CoinsoleCommands(Provider):
             if app.finance_profiles() and screen.sub_title != "finance":
                 commands.append(("Finance", "Airdrops and batch lock/unlock from a CSV file "
                                  "(BHEX)", partial(app.run_action, "open_finance")))
+            if app.org_screens() and "Org" not in seen:
+                commands.append(("Org", "Org operations: choose Finance, Payments, Org "
+                                 "settings or Statistics", partial(app.run_action, "open_org")))
         return commands
 
     async def discover(self) -> Hits:
@@ -577,6 +580,24 @@ class CoinsoleApp(App[None]):
 
         if self.session is not None and any(has_settings(p.venue) for p in self.session.profiles):
             self.push_screen(OrgSettingsScreen(self.session))
+    def org_screens(self) -> list:
+        """The org screens (:mod:`tui.screens.org_chooser`) the session's profiles offer."""
+        from tui.screens.org_chooser import org_screens
+
+        return org_screens(p.venue for p in (self.session.profiles if self.session else []))
+
+    def action_open_org(self) -> None:
+        """Open the Org chooser; the screen picked there opens over the current one."""
+        from tui.screens.org_chooser import OrgChooserScreen
+
+        screens = self.org_screens()
+        if screens:
+            self.push_screen(OrgChooserScreen(screens), self._org_screen_picked)
+
+    async def _org_screen_picked(self, action: str | None) -> None:
+        if action:
+            await self.run_action(action)
+
     def finance_profiles(self) -> list[str]:
         """The profiles whose venue runs org finance tasks (BHEX)."""
         from tui.screens.finance import has_finance
@@ -611,8 +632,14 @@ class CoinsoleApp(App[None]):
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
+        from tui.screens.org_chooser import org_help_entries
+
         title = screen.sub_title or screen.title or "coinsole"
-        self.push_screen(HelpScreen(binding_help(screen), title))
+        from tui.demo_notes import demo_notes
+
+        venues = [p.venue for p in (self.session.profiles if self.session else [])]
+        self.push_screen(HelpScreen(binding_help(screen) + org_help_entries(venues), title,
+                                    note=demo_notes() if self.demo else None))
 
     def action_cycle_theme(self) -> None:
         """Switch to the next shipped theme."""

@@ -110,10 +110,13 @@ class CoinsoleGroup(click.Group):
 @click.option("--refresh", "refresh", default=None, metavar="SECONDS",
               type=click.IntRange(5, 24 * 3600),
               help="Reload the balances every SECONDS (at least 5); A toggles it in the TUI.")
+@click.option("--time", "time_zone", type=click.Choice(("utc", "local")), default=None,
+              help="Show times in the TUI in UTC or local time (default: time_zone in "
+                   "settings.toml, else utc). Exports and the CLI stay in UTC.")
 @click.version_option(package_name="coinsole", prog_name="coinsole")
 @click.pass_context
 def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = None,
-         refresh: int | None = None) -> None:
+         refresh: int | None = None, time_zone: str | None = None) -> None:
     """coinsole: every balance on every venue, in one keyboard-driven console.
 
     Without a command, opens the TUI on your profiles (or the welcome screen when there are
@@ -128,6 +131,7 @@ def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = 
         os.environ[OPERATOR_ENV] = as_name
     if ctx.invoked_subcommand is not None:
         return
+    _apply_time_zone(time_zone)
     with collector_paused():
         app = _build_app(demo, lock_after)
         app.auto_refresh_seconds = refresh  # read by the balances screen
@@ -135,6 +139,14 @@ def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = 
     app.run()
     if app.return_code:  # the app died on an error: say so in the exit code, not 0
         sys.exit(app.return_code)
+
+
+def _apply_time_zone(flag: str | None) -> None:
+    """Show the TUI's times in the zone ``--time`` names, else the saved one."""
+    from tui.core.times import set_display_zone
+    from tui.ui_settings import load_ui_settings
+
+    set_display_zone(flag or load_ui_settings().time_zone)
 
 
 def _build_app(demo: bool, lock_after: int):
@@ -204,6 +216,14 @@ def _prompt(text: str, *, confirm: bool = False) -> str:
     if not value:
         _fail("an empty passphrase is not accepted")
     return value
+
+
+def _secret_line(text: str) -> str:
+    """One secret: typed without echo on a terminal, else read from the pipe (no
+    GetPassWarning); an aborted prompt raises click.Abort."""
+    if sys.stdin.isatty():
+        return click.prompt(text, hide_input=True, err=True, default="", show_default=False)
+    return _piped_secret(text, confirm=False)
 
 
 def _piped_secret(text: str, *, confirm: bool) -> str:
@@ -314,8 +334,8 @@ def _read_credentials(from_stdin: bool):
                   "then the secret")
     else:
         try:
-            key = click.prompt("API key", hide_input=True, err=True).strip()
-            secret = click.prompt("API secret", hide_input=True, err=True).strip()
+            key = _secret_line("API key").strip()
+            secret = _secret_line("API secret").strip()
         except click.Abort:
             _fail("no credentials given: type them at the prompts, or pipe them in with "
                   "--credentials-stdin")
@@ -435,6 +455,11 @@ def profile() -> None:
     secret go in the encrypted vault (`coinsole vault init` creates it). A profile with no
     vault entry reads COINSOLE_<NAME>_API_KEY and COINSOLE_<NAME>_API_SECRET instead.
     """
+
+
+from tui.cli_profiles import register_profile_commands  # noqa: E402 - after the group
+
+register_profile_commands(profile)
 
 
 @profile.command("add")

@@ -318,6 +318,7 @@ def approvals_show(request_id: str, as_json: bool, demo: bool, as_name: str | No
                                "request_hash": d.request_hash, "policy_hash": d.policy_hash,
                                "hash_ok": d.hash_ok, "policy_current": d.policy_current,
                                "why": list(d.why), "quorum_met": d.quorum_met,
+                               "rule_now": d.rule_now, "outcome_now": d.outcome_now,
                                "velocity_used": None if d.velocity_used is None else plain(d.velocity_used),
                                "velocity_left": None if d.velocity_left is None else plain(d.velocity_left),
                                "signatures": sigs}, indent=2, ensure_ascii=False))
@@ -330,6 +331,9 @@ def approvals_show(request_id: str, as_json: bool, demo: bool, as_name: str | No
             ("expires", "expired" if i.expires_in_ms <= 0 else f"in {_age(i.expires_in_ms)}"),
             ("request hash", d.request_hash + ("" if d.hash_ok else "  DOES NOT MATCH (edited)")),
             ("policy hash", d.policy_hash + ("" if d.policy_current else "  NOT the policy in force"))]
+    if d.rule_now and d.rule_now != i.rule:
+        rows.append(("rule now", f"{d.rule_now} ({d.outcome_now}): execution re-evaluates, "
+                                 "this rule applies"))
     if d.velocity_used is not None:
         rows.append(("velocity", f"used {plain(d.velocity_used)}, left {plain(d.velocity_left)}"))
     for k, v in sorted(d.params.items()):

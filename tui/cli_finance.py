@@ -25,6 +25,8 @@ from typing import Any
 
 import click
 
+from tui.cli_org import bhex_context
+from tui.cli_org import fail as _fail
 from tui.core.errors import CoinsoleError
 
 __all__ = ["register", "finance"]
@@ -36,18 +38,8 @@ ROWS_SHOWN = 100
 """Up to this many rows every row is printed; beyond, the counts and the rows not done."""
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"coinsole: {message}", err=True)
-    raise SystemExit(code)
-
-
 def _context(demo: bool, profile: str):
-    from tui.cli_moves import _Context
-
-    ctx = _Context(demo, profile)
-    if ctx.session.profile(profile).venue != "bhex":
-        _fail(f"profile {profile!r} is not a BHEX profile; finance tasks need BHEX's Org API")
-    return ctx
+    return bhex_context(demo, profile, "finance tasks")
 
 
 class _Progress:
@@ -214,8 +206,10 @@ async def _send(ctx: Any, op: Any, file: Path, profile: str, *, dry_run: bool, y
             click.echo("dry run: nothing was sent")
         return EXIT_OK
     available = None
-    if len(batch.totals) == 1 and op.spends_operating_account:
-        available = next(iter(batch.available.values()))
+    if op.spends_operating_account:
+        # several coins: the policy reads each coin's own balance (tui.approvals.per_coin)
+        available = (next(iter(batch.available.values())) if len(batch.totals) == 1
+                     else dict(batch.available))
     progress = _Progress()
     send.PROGRESS[request.client_key] = progress
     try:

@@ -365,13 +365,19 @@ async def _balances(adapter) -> list | None:
         return None
 
 
-def _coin(typed: str, balances: list | None, notes: list[str]) -> str:
+def _coin(typed: str, balances: list | None, notes: list[str], adapter=None) -> str:
     """The venue's spelling of the coin typed (see :func:`normalise_coin`); a note is added
-    when it differs; a coin the venue does not list ends with exit 2."""
-    from tui.core.validation import normalise_coin
+    when it differs; a coin the profile does not hold ends with exit 2, naming the profile
+    and listing the coins it does hold."""
+    from tui.core.validation import normalise_coin, shown
 
     known = None if balances is None else [b.coin for b in balances]
     coin, note, problem = normalise_coin(typed, known)
+    if problem is not None and adapter is not None and known is not None and \
+            problem.field == "coin" and typed.strip():
+        where = f"profile {adapter.settings.profile} ({adapter.venue_id})"
+        listed = shown(", ".join(sorted(set(known))), 120) or "none"
+        _fail(f"coin {shown(typed.strip())} is unknown on {where}; its coins: {listed}")
     if problem is not None:
         _refuse_problems([problem])
     if note:
@@ -448,7 +454,7 @@ def transfer(profile_name, coin, amount, demo, yes, as_json, source, target) -> 
             _fail(str(exc))
         balances = await _balances(adapter)
         notes: list[str] = []
-        name = _coin(coin, balances, notes)
+        name = _coin(coin, balances, notes, adapter)
         notes += [n for n in (read_as(source, src), read_as(target, dst)) if n]
         available = _available(balances, name, src)
         _refuse_problems(validate_move(MoveKind.TRANSFER, amount_text=amount, coin=name,
@@ -497,7 +503,7 @@ def send(profile_name, coin, amount, demo, yes, as_json, to_uid, to_email, to_ph
         spot = AccountRef(kind=AccountKind.SPOT)
         balances = await _balances(adapter)
         notes: list[str] = []
-        name = _coin(coin, balances, notes)
+        name = _coin(coin, balances, notes, adapter)
         available = _available(balances, name, spot)
         _refuse_problems(validate_move(
             MoveKind.INTERNAL_TRANSFER, amount_text=amount, coin=name,
@@ -571,7 +577,7 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
         adapter = ctx.session.adapter(profile_name)
         notes: list[str] = []
         balances = await _balances(adapter)
-        name = _coin(coin, balances, notes)
+        name = _coin(coin, balances, notes, adapter)
         # The address is checked before any quote is read: a bad one never waits on the venue.
         _refuse_problems(check_address(address, None, None))
         try:
@@ -620,7 +626,7 @@ def withdraw(profile_name, coin, amount, demo, yes, as_json, network, address, m
             click.echo(f"coinsole: withdrawing on {network_label}", err=True)
         password = None
         if adapter.venue_id in TRADE_PASSWORD_VENUES and not EXPLAIN:
-            password = _trade_password()
+            password = await _checked_trade_password(adapter)
         from tui.core.models import AccountKind, AccountRef
 
         return await _move(ctx, request, settlement, summary, yes=yes, as_json=as_json,
@@ -636,13 +642,32 @@ def _trade_password() -> SecretStr:
     value = os.environ.get(TRADE_PASSWORD_ENV)
     if not value:
         try:
-            value = click.prompt("Trade password", hide_input=True, default="",
-                                 show_default=False, err=True)
+            from tui.cli import _secret_line
+
+            value = _secret_line("Trade password")
         except click.Abort:
             value = ""
     if not value:
         _fail(f"a trade password is needed: type it at the prompt or set {TRADE_PASSWORD_ENV}")
     return SecretStr(value)
+
+
+async def _checked_trade_password(adapter, tries: int = 3) -> SecretStr:
+    """The trade password, checked with the venue before anything is journaled: a wrong
+    one typed at the prompt is asked for again (up to ``tries`` times); a wrong one from
+    COINSOLE_TRADE_PASSWORD, or too many wrong tries, ends with exit 2, nothing sent."""
+    from tui.core.trade_password import WRONG_TRADE_PASSWORD, trade_password_ok
+
+    from_env = bool(os.environ.get(TRADE_PASSWORD_ENV))
+    for attempt in range(1, tries + 1):
+        password = _trade_password()
+        if await trade_password_ok(adapter, password) is not False:
+            return password
+        if from_env:
+            _fail(f"{TRADE_PASSWORD_ENV} holds the wrong trade password; nothing was sent or "
+                  "journaled")
+        click.echo(f"coinsole: {WRONG_TRADE_PASSWORD}", err=True)
+    _fail(f"the trade password was wrong {tries} times; nothing was sent or journaled")
 
 
 def _need_profile(name: str | None) -> None:

@@ -4,7 +4,10 @@ refund|unlock|cancel``.
 Every command takes ``--profile`` (a BHEX profile; with ``--demo`` the sandbox's). ``list``
 reads one page (``--from-id`` for the next, older one) filtered by ``--state``,
 ``--payer`` or ``--payee`` (the profile's own user, the operating account, when neither is
-given). The writes read the order first, refuse locally what its state does not allow
+given) and by creation date (``--since``/``--until``, ISO dates or times, UTC, both
+ends included). ``show`` and the writes name the order by its id or, with
+``--client-order-id``, by its client_order_id (also when that is all digits). The writes
+read the order first, refuse locally what its state does not allow
 (:mod:`tui.payments.lifecycle`), show exactly what changes and take the money commands'
 route: the approvals policy, the confirmation (``--yes`` skips it), the journal (recorded
 before it is sent, settled through ``order/detail``) and one send. Exit codes as the money
@@ -23,32 +26,15 @@ from typing import Any
 
 import click
 
-from tui.core.errors import InvalidRequest, VenueError
+from tui.cli_org import EXIT_OK, EXIT_USAGE, profile_options, run_bhex, write_options
+from tui.cli_org import fail as _fail
+from tui.core.errors import InvalidRequest
 from tui.core.money import plain
 
 __all__ = ["register", "payments", "parse_line"]
 
-EXIT_OK, EXIT_USAGE, EXIT_VENUE = 0, 2, 3
-_DEMO_HELP = "Use the built-in sandbox's demo profiles (a fresh sandbox for this command)."
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"coinsole: {message}", err=True)
-    raise SystemExit(code)
-
-
-def _options(func):
-    """``--profile`` and ``--demo``."""
-    func = click.option("--demo", is_flag=True, help=_DEMO_HELP)(func)
-    return click.option("--profile", required=True, metavar="P",
-                        help="The BHEX profile (with --demo: a demo profile).")(func)
-
-
-def _write_options(func):
-    """``--yes`` and ``--json``, as on the money commands."""
-    func = click.option("--json", "as_json", is_flag=True,
-                        help="Print the journal entry as JSON (amounts as exact strings).")(func)
-    return click.option("--yes", is_flag=True, help="Skip the confirmation prompt.")(func)
+_options = profile_options
+_write_options = write_options("Print the journal entry as JSON (amounts as exact strings).")
 
 
 def _amount(text: str) -> Decimal:
@@ -69,25 +55,7 @@ def parse_line(text: str, what: str = "--pay") -> tuple[str, str, Decimal]:
 
 def _run(profile: str, demo: bool, work: Callable[[Any, Any], Awaitable[int]]) -> None:
     """Run ``work(ctx, adapter)`` for the BHEX profile; errors as one line and a code."""
-    from tui.cli_moves import _Context
-
-    ctx = _Context(demo, profile)
-    if ctx.session.profile(profile).venue != "bhex":
-        _fail(f"profile {profile!r} is not a BHEX profile; payments need BHEX's Org API")
-
-    async def main(context: Any) -> int:
-        try:
-            return await work(context, context.session.adapter(profile))
-        except InvalidRequest as exc:
-            click.echo(f"coinsole: {exc}", err=True)
-            return EXIT_USAGE
-        except VenueError as exc:
-            click.echo(f"coinsole: {exc}", err=True)
-            return EXIT_VENUE
-
-    code = ctx.run(main)
-    if code:
-        raise SystemExit(code)
+    run_bhex(profile, demo, work, "payments")
 
 
 def _jsonable(order: Any) -> dict[str, Any]:
@@ -111,6 +79,36 @@ def _when(ms: int) -> str:
     return when(ms) if ms else ""
 
 
+def date_range(since: str | None, until: str | None) -> tuple[int | None, int | None]:
+    """``--since``/``--until`` as (start_time, end_time) milliseconds, both included
+    (None where not given); a bad date or a range ending before it starts is refused."""
+    from tui.payments.dates import RangeError, date_range as parse
+
+    try:
+        return parse(since, until)
+    except RangeError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+def _which(func):
+    """ORDER (an order id, or a client_order_id that is not all digits) or
+    ``--client-order-id``."""
+    func = click.option("--client-order-id", "client_id", metavar="ID",
+                        help="Name the order by its client_order_id (also one of digits "
+                             "only) instead of ORDER.")(func)
+    return click.argument("order", required=False)(func)
+
+
+def _named(order: str | None, client_id: str | None) -> tuple[str | None, str | None]:
+    """(order id, client_order_id) from ORDER and ``--client-order-id``: exactly one."""
+    if bool(order) == bool(client_id):
+        _fail("name the order: its id as ORDER, or --client-order-id ID (not both)")
+    if client_id:
+        return None, client_id
+    return (order, None) if order.isdigit() else (None, order)  # type: ignore[union-attr]
+
+
 def _lines(order: Any) -> str:
     return ", ".join(f"{i.pay_type} {plain(i.amount)} {i.token_id}" for i in order.pay_info)
 
@@ -129,18 +127,25 @@ def payments() -> None:
 @click.option("--payee", metavar="UID", help="Orders paid to this user (default: the "
                                              "profile's user, the operating account).")
 @click.option("--from-id", metavar="ID", help="The next page: orders older than this id.")
+@click.option("--since", metavar="DATE", help="Orders created on or after this ISO date "
+                                                "(or date and time), UTC.")
+@click.option("--until", metavar="DATE", help="Orders created on or before this ISO date "
+                                                "(the whole day), UTC.")
 @click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (amounts as exact strings).")
 def payments_list(profile: str, demo: bool, state: str | None, payer: str | None,
-                  payee: str | None, from_id: str | None, limit: int, as_json: bool) -> None:
+                  payee: str | None, from_id: str | None, since: str | None,
+                  until: str | None, limit: int, as_json: bool) -> None:
     """One page of payment orders, newest first."""
+    start, end = date_range(since, until)
 
     async def work(ctx: Any, adapter: Any) -> int:
         who = {"payer_user_id": payer, "payee_user_id": payee}
         if not payer and not payee:
             who["payee_user_id"] = adapter.settings.user_id
         orders = await adapter.payment_orders(**who, status=state.upper() if state else None,
-                                              from_id=from_id, limit=limit)
+                                              from_id=from_id, start_time=start,
+                                              end_time=end, limit=limit)
         if as_json:
             click.echo(json.dumps([_jsonable(o) for o in orders], indent=2, ensure_ascii=False))
             return EXIT_OK
@@ -161,23 +166,33 @@ def payments_list(profile: str, demo: bool, state: str | None, payer: str | None
     _run(profile, demo, work)
 
 
-async def _order(adapter: Any, order_id: str) -> Any:
-    if order_id.isdigit():
-        return await adapter.payment_order_detail(order_id=order_id)
-    return await adapter.payment_order_detail(client_order_id=order_id)
+async def _order(adapter: Any, named: tuple[str | None, str | None]) -> Any:
+    order_id, client_id = named
+    if order_id:
+        try:
+            return await adapter.payment_order_detail(order_id=order_id)
+        except InvalidRequest as exc:
+            exc.hint = (f"If {order_id} is a client_order_id, name it with "
+                        f"--client-order-id {order_id}")
+            exc.args = (exc._compose(),)
+            raise
+    return await adapter.payment_order_detail(client_order_id=client_id)
 
 
 @payments.command("show")
-@click.argument("order")
+@_which
 @_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (amounts as exact strings).")
-def payments_show(order: str, profile: str, demo: bool, as_json: bool) -> None:
+def payments_show(order: str | None, client_id: str | None, profile: str, demo: bool,
+                  as_json: bool) -> None:
     """One order (its id, or its client_order_id) with its pay and product items and the
     actions its state allows."""
     from tui.payments.lifecycle import actions_allowed
 
+    named = _named(order, client_id)
+
     async def work(ctx: Any, adapter: Any) -> int:
-        found = await _order(adapter, order)
+        found = await _order(adapter, named)
         allowed = [a.value for a in actions_allowed(found)]
         if as_json:
             click.echo(json.dumps({**_jsonable(found), "actions": allowed}, indent=2,
@@ -260,12 +275,12 @@ def payments_create(profile: str, demo: bool, yes: bool, as_json: bool, payer: s
     _run(profile, demo, work)
 
 
-def _lifecycle(order_id: str, profile: str, demo: bool, yes: bool, as_json: bool,
-               build: Callable[[Any], Any]) -> None:
+def _lifecycle(named: tuple[str | None, str | None], profile: str, demo: bool, yes: bool,
+               as_json: bool, build: Callable[[Any], Any]) -> None:
     from tui.payments.lifecycle import IllegalPaymentAction
 
     async def work(ctx: Any, adapter: Any) -> int:
-        found = await _order(adapter, order_id)
+        found = await _order(adapter, named)
         try:
             request = build(found)
         except IllegalPaymentAction as exc:
@@ -277,35 +292,37 @@ def _lifecycle(order_id: str, profile: str, demo: bool, yes: bool, as_json: bool
 
 
 @payments.command("settle")
-@click.argument("order")
+@_which
 @_options
 @_write_options
 @click.option("--token", metavar="T", help="The prepaid token (default: the order's only one).")
 @click.option("--amount", required=True, metavar="X", help="Exact amount to settle.")
-def payments_settle(order: str, profile: str, demo: bool, yes: bool, as_json: bool,
+def payments_settle(order: str | None, client_id: str | None,
+                    profile: str, demo: bool, yes: bool, as_json: bool,
                     token: str | None, amount: str) -> None:
     """Settle held prepaid funds of ORDER to its payee."""
     from tui.payments.actions import prepaid_token, settle_request
 
     value = _amount(amount)
-    _lifecycle(order, profile, demo, yes, as_json,
+    _lifecycle(_named(order, client_id), profile, demo, yes, as_json,
                lambda o: settle_request(profile, o, (token or prepaid_token(o) or "").upper()
                                         or _need_token(), value))
 
 
 @payments.command("unlock")
-@click.argument("order")
+@_which
 @_options
 @_write_options
 @click.option("--token", metavar="T", help="The prepaid token (default: the order's only one).")
 @click.option("--amount", required=True, metavar="X", help="Exact amount to unlock.")
-def payments_unlock(order: str, profile: str, demo: bool, yes: bool, as_json: bool,
+def payments_unlock(order: str | None, client_id: str | None,
+                    profile: str, demo: bool, yes: bool, as_json: bool,
                     token: str | None, amount: str) -> None:
     """Unlock held prepaid funds of ORDER back to its payer."""
     from tui.payments.actions import prepaid_token, unlock_request
 
     value = _amount(amount)
-    _lifecycle(order, profile, demo, yes, as_json,
+    _lifecycle(_named(order, client_id), profile, demo, yes, as_json,
                lambda o: unlock_request(profile, o, (token or prepaid_token(o) or "").upper()
                                         or _need_token(), value))
 
@@ -317,31 +334,34 @@ def _need_token() -> str:
 
 
 @payments.command("refund")
-@click.argument("order")
+@_which
 @_options
 @_write_options
 @click.option("--item", "item_id", required=True, metavar="ITEM",
               help="The paid PAY item's id (see `payments show`).")
 @click.option("--amount", required=True, metavar="X", help="Exact amount to refund.")
-def payments_refund(order: str, profile: str, demo: bool, yes: bool, as_json: bool,
+def payments_refund(order: str | None, client_id: str | None,
+                    profile: str, demo: bool, yes: bool, as_json: bool,
                     item_id: str, amount: str) -> None:
     """Refund part of a paid PAY item of ORDER to its payer."""
     from tui.payments.actions import refund_request
 
     value = _amount(amount)
-    _lifecycle(order, profile, demo, yes, as_json,
+    _lifecycle(_named(order, client_id), profile, demo, yes, as_json,
                lambda o: refund_request(profile, o, item_id, value))
 
 
 @payments.command("cancel")
-@click.argument("order")
+@_which
 @_options
 @_write_options
-def payments_cancel(order: str, profile: str, demo: bool, yes: bool, as_json: bool) -> None:
+def payments_cancel(order: str | None, client_id: str | None, profile: str, demo: bool,
+                    yes: bool, as_json: bool) -> None:
     """Cancel ORDER while its payer has not paid."""
     from tui.payments.actions import cancel_request
 
-    _lifecycle(order, profile, demo, yes, as_json, lambda o: cancel_request(profile, o))
+    _lifecycle(_named(order, client_id), profile, demo, yes, as_json,
+               lambda o: cancel_request(profile, o))
 
 
 def register(main_group: click.Group) -> None:

@@ -23,51 +23,22 @@ from typing import Any
 
 import click
 
-from tui.core.errors import InvalidRequest, VenueError
+from tui.cli_org import EXIT_OK, EXIT_USAGE, profile_options, run_bhex, write_options
+from tui.cli_org import fail as _fail
 from tui.core.money import plain
 from tui.org_settings.requests import last_setting
 
 __all__ = ["register", "settings"]
 
-EXIT_OK, EXIT_USAGE, EXIT_VENUE = 0, 2, 3
-_DEMO_HELP = "Use the built-in sandbox's demo profiles (a fresh sandbox for this command)."
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"coinsole: {message}", err=True)
-    raise SystemExit(code)
-
 
 def _options(func):
     """``--profile``, ``--demo``, ``--yes`` and ``--json``."""
-    func = click.option("--json", "as_json", is_flag=True,
-                        help="Print JSON (a change: its journal entry).")(func)
-    func = click.option("--yes", is_flag=True, help="Skip the confirmation prompt.")(func)
-    func = click.option("--demo", is_flag=True, help=_DEMO_HELP)(func)
-    return click.option("--profile", required=True, metavar="P",
-                        help="The BHEX profile (with --demo: a demo profile).")(func)
+    return profile_options(write_options("Print JSON (a change: its journal entry).")(func))
 
 
 def _run(profile: str, demo: bool, work: Callable[[Any, Any], Awaitable[int]]) -> None:
-    from tui.cli_moves import _Context
-
-    ctx = _Context(demo, profile)
-    if ctx.session.profile(profile).venue != "bhex":
-        _fail(f"profile {profile!r} is not a BHEX profile; settings need BHEX's Org API")
-
-    async def main(context: Any) -> int:
-        try:
-            return await work(context, context.session.adapter(profile))
-        except InvalidRequest as exc:
-            click.echo(f"coinsole: {exc}", err=True)
-            return EXIT_USAGE
-        except VenueError as exc:
-            click.echo(f"coinsole: {exc}", err=True)
-            return EXIT_VENUE
-
-    code = ctx.run(main)
-    if code:
-        raise SystemExit(code)
+    """Run ``work(ctx, adapter)`` for the BHEX profile; errors as one line and a code."""
+    run_bhex(profile, demo, work, "settings")
 
 
 async def _change(ctx: Any, request: Any, yes: bool, as_json: bool) -> int:

@@ -371,6 +371,24 @@ def stats_unlocks(profile: str, demo: bool, as_json: bool, user: str, token: str
     _print(rows, as_json, "unlock records", _unlock_table)
 
 
+BAR_WIDTH = 30
+
+
+def _progress_wanted() -> bool:
+    """Whether the download's progress bar is drawn (standard error is a terminal)."""
+    return sys.stderr.isatty()
+
+
+def progress_line(done: int, total: int | None) -> str:
+    """The download's progress: a bar and the percentage when the size is known
+    (``[#########.....]  60% 1,234 bytes``), else the bytes so far."""
+    if not total:
+        return f"{done:,} bytes"
+    filled = min(BAR_WIDTH, done * BAR_WIDTH // total)
+    return (f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {min(100, done * 100 // total):3d}% "
+            f"{done:,} of {total:,} bytes")
+
+
 @stats.command("download")
 @_common
 @click.argument("kind", metavar="TYPE")
@@ -390,12 +408,11 @@ def stats_download(profile: str, demo: bool, as_json: bool, kind: str, day: str,
     target = out or Path(f"{kind}-{day}.xlsx")
     if target.exists():
         _fail(f"{target} exists; choose another --out")
-    show = sys.stderr.isatty() and not as_json
+    show = _progress_wanted() and not as_json
 
     def progress(done: int, total: int | None) -> None:
         if show:
-            shown = f"{done * 100 // total:3d}% " if total else ""
-            click.echo(f"\r{shown}{done:,} bytes", err=True, nl=False)
+            click.echo(f"\r{progress_line(done, total)}", err=True, nl=False)
 
     size = _run(demo, profile, lambda a: a.stats_download_data(kind, day, target,
                                                                progress=progress))

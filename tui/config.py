@@ -159,6 +159,20 @@ class ProfileStore:
                 return old
         raise ConfigError(f"no profile named {profile.name!r}; see `coinsole profile list`")
 
+    def rename(self, old: str, new: str) -> Profile:
+        """Give profile ``old`` the name ``new`` in place (its position and settings kept)
+        and return it renamed; refuses a missing ``old`` or a ``new`` in use."""
+        profiles = self.load()
+        if any(p.name == new for p in profiles):
+            raise ConfigError(f"a profile named {new!r} exists already")
+        for position, profile in enumerate(profiles):
+            if profile.name == old:
+                renamed = Profile(**{**profile.model_dump(), "name": new})
+                profiles[position] = renamed
+                self._save(profiles)
+                return renamed
+        raise ConfigError(f"no profile named {old!r}; see `coinsole profile list`")
+
     def remove(self, name: str) -> Profile:
         """Remove the profile called ``name`` and return it."""
         profiles = self.load()

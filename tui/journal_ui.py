@@ -12,7 +12,6 @@ worker; the synchronous ones only read or write the local journal.
 
 from __future__ import annotations
 
-import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -185,19 +184,22 @@ _time_format: Callable[[int], str] | None = None
 
 
 def set_time_format(formatter: Callable[[int], str] | None) -> None:
-    """Render journal times with ``formatter`` (ms -> text); None restores local time.
+    """Render journal times with ``formatter`` (ms -> text); None restores the display zone (tui.core.times).
     Snapshot tests pass a fixed one."""
     global _time_format
     _time_format = formatter
 
 
 def time_text(ms: int, *, short: bool = False) -> str:
-    """A journal time (epoch ms) as ``YYYY-MM-DD HH:MM:SS`` local time (``short``:
+    """A journal time (epoch ms) as ``YYYY-MM-DD HH:MM:SS`` in the display zone (UTC
+    unless the user chose local time: :mod:`tui.core.times`; ``short``:
     ``MM-DD HH:MM:SS``)."""
     if _time_format is not None:
         text = _time_format(ms)
     else:
-        text = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ms // 1000))
+        from tui.core.times import display_time
+
+        text = display_time(ms // 1000)
     return text[5:] if short and len(text) == 19 else text
 
 

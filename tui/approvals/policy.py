@@ -119,6 +119,7 @@ class Context:
     """Inputs from outside the policy: now, the available balance, velocity history."""
     now_ms: int
     available: Decimal | None = None
+    """The available balance; a multi-coin request may carry one per coin (a dict)."""
     history: tuple[HistoryItem, ...] = ()
 
 
@@ -345,9 +346,23 @@ def match(rule: Rule, req: Request, ctx: Context, policy: Policy | None = None):
 
 
 def evaluate(policy: Policy | None, req: Request, ctx: Context) -> Decision:
-    """First matching rule decides; no policy (or no match) allows, as before approvals."""
+    """First matching rule decides; no policy (or no match) allows, as before approvals.
+    A request moving several coins (``params["totals"]``) is decided coin by coin
+    (:mod:`.per_coin`): the most restrictive of its coins' decisions."""
     if policy is None:
         return Decision(None, "no policy", "allow", ("no policy file",))
+    from .per_coin import evaluate_per_coin
+
+    decision = evaluate_per_coin(lambda r, c: _evaluate_one(policy, r, c), req, ctx)
+    if decision is not None:
+        return decision
+    if isinstance(ctx.available, dict):
+        ctx = Context(ctx.now_ms, ctx.available.get(req.coin.upper()), ctx.history)
+    return _evaluate_one(policy, req, ctx)
+
+
+def _evaluate_one(policy: Policy, req: Request, ctx: Context) -> Decision:
+    """The first rule matching one coin's request decides."""
     for i, rule in enumerate(policy.rules):
         ok, why, used = match(rule, req, ctx, policy)
         if ok:

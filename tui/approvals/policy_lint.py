@@ -30,6 +30,20 @@ def _line_of(text: str, key: str, start: int = 1, end: int | None = None) -> int
     return start
 
 
+def _table(text: str, header: str) -> tuple[int, int | None]:
+    """The lines (first, last) of the TOML table ``[header]`` (dotted parts may be quoted);
+    (1, None), the whole file, when it is not written as a table of its own."""
+    parts = [rf"\s*\"?{re.escape(p)}\"?\s*" for p in header.split(".")]
+    pattern = re.compile(r"^\s*\[" + r"\.".join(parts) + r"\]\s*(#.*)?$")
+    lines = text.splitlines()
+    for n, line in enumerate(lines, 1):
+        if pattern.match(line):
+            end = next((m for m in range(n + 1, len(lines) + 1)
+                        if lines[m - 1].lstrip().startswith("[")), len(lines) + 1) - 1
+            return n, end
+    return 1, None
+
+
 def _covers(a: Rule, b: Rule) -> bool:
     """Sound, conservative: True only if every request matching b also matches a."""
     if a.velocity is not None or a.min_share is not None or a.initiators is not None:
@@ -62,13 +76,17 @@ def check_policy(text: str) -> list[Problem]:
             probs.append(Problem(_line_of(text, k), f"unknown key {k!r}"))
     ops = doc.get("operators") or {}
     for name, o in ops.items():
+        start, end = _table(text, f"operators.{name}")
         for k in (o if isinstance(o, dict) else {}):
             if k not in OPERATOR_KEYS:
-                probs.append(Problem(_line_of(text, k), f"operator {name!r}: unknown key {k!r}"))
+                probs.append(Problem(_line_of(text, k, start, end),
+                                     f"operator {name!r}: unknown key {k!r}"))
+    start, end = _table(text, "groups")
     for g, members in (doc.get("groups") or {}).items():
         for m in members if isinstance(members, list) else [members]:
             if m not in ops:
-                probs.append(Problem(_line_of(text, g), f"group {g!r} names unknown operator {m!r}"))
+                probs.append(Problem(_line_of(text, g, start, end),
+                                     f"group {g!r} names unknown operator {m!r}"))
     lines = rule_lines(text)
     n_lines = len(text.splitlines())
     rules: list[Rule | None] = []

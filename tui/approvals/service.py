@@ -27,6 +27,7 @@ from .authorize import authorize, request_from_json
 from .canonical import canonical_bytes, policy_hash, request_hash
 from .identity import ApprovalsError, OperatorKey, my_name
 from .operators import Signed, Statement, verify
+from .per_coin import coin_totals
 from .policy import (
     Context,
     Decision,
@@ -70,24 +71,43 @@ class HeldForApproval(ApprovalsError):
 
 def policy_gate(journal: Any, opener: Any = None):
     """The fail-safe for a :class:`~tui.journal.Mover` whose callers do not ask the policy
-    themselves (set as ``mover.policy_gate``): each time, the policy file in force decides a
-    DRAFT entry - allowed passes; blocked raises PolicyBlocked; needing approval holds the
-    entry (PENDING_APPROVAL, proposed) and raises HeldForApproval. The available balance is
-    not known here, so share rules count it as nothing available (the stricter reading).
+    themselves (set as ``mover.policy_gate``): each time, the policy file in force decides.
+
+    Its ``before_record(request)`` is asked by ``Mover.record`` before anything is written:
+    a blocked request raises PolicyBlocked and is never journaled. The gate itself is asked
+    with a DRAFT entry before it is approved: allowed passes; blocked raises PolicyBlocked;
+    needing approval holds the entry (PENDING_APPROVAL, proposed) and raises
+    HeldForApproval. The available balance is not known here, so share rules count it as
+    nothing available (the stricter reading).
 
     ``opener`` (optional) builds the service to ask instead of the configured policy and
     store (the demo's: :func:`tui.approvals.demo.demo_service`); it is closed after."""
 
-    def gate(entry: Any) -> None:
+    def service_in_force() -> "ApprovalService | None":
         if opener is not None:
-            service = opener()
-        else:
-            loaded = load_policy_file()
-            if loaded.policy is None:
-                return
-            from .store_factory import open_store
+            return opener()
+        loaded = load_policy_file()
+        if loaded.policy is None:
+            return None
+        from .store_factory import open_store
 
-            service = ApprovalService(loaded, open_store(), me=my_name(), journal=journal)
+        return ApprovalService(loaded, open_store(), me=my_name(), journal=journal)
+
+    def before_record(request: Any) -> None:
+        service = service_in_force()
+        if service is None:
+            return
+        try:
+            ev = service.evaluate(request)
+            if ev.outcome == "block":
+                raise PolicyBlocked(f"{ev.line()}; nothing was sent")
+        finally:
+            service.close()
+
+    def gate(entry: Any) -> None:
+        service = service_in_force()
+        if service is None:
+            return
         try:
             ev = service.evaluate(entry.request)
             if ev.outcome == "block":
@@ -97,6 +117,8 @@ def policy_gate(journal: Any, opener: Any = None):
                 raise HeldForApproval(held, item)
         finally:
             service.close()
+
+    gate.before_record = before_record  # type: ignore[attr-defined]
     return gate
 
 
@@ -285,6 +307,10 @@ class Detail:
     signatures: tuple[SignatureView, ...]
     quorum_met: bool
     quorum_note: str
+    rule_now: str = ""
+    """The rule the policy matches now (velocity and balances move); execution re-evaluates,
+    so when it differs from the proposal's rule, this one's outcome and quorum apply."""
+    outcome_now: str = ""
 
 
 # -- the service -------------------------------------------------------------------------------
@@ -340,7 +366,8 @@ class ApprovalService:
 
     def history(self, exclude_key: str | None = None) -> tuple[HistoryItem, ...]:
         """What velocity counts: every journal entry not REJECTED, and every stored request
-        not rejected/expired that this journal does not hold (other operators' machines)."""
+        not rejected/expired that this journal does not hold (other operators' machines); a
+        multi-coin request counts once per coin, with that coin's total."""
         initiators: dict[str, str] = {}
         items = []
         rows = self.store.list()
@@ -356,15 +383,22 @@ class ApprovalService:
                 seen.add(e.client_key)
                 if e.state is EntryState.REJECTED or e.client_key == exclude_key:
                     continue
-                items.append(HistoryItem(e.created_ms, initiators.get(e.client_key, self.me or ""),
-                                         e.profile, e.request.coin.upper(), e.request.amount))
+                totals = coin_totals({"totals": getattr(e.request, "totals", None)})
+                for coin, amount in (totals.items() if totals else
+                                     [(e.request.coin.upper(), e.request.amount)]):
+                    items.append(HistoryItem(e.created_ms,
+                                             initiators.get(e.client_key, self.me or ""),
+                                             e.profile, coin, amount))
         for row in rows:
             d = json.loads(row.request_json)
             key = d.get("params", {}).get("client_key")
             if row.state in ("REJECTED", "EXPIRED") or key in seen or key == exclude_key:
                 continue
-            items.append(HistoryItem(row.proposed_ms, row.initiator, d["profile"], d["coin"],
-                                     Decimal(d["amount"])))
+            totals = coin_totals(d.get("params", {}))
+            for coin, amount in (totals.items() if totals else
+                                 [(d["coin"], Decimal(d["amount"]))]):
+                items.append(HistoryItem(row.proposed_ms, row.initiator, d["profile"], coin,
+                                         amount))
         return tuple(items)
 
     def context(self, available: Decimal | None, exclude_key: str | None = None) -> Context:
@@ -407,7 +441,7 @@ class ApprovalService:
         """Journal ``jr`` as PENDING_APPROVAL and propose it; returns (entry, queue item)."""
         from tui.journal.states import EntryState
 
-        entry = mover.record(jr, settlement)
+        entry = mover.record(jr, settlement, ask_policy=False)  # evaluated just now
         return self.hold_entry(mover.journal, entry, evaluation)
 
     def hold_entry(self, journal: Any, entry: Any, evaluation: Evaluation):
@@ -612,9 +646,11 @@ class ApprovalService:
                     and not meta.get("self") else "counts")
             views.append(SignatureView(st.operator, st.decision, st.time_ms, st.reason, ok, note))
         used = left = None
+        rule_now = outcome_now = ""
         if policy is not None:
             ev = evaluate(policy, req, self.context(None, req.params.get("client_key")))
             used, left = ev.velocity_used, ev.velocity_left
+            rule_now, outcome_now = ev.rule_name, ev.outcome
         if policy is not None and meta.get("quorum"):
             q = self._quorum(row, meta, now)
             met, qnote = q.satisfied, q.reason
@@ -622,7 +658,7 @@ class ApprovalService:
             met, qnote = False, "no policy in force" if policy is None else "no quorum"
         return Detail(item, req.params, row.request_hash, row.policy_hash, hash_ok,
                       row.policy_hash == self.loaded.hash, tuple(meta.get("why", ())), used, left,
-                      tuple(views), met, qnote)
+                      tuple(views), met, qnote, rule_now, outcome_now)
 
     # -- executing ---------------------------------------------------------------------------
 
@@ -674,7 +710,9 @@ class ApprovalService:
                 self._journal_rejected(row, f"not executed: {reason}")
             raise ApprovalsError(f"request {row.id} refused, nothing sent: {reason}")
         if entry is None:
-            entry = mover.record(jr, settlement_for(mover.session.adapter(jr.profile), jr))
+            # authorize() re-evaluated it as its initiator's; the executor is not initiating
+            entry = mover.record(jr, settlement_for(mover.session.adapter(jr.profile), jr),
+                                 ask_policy=False)
             entry = mover.journal.transition(entry.id, EntryState.PENDING_APPROVAL,
                                              detail=f"approval request {row.id} (from the store)")
         entry = mover.approve(entry, by=f"approval request {row.id} ({auth.reason})")

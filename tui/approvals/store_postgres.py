@@ -146,7 +146,9 @@ class _Backoff:
         self.url, self.budget, self.first, self.cap = url, budget, first, cap
         self.connect_timeout = connect_timeout
 
-    def connect(self) -> psycopg.Connection:
+    def connect(self, stop: threading.Event | None = None) -> psycopg.Connection:
+        """A connection, trying again with backoff for at most the budget; StoreUnreachable
+        after it (or as soon as ``stop`` is set: a watcher being stopped waits no longer)."""
         deadline = time.monotonic() + self.budget
         delay = self.first
         while True:
@@ -164,7 +166,11 @@ class _Backoff:
                 if left <= 0:
                     raise StoreUnreachable(f"team store unreachable at {redact_url(self.url)}, "
                                            f"retrying: {_reason(exc)}") from None
-                time.sleep(min(delay, left))
+                if stop is None:
+                    time.sleep(min(delay, left))
+                elif stop.wait(min(delay, left)):
+                    raise StoreUnreachable(f"team store unreachable at {redact_url(self.url)}; "
+                                           "stopped watching") from None
                 delay = min(delay * 2, self.cap)
 
 
@@ -423,7 +429,7 @@ class Watcher:
             self._lost(exc)
 
     def _listen(self) -> None:
-        conn = self._backoff.connect()
+        conn = self._backoff.connect(self._stop)
         try:
             conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.OperationalError as exc:
@@ -446,6 +452,8 @@ class Watcher:
         if self._pending:
             return self._pending.popleft()
         if self._conn is None:
+            if self._stop.is_set():
+                return None
             try:
                 self._listen()
             except StoreUnreachable as exc:
@@ -468,21 +476,30 @@ class Watcher:
                 yield change
 
     def start(self, callback: Callable[[Change], None]) -> None:
-        """Deliver changes to ``callback`` from a daemon thread until :meth:`stop`."""
+        """Deliver changes to ``callback`` from a thread until :meth:`stop` (which the
+        process's exit calls when nobody did: :mod:`.watch_thread`). ``callback`` must not
+        block (the stop waits for it)."""
+        from .watch_thread import start_watch_thread
+
         def loop() -> None:
-            for change in self:
-                callback(change)
-            self._close()
-        self._thread = threading.Thread(target=loop, name="coinsole-team-watch", daemon=True)
-        self._thread.start()
+            try:
+                for change in self:
+                    callback(change)
+            finally:
+                self._close()
+        self._thread = start_watch_thread(self, loop, "coinsole-team-watch")
 
     def stop(self) -> None:
-        """Stop delivering and close the connection."""
+        """Stop delivering and close the connection (the thread ends within a poll)."""
+        from .watch_thread import forget
+
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
-        else:
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(5)
+        elif thread is None:
             self._close()
+        forget(self)
 
     def _close(self) -> None:
         if self._conn is not None:

@@ -232,21 +232,29 @@ class SqliteWatcher:
         return None
 
     def start(self, callback: Callable[[Change], None]) -> None:
-        """Deliver changes to ``callback`` from a daemon thread until :meth:`stop`."""
+        """Deliver changes to ``callback`` from a thread until :meth:`stop` (which the
+        process's exit calls when nobody did: :mod:`.watch_thread`). ``callback`` must not
+        block (the stop waits for it)."""
+        from .watch_thread import start_watch_thread
+
         def loop() -> None:
-            while not self._stop.wait(self.interval):
-                change = self.poll()
-                if change is not None:
-                    callback(change)
-            if self._db is not None:
-                self._db.close()
-                self._db = None
-        self._thread = threading.Thread(target=loop, name="coinsole-approvals-watch",
-                                        daemon=True)
-        self._thread.start()
+            try:
+                while not self._stop.wait(self.interval):
+                    change = self.poll()
+                    if change is not None:
+                        callback(change)
+            finally:
+                if self._db is not None:
+                    self._db.close()
+                    self._db = None
+        self._thread = start_watch_thread(self, loop, "coinsole-approvals-watch")
 
     def stop(self) -> None:
         """Stop watching and close the connection."""
+        from .watch_thread import forget
+
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(5)
+        forget(self)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tui.core.models import Amount
 from tui.core.money import plain
 from tui.core.moves import MoveRequest
+from tui.core.org_request import NoFeeOrRemark
 from tui.core.orders import OrderSide, OrderType
 
 __all__ = ["ActionKind", "OrderPlaceRequest", "OrderCancelRequest", "JournalRequest",
@@ -35,7 +36,7 @@ ORDER_KINDS = frozenset(k.value for k in ActionKind)
 """The journal ``kind`` values that hold an order request."""
 
 
-class _Action(BaseModel):
+class _Action(NoFeeOrRemark, BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     profile: str
@@ -53,16 +54,6 @@ class _Action(BaseModel):
     def coin(self) -> str:
         """The base coin, or the symbol when it is not known (for journal listings)."""
         return self.base or self.symbol
-
-    @property
-    def miner_fee(self) -> None:
-        """Orders pay no miner fee (a move's field, read by the journal's detail views)."""
-        return None
-
-    @property
-    def remark(self) -> None:
-        """Orders carry no remark (a move's field, read by the journal's detail views)."""
-        return None
 
 
 class OrderPlaceRequest(_Action):

@@ -20,6 +20,7 @@ __all__ = [
     "VenueError",
     "AuthError",
     "PermissionDenied",
+    "NotWhitelisted",
     "InsufficientFunds",
     "InvalidRequest",
     "RateLimited",
@@ -93,6 +94,15 @@ class PermissionDenied(VenueError):
     """The credentials are valid but lack the permission for this call."""
 
     hint = "Grant the API key this permission at the venue"
+
+
+class NotWhitelisted(PermissionDenied):
+    """A withdrawal (or send) to an address or account not on the venue's withdrawal
+    whitelist: no permission of the API key changes that."""
+
+    hint = ("The address must be on the venue's withdrawal whitelist: add it in the "
+            "venue's address management (web or app; for a BHEX org user, the broker's "
+            "console), wait out any lock period, then retry")
 
 
 class InsufficientFunds(VenueError):

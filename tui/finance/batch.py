@@ -104,16 +104,19 @@ class PreparedBatch:
 
 
 def read_csv_rows(data: bytes) -> Iterable[tuple[int, dict[str, str]]]:
-    """(line number, row by lower-case column) of a CSV file's bytes; a BOM is dropped and
-    blank lines skipped. Raises BatchRefused for a missing or unknown column."""
+    """(line number where the row starts, row by lower-case column) of a CSV file's bytes;
+    a BOM is dropped and blank lines skipped. Raises BatchRefused for a missing or unknown column."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BatchRefused([f"the file is not UTF-8 text (byte {exc.start})"]) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
+    ended = 0
     try:
         for fields in reader:
+            # a row's line is where it starts (a quoted field may span lines)
+            line, ended = ended + 1, reader.line_num
             if not fields or not "".join(fields).strip():
                 continue
             if header is None:
@@ -133,10 +136,10 @@ def read_csv_rows(data: bytes) -> Iterable[tuple[int, dict[str, str]]]:
                                         f"(columns: {', '.join(COLUMNS)})"])
                 continue
             if len(fields) != len(header):
-                yield reader.line_num, {"__width__": f"{len(fields)} fields where the header "
-                                                    f"has {len(header)}"}
+                yield line, {"__width__": f"{len(fields)} fields where the header "
+                                         f"has {len(header)}"}
                 continue
-            yield reader.line_num, dict(zip(header, fields))
+            yield line, dict(zip(header, fields))
     except csv.Error as exc:
         raise BatchRefused([f"line {reader.line_num}: not valid CSV ({exc})"]) from None
     if header is None:

@@ -9,7 +9,6 @@ destination ``finance:<op>``, e.g. ``finance:batch-lock``). :func:`plan_batch` s
 
 from __future__ import annotations
 
-import getpass
 import secrets
 import time
 from decimal import Decimal
@@ -19,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from tui.core.money import exact_sum, plain
+from tui.core.org_request import NoFeeOrRemark, current_operator
 from tui.finance.batch import PreparedBatch
 from tui.venues.bhex_finance import FinanceItem, FinanceOp, json_items, needs_json, simple_items
 
@@ -61,7 +61,7 @@ class FinanceTaskSpec(BaseModel):
     items: str
 
 
-class FinanceBatchRequest(BaseModel):
+class FinanceBatchRequest(NoFeeOrRemark, BaseModel):
     """A finance batch exactly as confirmed: ``op``, its tasks, and what approvers see
     (``totals`` per coin, ``row_count``, ``file_hash``, ``source``)."""
 
@@ -98,28 +98,20 @@ class FinanceBatchRequest(BaseModel):
     # what journal listings and the approvals policy read from any request
     @property
     def coin(self) -> str:
-        """The batch's coin, or ``MULTI`` when it moves several."""
+        """The batch's coin, or ``MULTI`` when it moves several (the approvals policy then
+        decides each coin's total on its own: :mod:`tui.approvals.per_coin`)."""
         return next(iter(self.totals)) if len(self.totals) == 1 else "MULTI"
 
     @property
     def amount(self) -> Decimal:
-        """The total of the batch's coin (several coins: their sum, as a size only)."""
+        """The total of the batch's coin (several coins: their sum, as a size only; rules
+        read each coin's own total from ``totals``)."""
         return exact_sum(Decimal(t) for t in self.totals.values())
 
     @property
     def symbol(self) -> str:
         """What the policy's allow-lists match: ``finance:<op>``."""
         return f"finance:{self.op.value}"
-
-    @property
-    def miner_fee(self) -> None:
-        """No miner fee."""
-        return None
-
-    @property
-    def remark(self) -> None:
-        """No remark."""
-        return None
 
     @property
     def destination(self) -> str:
@@ -140,13 +132,6 @@ class FinanceBatchRequest(BaseModel):
 def new_batch_key() -> str:
     """A fresh batch key; its tasks' ``client_order_id`` are this plus ``-<n>``."""
     return f"fb{time.time_ns() // 1_000_000}{secrets.token_hex(3)}"
-
-
-def _operator() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in this environment
-        return "unknown"
 
 
 def plan_batch(batch: PreparedBatch, *, profile: str, task_rows: int = TASK_ROWS,
@@ -174,7 +159,7 @@ def plan_batch(batch: PreparedBatch, *, profile: str, task_rows: int = TASK_ROWS
                                row_count=batch.row_count,
                                totals={c: plain(t) for c, t in sorted(batch.totals.items())},
                                lines=list(batch.lines), tasks=tasks, desc=desc,
-                               operator=_operator())
+                               operator=current_operator())
 
 
 def is_finance_request(request: Any) -> bool:

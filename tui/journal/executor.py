@@ -128,8 +128,14 @@ class Mover:
                               amount=amount, client_key=adapter.new_client_key(kind), **fields)
         return request, adapter.settlement(request)
 
-    def record(self, request: MoveRequest, settlement: Settlement) -> JournalEntry:
-        """Write a built request to the journal as DRAFT."""
+    def record(self, request: MoveRequest, settlement: Settlement, *,
+               ask_policy: bool = True) -> JournalEntry:
+        """Write a built request to the journal as DRAFT. A :attr:`policy_gate` with a
+        ``before_record`` is asked first (unless ``ask_policy`` is False: the caller has
+        just asked it); a request it blocks raises there and nothing is written."""
+        before_record = getattr(self.policy_gate, "before_record", None)
+        if ask_policy and before_record is not None:
+            before_record(request)
         return self.journal.add(request, settlement,
                                 detail=f"recorded; settlement {settlement.value}")
 

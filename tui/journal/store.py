@@ -15,7 +15,7 @@ import socket
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -528,12 +528,42 @@ class Journal:
         """Every entry (or those in ``states``), oldest first. A row that cannot be read
         is left out and named in :attr:`damaged` (id -> why) instead of failing the rest."""
         if states is None:
-            rows = self._db.execute("SELECT * FROM entries ORDER BY id").fetchall()
-        else:
-            wanted = [s.value for s in states]
-            marks = ",".join("?" * len(wanted))
-            rows = self._db.execute(f"SELECT * FROM entries WHERE state IN ({marks}) ORDER BY id",
-                                    wanted).fetchall()
+            return self.select()
+        wanted = [s.value for s in states]
+        return self.select(f"state IN ({','.join('?' * len(wanted))})", wanted)
+
+    def select(self, where: str = "", args: Sequence[Any] = (), *, order: str = "id",
+               limit: int | None = None) -> list[JournalEntry]:
+        """The entries matching the SQL condition ``where`` (over the ``entries`` columns,
+        ``?`` marks filled from ``args``) in ``order``, at most ``limit``: what a view
+        reads a page at a time by key instead of the whole journal. A row that cannot be
+        read is left out and named in :attr:`damaged`, as in :meth:`entries`."""
+        sql = (f"SELECT * FROM entries{' WHERE ' + where if where else ''} ORDER BY {order}"
+               f"{' LIMIT ?' if limit is not None else ''}")
+        rows = self._db.execute(sql, [*args, *([limit] if limit is not None else [])])
+        return self._parse(rows.fetchall())
+
+    def count(self, where: str = "", args: Sequence[Any] = ()) -> int:
+        """How many entries match the SQL condition ``where`` (all of them by default)."""
+        return int(self._db.execute(f"SELECT COUNT(*) FROM entries"
+                                    f"{' WHERE ' + where if where else ''}", args).fetchone()[0])
+
+    def view_sql(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a read (``SELECT``) or a statement on this connection's TEMP schema (a
+        view's private cache, which never reaches the file), and return its rows."""
+        head = " ".join(sql.split()[:3]).upper()
+        if not (head.startswith(("SELECT", "CREATE TEMP")) or " TEMP." in f" {head}"):
+            raise ValueError("view_sql reads, or writes TEMP tables only")
+        return [tuple(row) for row in self._db.execute(sql, args).fetchall()]
+
+    def change_mark(self) -> tuple[int, int, int]:
+        """(entries, newest id, latest update time): differs whenever an entry was added
+        or changed since it was last read, so a view re-reads only then."""
+        row = self._db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0), "
+                               "COALESCE(MAX(updated_ms), 0) FROM entries").fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def _parse(self, rows: list[sqlite3.Row]) -> list[JournalEntry]:
         found, damaged = [], {}
         for row in rows:
             try:

@@ -12,16 +12,16 @@ settings"). Policy allow-lists match ``destination``: ``symbol:<id>`` or
 
 from __future__ import annotations
 
-import secrets
-import time
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
 
 from tui.core.models import Amount
 from tui.core.money import plain
 from tui.core.moves import MoveReceipt, MoveStatus, Settlement
+from tui.core.org_request import OrgRequest
+from tui.core.org_request import new_key as org_key
 from tui.venues.bhex_settings import PriceLimits
 
 __all__ = ["KINDS", "SettingsKind", "TradeStatusRequest", "PriceLimitRequest",
@@ -39,15 +39,10 @@ class SettingsKind:
 
 def new_key() -> str:
     """A fresh journal key for a settings write (the venue takes none)."""
-    return f"se{time.time_ns() // 1_000_000}{secrets.token_hex(4)}"
+    return org_key("se")
 
 
-class _Setting(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    profile: str
-    venue: str = "bhex"
-    client_key: str
+class _Setting(OrgRequest):
     operator: str = ""
 
     @property
@@ -56,38 +51,33 @@ class _Setting(BaseModel):
         return SettingsKind
 
     @property
-    def miner_fee(self) -> None:
-        """No miner fee."""
-        return None
-
-    @property
-    def remark(self) -> None:
-        """No remark."""
-        return None
-
-    @property
     def amount(self) -> Decimal:
         """Nothing moves (journal listings and approvals velocity read 0)."""
         return Decimal(0)
 
 
-class TradeStatusRequest(_Setting):
+class _OnSymbol:
+    """A setting of one symbol (its ``symbol_id`` field, declared by each kind so the
+    journal's JSON keeps its field order): what listings and allow-lists read."""
+
+    @property
+    def coin(self) -> str:
+        """The symbol (listings)."""
+        return self.symbol_id  # type: ignore[attr-defined]
+
+    @property
+    def symbol(self) -> str:
+        """Allow-lists match ``symbol:<id>``."""
+        return f"symbol:{self.symbol_id}"  # type: ignore[attr-defined]
+
+
+class TradeStatusRequest(_OnSymbol, _Setting):
     """Open (``enabled``) or close trading of ``symbol_id``."""
 
     setting: Literal["trade_status"] = "trade_status"
     symbol_id: str
     enabled: bool
     previous: bool | None = None
-
-    @property
-    def coin(self) -> str:
-        """The symbol (listings)."""
-        return self.symbol_id
-
-    @property
-    def symbol(self) -> str:
-        """Allow-lists match ``symbol:<id>``."""
-        return f"symbol:{self.symbol_id}"
 
     @property
     def destination(self) -> str:
@@ -101,7 +91,7 @@ class TradeStatusRequest(_Setting):
                 ("becomes", "on" if self.enabled else "off"), ("profile", self.profile)]
 
 
-class PriceLimitRequest(_Setting):
+class PriceLimitRequest(_OnSymbol, _Setting):
     """Set ``symbol_id``'s limit-order price bounds (exact decimals)."""
 
     setting: Literal["price_limit"] = "price_limit"
@@ -116,16 +106,6 @@ class PriceLimitRequest(_Setting):
     def limits(self) -> PriceLimits:
         """The adapter's value."""
         return PriceLimits(self.buy_max, self.buy_min, self.sell_max, self.sell_min)
-
-    @property
-    def coin(self) -> str:
-        """The symbol (listings)."""
-        return self.symbol_id
-
-    @property
-    def symbol(self) -> str:
-        """Allow-lists match ``symbol:<id>``."""
-        return f"symbol:{self.symbol_id}"
 
     @property
     def destination(self) -> str:

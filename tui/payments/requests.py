@@ -13,11 +13,9 @@ amount (docs/wire.md, "BHEX payments"). :func:`send` and :func:`look_up` are wha
 
 from __future__ import annotations
 
-import secrets
-import time
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal, Union
+from typing import Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
@@ -25,6 +23,7 @@ from tui.core.errors import InvalidRequest
 from tui.core.models import Amount
 from tui.core.money import exact_sum, plain
 from tui.core.moves import MoveReceipt, MoveStatus, Settlement
+from tui.core.org_request import OrgRequest, new_key
 from tui.venues.bhex_payments import (ORDER_NOT_FOUND, PayLine, PaymentOrder,
                                       check_client_order_id)
 
@@ -45,11 +44,6 @@ class PaymentKind(str, Enum):
 
 
 KINDS = frozenset(k.value for k in PaymentKind)
-
-
-def new_key(prefix: str) -> str:
-    """A fresh client id (at most 32 characters of the document's alphabet)."""
-    return f"{prefix}{time.time_ns() // 1_000_000}{secrets.token_hex(4)}"
 
 
 def settled_total(order: PaymentOrder, token_id: str) -> Decimal:
@@ -91,27 +85,11 @@ class PaymentLine(BaseModel):
         return PayLine(self.pay_type, self.token_id, self.amount)
 
 
-class _Payment(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    profile: str
-    venue: str = "bhex"
-    client_key: str
-
+class _Payment(OrgRequest):
     @field_validator("client_key")
     @classmethod
     def _key(cls, value: str) -> str:
         return check_client_order_id(value)
-
-    @property
-    def miner_fee(self) -> None:
-        """No miner fee."""
-        return None
-
-    @property
-    def remark(self) -> None:
-        """No remark."""
-        return None
 
     @property
     def symbol(self) -> str:
@@ -198,6 +176,9 @@ class _OnOrder(_Payment):
 
 
 class _Moving(_OnOrder):
+    VERB: ClassVar[str] = ""
+    """What the kind does to the funds (``settle``...), in its words and summary."""
+
     token_id: str
     amount: Amount
     before: Amount = Decimal(0)
@@ -215,6 +196,11 @@ class _Moving(_OnOrder):
         """The token moved."""
         return self.token_id
 
+    @property
+    def destination(self) -> str:
+        """The action in words."""
+        return f"{self.VERB} {plain(self.amount)} {self.token_id} of order {self.order_id}"
+
     def _rows(self, verb: str, where: str) -> list[tuple[str, str]]:
         return [("order", f"{self.order_id} ({self.status or '?'})"),
                 ("action", f"{verb} {plain(self.amount)} {self.token_id}"),
@@ -227,15 +213,11 @@ class PaymentSettleRequest(_Moving):
     """Settle held prepaid funds to the payee; ``client_key`` is ``settle_client_order_id``."""
 
     kind: Literal[PaymentKind.SETTLE] = PaymentKind.SETTLE
-
-    @property
-    def destination(self) -> str:
-        """The settle in words."""
-        return f"settle {plain(self.amount)} {self.token_id} of order {self.order_id}"
+    VERB = "settle"
 
     def summary(self) -> list[tuple[str, str]]:
         """What changes."""
-        return self._rows("settle", f"the payee {self.payee_user_id or '?'}")
+        return self._rows(self.VERB, f"the payee {self.payee_user_id or '?'}")
 
 
 class PaymentUnlockRequest(_Moving):
@@ -243,32 +225,28 @@ class PaymentUnlockRequest(_Moving):
     ``unlock_client_order_id``."""
 
     kind: Literal[PaymentKind.UNLOCK] = PaymentKind.UNLOCK
-
-    @property
-    def destination(self) -> str:
-        """The unlock in words."""
-        return f"unlock {plain(self.amount)} {self.token_id} of order {self.order_id}"
+    VERB = "unlock"
 
     def summary(self) -> list[tuple[str, str]]:
         """What changes."""
-        return self._rows("unlock", f"back to the payer {self.payer_user_id or '?'}")
+        return self._rows(self.VERB, f"back to the payer {self.payer_user_id or '?'}")
 
 
 class PaymentRefundRequest(_Moving):
     """Refund part of a paid PAY item; ``client_key`` is ``refund_client_order_id``."""
 
     kind: Literal[PaymentKind.REFUND] = PaymentKind.REFUND
+    VERB = "refund"
     item_id: str
 
     @property
     def destination(self) -> str:
         """The refund in words."""
-        return (f"refund {plain(self.amount)} {self.token_id} of order {self.order_id} "
-                f"item {self.item_id}")
+        return f"{super().destination} item {self.item_id}"
 
     def summary(self) -> list[tuple[str, str]]:
         """What changes."""
-        rows = self._rows("refund", f"the payer {self.payer_user_id or '?'}")
+        rows = self._rows(self.VERB, f"the payer {self.payer_user_id or '?'}")
         return [rows[0], ("item", self.item_id), *rows[1:]]
 
 

@@ -11,7 +11,15 @@ only paid PAY items, by item id, never more than paid; mapping orders (with
 ``product_info``) take PAY lines only. Creates are idempotent by ``client_order_id``,
 settle / refund / unlock by their own client ids (a repeat answers the order as it
 stands and changes nothing). Every call is POST (docs/wire.md, "BHEX payments").
-Balances in the ledger are not moved: the book is the payments' own.
+
+Orders created here move balances in the sandbox ledger (each user's main spot account,
+type ``1`` index 0), in one ledger transaction with the book's change: paying debits the
+payer (PAY lines go to the payee at once, PREPAY lines are held as the payer's
+``frozen``; a mapping order's product lines go from the payee to the payer), settling
+moves held funds from the payer's ``frozen`` to the payee, unlocking back to the payer's
+``available``, and a refund goes from the payee back to the payer. A write the ledger
+cannot fund is refused (balance insufficient) and changes nothing. The seeded demo book
+(:data:`SEEDED`) predates the ledger and moves no balances.
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ from tui.core.money import exact_sum, loads_exact, plain
 from tui.sandbox.moves import page_desc
 from tui.sandbox.profiles import BHEX_DEMO_USER_ID, BHEX_OTHER_USER_IDS
 from tui.sandbox.service import ErrorCode, Refusal, Refused
+
+_MAIN = ("1", 0)
+"""The account payments move: a user's main spot account (type, index)."""
 
 if TYPE_CHECKING:
     from tui.sandbox.bhex import BhexService
@@ -98,6 +109,7 @@ class BhexPayments:
                 for item in order["productInfo"]:
                     item["paidAmount"] = item["amount"]
             order["status"] = status
+            order["ledger"] = False
         self._next_id = ORDER_ID_BASE + len(SEEDED)
 
     def routes(self) -> list[Route]:
@@ -134,14 +146,43 @@ class BhexPayments:
         order = self.orders[int(order_id)]
         if order["status"] != "WAIT_FOR_PAYMENT":
             raise ValueError(f"order {order_id} is {order['status']}")
+        payer, payee = order["payerUserId"], order["payeeUserId"]
         for item in order["payInfo"]:
             if item["payType"] == "PAY":
                 item["paidAmount"] = item["amount"]
         for item in order["productInfo"]:
             item["paidAmount"] = item["amount"]
         held = any(i["payType"] == "PREPAY" for i in order["payInfo"])
+        pays, products = order["payInfo"], order["productInfo"]
+        try:
+            self._book(order, [*[(payer, t, -a, Decimal(0)) for t, a in _by_token(pays)],
+                               *[(payer, t, Decimal(0), a)
+                                 for t, a in _by_token(pays, "PREPAY")],
+                               *[(payee, t, a, Decimal(0)) for t, a in _by_token(pays, "PAY")],
+                               *[(payee, t, -a, Decimal(0)) for t, a in _by_token(products)],
+                               *[(payer, t, a, Decimal(0)) for t, a in _by_token(products)]],
+                       "PAYMENT_PAY")
+        except Refused:
+            for item in [*pays, *products]:
+                item["paidAmount"] = "0"
+            raise ValueError(f"order {order_id}: the payer (or, for the products, the payee) "
+                             "lacks the balance") from None
         self._set(order, "PROCESSING" if held else "COMPLETED")
         return self._json(order)
+
+    def _book(self, order: dict[str, Any],
+              changes: list[tuple[str, str, Decimal, Decimal]], flow: str) -> None:
+        """Apply (user, token, available, frozen) changes to the ledger in one transaction
+        (:class:`Refused` insufficient, and nothing changed, when one cannot be funded);
+        nothing for a seeded order."""
+        if not order.get("ledger", True):
+            return
+        now = self.service.now_ms()
+        with self.service.store.txn() as txn:
+            for user, token, available, frozen in changes:
+                if available or frozen:
+                    txn.change("bhex", user, _MAIN[0], token, now_ms=now, flow_type=flow,
+                               account_index=_MAIN[1], available=available, frozen=frozen)
 
     # -- building and reading ------------------------------------------------------------
 
@@ -168,6 +209,7 @@ class BhexPayments:
 
     def _json(self, order: dict[str, Any]) -> dict[str, Any]:
         body = copy.deepcopy(order)
+        body.pop("ledger", None)
         body["statusDesc"] = _DESC.get(order["status"], "")
         if not body["productInfo"]:
             del body["productInfo"]
@@ -262,6 +304,10 @@ class BhexPayments:
         if amount > held:
             raise _Refused(ILLEGAL, f"amount {plain(amount)} is more than the {plain(held)} "
                                     f"{token} held")
+        to = order["payeeUserId"] if field == "paidAmount" else order["payerUserId"]
+        self._book(order, [(order["payerUserId"], token, Decimal(0), -amount),
+                           (to, token, amount, Decimal(0))],
+                   "PAYMENT_SETTLE" if field == "paidAmount" else "PAYMENT_UNLOCK")
         for item in items:
             part = min(amount, _left(item))
             item[field] = plain(Decimal(item[field]) + part)
@@ -311,6 +357,9 @@ class BhexPayments:
         if amount > left:
             raise _Refused(ILLEGAL, f"amount {plain(amount)} is more than the {plain(left)} "
                                     "left to refund")
+        self._book(order, [(order["payeeUserId"], item["tokenId"], -amount, Decimal(0)),
+                           (order["payerUserId"], item["tokenId"], amount, Decimal(0))],
+                   "PAYMENT_REFUND")
         item["refundedAmount"] = plain(Decimal(item["refundedAmount"]) + amount)
         order["updated"] = str(self.service.now_ms())
         self.keys[("refund", key)] = int(order["orderId"])
@@ -358,6 +407,16 @@ class BhexPayments:
 
 
 # -- parameter readers --------------------------------------------------------------------
+
+
+def _by_token(items: list[dict[str, Any]], pay_type: str | None = None
+              ) -> list[tuple[str, Decimal]]:
+    """The exact total per token of ``items`` (of ``pay_type`` only, when given)."""
+    totals: dict[str, list[Decimal]] = {}
+    for item in items:
+        if pay_type is None or item["payType"] == pay_type:
+            totals.setdefault(item["tokenId"], []).append(Decimal(item["amount"]))
+    return [(token, exact_sum(amounts)) for token, amounts in totals.items()]
 
 
 def _left(item: dict[str, Any]) -> Decimal:

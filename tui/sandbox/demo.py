@@ -101,6 +101,7 @@ def populate(ledger: Ledger, *, seed: int = DEFAULT_SEED, now_ms: int) -> None:
                    coin=coin, available=_d(amount), updated_ms=now_ms)
         for coin, amount in BITUNIX_FUTURES)
     seed_history(MoveStore(ledger), now_ms=now_ms)
+    seed_bhex_flows(MoveStore(ledger), now_ms=now_ms)
 
 
 def seed_history(store: MoveStore, *, now_ms: int) -> None:
@@ -115,6 +116,35 @@ def seed_history(store: MoveStore, *, now_ms: int) -> None:
                        now_ms=now_ms - days * day, coin=coin, amount=_d(amount),
                        data={"network": network, "fromAddress": source, "toAddress": target,
                              "transactionHash": tx_hash})
+
+
+BHEX_DEMO_FLOWS: tuple[tuple[int, str, str, str], ...] = (
+    # (days ago, token, flowType, change) of the demo user's main spot account, oldest
+    # first; each token's changes add up to its balance now (free + frozen + lockup)
+    (20, "USDT", "Deposit", "1500"),
+    (18, "BTC", "Deposit", "0.05"),
+    (15, "ETH", "Deposit", "0.000095308451789091"),
+    (12, "USDT", "Trade", "-1249.5"),
+    (12, "AT", "Trade", "15250.5"),
+    (8, "USDT", "Transfer", "-249.459915902692901634"),
+    (5, "BTC", "Withdraw", "-0.047923692677423786"),
+    (2, "USDT", "Bonus", "0.00205479"),
+    (1, "USDT", "Bonus", "0.00205479"),
+)
+"""The BHEX demo user's balance flow (``account/balance_flow``): the document's Bonus
+records last, after the deposits, trades and transfers that built the balances."""
+
+
+def seed_bhex_flows(store: MoveStore, *, now_ms: int) -> None:
+    """Record :data:`BHEX_DEMO_FLOWS` (no balance effect: the balances already hold them)."""
+    day = 24 * 3600 * 1000
+    totals: dict[str, Decimal] = {}
+    with store.txn() as txn:
+        for days, token, flow_type, change in BHEX_DEMO_FLOWS:
+            totals[token] = totals.get(token, Decimal(0)) + _d(change)
+            txn.add_flow("bhex", BHEX_DEMO_USER_ID, "1", token, change=_d(change),
+                         total=totals[token], flow_type=flow_type,
+                         created_ms=now_ms - days * day)
 
 
 def _d(text: str) -> Decimal:

@@ -247,6 +247,17 @@ class Txn:
                  flow_type, now_ms))
 
 
+    def add_flow(self, venue: str, user_id: str, account_type: str, coin: str, *,
+                 change: Decimal, total: Decimal, flow_type: str, created_ms: int,
+                 account_index: int = 0) -> None:
+        """Record a past balance change without touching the balance (demo history)."""
+        self.db.execute(
+            "INSERT INTO flows (venue, user_id, account_type, account_index, coin, change, "
+            "total, flow_type, created_ms) VALUES (?,?,?,?,?,?,?,?,?)",
+            (venue, user_id, account_type, account_index, coin, plain(change), plain(total),
+             flow_type, created_ms))
+
+
 class MoveStore:
     """Movement records and flows kept in the ledger's database."""
 

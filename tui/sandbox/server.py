@@ -93,4 +93,23 @@ def describe(base_url: str) -> str:
         if profile.user_id is not None:
             lines.append(f"  user id   {profile.user_id}")
         lines.append("")
+    lines += ["Ready to paste, after `coinsole vault init` (each asks for the vault "
+              "passphrase, or reads COINSOLE_PASSPHRASE):", *profile_add_lines(base_url)]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def profile_add_lines(base_url: str) -> list[str]:
+    """One shell line per demo venue that adds it as a profile with its demo key and
+    secret (piped in with ``--credentials-stdin``, so nothing is typed twice)."""
+    import shlex
+
+    lines = []
+    for profile in DEMO_PROFILES:
+        args = ["coinsole", "profile", "add", profile.name, "--venue", profile.venue,
+                "--base-url", f"{base_url.rstrip('/')}{profile.prefix}"]
+        if profile.user_id is not None:
+            args += ["--user-id", profile.user_id]
+        args.append("--credentials-stdin")
+        feed = ["printf", "%s\\n", profile.api_key, profile.secret]
+        lines.append(f"{shlex.join(feed)} | {shlex.join(args)}")
+    return lines

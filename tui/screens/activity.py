@@ -10,6 +10,7 @@ found, ``S`` settles them all, ``a`` resolves a NONE-settlement unknown by hand.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import Any
@@ -21,14 +22,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from rich.style import Style
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from tui.core.money import plain
-from tui.core.moves import Settlement
+from tui.core.moves import MoveStatus, Settlement
 from tui.journal import EntryState, JournalEntry, JournalEvent
 from tui.journal_ui import MOVE_KIND_WORDS, journal_for, mover_for, time_text
 from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
+from tui.stores import table_query
+from tui.stores.journal_source import NEWEST_FIRST, JournalSource
+from tui.stores.table_query import Query, Window
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.table_keys import RowTable
 from tui.widgets.main_nav import MainNav
@@ -72,8 +77,78 @@ def _pending(entry: JournalEntry) -> bool:
             and not entry.receipt.status.final)
 
 
+class _EntryGrid(RowTable):
+    """Activity's rows: a DataTable holding only the entries in view. Moving past either
+    end (keys, pages, Home/End, the wheel) asks the screen for the next entries by key."""
+
+    @property
+    def owner(self) -> "ActivityScreen":
+        """The screen whose entries these are."""
+        screen = self.screen
+        assert isinstance(screen, ActivityScreen)
+        return screen
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        if row_index >= 0 and self.zebra_stripes:
+            row_index += self.owner.window.offset or 0
+        return super()._get_row_style(row_index, base_style)
+
+    def action_cursor_down(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.move_cursor_by(1)
+
+    def action_cursor_up(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.move_cursor_by(-1)
+
+    def action_page_down(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.move_cursor_by(self.owner.view_height)
+
+    def action_page_up(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.move_cursor_by(-self.owner.view_height)
+
+    def action_scroll_top(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.jump(end=False)
+
+    def action_scroll_bottom(self) -> None:
+        self._set_hover_cursor(False)
+        self.owner.jump(end=True)
+
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        event.prevent_default()
+        self.owner.move_cursor_by(3)
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        event.prevent_default()
+        self.owner.move_cursor_by(-3)
+
+    def on_resize(self, _: events.Resize) -> None:
+        self.owner.fit_height()
+
+
+DEFAULT_HEIGHT = 40
+"""Entries read before the table has a size."""
+INDEX_CHUNK = 2000
+"""Entries added to the filter's search cache per step (about 20 ms) after the screen
+opens."""
+INDEX_BREATH_S = 0.02  # float-ok: seconds
+"""The pause between two steps of filling the search cache."""
+FILTER_PAUSE_S = 0.15  # float-ok: seconds
+"""The filter is queried once typing pauses this long."""
+
+
 class ActivityScreen(Screen[None]):
-    """Journal entries with live status, and the actions that settle or cancel them."""
+    """Journal entries with live status, and the actions that settle or cancel them.
+
+    The journal is read a screenful at a time by key, newest first
+    (:class:`~tui.stores.journal_source.JournalSource`); the filter is a query; a refresh
+    re-reads the entries in view only when the journal changed, and redraws only the rows
+    that did."""
 
     SUB_TITLE = "activity"
 
@@ -81,6 +156,8 @@ class ActivityScreen(Screen[None]):
     """How often the table refreshes on its own (None: only after actions)."""
     reconcile_pending: bool = True
     """Whether a refresh asks the venue about accepted entries that are still pending."""
+    reconcile_limit = 200
+    """At most this many pending entries are asked about per refresh (the newest)."""
 
     BINDINGS: list[BindingType] = [
         Binding("enter", "open_detail", "Detail", tooltip="Show the request, its history and "
@@ -114,14 +191,23 @@ class ActivityScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.entries: list[JournalEntry] = []
-        """Every journal entry, newest first, as last read."""
+        self.window = Window()
+        """The entries in view (the table holds these and no others)."""
+        self.total = 0
+        """How many entries pass the filter."""
+        self.all_count = 0
+        """How many entries the journal holds."""
+        self.unknown = 0
+        """How many entries are UNKNOWN."""
         self.filter_text = ""
         self.busy = ""
         self.loaded = False
         """Whether the journal has been read once (until then the screen says loading)."""
         self.checking = 0
         """How many pending entries are being checked at their venues right now."""
+        self._mark: tuple[int, int, int] | None = None
+        self._indexing = False
+        self._source: JournalSource | None = None
 
     @property
     def journal(self) -> Any:
@@ -133,13 +219,26 @@ class ActivityScreen(Screen[None]):
         """The session's mover."""
         return mover_for(self.session)
 
+    @property
+    def source(self) -> JournalSource:
+        """The journal as pages of rows."""
+        journal = self.journal
+        if self._source is None or self._source.journal is not journal:
+            self._source = JournalSource(journal, entry_cells, [], MOVE_KIND_WORDS)
+        return self._source
+
+    @property
+    def entries(self) -> list[JournalEntry]:
+        """The entries in view, newest first (a screenful, never the whole journal)."""
+        return [row.entry for row in self.window.rows]  # type: ignore[attr-defined]
+
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield MainNav("activity")
         yield Input(placeholder="filter: profile, kind, coin, destination or state · esc clears",
                     id="filter")
         yield Static(EMPTY_TEXT, id="empty", markup=False)
-        table: DataTable[Any] = RowTable(id="activity", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = _EntryGrid(id="activity", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="info", markup=False)
         yield KeyFooter()
@@ -168,12 +267,14 @@ class ActivityScreen(Screen[None]):
     async def _refresh(self) -> None:
         # The journal first, at once; then the venues (slow ones take seconds) for the
         # status of pending movements, saying so on the info line meanwhile.
-        self.entries = list(reversed(self.journal.entries()))
         self.loaded = True
-        pending = [e for e in self.journal.entries([EntryState.ACCEPTED]) if _pending(e)] \
-            if self.reconcile_pending else []
+        self.read_journal()
+        if not self._indexing:
+            self._indexing = True
+            self.run_worker(self._index, group="activity-index", exit_on_error=False)
+        pending = self.pending_entries() if self.reconcile_pending else []
         self.checking = len(pending)
-        self.rebuild()
+        self.show_info()
         if not pending:
             return
         try:
@@ -184,49 +285,172 @@ class ActivityScreen(Screen[None]):
                     pass
         finally:
             self.checking = 0
-        self.entries = list(reversed(self.journal.entries()))
-        self.rebuild()
+        self.read_journal()
+        self.show_info()
 
-    def shown_entries(self) -> list[JournalEntry]:
-        """The entries that pass the filter, newest first."""
-        needle = self.filter_text.strip().lower()
-        if not needle:
-            return list(self.entries)
-        return [e for e in self.entries if needle in " ".join(entry_cells(e, full=True)).lower()]
+    async def _index(self) -> None:
+        """Fill the filter's search cache a chunk at a time between frames, so the first
+        filter finds it made (a filter typed sooner makes the rest itself)."""
+        await asyncio.sleep(INDEX_BREATH_S * 10)  # the first screenful paints first
+        while self.is_mounted and self.source.index(limit=INDEX_CHUNK):
+            await asyncio.sleep(INDEX_BREATH_S)  # keys and frames go between chunks
 
-    def rebuild(self) -> None:
-        """Redraw the table from :attr:`entries`, keeping the cursor on the same entry."""
+    def pending_entries(self) -> list[JournalEntry]:
+        """Accepted entries whose venue status is not final yet, newest first (at most
+        :attr:`reconcile_limit`), found by a query on the journal."""
+        found = self.journal.select(
+            "state = ? AND json_extract(receipt_json, '$.status') = ?",
+            [EntryState.ACCEPTED.value, MoveStatus.PENDING.value], order="id DESC",
+            limit=self.reconcile_limit)
+        return [entry for entry in found if _pending(entry)]
+
+    def read_journal(self, *, force: bool = False) -> None:
+        """Re-read the entries in view when the journal changed since the last read (or
+        ``force``), keeping the cursor on the same entry; unchanged rows are not redrawn."""
         if not self.is_mounted:
             return
-        table = self.query_one(DataTable)
-        selected = self.selected_id()
-        colours = self.app.get_css_variables()
-        table.clear()
-        shown = self.shown_entries()
-        for entry in shown:
-            cells: list[Any] = entry_cells(entry)
-            colour = colours.get(_STATE_COLOUR.get(entry.state, "warning"), "")
-            cells[4] = Text(cells[4], justify="right")
-            cells[6] = Text(cells[6], style=f"bold {colour}".strip())
-            table.add_row(*cells, key=str(entry.id))
+        mark = self.journal.change_mark()
+        if mark == self._mark and not force:
+            return
+        self._mark = mark
+        self.all_count = mark[0]
+        self.unknown = self.journal.count("state = ?", [EntryState.UNKNOWN.value])
+        query = self.query_now()
+        self.total = self.source.count(query)
+        window = None if self.total else Window()
+        selected = self.selected_id() if self.total else None
         if selected is not None:
-            for index, entry in enumerate(shown):
-                if entry.id == selected:
-                    table.move_cursor(row=index)
-                    break
+            cursor = self.window.cursor if self.window.offset != 0 else None
+            window = self._around(query, selected, cursor)
+        if window is None:
+            window = table_query.top(self.source, query, self.view_height)
+        self.show_window(window)
+
+    def query_now(self) -> Query:
+        """The order (newest first) and the filter's words, as a query."""
+        return Query(NEWEST_FIRST.sort, NEWEST_FIRST.descending, (),
+                     tuple(self.filter_text.split()), self.filter_text)
+
+    def shown_entries(self) -> list[JournalEntry]:
+        """The entries in view that pass the filter, newest first."""
+        return self.entries
+
+    @property
+    def view_height(self) -> int:
+        """How many rows the table shows (what one window holds)."""
+        if not self.is_mounted:
+            return DEFAULT_HEIGHT
+        grid = self.query_one(DataTable)
+        height = grid.scrollable_content_region.height - (grid.header_height
+                                                          if grid.show_header else 0)
+        return max(height, 1) if grid.size.height else DEFAULT_HEIGHT
+
+    def _around(self, query: Query, entry_id: int, cursor_at: int | None) -> Window | None:
+        """The window with entry ``entry_id`` under the cursor, ``cursor_at`` rows from the
+        top (None: as far down as the entries newer than it reach); None when not shown."""
+        source, height = self.source, self.view_height
+        after = source.page(query, (entry_id,), forward=True, limit=height, inclusive=True)
+        if not after or after[0].entry.id != entry_id:  # type: ignore[union-attr]
+            return None
+        position = source.newer(query, entry_id)
+        above = min(position if cursor_at is None else max(cursor_at, 0), height - 1)
+        before = list(reversed(source.page(query, (entry_id,), forward=False, limit=above))) \
+            if above else []
+        rows = before + after[:height - len(before)]
+        if len(rows) < height and len(before) == above:
+            first = rows[0].key
+            more = list(reversed(source.page(query, first, forward=False,
+                                             limit=height - len(rows))))
+            before, rows = more + before, more + rows
+        return Window(tuple(rows), max(position - len(before), 0), len(before))
+
+    def move_cursor_by(self, steps: int) -> None:
+        """Move the cursor ``steps`` entries (negative: up), reading only those that come
+        into view."""
+        if not self.window.rows or not steps:
+            return
+        query, height = self.query_now(), self.view_height
+        if steps > 0:
+            window = table_query.down(self.source, query, self.window, height, steps)
+        else:
+            window = table_query.up(self.source, query, self.window, height, -steps)
+        self.show_window(window)
+
+    def jump(self, *, end: bool) -> None:
+        """Put the cursor on the newest (or, ``end``, the oldest) entry."""
+        query, height = self.query_now(), self.view_height
+        window = (table_query.end(self.source, query, height, self.total) if end
+                  else table_query.top(self.source, query, height))
+        self.show_window(window)
+
+    def fit_height(self) -> None:
+        """Read the window again when the table's height changed."""
+        if self.window.rows and len(self.window.rows) != min(self.view_height, self.total):
+            self.show_window(table_query.reload(self.source, self.query_now(), self.window,
+                                                self.view_height))
+
+    def show_window(self, window: Window) -> None:
+        """Show ``window``: rows whose text changed are redrawn, new ones added, gone ones
+        removed; the cursor put on the window's."""
+        table = self.query_one(DataTable)
+        old = {row.ident[0]: row for row in self.window.rows}
+        self.window = window
+        idents = [row.ident[0] for row in window.rows]
+        held = [int(key.value) for key in table.rows if key.value is not None]
+        colours = self.app.get_css_variables()
+        if held == idents:  # the same entries: only the cells that changed
+            for row in window.rows:
+                before = old.get(row.ident[0])
+                if before is None or before.cells != row.cells \
+                        or before.entry.state is not row.entry.state:  # type: ignore[attr-defined]
+                    for name, cell in zip(COLUMNS, self._styled(row.entry, colours)):  # type: ignore[attr-defined]
+                        table.update_cell(str(row.ident[0]), name, cell)
+        else:
+            table.clear()
+            for row in window.rows:
+                table.add_row(*self._styled(row.entry, colours),  # type: ignore[attr-defined]
+                              key=str(row.ident[0]))
+        if window.rows:
+            table.move_cursor(row=window.cursor, animate=False)
+        self.show_info()
+
+    @staticmethod
+    def _styled(entry: JournalEntry, colours: dict[str, str]) -> list[Any]:
+        cells: list[Any] = entry_cells(entry)
+        colour = colours.get(_STATE_COLOUR.get(entry.state, "warning"), "")
+        cells[4] = Text(cells[4], justify="right")
+        cells[6] = Text(cells[6], style=f"bold {colour}".strip())
+        return cells
+
+    def rebuild(self) -> None:
+        """Read the entries in view again and redraw them (after the filter or the theme
+        changed), keeping the cursor on the same entry."""
+        if not self.is_mounted or not self.loaded:
+            self.show_info()
+            return
+        self.query_one(DataTable).clear()  # every row redrawn (new colours)
+        self.read_journal(force=True)
+
+    def show_info(self) -> None:
+        """The empty-state text and the info line (counts, what is going on)."""
+        if not self.is_mounted:
+            return
+        shown = self.total
         empty = self.query_one("#empty", Static)
-        if self.entries and not shown:
+        if self.all_count and not shown:
             empty.update(f"no entries match “{self.filter_text}”")
         elif not self.loaded:
             empty.update("loading the journal…")
         else:
             empty.update(EMPTY_TEXT)
         empty.set_class(not shown, "-shown")
-        unknown = sum(1 for e in self.entries if e.state is EntryState.UNKNOWN)
-        parts = [f"{len(shown)} of {len(self.entries)} entries" if len(shown) != len(self.entries)
-                 else f"{len(self.entries)} entries"]
-        if unknown:
-            parts.append(f"{unknown} unknown (s settles, S settles all)")
+        parts = [f"{shown:,} of {self.all_count:,} entries" if shown != self.all_count
+                 else f"{self.all_count:,} entries"]
+        rows, offset = self.window.rows, self.window.offset
+        if len(rows) < shown and offset is not None:
+            parts.append(f"rows {offset + 1:,}–{offset + len(rows):,}")
+        if self.unknown:
+            parts.append(f"{self.unknown:,} unknown (s settles, S settles all)")
         if self.busy:
             parts.append(self.busy)
         if self.checking:
@@ -238,14 +462,8 @@ class ActivityScreen(Screen[None]):
 
     def selected_id(self) -> int | None:
         """The id of the entry under the cursor."""
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # noqa: BLE001 - no row
-            return None
-        return int(key) if key else None
+        row = self.window.current
+        return None if row is None else int(row.ident[0])
 
     def selected(self) -> JournalEntry | None:
         """The entry under the cursor, fresh from the journal."""
@@ -254,21 +472,19 @@ class ActivityScreen(Screen[None]):
 
     def select_entry(self, entry_id: int) -> None:
         """Put the cursor on entry ``entry_id`` (if shown)."""
-        table = self.query_one(DataTable)
-        for index, entry in enumerate(self.shown_entries()):
-            if entry.id == entry_id:
-                table.move_cursor(row=index)
-                return
+        window = self._around(self.query_now(), entry_id, self.window.cursor)
+        if window is not None:
+            self.show_window(window)
 
     # -- actions --------------------------------------------------------------------------
 
     def action_cursor_down(self) -> None:
         """Move to the next entry."""
-        self.query_one(DataTable).action_cursor_down()
+        self.move_cursor_by(1)
 
     def action_cursor_up(self) -> None:
         """Move to the previous entry."""
-        self.query_one(DataTable).action_cursor_up()
+        self.move_cursor_by(-1)
 
     def action_open_detail(self) -> None:
         """Open the detail of the selected entry."""
@@ -282,7 +498,14 @@ class ActivityScreen(Screen[None]):
         self.action_open_detail()
 
     @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # a click moves the DataTable's cursor: the window's follows it (a message from
+        # before the rows were redrawn no longer matches the table's cursor: ignored)
+        table = self.query_one(DataTable)
+        if self.window.rows and event.cursor_row == table.cursor_row \
+                and event.cursor_row != self.window.cursor \
+                and 0 <= event.cursor_row < len(self.window.rows):
+            self.window = Window(self.window.rows, self.window.offset, event.cursor_row)
         self.refresh_bindings()
 
     def can_cancel(self, entry: JournalEntry | None) -> bool:
@@ -406,7 +629,7 @@ class ActivityScreen(Screen[None]):
     def _run(self, work: Callable[[], Awaitable[None]], busy: str) -> None:
         async def run() -> None:
             self.busy = busy
-            self.rebuild()
+            self.show_info()
             try:
                 await work()
             finally:
@@ -434,7 +657,14 @@ class ActivityScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value
-        self.rebuild()
+        self.run_worker(self._apply_filter, group="activity-filter", exclusive=True,
+                        exit_on_error=False)
+
+    async def _apply_filter(self) -> None:
+        await asyncio.sleep(FILTER_PAUSE_S)  # typing on: only the last text is queried
+        if self.loaded:
+            self.window = Window()  # a new filter starts at the newest entry it shows
+            self.read_journal(force=True)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -449,8 +679,8 @@ class ActivityScreen(Screen[None]):
         if action == "clear_filter":
             return bool(self.filter_text or self.query_one("#filter", Input).has_class("-shown"))
         if action in ("settle", "cancel_move", "resolve", "open_detail"):
-            entry_id = self.selected_id()
-            entry = next((e for e in self.entries if e.id == entry_id), None)
+            row = self.window.current
+            entry = None if row is None else row.entry  # type: ignore[attr-defined]
             if entry is None:
                 return False
             if action == "settle":
@@ -460,7 +690,7 @@ class ActivityScreen(Screen[None]):
             if action == "resolve":
                 return _resolvable(entry)
         if action == "settle_all":
-            return any(e.state is EntryState.UNKNOWN for e in self.entries)
+            return self.unknown > 0
         return True
 
     ROW_ACTIONS = ("settle", "cancel_move", "resolve")

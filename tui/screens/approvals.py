@@ -32,6 +32,7 @@ from textual import on, work
 from textual.app import ComposeResult, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
@@ -40,6 +41,7 @@ from tui.approvals.service import FILTERS, Detail, QueueItem
 from tui.journal_ui import time_text
 from tui.core.money import plain
 from tui.screens import approvals_model
+from tui.screens.approvals_params import batch_summary, full_text, param_lines, param_text
 from tui.screens.approvals_model import (
     FILTER_LABELS,
     NO_POLICY_TEXT,
@@ -54,6 +56,7 @@ from tui.screens.modal import ModalBase, cancel_binding, close_binding
 from tui.session import Session
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav, set_nav_badge
+from tui.widgets.table_keys import RowTable
 from tui.widgets.title_bar import TitleBar
 
 __all__ = ["ApprovalsScreen", "ApprovalDetailScreen", "ApproveScreen", "RejectScreen",
@@ -89,16 +92,7 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _param_text(value: Any) -> str:
-    """A wire parameter as read in the detail: ``-`` for none, objects as ``key=value``."""
-    if value in (None, "", {}, []):
-        return "-"
-    if isinstance(value, dict):
-        return "  ".join(f"{k}={_param_text(v)}" for k, v in sorted(value.items())
-                         if v not in (None, ""))
-    if isinstance(value, list):
-        return ", ".join(_param_text(v) for v in value)
-    return str(value)
+_param_text = param_text  # the name the tests and older callers use
 
 
 def row_cells(item: QueueItem, now_ms: int, loaded_ms: int) -> list[str]:
@@ -159,7 +153,7 @@ class ApprovalsScreen(Screen[None]):
         yield TitleBar()
         yield MainNav("approvals")
         yield Static("loading the approvals queue…", id="empty", classes="-shown", markup=False)
-        table: DataTable[Any] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = RowTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="status", markup=False)
         yield KeyFooter()
@@ -221,12 +215,20 @@ class ApprovalsScreen(Screen[None]):
             self.connection_note = f"{exc}"
             self._show_status()
 
+    class StoreChanged(Message):
+        """The store's change feed said something (posted from the watcher's thread)."""
+
+        def __init__(self, change: Any) -> None:
+            super().__init__()
+            self.change = change
+
     def _on_change(self, change: Any) -> None:
-        """From the watcher's thread: hand the change to the app's thread."""
-        try:
-            self.app.call_from_thread(self._changed, change)
-        except Exception:  # noqa: BLE001 - the app is closing
-            pass
+        """From the watcher's thread: queue the change for the app's thread. Never waits
+        (unlike ``call_from_thread``), so stopping the watcher never waits on the app."""
+        self.post_message(self.StoreChanged(change))
+
+    def on_approvals_screen_store_changed(self, message: "ApprovalsScreen.StoreChanged") -> None:
+        self._changed(message.change)
 
     def _changed(self, change: Any) -> None:
         if getattr(change, "kind", "") == "unreachable":
@@ -621,9 +623,14 @@ def gate_demo_moves(session: Any) -> None:
 
 
 class ApprovalDetailScreen(ModalBase[None]):
-    """One request in full: wire parameters, rule and why, velocity, signatures checked."""
+    """One request in full: wire parameters, rule and why, velocity, signatures checked.
+    Long parameters (a finance batch's thousands of rows) are summed up; ``v`` shows every
+    one in full (:class:`ParamsFullScreen`)."""
 
-    BINDINGS: list[BindingType] = [close_binding()]
+    BINDINGS: list[BindingType] = [
+        close_binding(),
+        Binding("v", "view_all", "All parameters", tooltip="Every wire parameter in full"),
+    ]
 
     DEFAULT_CSS = """
     ApprovalDetailScreen > VerticalScroll { width: 110; max-height: 100%; padding: 0 1; }
@@ -651,6 +658,9 @@ class ApprovalDetailScreen(ModalBase[None]):
                  ("profile", f"{i.profile} (venue {i.venue})"),
                  ("initiator", i.initiator),
                  ("rule", i.rule), ("why", "; ".join(d.why) or "-"),
+                 *([("rule now", f"{d.rule_now} ({d.outcome_now}): execution re-evaluates, "
+                                 "this rule applies")]
+                   if d.rule_now and d.rule_now != i.rule else []),
                  ("quorum", f"{i.quorum} — votes {i.votes}"
                             f"{' (met)' if d.quorum_met else ''}: {d.quorum_note}"),
                  ("expires in", left or "-"),
@@ -674,11 +684,22 @@ class ApprovalDetailScreen(ModalBase[None]):
                 for name, text in self.fields():
                     yield Label(name, classes="field", markup=False)
                     yield Static(text, markup=False, id=f"detail-{name.replace(' ', '-')}")
-            yield Static("wire parameters", classes="section", markup=False)
-            with Grid():
-                for key in sorted(d.params):
-                    yield Label(str(key), classes="field", markup=False)
-                    yield Static(_param_text(d.params[key]), markup=False)
+            batch = batch_summary(d.params)
+            if batch is not None:
+                yield Static("batch", classes="section", markup=False)
+                with Grid(id="batch"):
+                    for name, text in batch:
+                        yield Label(name, classes="field", markup=False)
+                        yield Static(text, markup=False)
+            lines = param_lines(d.params)
+            collapsed = sum(1 for line in lines if line.collapsed)
+            yield Static("wire parameters" + (f" ({collapsed} shortened: v shows all)"
+                                              if collapsed else ""),
+                         classes="section", markup=False, id="params-title")
+            with Grid(id="params"):
+                for line in lines:
+                    yield Label(line.key, classes="field", markup=False)
+                    yield Static(line.text, markup=False)
             yield Static("signatures", classes="section", markup=False)
             if not d.signatures:
                 yield Static("none yet", classes="field", markup=False)
@@ -690,7 +711,42 @@ class ApprovalDetailScreen(ModalBase[None]):
                              f"  sig {fp}  {s.note}{reason}",
                              classes="good" if s.verified and s.note == "counts" else
                              "bad" if not s.verified else "", markup=False)
-            yield Static("esc closes", classes="hint", markup=False)
+            yield Static("v every parameter in full · esc closes", classes="hint", markup=False)
+
+    def action_view_all(self) -> None:
+        """Every wire parameter in full, in a scrollable view."""
+        self.app.push_screen(ParamsFullScreen(self.detail.item.id, self.detail.params))
+
+
+class ParamsFullScreen(ModalBase[None]):
+    """Every wire parameter of one request in full, read-only and scrollable (JSON, keys
+    sorted): what the request hash covers, however long."""
+
+    BINDINGS: list[BindingType] = [close_binding(keys="escape,q")]
+
+    DEFAULT_CSS = """
+    ParamsFullScreen > Vertical { width: 120; height: 90%; }
+    ParamsFullScreen TextArea { height: 1fr; }
+    """
+
+    def __init__(self, request_id: str, params: dict) -> None:
+        super().__init__()
+        self.request_id = request_id
+        self.params = params
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        with Vertical() as box:
+            box.border_title = f"Wire parameters of request {self.request_id}"
+            yield TextArea(full_text(self.params), read_only=True, soft_wrap=False,
+                           show_line_numbers=True, id="params-full")
+            yield Static("arrows / page keys scroll · esc closes", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        from textual.widgets import TextArea
+
+        self.query_one(TextArea).focus()
 
 
 class ApproveScreen(ModalBase[bool]):

@@ -47,8 +47,11 @@ def wall_clock() -> float:
 
 
 def clock_text(seconds: float) -> str:  # float-ok: a wall-clock time, not money
-    """``hh:mm:ss`` of ``seconds`` (epoch) in local time, as "updated ..." shows it."""
-    return time.strftime("%H:%M:%S", time.localtime(seconds))
+    """``hh:mm:ss`` of ``seconds`` (epoch) in the display zone, as "updated ..." shows
+    it."""
+    from tui.core.times import display_time
+
+    return display_time(int(seconds), "%H:%M:%S")
 
 
 def _now_ms() -> int:
@@ -127,6 +130,7 @@ class BalancesScreen(Screen[None]):
         """Error text per failed profile."""
         self.states: dict[str, LoadState] = {p.name: LoadState.IDLE for p in session.profiles}
         self.group_by = GroupBy.NONE
+        self._group_before_g: GroupBy | None = None
         self.sort_key: SortKey | None = None
         self.sort_reverse = False
         self.compact = False
@@ -161,7 +165,11 @@ class BalancesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(BalanceTable)
-        table.user_hidden = frozenset(getattr(self.app, "hidden_balance_columns", ()))
+        hidden = getattr(self.app, "hidden_balance_columns", None)
+        if hidden is None:
+            hidden = saved_hidden_columns()
+            self.app.hidden_balance_columns = hidden  # type: ignore[attr-defined]
+        table.user_hidden = frozenset(hidden)
         table.focus()
         seconds = getattr(self.app, "auto_refresh_seconds", None)
         if seconds:
@@ -416,7 +424,14 @@ class BalancesScreen(Screen[None]):
             self.notify(f"auto refresh every {seconds} s", timeout=3)
 
     def action_cycle_group(self) -> None:
-        """Step the grouping: none, by coin, by venue."""
+        """Step the grouping: none, by coin, by venue; ``g g`` (the table's "first row")
+        puts back the grouping the first ``g`` changed."""
+        if self.table.double_g() and self._group_before_g is not None:
+            self.set_group(self._group_before_g)
+            self._group_before_g = None
+            self.table.action_scroll_top()
+            return
+        self._group_before_g = self.group_by
         self.set_group(self.group_by.next())
 
     def set_group(self, group_by: GroupBy) -> None:
@@ -451,7 +466,7 @@ class BalancesScreen(Screen[None]):
         self.rebuild()
 
     def action_choose_columns(self) -> None:
-        """Open the column chooser; the choice holds for the rest of the session."""
+        """Open the column chooser; the choice is saved (settings.toml) for next start."""
         from tui.screens.columns import ColumnChooserScreen
 
         table = self.table
@@ -463,6 +478,10 @@ class BalancesScreen(Screen[None]):
                 table.choose_columns(hidden)
                 self.app.hidden_balance_columns = hidden  # type: ignore[attr-defined]
                 self._show_info()
+                problem = save_hidden_columns(hidden)
+                if problem:
+                    self.notify(f"the column choice holds for this session only: {problem}",
+                                severity="warning", timeout=6)
 
         self.app.push_screen(ColumnChooserScreen(columns, table.user_hidden), callback=chosen)
 
@@ -552,3 +571,23 @@ class BalancesScreen(Screen[None]):
     def _sort_by(self, key: SortKey) -> None:
         self.sort_key, self.sort_reverse = key, False
         self.rebuild()
+
+
+def saved_hidden_columns() -> frozenset[SortKey]:
+    """The balances columns hidden with the column chooser in an earlier run."""
+    from tui.ui_settings import load_ui_settings
+
+    known = {key.value: key for key in BalanceTable.COLUMN_CHOICES}
+    return frozenset(known[name] for name in load_ui_settings().hidden_balance_columns
+                     if name in known)
+
+
+def save_hidden_columns(hidden: Iterable[SortKey]) -> str | None:
+    """Keep the column choice for the next run; the problem in one line if it cannot."""
+    from tui.ui_settings import update_ui_settings
+
+    try:
+        update_ui_settings(hidden_balance_columns=frozenset(key.value for key in hidden))
+    except OSError as exc:
+        return str(exc)
+    return None

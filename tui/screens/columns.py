@@ -1,7 +1,7 @@
 """The column chooser: a modal of checkboxes, one per balances column the user may hide.
 
 Dismisses with the set of columns to leave out (``None`` when cancelled). The balances
-screen keeps the choice for the session; coin is always shown.
+screen saves the choice for the next start; coin is always shown.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The Finance screen: a BHEX org's finance tasks prepared from a CSV file, previewed, sent
 with a progress bar, and every row's outcome in a table.
 
-Opened from the command palette ("Finance") for profiles whose adapter runs finance tasks;
-Escape closes it. Type the file's path and press Enter: the rows are checked
+Opened from the command palette ("Finance", or "Org" and then Finance) for profiles whose
+adapter runs finance tasks; the profile Select (or ``p``) switches between them and starts
+afresh. Escape closes it. Type the file's path and press Enter: the rows are checked
 (:mod:`tui.finance.batch`; a refused file lists its problems by line) and the preview shows
 per-coin totals against the operating account. ``ctrl+s`` sends it after a confirmation: the
 batch is journaled with every task's ``client_order_id`` first (the approvals policy in
@@ -19,13 +20,12 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar, Select, Static
 
 from tui.core.errors import CoinsoleError
+from tui.screens.org_screen import OrgScreen, adapter_has, back_binding
+from tui.screens.profile_tabs import next_profile_binding
 from tui.session import Session
-from tui.venues.registry import adapter_class
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.record_table import Column, RecordTable
 from tui.widgets.title_bar import TitleBar
@@ -45,18 +45,18 @@ RESULTS = (Column("line", "line", numeric=True), Column("uid", "uid"),
 
 def has_finance(venue: str) -> bool:
     """Whether ``venue``'s adapter runs org finance tasks."""
-    return callable(getattr(adapter_class(venue), "finance_send_text", None))
+    return adapter_has(venue, FinanceScreen.ORG_CALL)
 
 
-class FinanceScreen(Screen[None]):
+class FinanceScreen(OrgScreen):
     """Prepare, preview, send and follow one finance batch of a BHEX profile."""
 
     SUB_TITLE = "finance"
+    ORG_CALL = "finance_send_text"
 
     DEFAULT_CSS = """
-    FinanceScreen #bar { height: 3; padding: 0 1; }
-    FinanceScreen #bar Label { padding: 1 1 0 0; color: $text-muted; }
     FinanceScreen #op { width: 20; }
+    FinanceScreen #profile { width: 24; }
     FinanceScreen #path { width: 1fr; }
     FinanceScreen #preview { padding: 0 2; height: auto; max-height: 12; }
     FinanceScreen #progress { padding: 0 2; height: 1; }
@@ -64,17 +64,15 @@ class FinanceScreen(Screen[None]):
     """
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "close", "Close", tooltip="Back to the screen before"),
+        back_binding(),
         Binding("o", "focus_path", "File", tooltip="Type the CSV file's path"),
         Binding("ctrl+s", "send", "Send", key_display="^s",
                 tooltip="Confirm, journal and send the prepared batch"),
+        next_profile_binding("Switch to the next profile with finance tasks"),
     ]
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-        self.profiles = [p.name for p in session.profiles if has_finance(p.venue)]
-        self.profile: str | None = self.profiles[0] if self.profiles else None
+        super().__init__(session)
         self.batch: Any = None
         """The prepared batch (a :class:`~tui.finance.batch.PreparedBatch`) or None."""
         self.request: Any = None
@@ -87,13 +85,11 @@ class FinanceScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Horizontal(id="bar"):
-            yield Label("operation")
-            yield Select([(op, op) for op in OPS], value="airdrop", allow_blank=False,
-                         id="op")
-            yield Label(f"profile {self.profile or '(no BHEX profile)'}", id="profile")
-            yield Input(placeholder="path of FILE.csv (uid,coin,amount[,lock][,subject]) "
-                                    "· enter checks it", id="path")
+        yield self.profile_bar(
+            Label("operation"),
+            Select([(op, op) for op in OPS], value="airdrop", allow_blank=False, id="op"),
+            Input(placeholder="path of FILE.csv (uid,coin,amount[,lock][,subject]) "
+                              "· enter checks it", id="path"))
         yield Static("Type a CSV file's path and press Enter: every row is checked and "
                      "previewed before anything is sent.", id="preview", markup=False)
         yield ProgressBar(total=1, show_eta=False, id="progress")
@@ -107,10 +103,6 @@ class FinanceScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------
 
-    def action_close(self) -> None:
-        """Back to the screen before."""
-        self.dismiss(None)
-
     def action_focus_path(self) -> None:
         """Focus the path field."""
         self.query_one("#path", Input).focus()
@@ -119,7 +111,24 @@ class FinanceScreen(Screen[None]):
         """``ctrl+s`` only for a prepared batch not yet sent."""
         if action == "send":
             return self.request is not None and self.entry is None and not self.busy
-        return True
+        if action == "next_profile":
+            return len(self.profiles) > 1 and not self.busy
+        return super().check_action(action, parameters)
+
+    def profile_switched(self) -> None:
+        """Another profile: what was prepared for the last one is dropped, the table
+        emptied (a batch being sent carries on under its own profile)."""
+        if self.busy:
+            return
+        self.batch = self.request = self.entry = None
+        self.rows = []
+        table = self.query_one(RecordTable)
+        table.export_profile = self.profile
+        table.set_records([])
+        table.set_note("")
+        self.query_one("#progress", ProgressBar).update(total=1, progress=0)
+        self.say(f"profile {self.profile}: type a CSV file's path and press Enter.")
+        self.refresh_bindings()
 
     def say(self, text: str) -> None:
         """Show ``text`` in the preview area."""
@@ -206,6 +215,7 @@ class FinanceScreen(Screen[None]):
 
         request = self.request
         self.busy = True
+        self.query_one("#profile", Select).disabled = True
         self.refresh_bindings()
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=len(request.tasks), progress=0)
@@ -216,9 +226,8 @@ class FinanceScreen(Screen[None]):
         send.PROGRESS[request.client_key] = progress
         mover = mover_for(self.session)
         try:
-            entry = mover.record(request, Settlement.KEYED)
             try:
-                entry = mover.approve(entry)
+                entry = mover.approve(mover.record(request, Settlement.KEYED))
             except PolicyBlocked as exc:
                 self.say(str(exc))
                 return
@@ -242,6 +251,7 @@ class FinanceScreen(Screen[None]):
         finally:
             send.PROGRESS.pop(request.client_key, None)
             self.busy = False
+            self.query_one("#profile", Select).disabled = False
             self.refresh_bindings()
 
     def show_rows(self, rows: list[Any]) -> None:

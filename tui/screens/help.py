@@ -104,10 +104,13 @@ class HelpScreen(ModalBase[None]):
     HelpScreen .description { color: $foreground; }
     """
 
-    def __init__(self, entries: Iterable[HelpEntry], title: str) -> None:
+    def __init__(self, entries: Iterable[HelpEntry], title: str, *,
+                 note: str | None = None) -> None:
         super().__init__()
         self.entries = list(entries)
         self.help_title = title
+        self.note = note
+        """Extra text under the keys (the demo's trade password and addresses)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
@@ -125,4 +128,6 @@ class HelpScreen(ModalBase[None]):
                          "keyboard (Move money, the order and profile forms): alt+number and F1-F10 always do. "
                          "ctrl+p opens the command palette · esc closes this help",
                          classes="hint", markup=False)
+            if self.note:
+                yield Static(self.note, classes="hint", id="note", markup=False)
 

@@ -60,14 +60,14 @@ RECORD_COLUMNS: tuple[Column, ...] = (
     Column("coin", "coin"),
     Column("amount", "amount", numeric=True,
            style=lambda r: "success" if r.direction == "in" else None),
-    Column("fee", "fee", numeric=True),
+    Column("fee", "fee", numeric=True, drop=3),
     Column("status", "status", style=lambda r: status_style(r.status)),
-    Column("network", "network"),
-    Column("id", "id"),
-    Column("address", "address"),
-    Column("counterparty", "counterparty"),
-    Column("tx hash", "tx_hash"),
-    Column("venue status", "venue_status"),
+    Column("network", "network", drop=4),
+    Column("id", "id", drop=6),
+    Column("address", "address", drop=5),
+    Column("counterparty", "counterparty", drop=7),
+    Column("tx hash", "tx_hash", drop=8),
+    Column("venue status", "venue_status", drop=9),
 )
 """Deposits, withdrawals and transfers."""
 
@@ -77,8 +77,8 @@ FLOW_COLUMNS: tuple[Column, ...] = (
     Column("type", "flow_type"),
     Column("change", "change", numeric=True, style=lambda r: _sign_style(r.change)),
     Column("balance after", "total", numeric=True),
-    Column("account", "account_id"),
-    Column("id", "id"),
+    Column("account", "account_id", drop=5),
+    Column("id", "id", drop=6),
 )
 """Balance-flow records."""
 

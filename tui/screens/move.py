@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPan
 from tui.core.models import AccountKind, AccountRef, Balance
 from tui.core.money import plain
 from tui.core.moves import MoveKind, Recipient, WithdrawQuote
+from tui.core.trade_password import trade_password_ok
 from tui.core.validation import (Problem, default_decimals, max_amount, parse_amount,
                                   resolve_network, validate_move)
 from tui.journal import EntryState
@@ -856,7 +857,8 @@ class WithdrawForm(MoveForm):
             rows.append(("memo / tag", memo))
         summary[1:1] = rows
         return MoveConfirmScreen(mover, request, settlement, summary, tail=address[-4:],
-                                 ask_password=needs_trade_password(adapter.venue_id))
+                                 ask_password=needs_trade_password(adapter.venue_id),
+                                 check_password=partial(trade_password_ok, adapter))
 
     def sent(self, entry: Any) -> None:
         super().sent(entry)

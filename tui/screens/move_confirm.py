@@ -11,9 +11,11 @@ cancelled before sending).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
@@ -23,7 +25,8 @@ from tui.core.addresses import tail_matches
 from tui.core.moves import MoveKind, MoveRequest, Settlement
 from tui.journal import EntryState, JournalEntry, Mover
 from tui.journal_ui import send_move, settlement_words, state_class
-from tui.screens.modal import ModalBase, cancel_binding
+from tui.screens.gated_confirm import send_bindings, show_close
+from tui.screens.modal import ModalBase
 
 __all__ = ["MoveConfirmScreen", "outcome_text"]
 
@@ -54,17 +57,13 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
     """Confirm one move, send it once, and show the outcome.
 
     ``summary`` is the (label, text) pairs to show; ``tail`` the 4 characters the
-    operator must type (withdrawals); ``ask_password`` adds a masked trade-password input.
+    operator must type (withdrawals); ``ask_password`` adds a masked trade-password input,
+    and ``check_password`` checks it first: a wrong one is asked for again, nothing sent.
     """
 
     TONE = "warning"
 
-    BINDINGS: list[BindingType] = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True,
-                tooltip="Journal the request and send it (once)"),
-        cancel_binding("Cancel before sending, or close after the outcome", "Cancel / close",
-                       action="close"),
-    ]
+    BINDINGS: list[BindingType] = send_bindings("Journal the request and send it (once)")
 
     DEFAULT_CSS = """
     MoveConfirmScreen > Vertical { width: 96; max-height: 100%; padding: 0 2; }
@@ -80,13 +79,17 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
     MoveConfirmScreen #settlement { color: $text-muted; margin-top: 1; }
     MoveConfirmScreen .prompt { margin-top: 1; color: $foreground; }
     MoveConfirmScreen Input { width: 40; }
-    MoveConfirmScreen #tail-error { color: $error; height: auto; }
+    MoveConfirmScreen #tail-error, MoveConfirmScreen #password-error {
+        color: $error; height: auto;
+    }
     MoveConfirmScreen #progress { color: $text-muted; height: auto; margin-top: 1; }
     MoveConfirmScreen #outcome { height: auto; margin-top: 1; text-style: bold; }
-    MoveConfirmScreen #tail-error, MoveConfirmScreen #progress, MoveConfirmScreen #outcome {
+    MoveConfirmScreen #tail-error, MoveConfirmScreen #progress, MoveConfirmScreen #outcome,
+    MoveConfirmScreen #password-error {
         display: none;
     }
     MoveConfirmScreen #tail-error.-shown, MoveConfirmScreen #progress.-shown,
+    MoveConfirmScreen #password-error.-shown,
     MoveConfirmScreen #outcome.-shown { display: block; }
     MoveConfirmScreen #outcome.-ok { color: $success; }
     MoveConfirmScreen #outcome.-bad { color: $error; }
@@ -96,8 +99,13 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
 
     def __init__(self, mover: Mover, request: MoveRequest, settlement: Settlement,
                  summary: list[tuple[str, str]], *, tail: str | None = None,
-                 ask_password: bool = False) -> None:
+                 ask_password: bool = False,
+                 check_password: Callable[[SecretStr], Awaitable[bool | None]] | None = None
+                 ) -> None:
         super().__init__()
+        self.check_password = check_password
+        """Checks the typed trade password with the venue before anything is journaled
+        (False: asked again); None where the venue offers no such check."""
         self.mover = mover
         self.request = request
         self.settlement = settlement
@@ -130,6 +138,7 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
                              "never stored):", classes="prompt", markup=False)
                 yield Input(placeholder="trade password", id="password", password=True,
                             compact=True)
+                yield Static("", id="password-error", markup=False)
             yield Static("", id="progress", markup=False)
             yield Static("", id="outcome", markup=False)
             with Horizontal(classes="buttons"):
@@ -214,6 +223,13 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
         def progress(text: str) -> None:
             self._say("#progress", text)
 
+        if password is not None and self.check_password is not None:
+            progress("checking the trade password…")
+            if await self.check_password(password) is False:
+                password = None
+                self._ask_password_again()
+                return
+            progress("")
         try:
             entry = await send_move(self.mover, self.request, self.settlement,
                                     trade_password=password, progress=progress)
@@ -238,6 +254,21 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
         progress("done")
         self._finish(entry)
 
+    def _ask_password_again(self) -> None:
+        """A wrong trade password: nothing was journaled; the form is open again."""
+        from tui.core.trade_password import WRONG_TRADE_PASSWORD
+
+        self.sent = False
+        self._say("#progress", "")
+        self._say("#password-error", WRONG_TRADE_PASSWORD)
+        if self.tail is not None:
+            self.query_one("#tail", Input).disabled = False
+        field = self.query_one("#password", Input)
+        field.disabled = False
+        field.focus()
+        self.query_one("#cancel", Button).disabled = False
+        self.query_one("#confirm", Button).disabled = not self._ready()
+
     def _say(self, selector: str, text: str) -> None:
         widget = self.query_one(selector, Static)
         widget.update(text)
@@ -250,11 +281,7 @@ class MoveConfirmScreen(ModalBase[JournalEntry | None]):
             outcome.update(outcome_text(entry))
             held = entry.state is EntryState.PENDING_APPROVAL
             outcome.set_classes(f"{'-ok' if held else state_class(entry.state)} -shown")
-        cancel = self.query_one("#cancel", Button)
-        cancel.label = "Close  (esc)"
-        cancel.disabled = False
-        cancel.focus()
-        self.query_one("#confirm", Button).display = False
+        show_close(self)
 
     def action_close(self) -> None:
         """Cancel before sending; close once the outcome is shown; nothing while sending."""

@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from tui.core.amounts import amount_with_coin
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
 from tui.core.order_validation import OrderProblem, OrderRejected, order_problems
@@ -77,7 +78,9 @@ class OrderFormScreen(ModalBase[Any]):
     ``rules`` are the symbols' rules by symbol id; ``submit`` journals and sends a valid
     request and returns its journal entry; ``symbol`` preselects a symbol;
     ``client_order_id`` is the id the next submit uses, and ``new_client_order_id`` draws
-    the next one after a refusal (that id is spent in the journal).
+    the next one after a refusal (that id is spent in the journal) or a change of side;
+    ``available`` (coin → available in the trading account) and ``last_prices`` (symbol →
+    the price of the profile's latest trade) feed the line under the rules, when known.
     """
 
     OWNS_DIGITS = True
@@ -115,9 +118,15 @@ class OrderFormScreen(ModalBase[Any]):
 
     def __init__(self, rules: Mapping[str, SymbolRule], submit: Submit, *,
                  symbol: str | None = None, client_order_id: str | None = None,
-                 new_client_order_id: Callable[[], str] | None = None) -> None:
+                 new_client_order_id: Callable[[], str] | None = None,
+                 available: Mapping[str, Decimal] | None = None,
+                 last_prices: Mapping[str, Decimal] | None = None) -> None:
         super().__init__()
         self.rules = dict(rules)
+        self.available = None if available is None else dict(available)
+        self.last_prices = dict(last_prices or {})
+        self._id_side = OrderSide.BUY
+        """The side the current client order id was drawn for."""
         self.submit = submit
         self.client_order_id = client_order_id
         self.new_client_order_id = new_client_order_id
@@ -149,6 +158,7 @@ class OrderFormScreen(ModalBase[Any]):
                 yield Label("quantity", id="quantity-label")
                 yield Input(id="quantity", placeholder="quantity")
             yield Static("", classes="rule", id="rule", markup=False)
+            yield Static("", classes="rule", id="market", markup=False)
             yield Static("", classes="problems", id="problems", markup=False)
             yield Static("", classes="error", id="error", markup=False)
             with Horizontal(classes="buttons"):
@@ -237,6 +247,7 @@ class OrderFormScreen(ModalBase[Any]):
                 f"{plain(rule.min_trade_quantity)} · market buy step "
                 f"{plain(rule.quote_precision)} {rule.quote}, min {plain(rule.min_trade_amount)}"
                 + ("" if rule.can_trade else " · closed for trading"))
+        self.query_one("#market", Static).update(self.market_text())
         _, self.problems = self.request()
         typed = bool(price.value.strip() or quantity.value.strip())
         for field_id, name in (("price", "price"), ("quantity", "quantity")):
@@ -252,6 +263,30 @@ class OrderFormScreen(ModalBase[Any]):
             shown.remove_class("-ok")
             shown.update("\n".join(f"• {p.message}" for p in self.problems) if typed
                          else "enter the price and quantity")
+
+    def market_text(self) -> str:
+        """What the chosen side can spend (the quote coin to buy, the base coin to sell)
+        and the price of the profile's latest trade on the symbol."""
+        rule = self.rule
+        if rule is None:
+            return ""
+        buying = self.side is OrderSide.BUY
+        coin = rule.quote if buying else rule.base
+        if self.available is None:
+            have = f"available {coin}: unknown (the balances did not load)"
+        else:
+            amount = self.available.get(coin, Decimal(0))
+            have = f"available {amount_with_coin(amount, coin)} to {'buy' if buying else 'sell'}"
+        last = self.last_prices.get(rule.symbol_id)
+        traded = (f"last price (your latest trade) {amount_with_coin(last, rule.quote)}"
+                  if last is not None else f"no trade of yours on {rule.symbol_id} yet")
+        return f"{have}\n{traded}"
+
+    def _side_changed(self) -> None:
+        """A new side is a new order: draw it a new client order id."""
+        if self.side is not self._id_side and self.new_client_order_id is not None:
+            self.client_order_id = self.new_client_order_id()
+        self._id_side = self.side
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -346,6 +381,10 @@ class OrderFormScreen(ModalBase[Any]):
         self.action_cancel()
 
     # -- events ----------------------------------------------------------------------------
+
+    @on(Select.Changed, "#side")
+    def _side_selected(self) -> None:
+        self._side_changed()
 
     @on(Input.Changed)
     @on(Select.Changed)

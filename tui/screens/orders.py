@@ -65,21 +65,21 @@ def _pnl_style(value: Any) -> str | None:
     return "success" if value > 0 else "error"
 
 
-_TIME = time_column()
+_TIME = time_column(drop=2)
 _SYMBOL = Column("symbol", "symbol_id")
 _SIDE = Column("side", "side", style=side_style)
-_TYPE = Column("type", "type")
+_TYPE = Column("type", "type", drop=3)
 _STATUS = Column("status", "status", style=lambda o: status_style(o.status))
 
 ORDER_COLUMNS: tuple[Column, ...] = (
     _TIME, _SYMBOL, _SIDE, _TYPE,
     Column("price", "price", numeric=True),
     Column("quantity", "orig_qty", numeric=True),
-    Column("filled", "executed_qty", numeric=True),
-    Column("remaining", "remaining", numeric=True, value=lambda o: o.remaining_qty),
+    Column("filled", "executed_qty", numeric=True, drop=4),
+    Column("remaining", "remaining", numeric=True, value=lambda o: o.remaining_qty, drop=1),
     _STATUS,
-    Column("order id", "order_id"),
-    Column("client id", "client_order_id"),
+    Column("order id", "order_id", drop=6),
+    Column("client id", "client_order_id", drop=7),
 )
 """Open spot orders."""
 
@@ -87,12 +87,12 @@ HISTORY_COLUMNS: tuple[Column, ...] = (
     _TIME, _SYMBOL, _SIDE, _TYPE,
     Column("price", "price", numeric=True),
     Column("quantity", "orig_qty", numeric=True),
-    Column("filled", "executed_qty", numeric=True),
-    Column("avg price", "avg_price", numeric=True),
+    Column("filled", "executed_qty", numeric=True, drop=4),
+    Column("avg price", "avg_price", numeric=True, drop=1),
     Column("fees", "fees", value=lambda o: " ".join(f"{plain(f.amount)} {f.coin}"
-                                                    for f in o.fees)),
+                                                    for f in o.fees), drop=5),
     _STATUS,
-    Column("order id", "order_id"),
+    Column("order id", "order_id", drop=6),
 )
 """Finished spot orders."""
 
@@ -100,10 +100,10 @@ FILL_COLUMNS: tuple[Column, ...] = (
     _TIME, _SYMBOL, _SIDE,
     Column("price", "price", numeric=True),
     Column("quantity", "quantity", numeric=True),
-    Column("fee", "fee", numeric=True),
-    Column("fee coin", "fee_coin"),
-    Column("trade id", "trade_id"),
-    Column("order id", "order_id"),
+    Column("fee", "fee", numeric=True, drop=3),
+    Column("fee coin", "fee_coin", drop=3),
+    Column("trade id", "trade_id", drop=6),
+    Column("order id", "order_id", drop=7),
 )
 """Fills (trades) of orders."""
 
@@ -111,11 +111,11 @@ CONTRACT_ORDER_COLUMNS: tuple[Column, ...] = (
     _TIME, _SYMBOL, _SIDE, _TYPE,
     Column("price", "price", numeric=True),
     Column("quantity", "orig_qty", numeric=True),
-    Column("filled", "executed_qty", numeric=True),
-    Column("leverage", "leverage", numeric=True),
-    Column("margin", "margin", numeric=True),
+    Column("filled", "executed_qty", numeric=True, drop=4),
+    Column("leverage", "leverage", numeric=True, drop=5),
+    Column("margin", "margin", numeric=True, drop=5),
     _STATUS,
-    Column("order id", "order_id"),
+    Column("order id", "order_id", drop=6),
 )
 """Contract orders, open or finished."""
 
@@ -125,15 +125,15 @@ POSITION_COLUMNS: tuple[Column, ...] = (
            export=lambda v: "long" if v else "short",
            style=lambda p: "success" if p.is_long else "error"),
     Column("contracts", "total", numeric=True),
-    Column("avg price", "avg_price", numeric=True),
-    Column("index price", "index_price", numeric=True),
-    Column("liq. price", "liquidation_price", numeric=True),
-    Column("margin", "margin", numeric=True),
-    Column("leverage", "leverage", numeric=True),
+    Column("avg price", "avg_price", numeric=True, drop=2),
+    Column("index price", "index_price", numeric=True, drop=3),
+    Column("liq. price", "liquidation_price", numeric=True, drop=1),
+    Column("margin", "margin", numeric=True, drop=4),
+    Column("leverage", "leverage", numeric=True, drop=5),
     Column("unrealised PnL", "unrealised_pnl", numeric=True,
            style=lambda p: _pnl_style(p.unrealised_pnl)),
     Column("realised PnL", "realised_pnl", numeric=True,
-           style=lambda p: _pnl_style(p.realised_pnl)),
+           style=lambda p: _pnl_style(p.realised_pnl), drop=6),
 )
 """Open contract positions."""
 
@@ -493,12 +493,21 @@ class OrdersScreen(ProfileTabsScreen):
         from tui.screens.confirm import ConfirmScreen
 
         order = self._current_order() or self.selected_order
+        if order is None and not self.table("open").records:
+            self.notify("nothing to cancel: no open orders are listed", title="Batch cancel",
+                        timeout=5)
+            return
         if order is None or order.leverage is not None:
             self.notify("select a spot order: its symbol's open orders are cancelled",
                         severity="warning", timeout=3)
             return
         symbol = order.symbol_id
-        count = sum(1 for o in self.table("open").records if o.symbol_id == symbol)
+        count = sum(1 for o in self.table("open").records
+                    if o.symbol_id == symbol and o.is_open and o.leverage is None)
+        if not count:
+            self.notify(f"nothing to cancel: no open {symbol} orders are listed "
+                        "(r reloads the list)", title="Batch cancel", timeout=5)
+            return
         self.app.push_screen(
             ConfirmScreen(f"Cancel EVERY open order on {symbol}?",
                           f"Every open {symbol} spot order of this profile is cancelled, "
@@ -584,6 +593,7 @@ class OrdersScreen(ProfileTabsScreen):
                         exit_on_error=False)
 
     async def _open_form(self, profile: str) -> None:
+        from tui.screens.order_context import order_form_context
         from tui.screens.order_form import OrderFormScreen
 
         venue = self.session.adapter(profile)
@@ -595,6 +605,7 @@ class OrdersScreen(ProfileTabsScreen):
         current = self._current_order() or self.selected_order
         symbol = current.symbol_id if current is not None and current.symbol_id in rules \
             else None
+        available, last_prices = await order_form_context(venue)
 
         async def submit(request: OrderRequest) -> Any:
             from tui.journal.dispatch import place_order, place_request_for
@@ -623,7 +634,8 @@ class OrdersScreen(ProfileTabsScreen):
 
         self.app.push_screen(OrderFormScreen(rules, submit, symbol=symbol,
                                              client_order_id=venue.new_client_order_id(),
-                                             new_client_order_id=venue.new_client_order_id),
+                                             new_client_order_id=venue.new_client_order_id,
+                                             available=available, last_prices=last_prices),
                              callback=placed)
 
     # -- events -------------------------------------------------------------------------

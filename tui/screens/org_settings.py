@@ -26,9 +26,9 @@ from textual.widgets import Label
 
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
-from tui.screens.profile_tabs import ProfileScreen, next_profile_binding
+from tui.screens.org_screen import OrgScreen, adapter_has, back_binding
+from tui.screens.profile_tabs import next_profile_binding
 from tui.session import Session
-from tui.venues.registry import adapter_class
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.record_table import Column, RecordTable
 from tui.widgets.title_bar import TitleBar
@@ -38,7 +38,7 @@ __all__ = ["OrgSettingsScreen", "has_settings", "SymbolRow", "SubAccountRow"]
 
 def has_settings(venue: str) -> bool:
     """Whether ``venue``'s adapter has the org settings calls."""
-    return callable(getattr(adapter_class(venue), "symbol_price_limit", None))
+    return adapter_has(venue, OrgSettingsScreen.ORG_CALL)
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,11 @@ _LIMIT_FIELDS = (("buy_max", "buy max"), ("buy_min", "buy min"), ("sell_max", "s
                  ("sell_min", "sell min"))
 
 
-class OrgSettingsScreen(ProfileScreen):
+class OrgSettingsScreen(OrgScreen):
     """One BHEX profile's symbol and sub-account settings."""
 
     SUB_TITLE = "org settings"
-    PROFILE_PROMPT = "no BHEX profile"
+    ORG_CALL = "symbol_price_limit"
 
     DEFAULT_CSS = """
     OrgSettingsScreen #symbols { height: 1fr; }
@@ -88,7 +88,7 @@ class OrgSettingsScreen(ProfileScreen):
     """
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "close", "Close", tooltip="Back to the screen before"),
+        back_binding(),
         Binding("r", "refresh", "Refresh", tooltip="Read the symbols and sub-accounts again"),
         Binding("o", "trade_status", "Trading on/off",
                 tooltip="Open or close trading of the symbol under the cursor"),
@@ -101,8 +101,6 @@ class OrgSettingsScreen(ProfileScreen):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self.profiles = [p.name for p in session.profiles if has_settings(p.venue)]
-        self.profile = self.profiles[0] if self.profiles else None
         self.rules: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
@@ -263,10 +261,6 @@ class OrgSettingsScreen(ProfileScreen):
     def action_refresh(self) -> None:
         """Read everything again."""
         self.load()
-
-    def action_close(self) -> None:
-        """Back to the screen before."""
-        self.dismiss()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("trade_status", "price_limit"):

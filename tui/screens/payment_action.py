@@ -16,14 +16,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Select, Static
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Select, Static
 
 from tui.payments.lifecycle import IllegalPaymentAction, PaymentAction, held, refundable
-from tui.screens.modal import ModalBase, cancel_binding
+from tui.screens.gated_confirm import GatedConfirmScreen, send_bindings
 from tui.venues.bhex_payments import PaymentOrder
 
 __all__ = ["PaymentActionScreen"]
@@ -32,39 +31,26 @@ _TITLES = {PaymentAction.SETTLE: "Settle prepaid funds", PaymentAction.UNLOCK: "
            PaymentAction.REFUND: "Refund a pay item", PaymentAction.CANCEL: "Cancel payment order"}
 
 
-class PaymentActionScreen(ModalBase[Any]):
+class PaymentActionScreen(GatedConfirmScreen):
     """Confirm one lifecycle ``action`` on ``order`` of ``profile`` and send it once."""
 
-    TONE = "warning"
+    BUILD_ERRORS = (IllegalPaymentAction, ValueError)
 
-    BINDINGS: list[BindingType] = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True,
-                tooltip="Journal the request and send it (once)"),
-        cancel_binding("Cancel before sending, or close after the outcome", "Cancel / close",
-                       action="close"),
-    ]
+    BINDINGS: list[BindingType] = send_bindings("Journal the request and send it (once)")
 
     DEFAULT_CSS = """
     PaymentActionScreen > Vertical { width: 84; max-height: 100%; }
     PaymentActionScreen .order { color: $text-muted; }
     PaymentActionScreen .prompt { margin-top: 1; }
     PaymentActionScreen Input, PaymentActionScreen Select { width: 48; }
-    PaymentActionScreen #summary { margin-top: 1; height: auto; }
-    PaymentActionScreen #problem { color: $error; height: auto; }
-    PaymentActionScreen #gate { color: $text-muted; height: auto; }
-    PaymentActionScreen #outcome { margin-top: 1; height: auto; text-style: bold; }
     """
 
     def __init__(self, session: Any, profile: str, order: PaymentOrder,
                  action: PaymentAction) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.profile = profile
         self.order = order
         self.action = action
-        self.request: Any = None
-        self.sent = False
-        self.entry: Any = None
 
     def compose(self) -> ComposeResult:
         order = self.order
@@ -90,14 +76,7 @@ class PaymentActionScreen(ModalBase[Any]):
             if self.action is not PaymentAction.CANCEL:
                 yield Static("Amount (exact)", classes="prompt", markup=False)
                 yield Input(placeholder="e.g. 0.1", id="amount", compact=True)
-            yield Static("", id="summary", markup=False)
-            yield Static("", id="problem", markup=False)
-            yield Static(self._gate_text(), id="gate", markup=False)
-            yield Static("", id="outcome", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel  (esc)", id="cancel")
-                yield Button("Confirm  (ctrl+s)", id="confirm", variant="warning",
-                             disabled=True)
+            yield from self.compose_outcome(gate=self._gate_text())
 
     @staticmethod
     def _gate_text() -> str:
@@ -108,7 +87,7 @@ class PaymentActionScreen(ModalBase[Any]):
         return "Journaled before it is sent; an unknown outcome is settled by order/detail."
 
     def on_mount(self) -> None:
-        self._rebuild()
+        self.rebuild()
         for field in self.query("#amount"):
             field.focus()
 
@@ -120,7 +99,8 @@ class PaymentActionScreen(ModalBase[Any]):
             return "" if value is Select.BLANK or value is None else str(value)
         return ""
 
-    def _build(self) -> Any:
+    def build(self) -> Any:
+        """The action's request from the inputs (``IllegalPaymentAction``: why not)."""
         from tui.payments import actions
 
         if self.action is PaymentAction.CANCEL:
@@ -140,80 +120,9 @@ class PaymentActionScreen(ModalBase[Any]):
             else actions.unlock_request
         return build(self.profile, self.order, self._value("#token"), amount)
 
-    def _rebuild(self) -> None:
-        if self.sent:
-            return
-        try:
-            self.request = self._build()
-            problem = ""
-        except (IllegalPaymentAction, ValueError) as exc:
-            self.request = None
-            problem = str(exc).removeprefix("Value error, ")
-        summary = self.request.summary() if self.request is not None else []
-        width = max((len(k) for k, _ in summary), default=0)
-        self.query_one("#summary", Static).update(
-            "\n".join(f"{k.ljust(width)}  {v}" for k, v in summary))
-        self.query_one("#problem", Static).update(problem)
-        self.query_one("#confirm", Button).disabled = self.request is None
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _changed(self) -> None:
-        self._rebuild()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        # Enter moves to Confirm (when the request is legal); it never sends by itself.
-        confirm = self.query_one("#confirm", Button)
-        if not confirm.disabled:
-            confirm.focus()
-
-    # -- sending --------------------------------------------------------------------------
-
-    def action_confirm(self) -> None:
-        """Journal and send the request, once."""
-        if self.sent or self.request is None:
-            return
-        self.sent = True
-        self.query_one("#confirm", Button).disabled = True
-        self.query_one("#cancel", Button).disabled = True
-        for field in self.query("Input, Select"):
-            field.disabled = True
-        self._send(self.request)
-
-    @work(exclusive=True, group="payment-send", exit_on_error=False)
-    async def _send(self, request: Any) -> None:
-        from tui.approvals.identity import ApprovalsError
-        from tui.journal_ui import mover_for
-        from tui.org_writes import gated_send, outcome_text
-
-        outcome = self.query_one("#outcome", Static)
-        try:
-            self.entry = await gated_send(mover_for(self.session), request)
-            text = outcome_text(self.entry)
-        except ApprovalsError as exc:  # blocked, or held for approval (journaled)
-            text = str(exc)
-        except Exception as exc:  # noqa: BLE001 - shown; the journal has the entry
-            text = f"could not send: {exc}"
-        outcome.update(text)
-        cancel = self.query_one("#cancel", Button)
-        cancel.label = "Close  (esc)"
-        cancel.disabled = False
-        cancel.focus()
-        self.query_one("#confirm", Button).display = False
-
-    def action_close(self) -> None:
-        """Cancel before sending; close once the outcome is shown; nothing while sending."""
-        if self.sent and self.query_one("#cancel", Button).disabled:
-            return
-        self.dismiss(self.entry)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_close()
+    def problem_text(self, error: Exception) -> str:
+        """The reason, without pydantic's "Value error, " prefix."""
+        return str(error).removeprefix("Value error, ")
 
 
 def _held(order: PaymentOrder, token: str) -> str:

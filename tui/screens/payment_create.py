@@ -13,13 +13,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.binding import BindingType
+from textual.containers import Grid, Vertical
+from textual.widgets import Input, Label, Select
 
-from tui.screens.modal import ModalBase, cancel_binding
+from tui.screens.gated_confirm import GatedConfirmScreen, send_bindings
 
 __all__ = ["PaymentCreateScreen"]
 
@@ -31,35 +30,23 @@ _FIELDS = (("payer", "payer uid", "the paying user"), ("payee", "payee uid",
            ("expires", "expires (s)", "3600"), ("desc", "description", "at most 200"))
 
 
-class PaymentCreateScreen(ModalBase[Any]):
+class PaymentCreateScreen(GatedConfirmScreen):
     """Create one payment order of ``profile``, confirmed with a summary."""
 
-    TONE = "warning"
+    ENTER_TO_CONFIRM = False
 
-    BINDINGS: list[BindingType] = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True,
-                tooltip="Journal the new order and send it (once)"),
-        cancel_binding("Cancel before sending, or close after the outcome", "Cancel / close",
-                       action="close"),
-    ]
+    BINDINGS: list[BindingType] = send_bindings("Journal the new order and send it (once)")
 
     DEFAULT_CSS = """
     PaymentCreateScreen > Vertical { width: 84; max-height: 100%; }
     PaymentCreateScreen Grid { grid-size: 2; grid-columns: 16 1fr; grid-rows: 1;
                                grid-gutter: 0 1; height: auto; }
     PaymentCreateScreen Grid Label { color: $text-muted; }
-    PaymentCreateScreen #summary { margin-top: 1; height: auto; }
-    PaymentCreateScreen #problem { color: $error; height: auto; }
-    PaymentCreateScreen #outcome { margin-top: 1; height: auto; text-style: bold; }
     """
 
     def __init__(self, session: Any, profile: str) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.profile = profile
-        self.request: Any = None
-        self.sent = False
-        self.entry: Any = None
         from tui.payments.requests import new_key
 
         self.key = new_key("po")
@@ -77,22 +64,17 @@ class PaymentCreateScreen(ModalBase[Any]):
                     yield Label(label)
                     yield Input(placeholder=hint, id=field_id, compact=True,
                                 value="3600" if field_id == "expires" else "")
-            yield Static("", id="summary", markup=False)
-            yield Static("", id="problem", markup=False)
-            yield Static("", id="outcome", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel  (esc)", id="cancel")
-                yield Button("Confirm  (ctrl+s)", id="confirm", variant="warning",
-                             disabled=True)
+            yield from self.compose_outcome()
 
     def on_mount(self) -> None:
         self.query_one("#payer", Input).focus()
-        self._rebuild()
+        self.rebuild()
 
     def _text(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value.strip()
 
-    def _build(self) -> Any:
+    def build(self) -> Any:
+        """The new order from the form (``ValueError``: why it is refused)."""
         from tui.payments.requests import PaymentCreateRequest, PaymentLine
 
         payer, payee = self._text("payer"), self._text("payee")
@@ -120,72 +102,6 @@ class PaymentCreateScreen(ModalBase[Any]):
         except ValidationError as exc:
             raise ValueError("; ".join(e["msg"].removeprefix("Value error, ")
                                        for e in exc.errors())) from None
-
-    def _rebuild(self) -> None:
-        if self.sent:
-            return
-        try:
-            self.request = self._build()
-            problem = ""
-        except ValueError as exc:
-            self.request = None
-            problem = str(exc)
-        summary = self.request.summary() if self.request is not None else []
-        width = max((len(k) for k, _ in summary), default=0)
-        self.query_one("#summary", Static).update(
-            "\n".join(f"{k.ljust(width)}  {v}" for k, v in summary))
-        self.query_one("#problem", Static).update(problem)
-        self.query_one("#confirm", Button).disabled = self.request is None
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _changed(self) -> None:
-        self._rebuild()
-
-    def action_confirm(self) -> None:
-        """Journal and send the new order, once."""
-        if self.sent or self.request is None:
-            return
-        self.sent = True
-        self.query_one("#confirm", Button).disabled = True
-        self.query_one("#cancel", Button).disabled = True
-        for field in self.query("Input, Select"):
-            field.disabled = True
-        self._send(self.request)
-
-    @work(exclusive=True, group="payment-create", exit_on_error=False)
-    async def _send(self, request: Any) -> None:
-        from tui.approvals.identity import ApprovalsError
-        from tui.journal_ui import mover_for
-        from tui.org_writes import gated_send, outcome_text
-
-        try:
-            self.entry = await gated_send(mover_for(self.session), request)
-            text = outcome_text(self.entry)
-        except ApprovalsError as exc:  # blocked, or held for approval (journaled)
-            text = str(exc)
-        except Exception as exc:  # noqa: BLE001 - shown; the journal has the entry
-            text = f"could not send: {exc}"
-        self.query_one("#outcome", Static).update(text)
-        cancel = self.query_one("#cancel", Button)
-        cancel.label = "Close  (esc)"
-        cancel.disabled = False
-        cancel.focus()
-        self.query_one("#confirm", Button).display = False
-
-    def action_close(self) -> None:
-        """Cancel before sending; close once the outcome is shown; nothing while sending."""
-        if self.sent and self.query_one("#cancel", Button).disabled:
-            return
-        self.dismiss(self.entry)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_close()
-
 
 def _amount(text: str) -> Decimal:
     """An exact amount typed as plain digits (no exponent)."""

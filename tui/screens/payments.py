@@ -2,9 +2,11 @@
 actions each order's state allows.
 
 Offered for profiles whose adapter has the payment calls (:mod:`tui.venues.bhex_payments`);
-opened from the command palette ("Payments") and closed with Escape. The bar filters the
-list by state, payer and payee (the profile's own user, the operating account, when
-neither is typed; Enter in a field applies it); the list is one page of the venue's
+opened from the command palette ("Payments", or "Org" and then Payments) and closed with
+Escape. The bar filters the list by state, payer and payee (the profile's own user, the
+operating account, when neither is typed) and by creation date (``since`` / ``until``: ISO
+dates, UTC, both days included; the venue's start_time / end_time); Enter in a field
+applies it, a bad date is refused in one line and changes nothing; the list is one page of the venue's
 (newest first; ``n`` the next, older page, ``b`` back). Under it, the order under the
 cursor: its fields, its pay and product items, and the actions its state allows
 (:mod:`tui.payments.lifecycle`); each action key is offered only where it is legal and
@@ -32,10 +34,10 @@ from textual.widgets import Input, Label, Select, Static
 from tui.core.errors import CoinsoleError
 from tui.core.money import plain
 from tui.payments.lifecycle import PaymentAction, actions_allowed
-from tui.screens.profile_tabs import ProfileScreen, next_profile_binding
+from tui.screens.org_screen import OrgScreen, adapter_has, back_binding
+from tui.screens.profile_tabs import next_profile_binding
 from tui.session import Session
 from tui.venues.bhex_payments import ORDER_STATUSES, PaymentOrder
-from tui.venues.registry import adapter_class
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.record_table import Column, RecordTable, time_column
 from tui.widgets.title_bar import TitleBar
@@ -50,7 +52,7 @@ _KEYS = {PaymentAction.SETTLE: "a", PaymentAction.UNLOCK: "u", PaymentAction.REF
 
 def has_payments(venue: str) -> bool:
     """Whether ``venue``'s adapter reads payment orders."""
-    return callable(getattr(adapter_class(venue), "payment_orders", None))
+    return adapter_has(venue, PaymentsScreen.ORG_CALL)
 
 
 @dataclass(frozen=True)
@@ -97,15 +99,18 @@ ITEMS = (Column("item", "kind"), Column("item id", "item_id"), Column("type", "p
          Column("unlocked", "unlocked", numeric=True))
 
 
-class PaymentsScreen(ProfileScreen):
+class PaymentsScreen(OrgScreen):
     """One BHEX profile's payment orders: filter, page, inspect, act."""
 
     SUB_TITLE = "payments"
-    PROFILE_PROMPT = "no BHEX profile"
+    ORG_CALL = "payment_orders"
 
     DEFAULT_CSS = """
-    PaymentsScreen #state { width: 24; }
-    PaymentsScreen #payer, PaymentsScreen #payee { width: 24; }
+    PaymentsScreen #profile { width: 24; }
+    PaymentsScreen #state { width: 22; }
+    PaymentsScreen #payer, PaymentsScreen #payee { width: 20; }
+    PaymentsScreen #since, PaymentsScreen #until { width: 12; }
+    PaymentsScreen #bar Input { margin: 1 1 0 0; }
     PaymentsScreen #orders { height: 1fr; }
     PaymentsScreen #detail { height: 12; }
     PaymentsScreen #order-info { width: 44; padding: 0 1; color: $foreground; }
@@ -113,7 +118,7 @@ class PaymentsScreen(ProfileScreen):
     """
 
     BINDINGS: list[BindingType] = [
-        Binding("escape", "close", "Close", tooltip="Back to the screen before"),
+        back_binding(),
         Binding("r", "refresh", "Refresh", tooltip="Reload this page and the order shown"),
         Binding("n", "next_page", "Older", tooltip="The next page: older orders"),
         Binding("b", "previous_page", "Newer", tooltip="Back to the newer page"),
@@ -132,11 +137,12 @@ class PaymentsScreen(ProfileScreen):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self.profiles = [p.name for p in session.profiles if has_payments(p.venue)]
-        self.profile = self.profiles[0] if self.profiles else None
         self.state: str | None = None
         self.payer = ""
         self.payee = ""
+        self.since = ""
+        self.until = ""
+        """The date range as typed (ISO dates; empty: open-ended)."""
         self.cursors: list[str | None] = [None]
         """The ``from_id`` of every page seen so far; the last is the page shown."""
         self.page: list[PaymentOrder] = []
@@ -152,8 +158,10 @@ class PaymentsScreen(ProfileScreen):
             Select([("any state", "")] + [(s, s) for s in ORDER_STATUSES], id="state",
                    value="", allow_blank=False),
             Input(placeholder="payer uid", id="payer", compact=True),
-            Input(placeholder="payee uid (default: own)", id="payee", compact=True),
-            self.bar_note("Enter applies · n/b pages"))
+            Input(placeholder="payee (default: own)", id="payee", compact=True),
+            Input(placeholder="since date", id="since", compact=True),
+            Input(placeholder="until date", id="until", compact=True),
+            self.bar_note("Enter applies"))
         if not self.profiles:
             yield self.no_profiles("No profile has payment orders: add a BHEX org profile.")
         with Vertical(id="body"):
@@ -183,11 +191,14 @@ class PaymentsScreen(ProfileScreen):
 
     def filters(self) -> dict[str, Any]:
         """The list call's filters as the bar sets them."""
+        from tui.payments.dates import date_range
+
         assert self.profile is not None
         payee = self.payee or (None if self.payer else
                                self.session.adapter(self.profile).settings.user_id)
+        start, end = date_range(self.since, self.until, ("since", "until"))
         return {"payer_user_id": self.payer or None, "payee_user_id": payee,
-                "status": self.state or None}
+                "status": self.state or None, "start_time": start, "end_time": end}
 
     def load(self) -> None:
         """Load the page at the last cursor afresh, in a worker."""
@@ -217,8 +228,10 @@ class PaymentsScreen(ProfileScreen):
         self.orders.set_records(page)
         who = (f"payer {filters['payer_user_id']}" if filters["payer_user_id"]
                and not self.payee else f"payee {filters['payee_user_id']}")
+        dates = (f" · {self.since or '…'} to {self.until or '…'}"
+                 if self.since or self.until else "")
         self.orders.set_note(f"page {len(self.cursors)} · {who} · "
-                             f"{filters['status'] or 'any state'}")
+                             f"{filters['status'] or 'any state'}{dates}")
         current = self.orders.current or (page[0] if page else None)
         self.show_order(current)
 
@@ -302,10 +315,6 @@ class PaymentsScreen(ProfileScreen):
 
         self.app.push_screen(PaymentCreateScreen(self.session, self.profile), done)
 
-    def action_close(self) -> None:
-        """Back to the screen before."""
-        self.dismiss()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
             order = self.order
@@ -348,6 +357,22 @@ class PaymentsScreen(ProfileScreen):
                         severity="error", timeout=5)
             return
         setattr(self, str(event.input.id), value)
+        self.cursors = [None]
+        self.load()
+        self.orders.focus_table()
+
+    @on(Input.Submitted, "#since, #until")
+    def _dates_typed(self, event: Input.Submitted) -> None:
+        from tui.payments.dates import RangeError, date_range
+
+        since = event.value if event.input.id == "since" else self.since
+        until = event.value if event.input.id == "until" else self.until
+        try:
+            date_range(since, until, ("since", "until"))
+        except RangeError as exc:
+            self.notify(str(exc), severity="error", timeout=5)
+            return
+        self.since, self.until = since.strip(), until.strip()
         self.cursors = [None]
         self.load()
         self.orders.focus_table()

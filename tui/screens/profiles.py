@@ -29,7 +29,7 @@ from tui.screens.modal import ModalBase, cancel_binding
 from tui.venues.base import Credentials, VenueSettings
 from tui.venues.registry import adapter_class
 from tui.widgets.key_footer import KeyFooter
-from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS, TopBottomKeys
 from tui.widgets.main_nav import MainNav
 from tui.widgets.title_bar import TitleBar
 
@@ -106,7 +106,7 @@ def _sync_session(session: "Session | None", profile: Profile | None, *,
             session.profiles.append(profile)
 
 
-class ProfileTable(DataTable):
+class ProfileTable(TopBottomKeys, DataTable):
     """The table of profiles: one row per profile, keyed by its name."""
 
     HELP_SECTION = "profiles table"

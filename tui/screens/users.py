@@ -65,6 +65,22 @@ class UsersScreen(ProfileScreen):
                         "journaled, through approvals)"),
         Binding("v", "verify_caller", "Verify caller",
                 tooltip="Check the caller's GA code or trade password (masked)"),
+        Binding("w", "write_menu", "Write",
+                tooltip="Every change to a user, by menu (each has its own key too)"),
+        Binding("K", "update_kyc", "Update KYC", show=False,
+                tooltip="Update the shown user's KYC (prefilled; the diff confirmed)"),
+        Binding("i", "rebuild_invite", "Invite relation", show=False,
+                tooltip="Give the shown user, who has none, an inviter"),
+        Binding("L", "reset_login_password", "Login password", show=False,
+                tooltip="Reset the shown user's login password (masked, typed twice)"),
+        Binding("T", "reset_trade_password", "Trade password", show=False,
+                tooltip="Reset the shown user's trade password (masked, typed twice)"),
+        Binding("B", "bind_ga", "Bind GA", show=False,
+                tooltip="Issue the shown user a GA key (shown once, QR code) and bind it"),
+        Binding("n", "register_user", "Register", show=False,
+                tooltip="Register a new user of the org"),
+        Binding("I", "kyc_import", "KYC import", show=False,
+                tooltip="Update many users' KYC from a CSV file (previewed, confirmed once)"),
         next_profile_binding("Switch to the next BHEX profile"),
     ]
 
@@ -264,6 +280,74 @@ class UsersScreen(ProfileScreen):
             self.notify("choose a user first", severity="warning")
             return
         self.app.push_screen(CallerCheckScreen(self.session, self.profile, self.user_id))
+
+    # -- support writes (:mod:`tui.screens.user_write_base`) ----------------------------
+
+    def _write(self, make: Any, *, needs_user: bool = True) -> None:
+        """Open the write dialog ``make(session, profile, user_id)``; the card reloads when
+        the change was taken (a registration shows the new user's card)."""
+        if self.profile is None or (needs_user and self.user_id is None):
+            self.notify("choose a user first" if self.profile else "no BHEX profile",
+                        severity="warning")
+            return
+
+        def done(result: Any) -> None:
+            if isinstance(result, str) and result:
+                self.show_user(result)
+            elif result:
+                self.action_reload_card()
+
+        self.app.push_screen(make(self.session, self.profile,
+                                  self.user_id if needs_user else None), callback=done)
+
+    def action_write_menu(self) -> None:
+        """Pick a write from the menu (:mod:`tui.screens.user_write_menu`)."""
+        from tui.screens.user_write_menu import UserWriteMenu
+
+        self.app.push_screen(UserWriteMenu(self.user_id),
+                             callback=lambda action: action and self.run_action(action))
+
+    def action_update_kyc(self) -> None:
+        """Update the shown user's KYC."""
+        from tui.screens.user_write_dialogs import KycUpdateDialog
+
+        self._write(KycUpdateDialog)
+
+    def action_rebuild_invite(self) -> None:
+        """Give the shown user an inviter."""
+        from tui.screens.user_write_dialogs import InviteRelationDialog
+
+        self._write(InviteRelationDialog)
+
+    def action_reset_login_password(self) -> None:
+        """Reset the shown user's login password."""
+        from tui.screens.user_write_dialogs import PasswordResetDialog
+
+        self._write(lambda *args: PasswordResetDialog(*args, kind="login"))
+
+    def action_reset_trade_password(self) -> None:
+        """Reset the shown user's trade password."""
+        from tui.screens.user_write_dialogs import PasswordResetDialog
+
+        self._write(lambda *args: PasswordResetDialog(*args, kind="trade"))
+
+    def action_bind_ga(self) -> None:
+        """Bind a new GA key to the shown user."""
+        from tui.screens.user_ga_bind import GaBindDialog
+
+        self._write(GaBindDialog)
+
+    def action_register_user(self) -> None:
+        """Register a new user of the org."""
+        from tui.screens.user_register import RegisterDialog
+
+        self._write(RegisterDialog, needs_user=False)
+
+    def action_kyc_import(self) -> None:
+        """Update many users' KYC from a CSV file."""
+        from tui.screens.kyc_import_dialog import KycImportDialog
+
+        self._write(KycImportDialog, needs_user=False)
 
     def profile_switched(self) -> None:
         """Another profile: clear the card and search again in its org."""

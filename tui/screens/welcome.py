@@ -58,7 +58,9 @@ class WelcomeScreen(Screen[None]):
             )
             yield Static("Try it now", classes="heading", markup=False)
             yield Static(
-                "The demo runs five simulated venues in process: no network, no keys.",
+                "The demo runs five simulated venues in process: no network, no keys. "
+                "Press ? in the demo for BHEX's demo trade password and the withdrawal "
+                "addresses its venues have whitelisted.",
                 classes="lead", markup=False,
             )
             with Center():

@@ -23,24 +23,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
-import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from tui.paths import app_paths
 from tui.stores.exact import ZERO_KEY, parse_keyed, parse_scaled, rescale, to_decimal_exact
+from tui.stores.sqlite_file import (SqliteFileStore, StoreCorrupt, StoreError, move_aside,
+                                    translate)
 
 __all__ = ["HoldingsStore", "HoldingRow", "CoinTotal", "StoreError", "StoreCorrupt",
            "holdings_path", "AVAILABLE", "FROZEN", "COLUMNS"]
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 AVAILABLE, FROZEN = 0, 1
@@ -94,15 +92,6 @@ _SORT_INDEXES = ("holdings_by_total", "holdings_by_available", "holdings_by_froz
                  "holdings_by_coin")
 _LOOKUP_BATCH = 500
 """Uids per ``uid IN (...)`` lookup of the rows a page replaces."""
-_CORRUPT = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
-
-
-class StoreError(Exception):
-    """The store could not be read or written (locked, disk full, unreadable)."""
-
-
-class StoreCorrupt(StoreError):
-    """The store's file is not one SQLite (or this schema) can read: move it aside."""
 
 
 class HoldingRow(NamedTuple):
@@ -199,7 +188,7 @@ def holdings_path(org: str, source: str = "chainup") -> Path:
     return app_paths().cache_dir / f"org-holdings-{source}-{digest}.sqlite"
 
 
-class HoldingsStore:
+class HoldingsStore(SqliteFileStore):
     """One org's holdings (see the module text). Open with :meth:`open` or :meth:`memory`.
 
     Methods are safe from any thread, one at a time (a lock); the sync writes from a
@@ -207,13 +196,9 @@ class HoldingsStore:
     Raises :class:`StoreCorrupt` for an unreadable file, :class:`StoreError` otherwise.
     """
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
-        self._db = connection
-        self.path = path
-        """The file, or None for a store in memory."""
-        self.quarantined: Path | None = None
-        """Where an unreadable file found at :meth:`open` was moved, if one was."""
-        self._lock = threading.RLock()
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
+    WHAT = "the holdings store"
 
     # -- opening --------------------------------------------------------------------
 
@@ -221,50 +206,15 @@ class HoldingsStore:
     def open(cls, path: Path, *, cache_mb: int = 16) -> HoldingsStore:
         """The store at ``path``, created if missing; an unreadable file is moved aside
         and a fresh one made. ``cache_mb`` is SQLite's page cache."""
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(path.parent, 0o700)
-        try:
-            return cls._connect(path, cache_mb)
-        except StoreCorrupt:
-            moved = quarantine(path)
-            store = cls._connect(path, cache_mb)
-            store.quarantined = moved
-            return store
+        return cls.open_file(path, quarantine, cache_mb=cache_mb)
 
     @classmethod
-    def memory(cls) -> HoldingsStore:
-        """A store in memory only."""
-        connection = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        connection.executescript(_SCHEMA)
-        return cls(connection, None)
-
-    @classmethod
-    def _connect(cls, path: Path, cache_mb: int) -> HoldingsStore:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
-        connection = None
-        try:
-            connection = sqlite3.connect(path, check_same_thread=False, timeout=5.0,  # float-ok: s
-                                         isolation_level=None)
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                raise StoreCorrupt(f"{path.name} has schema version {version}")
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
-            connection.executescript(_SCHEMA)
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            connection.execute("SELECT coin, scale, available FROM coin_totals LIMIT 1").fetchall()
-        except sqlite3.Error as exc:
-            if connection is not None:
-                connection.close()
-            raise _translate(exc) from None
-        except StoreCorrupt:
-            if connection is not None:
-                connection.close()
-            raise
-        return cls(connection, path)
+    def prepare(cls, connection: sqlite3.Connection, options: dict[str, Any]) -> None:
+        """The page cache (``cache_mb``), the schema, and a read of the totals table
+        (a file whose tables are not this schema's is unreadable)."""
+        connection.execute(f"PRAGMA cache_size=-{options.get('cache_mb', 16) * 1024}")
+        super().prepare(connection, options)
+        connection.execute("SELECT coin, scale, available FROM coin_totals LIMIT 1").fetchall()
 
     def reader(self) -> HoldingsStore:
         """A second, read-only connection to the same file (for the view, beside a sync
@@ -277,23 +227,10 @@ class HoldingsStore:
                                          timeout=5.0)  # float-ok: seconds
             connection.execute("PRAGMA cache_size=-8192")
         except sqlite3.Error as exc:
-            raise _translate(exc) from None
+            raise translate(exc, self.WHAT) from None
         return HoldingsStore(connection, self.path)
 
-    def close(self) -> None:
-        """Close the connection (the file stays)."""
-        with self._lock:
-            self._db.close()
-
     # -- queries for the view -------------------------------------------------------
-
-    def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``work`` on the connection under the lock, translating SQLite errors."""
-        with self._lock:
-            try:
-                return work(self._db)
-            except sqlite3.Error as exc:
-                raise _translate(exc) from None
 
     def query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """``sql``'s rows (for the view's data source, which builds keyset queries)."""
@@ -450,19 +387,6 @@ class HoldingsStore:
                     from None
         return loaded
 
-    def _transaction(self, work: Callable[[sqlite3.Connection], None]) -> None:
-        def run(db: sqlite3.Connection) -> None:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                work(db)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-
-        self.run(run)
-
-
 def _add_new(totals: dict[str, _Totals], batch: list[HoldingRow],
              amounts: list[tuple[int, int]]) -> None:
     """Add rows that are all new to ``totals``: summed per coin, side and scale first
@@ -527,20 +451,6 @@ def _write_state(db: sqlite3.Connection, state: dict[str, int | None]) -> None:
 def quarantine(path: Path) -> Path:
     """Move an unreadable store (and its ``-wal``/``-shm``) aside as
     ``<name>.corrupt-<time>``; returns the new name of the main file."""
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 10**9:09d}"
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.replace(target.with_name(target.name + suffix))
-    path.replace(target)
+    target = move_aside(path)
     log.warning("holdings store %s was unreadable; moved aside to %s", path.name, target.name)
     return target
-
-
-def _translate(exc: sqlite3.Error) -> StoreError:
-    name = getattr(exc, "sqlite_errorname", "")
-    text = str(exc)
-    if name in _CORRUPT or "not a database" in text or "malformed" in text:
-        return StoreCorrupt(f"the holdings store is unreadable ({text})")
-    return StoreError(f"the holdings store failed ({text})")

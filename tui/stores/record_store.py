@@ -3,10 +3,11 @@ temporary SQLite database, so a table of a million records holds a screenful in 
 
 Each record is stored pickled, beside what the table needs to find it without unpickling:
 its key (``record_key``), its load order (``seq``), a sort key per column and the
-case-folded text the filter searches. Loading writes only the key and the record; a
-column's sort keys are worked out the first time the table is sorted by it, the search
-text the first time it is filtered (records added later get theirs on the next such use),
-so a large load costs what pickling it costs. :class:`RecordSource` reads it as a
+case-folded text the filter searches. With ``derive`` (what RecordTable uses) a record's
+sort keys and search text are worked out as it is loaded, while it is in hand, so the
+first sort only builds an index and the first filter only scans text; without it they
+are worked out, unpickling every record, the first time the table is sorted by a column
+or filtered (records added later get theirs on the next such use). :class:`RecordSource` reads it as a
 :class:`~tui.stores.table_query.RowSource`, so the table pages through it by key
 (keyset, no OFFSET) with the same window arithmetic as the virtual table.
 
@@ -87,10 +88,13 @@ class RecordStore:
     thread that made it."""
 
     def __init__(self, columns: int, *, sorts: Callable[[Any, int], SortValue],
-                 search: Callable[[Any], str]) -> None:
+                 search: Callable[[Any], str],
+                 derive: Callable[[Any], tuple[str, Sequence[SortValue]]] | None = None
+                 ) -> None:
         self.columns = columns
         self._sorts = sorts
         self._search = search
+        self._derive = derive
         # "" is a private temporary database on disk, deleted when the connection closes
         self.db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
         self.db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
@@ -103,8 +107,9 @@ class RecordStore:
         self._next = 0
         self._count = 0
         self._indexed: set[int] = set()
-        self._ready: set[int | str] = set()
-        """Columns whose sort keys every row has (and "search" when every row's text is in)."""
+        self._ready: set[int | str] = set(range(columns)) | {"search"} if derive else set()
+        """Columns whose sort keys every row has (and "search" when every row's text is in);
+        with ``derive`` every row gets all of them as it is added."""
 
     def close(self) -> None:
         """Drop the records (SQLite deletes the temporary file)."""
@@ -127,6 +132,10 @@ class RecordStore:
         seen: set[str] = set()
         batch: list[tuple[str, Any]] = []
         dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
+        derive = self._derive
+        derived = "".join(f", r{i}, v{i}" for i in range(self.columns))
+        insert = (f"INSERT INTO rows (seq, key, blob, search{derived}) VALUES "
+                  f"(?, ?, ?, ?{', ?, ?' * self.columns})")
 
         def flush() -> None:
             nonlocal added
@@ -141,9 +150,14 @@ class RecordStore:
                 fresh = batch
             first = self._next
             self._next += len(fresh)
-            self.db.executemany("INSERT INTO rows (seq, key, blob) VALUES (?, ?, ?)",
-                                [(first + n, key, dumps(record, protocol))
-                                 for n, (key, record) in enumerate(fresh)])
+            if derive is None:
+                self.db.executemany("INSERT INTO rows (seq, key, blob) VALUES (?, ?, ?)",
+                                    [(first + n, key, dumps(record, protocol))
+                                     for n, (key, record) in enumerate(fresh)])
+            else:
+                self.db.executemany(insert, [_derived_row(first + n, key, dumps(record, protocol),
+                                                          *derive(record))
+                                             for n, (key, record) in enumerate(fresh)])
             added += len(fresh)
             batch.clear()
 
@@ -161,7 +175,7 @@ class RecordStore:
             raise
         finally:
             self._count = self.db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
-        if added:
+        if added and derive is None:
             self._ready.clear()
         return added
 
@@ -207,6 +221,14 @@ class RecordStore:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+
+
+def _derived_row(seq: int, key: str, blob: bytes, search: str,
+                 sorts: Sequence[SortValue]) -> tuple[Any, ...]:
+    row: list[Any] = [seq, key, blob, search]
+    for rank, text in sorts:
+        row += (rank, text)
+    return tuple(row)
 
 
 def _order(query: Query, columns: Sequence[Column]) -> tuple[str, ...]:

@@ -14,14 +14,14 @@ for. The other kinds (KYC, invite relation, passwords, GA, registration) are in
 from __future__ import annotations
 
 import functools
-import getpass
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
 from tui.core.moves import MoveReceipt, MoveStatus
+from tui.core.org_request import OrgRequest, current_operator
 from tui.venues.bhex_users import STATUS_FLAG_MEANING, STATUS_FLAGS, check_user_id
 
 __all__ = ["SupportAction", "SupportRequest", "UserStatusRequest", "SUPPORT_KINDS", "is_support_request",
@@ -43,25 +43,12 @@ class SupportAction(str, Enum):
 SUPPORT_KINDS = frozenset(k.value for k in SupportAction)
 
 
-def current_operator() -> str:
-    """Who is making the change: the OS account running coinsole."""
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in this environment
-        return "unknown"
-
-
-class SupportRequest(BaseModel):
+class SupportRequest(OrgRequest):
     """What every journaled support write shares: the profile (a BHEX org key), the
     journal key, the user it changes and the operator who asked. Subclasses set ``kind``
     and implement :meth:`send`, :meth:`look_up` and :meth:`summary`. No secret is ever a
     field: the journal stores the request as JSON (see :mod:`tui.support.held_secrets`)."""
 
-    model_config = ConfigDict(frozen=True)
-
-    profile: str
-    venue: str = "bhex"
-    client_key: str
     user_id: str
     operator: str
 
@@ -85,16 +72,6 @@ class SupportRequest(BaseModel):
     def symbol(self) -> str:
         """What the approvals policy's allow-lists match: ``uid:<user id>``."""
         return f"uid:{self.user_id}"
-
-    @property
-    def miner_fee(self) -> None:
-        """No miner fee."""
-        return None
-
-    @property
-    def remark(self) -> None:
-        """No remark."""
-        return None
 
     @property
     def destination(self) -> str:

@@ -9,6 +9,7 @@ Rows whose KYC already reads so are shown and left out of the batch.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -16,7 +17,7 @@ import click
 from tui.core.errors import InvalidRequest
 from tui.support.kyc_csv import KycRow
 
-__all__ = ["import_kyc", "preview_lines"]
+__all__ = ["import_kyc", "preview_lines", "KycPreview", "preview_kyc", "batch_request"]
 
 _PARALLEL = 8
 
@@ -54,39 +55,84 @@ def preview_lines(rows: list[KycRow], changes: dict[str, Any]) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class KycPreview:
+    """Checked rows against the users' KYC now: each row's change, and a line per row
+    naming a user the org does not have (any refuses the file)."""
+
+    rows: list[KycRow]
+    changes: dict[str, Any]
+    missing: list[str]
+
+    @property
+    def chosen(self) -> tuple[Any, ...]:
+        """The changes to send: the rows whose KYC does not already read so."""
+        return tuple(self.changes[r.user_id] for r in self.rows
+                     if self.changes[r.user_id].diff())
+
+    def lines(self) -> list[str]:
+        """Every row with the fields it changes (:func:`preview_lines`)."""
+        return preview_lines(self.rows, self.changes)
+
+    def counts(self) -> str:
+        """How many rows change."""
+        chosen = len(self.chosen)
+        return (f"{len(self.rows)} rows: {chosen} change, {len(self.rows) - chosen} already "
+                "read so")
+
+
+async def preview_kyc(adapter: Any, rows: list[KycRow]) -> KycPreview:
+    """Read every row's user's KYC now (in parallel) and diff each row against it."""
+    from tui.support.user_requests import KycChange
+
+    before, missing = await _current(adapter, rows)
+    if missing:
+        return KycPreview(rows, {}, missing)
+    changes = {r.user_id: KycChange(user_id=r.user_id, new=r.fields, before=before[r.user_id])
+               for r in rows}
+    return KycPreview(rows, changes, [])
+
+
+def batch_request(adapter: Any, chosen: tuple[Any, ...], *, profile: str,
+                  source: str) -> Any:
+    """The journaled batch of ``chosen`` changes by this operator (the call's own
+    ``user_id`` is the profile's user); raises pydantic's ValidationError."""
+    from tui.support.actions import current_operator
+    from tui.support.user_requests import KycUpdateRequest
+    from tui.support.writes import new_key
+
+    caller = getattr(adapter.settings, "user_id", None) or chosen[0].user_id
+    return KycUpdateRequest(profile=profile, client_key=new_key("kb"), user_id=caller,
+                            operator=current_operator(), changes=chosen, batch=True,
+                            source=source)
+
+
 async def import_kyc(ctx: Any, adapter: Any, rows: list[KycRow], *, source: str,
                      profile: str, dry_run: bool, yes: bool) -> int:
     """Preview ``rows`` against the users' KYC now; unless ``dry_run``, send the rows that
     change in one journaled batch (confirmed once); an exit code."""
     from pydantic import ValidationError
 
-    from tui.support.actions import current_operator
-    from tui.support.user_requests import KycChange, KycUpdateRequest
-    from tui.support.writes import new_key, send_write
+    from tui.support.writes import send_write
 
-    before, missing = await _current(adapter, rows)
+    preview = await preview_kyc(adapter, rows)
+    missing = preview.missing
     if missing:
         click.echo(f"coinsole: {source}: {len(missing)} row(s) name users the org does not "
                    f"have, the file is refused: {'; '.join(missing[:20])}; nothing was sent",
                    err=True)
         return 2
-    changes = {r.user_id: KycChange(user_id=r.user_id, new=r.fields, before=before[r.user_id])
-               for r in rows}
-    click.echo("\n".join(preview_lines(rows, changes)))
-    chosen = tuple(changes[r.user_id] for r in rows if changes[r.user_id].diff())
-    click.echo(f"{len(rows)} rows: {len(chosen)} change, {len(rows) - len(chosen)} already "
-               "read so")
+    click.echo("\n".join(preview.lines()))
+    chosen = preview.chosen
+    click.echo(preview.counts())
     if dry_run:
         click.echo("dry run: nothing was sent")
         return 0
     if not chosen:
         click.echo("nothing to change; nothing was sent")
         return 0
-    caller = getattr(adapter.settings, "user_id", None) or chosen[0].user_id
     try:
-        request = KycUpdateRequest(profile=profile, client_key=new_key("kb"), user_id=caller,
-                                   operator=current_operator(), changes=chosen, batch=True,
-                                   source=source)
+        request = batch_request(adapter, chosen, profile=profile, source=source)
     except ValidationError as exc:
         click.echo(f"coinsole: {exc.errors()[0].get('msg')}; nothing was sent", err=True)
         return 2

@@ -3,21 +3,15 @@ route it through the approvals policy, send it once, say what came of it."""
 
 from __future__ import annotations
 
-import secrets
-import time
 from typing import Any
 
 import click
 
+from tui.core.org_request import new_key
 from tui.support.actions import SupportRequest, UserStatusRequest, current_operator
 
 __all__ = ["set_status_flag", "route_through_approvals", "status_request", "new_key",
            "send_write"]
-
-
-def new_key(prefix: str) -> str:
-    """A fresh journal key for a support write (``prefix`` names its kind)."""
-    return f"{prefix}{time.time_ns() // 1_000_000}{secrets.token_hex(4)}"
 
 
 def route_through_approvals(ctx: Any, request: SupportRequest,

@@ -321,6 +321,20 @@ class Vault:
 
         self._mutate(change)
 
+    def rename(self, old: str, new: str) -> None:
+        """Move ``old``'s credentials to the name ``new`` in one atomic write. Raises
+        :class:`ProfileNotFound` if ``old`` has none, ValueError if ``new`` has some."""
+        check_profile_name(new)
+
+        def change(profiles: dict[str, Credentials]) -> None:
+            if old not in profiles:
+                raise ProfileNotFound(self._path, old)
+            if new in profiles:
+                raise ValueError(f"the vault already holds an entry named {new!r}")
+            profiles[new] = profiles.pop(old)
+
+        self._mutate(change)
+
     # -- passphrase and backups -------------------------------------------------------
 
     def change_passphrase(self, old: str, new: str, *, kdf: KdfParams | None = None) -> None:

@@ -18,7 +18,7 @@ from tui.core.errors import (
     InsufficientFunds,
     InvalidRequest,
     MalformedReply,
-    PermissionDenied,
+    NotWhitelisted,
     RateLimited,
     VenueError,
 )
@@ -58,7 +58,7 @@ _ERRORS: dict[str, type[VenueError]] = {
     "-2015": AuthError,  # Invalid API-key
     "-1111": InvalidRequest,  # Precision is over the maximum defined for this asset.
     "-1131": InsufficientFunds,  # Balance insufficient
-    "-1141": PermissionDenied,  # Withdraw address not allowed
+    "-1141": NotWhitelisted,  # Withdraw address not allowed
     "-1142": InvalidRequest,  # Quantity below minimum
     "-1143": InvalidRequest,  # Address tag required
     "-1144": InvalidRequest,  # Withdraw quota exceeded
@@ -66,7 +66,7 @@ _ERRORS: dict[str, type[VenueError]] = {
 }
 _MESSAGES: dict[str, str] = {
     "-1111": "the amount has more decimals than the token allows; remove the extra digits",
-    "-1141": "the address is not allowed for withdrawals; add it to the user's whitelist",
+    "-1141": "the address is not on the user's withdrawal whitelist",
     "-1142": "the amount is below the minimum withdrawal; raise it",
     "-1143": "this token needs an address tag; add the tag",
     "-1144": "the amount is above what is left of the 24-hour withdrawal quota; lower it "

@@ -13,7 +13,7 @@ from tui.core.errors import (
     AuthError,
     InsufficientFunds,
     InvalidRequest,
-    PermissionDenied,
+    NotWhitelisted,
     RateLimited,
     VenueError,
 )
@@ -46,7 +46,7 @@ _ERRORS: dict[str, type[VenueError]] = {
     "110003": InsufficientFunds,  # Insufficient balance
     "110004": InvalidRequest,  # Amount precision exceeded
     "110007": InsufficientFunds,  # Amount below fee
-    "110008": PermissionDenied,  # Address not whitelisted
+    "110008": NotWhitelisted,  # Address not whitelisted
     "110009": InvalidRequest,  # Memo required
     "110010": InvalidRequest,  # Recipient not found
     "110012": InvalidRequest,  # Cannot cancel in current status
@@ -55,8 +55,7 @@ _ERRORS: dict[str, type[VenueError]] = {
 _MESSAGES: dict[str, str] = {
     "110004": "the amount has more decimals than the coin allows; remove the extra digits",
     "110007": "the amount does not cover the withdrawal fee; raise the amount",
-    "110008": "the address or account is not on the key's withdrawal whitelist; "
-              "add it at Bitunix (web or app) first",
+    "110008": "the address or account is not on the withdrawal whitelist",
     "110009": "this coin needs a memo/tag on this network; add the memo",
     "110010": "no Bitunix user matches this recipient; check the uid, email or phone",
     "110012": "it can no longer be cancelled (it is past the pending stage)",

@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from tui.core.money import plain, to_decimal
 from tui.paths import app_paths
+from tui.stores.sqlite_file import SqliteFileStore, StoreCorrupt, StoreError, move_aside
 
 __all__ = [
     "FILE_NAME",
@@ -84,17 +82,6 @@ USER_ROWS_SQL = (f"SELECT {_COLUMNS} FROM accounts INDEXED BY accounts_by_uid "
                  "WHERE org_key = ? AND uid = ? ORDER BY id")
 COIN_ROWS_SQL = (f"SELECT {_COLUMNS} FROM accounts INDEXED BY accounts_by_coin "
                  "WHERE org_key = ? AND coin = ? ORDER BY id")
-_CORRUPT_NAMES = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
-
-T = TypeVar("T")
-
-
-class StoreError(Exception):
-    """The store could not be read or written (locked, disk full, unreadable)."""
-
-
-class StoreCorrupt(StoreError):
-    """The store's file is not a database SQLite can read: it should be moved aside."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +120,7 @@ def default_path() -> Path:
     return app_paths().cache_dir / FILE_NAME
 
 
-class ChainupStore:
+class ChainupStore(SqliteFileStore):
     """ChainUp account rows per org in SQLite, with the times that say how fresh they are.
 
     Open with :meth:`open` (a file; an unreadable one is moved aside) or :meth:`memory`
@@ -143,13 +130,9 @@ class ChainupStore:
     :class:`StoreError` for any other SQLite failure.
     """
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
-        self._db = connection
-        self.path = path
-        """The file, or None for an in-memory store."""
-        self.quarantined: Path | None = None
-        """Where an unreadable file found at :meth:`open` was moved, if one was."""
-        self._lock = threading.RLock()
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
+    WHAT = "the ChainUp cache"
 
     # -- opening --------------------------------------------------------------------
 
@@ -161,62 +144,13 @@ class ChainupStore:
         cannot read (or one written by another schema version) is moved aside as
         ``<name>.corrupt-<time>`` and a fresh file is created. Raises :class:`StoreError`
         (or ``OSError``) when even a fresh file cannot be made."""
-        path = path or default_path()
-        directory = path.parent
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(directory, 0o700)
-        try:
-            return cls._connect(path)
-        except StoreCorrupt:
-            moved = quarantine(path)
-            store = cls._connect(path)
-            store.quarantined = moved
-            return store
-
-    @classmethod
-    def memory(cls) -> ChainupStore:
-        """A store that lives in memory only (nothing persists past the process)."""
-        connection = sqlite3.connect(":memory:", check_same_thread=False,
-                                     isolation_level=None)
-        connection.executescript(_SCHEMA)
-        return cls(connection, None)
-
-    @classmethod
-    def _connect(cls, path: Path) -> ChainupStore:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
-        connection = None
-        try:
-            connection = sqlite3.connect(path, check_same_thread=False, timeout=5.0,  # float-ok: s
-                                         isolation_level=None)
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                raise StoreCorrupt(f"{path.name} has schema version {version}")
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.executescript(_SCHEMA)
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.Error as exc:
-            if connection is not None:
-                connection.close()
-            raise _translate(exc) from None
-        except StoreCorrupt:
-            if connection is not None:
-                connection.close()
-            raise
-        return cls(connection, path)
-
-    def close(self) -> None:
-        """Close the connection (the file stays)."""
-        with self._lock:
-            self._db.close()
+        return cls.open_file(path or default_path(), quarantine)
 
     # -- reading --------------------------------------------------------------------
 
     def meta(self, org: str) -> OrgMeta | None:
         """``org``'s freshness, or None when the store has no snapshot of it."""
-        row = self._run(lambda db: db.execute(
+        row = self.run(lambda db: db.execute(
             "SELECT newest_update_ms, full_pull_ms, synced_ms FROM orgs WHERE org_key = ?",
             (org,)).fetchone())
         if row is None:
@@ -237,14 +171,14 @@ class ChainupStore:
 
     def user_rows(self, org: str, uid: str) -> list[dict[str, str]]:
         """The rows of user ``uid`` in ``org`` (read through the (org, uid) index)."""
-        return self._run(lambda db: [_row_dict(r) for r in db.execute(USER_ROWS_SQL,
-                                                                       (org, uid))])
+        return self.run(lambda db: [_row_dict(r) for r in db.execute(USER_ROWS_SQL,
+                                                                      (org, uid))])
 
     def coin_rows(self, org: str, coin: str) -> list[dict[str, str]]:
         """The rows of ``coin`` (the venue's ``coin`` field) in ``org``, by the (org, coin)
         index, in id order."""
-        return self._run(lambda db: [_row_dict(r) for r in db.execute(COIN_ROWS_SQL,
-                                                                       (org, coin))])
+        return self.run(lambda db: [_row_dict(r) for r in db.execute(COIN_ROWS_SQL,
+                                                                      (org, coin))])
 
     def iter_rows(self, org: str, *, by_uid: bool = False) -> Iterator[dict[str, str]]:
         """Stream ``org``'s rows (ordered by uid when ``by_uid``, else by id) in chunks of
@@ -259,7 +193,7 @@ class ChainupStore:
         after: tuple[str, ...] = ("", "") if by_uid else ("",)
         while True:
             args = (org, *after, CHUNK)
-            chunk = self._run(lambda db: db.execute(query, args).fetchall())
+            chunk = self.run(lambda db: db.execute(query, args).fetchall())
             for row in chunk:
                 yield _row_dict(row)
             if len(chunk) < CHUNK:
@@ -269,7 +203,7 @@ class ChainupStore:
 
     def count(self, org: str) -> int:
         """How many rows ``org`` has."""
-        return self._run(lambda db: db.execute(
+        return self.run(lambda db: db.execute(
             "SELECT COUNT(*) FROM accounts WHERE org_key = ?", (org,)).fetchone()[0])
 
     # -- writing --------------------------------------------------------------------
@@ -305,48 +239,13 @@ class ChainupStore:
 
         self._transaction(write)
 
-    # -- plumbing -------------------------------------------------------------------
-
-    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        with self._lock:
-            try:
-                return work(self._db)
-            except sqlite3.Error as exc:
-                raise _translate(exc) from None
-
-    def _transaction(self, work: Callable[[sqlite3.Connection], None]) -> None:
-        def run(db: sqlite3.Connection) -> None:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                work(db)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-
-        self._run(run)
-
 
 def quarantine(path: Path) -> Path:
     """Move an unreadable store (and its ``-wal``/``-shm`` files) aside as
     ``<name>.corrupt-<time>``; returns the new name of the main file."""
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 10**9:09d}"
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.replace(target.with_name(target.name + suffix))
-    path.replace(target)
+    target = move_aside(path)
     log.warning("chainup cache %s was unreadable; moved aside to %s", path, target.name)
     return target
-
-
-def _translate(exc: sqlite3.Error) -> StoreError:
-    name = getattr(exc, "sqlite_errorname", "")
-    text = str(exc)
-    if name in _CORRUPT_NAMES or "not a database" in text or "malformed" in text:
-        return StoreCorrupt(f"the ChainUp cache is unreadable ({text})")
-    return StoreError(f"the ChainUp cache failed ({text})")
 
 
 def _write_meta(db: sqlite3.Connection, org: str, meta: OrgMeta) -> None:

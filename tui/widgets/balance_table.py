@@ -29,7 +29,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.widgets.balance_rows import Row, SortKey, display_amount
-from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS, TopBottomKeys
 from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["BalanceTable", "COLUMNS", "DROP_ORDER", "STACKED", "natural_widths"]
@@ -76,7 +76,7 @@ def natural_widths(labels: Sequence[Text], rows: Iterable[Sequence[Text]]) -> li
     return widths
 
 
-class BalanceTable(TextCellsMixin, DataTable):
+class BalanceTable(TopBottomKeys, TextCellsMixin, DataTable):
     """A read-only, row-cursor table of balances with vim-style movement (cells drawn by
     :class:`~tui.widgets.text_cells.TextCellsMixin`)."""
 

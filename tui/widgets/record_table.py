@@ -48,26 +48,28 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from tui.core.amounts import exact_amount, table_amount
-from tui.core.times import iso_time_ms
+from tui.core.times import display_time, display_zone, iso_time_ms, utc_clock, zone_label
 from tui.paths import app_paths
 from tui.stores import table_query
 from tui.stores.record_store import LOAD_ORDER, RecordSource, RecordStore, StoredRecord, \
     sort_value
 from tui.stores.table_query import Query, Window
-from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS
+from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS, TopBottomKeys
 from tui.widgets.text_cells import TextCellsMixin
 
 __all__ = ["Column", "RecordTable", "export_dir", "format_time_ms", "iso_time_ms", "time_column",
-           "cell_text"]
+           "cell_text", "columns_that_fit"]
 
 
 def format_time_ms(value: int | None) -> str:
-    """``YYYY-MM-DD HH:MM:SS`` in UTC for a millisecond epoch time ("" for None).
-
-    UTC so screens (and their snapshots) read the same on every machine."""
+    """``YYYY-MM-DD HH:MM:SS`` in the display zone (UTC unless the user chose local
+    time: :mod:`tui.core.times`) for a millisecond epoch time ("" for None)."""
     if value is None:
         return ""
-    return datetime.fromtimestamp(int(value) // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    seconds = int(value) // 1000
+    if display_zone() == "utc":
+        return utc_clock(seconds)  # the same text, fast for a table of 100,000 times
+    return display_time(seconds)
 
 
 def cell_text(value: Any) -> str:
@@ -94,7 +96,10 @@ class Column:
     :func:`~tui.core.amounts.table_amount` for the record's ``coin``, enums by value, ``None`` as blank);
     ``export`` turns it into the CSV text (default :func:`cell_text`: exact, unformatted);
     ``style`` names a theme variable to colour the cell with, per record (or None);
-    ``width`` fixes the column's width (None: fit the content).
+    ``width`` fixes the column's width (None: fit the content);
+    ``drop`` is when the column gives way in a narrow window: 0 never (a key column),
+    else higher numbers go first (the table drops columns rather than scroll sideways
+    or cut a figure; CSV export and the filter still use every column).
     """
 
     title: str
@@ -105,6 +110,7 @@ class Column:
     export: Callable[[Any], str] | None = None
     style: Callable[[Any], str | None] | None = None
     width: int | None = None
+    drop: int = 0
 
     def get(self, record: Any) -> Any:
         """This column's value for ``record``."""
@@ -114,7 +120,10 @@ class Column:
 
     def display(self, record: Any) -> str:
         """The text shown in the table for ``record``."""
-        value = self.get(record)
+        return self.shown_text(self.get(record), record)
+
+    def shown_text(self, value: Any, record: Any) -> str:
+        """The text shown for ``value``, this column's value of ``record``."""
         if self.formatter is not None:
             return self.formatter(value)
         if value is None:
@@ -123,15 +132,46 @@ class Column:
             return table_amount(value, getattr(record, "coin", None))
         return cell_text(value)
 
+    def shown_title(self) -> str:
+        """The header on screen: a time column names the display zone (the CSV header
+        keeps ``title``: exports are always UTC)."""
+        return self.title.replace("(UTC)", f"({zone_label()})")
+
     def csv(self, record: Any) -> str:
         """The exact text written to CSV for ``record``."""
-        value = self.get(record)
+        return self.exact(self.get(record))
+
+    def exact(self, value: Any) -> str:
+        """The exact text written to CSV for ``value``, this column's value of a record."""
         return self.export(value) if self.export is not None else cell_text(value)
 
 
-def time_column(title: str = "time (UTC)", key: str = "time_ms") -> Column:
+def time_column(title: str = "time (UTC)", key: str = "time_ms", *, drop: int = 0) -> Column:
     """A time column: shown as ``YYYY-MM-DD HH:MM:SS`` UTC, exported as ISO 8601 UTC."""
-    return Column(title, key, formatter=format_time_ms, export=iso_time_ms)
+    return Column(title, key, formatter=format_time_ms, export=iso_time_ms, drop=drop)
+
+
+def columns_that_fit(widths: Sequence[int], drops: Sequence[int], room: int) -> list[int]:
+    """The indexes of the columns to show in ``room`` cells: droppable columns give way,
+    highest ``drop`` first (the rightmost of equals first), until the rest fit, then any
+    dropped column that fits the room left comes back (lowest ``drop`` first); key
+    columns (``drop`` 0) always stay."""
+    shown = list(range(len(widths)))
+    order = sorted((i for i in shown if drops[i] > 0), key=lambda i: (drops[i], i),
+                   reverse=True)
+    total = sum(widths)
+    dropped = []
+    for index in order:
+        if total <= room:
+            break
+        shown.remove(index)
+        dropped.append(index)
+        total -= widths[index]
+    for index in reversed(dropped):  # a narrower column dropped early may fit again
+        if total + widths[index] <= room:
+            shown.append(index)
+            total += widths[index]
+    return sorted(shown)
 
 
 def export_dir() -> Path:
@@ -144,7 +184,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "table"
 
 
-class _Grid(TextCellsMixin, DataTable):
+class _Grid(TopBottomKeys, TextCellsMixin, DataTable):
     """The data grid inside a :class:`RecordTable`: row cursor, zebra stripes, j/k.
 
     It holds only the rows in view; moving past either end (keys, pages, Home/End, the
@@ -211,6 +251,7 @@ class _Grid(TextCellsMixin, DataTable):
 
     def on_resize(self, event: events.Resize) -> None:
         self.owner.fit_height()
+        self.owner.grid_resized()
 
 
 DEFAULT_HEIGHT = 40
@@ -336,7 +377,8 @@ class RecordTable(Vertical):
         self.table_name = name
         self.export_prefix = export_prefix
         self.empty_text = empty_text
-        self.store = RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of)
+        self.store = RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of,
+                                 derive=self._derived)
         self.source = RecordSource(self.store, [
             table_query.Column(c.key, c.title, c.width or 0, c.numeric) for c in self.columns])
         self.window = Window()
@@ -355,6 +397,12 @@ class RecordTable(Vertical):
         self.last_export: Path | None = None
         self.export_profile: str | None = None
         """The profile named in export file names (None: the screen's ``profile``)."""
+        self.hidden_columns: list[Column] = []
+        """Columns left out because the window is too narrow for them (see ``drop``)."""
+        self._fitted_width = -1
+        self._widest: list[int] = [0] * len(self.columns)
+        """Each column's widest cell seen since the records were set (the fit only ever
+        drops more columns while scrolling, never flaps)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter · enter keeps it · esc clears", classes="rt-filter")
@@ -391,6 +439,7 @@ class RecordTable(Vertical):
 
     def set_records(self, records: Iterable[Any]) -> None:
         """Show ``records`` (replacing what was there); clears the loading/error state."""
+        self._widest = [0] * len(self.columns)
         self.store.clear()
         self.store.add(self._stored(records))
         self.busy = False
@@ -415,6 +464,23 @@ class RecordTable(Vertical):
 
     def _search_of(self, record: Any) -> str:
         return " ".join(c.display(record) + " " + c.csv(record) for c in self.columns).casefold()
+
+    def _derived(self, record: Any) -> tuple[str, list[tuple[int, str]]]:
+        """``record``'s search text and its sort key per column, each value read once (as
+        it is loaded: the first sort or filter then has nothing to work out)."""
+        texts, sorts = [], []
+        for column in self.columns:
+            value = column.get(record)
+            if type(value) is str and column.formatter is None and column.export is None:
+                texts.append(value)  # shown and exported as it is
+                sorts.append((1, value.casefold()) if value else (2, ""))
+                continue
+            shown, exact = column.shown_text(value, record), column.exact(value)
+            texts.append(shown)
+            if exact != shown:  # words never span two texts: once is enough
+                texts.append(exact)
+            sorts.append(sort_value(value, cell_text))
+        return " ".join(texts).casefold(), sorts
 
     def show_loading(self) -> None:
         """Show the loading state (kept rows stay visible)."""
@@ -565,18 +631,26 @@ class RecordTable(Vertical):
     def _fill(self, grid: DataTable) -> None:
         grid.stripe_offset = self.window.offset or 0  # type: ignore[attr-defined]
         grid.clear(columns=True)
+        labels = []
         for index, column in enumerate(self.columns):
-            label = column.title
+            label = column.shown_title()
             if index == self.sort_index:
                 label += " ▲" if self.sort_reverse == column.numeric else " ▼"
-            grid.add_column(Text(label, justify="right" if column.numeric else "left"),
+            labels.append(label)
+        records = [row.record for row in self.window.rows]  # type: ignore[attr-defined]
+        texts = [[column.display(record) for column in self.columns] for record in records]
+        visible = self._fit(labels, texts)
+        self.hidden_columns = [c for i, c in enumerate(self.columns) if i not in visible]
+        for index in visible:
+            column = self.columns[index]
+            grid.add_column(Text(labels[index], justify="right" if column.numeric else "left"),
                             key=column.key, width=column.width)
-        for row in self.window.rows:
-            record = row.record  # type: ignore[attr-defined]
+        for row, record, cells_text in zip(self.window.rows, records, texts):
             cells = []
-            for column in self.columns:
+            for index in visible:
+                column = self.columns[index]
                 style = self._style(column.style(record)) if column.style else ""
-                cells.append(Text(column.display(record), style=style,
+                cells.append(Text(cells_text[index], style=style,
                                   justify="right" if column.numeric else "left"))
             grid.add_row(*cells, key=str(row.ident[0]))
 
@@ -606,6 +680,30 @@ class RecordTable(Vertical):
             window = table_query.top(self.source, query, self.view_height)
         self._show_window(window, columns=True)
         self._show_state()
+
+    def _fit(self, labels: list[str], texts: list[list[str]]) -> list[int]:
+        """The indexes of the columns that fit the grid's width now (every column before
+        the grid has a size)."""
+        from rich.cells import cell_len
+
+        grid = self.grid
+        self._fitted_width = grid.size.width
+        if grid.size.width <= 0:
+            return list(range(len(self.columns)))
+        padding = 2 * grid.cell_padding
+        widths = []
+        for index, column in enumerate(self.columns):
+            natural = max([cell_len(labels[index]), self._widest[index]]
+                          + [cell_len(row[index]) for row in texts])
+            self._widest[index] = natural
+            widths.append((column.width or natural) + padding)
+        room = grid.size.width - grid.styles.scrollbar_size_vertical
+        return columns_that_fit(widths, [c.drop for c in self.columns], room)
+
+    def grid_resized(self) -> None:
+        """The grid changed size: fit the columns again when its width changed."""
+        if self.is_mounted and self.grid.size.width != self._fitted_width:
+            self._show_window(self.window, columns=True)
 
     def _show_state(self) -> None:
         state = self.query_one(".rt-state", Static)
@@ -641,6 +739,10 @@ class RecordTable(Vertical):
                          f"{' reversed' if self.sort_reverse else ''}")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
+        if self.hidden_columns:
+            names = [c.title for c in self.hidden_columns]
+            more = f" +{len(names) - 2}" if len(names) > 2 else ""
+            parts.append(f"hidden: {', '.join(names[:2])}{more} (narrow; e exports all)")
         if self.note:
             parts.append(self.note)
         self.query_one(".rt-info", Static).update(" · ".join(parts))
