@@ -26,6 +26,33 @@ def steady_clock_text(request, monkeypatch) -> None:
         monkeypatch.setattr("tui.screens.balances.clock_text", lambda _seconds: "12:00:00")
 
 
+@pytest.fixture(autouse=True)
+def steady_cursor(request, monkeypatch) -> None:
+    """Snapshot captures see a focused Input's cursor always on: its blink timer flips the
+    cursor every half second, so a capture taken more than 0.5 s after the last key (a
+    loaded machine) would otherwise show it off."""
+    if "snap_compare" in request.fixturenames:
+        from textual.widgets import Input
+
+        def keep_cursor_on(self: Input) -> None:
+            self._cursor_visible = True
+
+        monkeypatch.setattr(Input, "_toggle_cursor", keep_cursor_on)
+
+
+@pytest.fixture(autouse=True)
+def lasting_toasts(request, monkeypatch) -> None:
+    """Snapshot captures see every notification raised before them: a toast's timeout
+    (3 to 15 s) runs on the wall clock, so on a loaded machine it could expire between
+    the step that raised it and the capture."""
+    if "snap_compare" in request.fixturenames:
+        from textual.notifications import Notification
+        from textual.widgets._toast import Toast
+
+        monkeypatch.setattr(Notification, "time_left", property(lambda self: self.timeout))
+        monkeypatch.setattr(Toast, "_on_mount", lambda self, event: None)
+
+
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     """A fresh in-process :class:`Sandbox` (in-memory ledger, default seed) per test."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from test_app_move import TRON, make_app
-from test_app_support import screen_text, wait_loaded
+from test_app_support import hold_venues, screen_text, wait_loaded, wait_until
 from textual.widgets import Input, Select
 
 from tui.core.models import AccountKind, AccountRef
@@ -200,13 +200,14 @@ async def test_a_slow_venue_shows_entries_at_once_and_says_it_is_checking() -> N
     async with app.run_test(size=SIZE) as pilot:
         entry = await bitunix_withdrawal(session)
         assert entry.state is EntryState.ACCEPTED
-        session.sandbox.faults.configure("bitunix", latency_ms=2000)
         await wait_loaded(pilot)
+        release = hold_venues(session.sandbox, "bitunix")  # slow until released
         await pilot.press("4")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, ActivityScreen)
+                         and bool(app.screen.entries))
         screen = app.screen
-        assert isinstance(screen, ActivityScreen)
         assert [e.id for e in screen.entries] == [entry.id]  # not blank while it waits
         assert "checking 1 pending at the venue" in screen_text(app)
+        release.set()
         await wait_loaded(pilot)
         assert "checking" not in screen_text(app)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from approvals_world import TRON, hold_transfer, hold_withdrawal, key, service_for, write_policy
 from test_app_move import make_app
-from test_app_support import screen_text, wait_loaded
+from test_app_support import screen_text, wait_loaded, wait_until
 from textual.widgets import DataTable, Input
 
 from tui.approvals.service import ApprovalService
@@ -347,11 +347,7 @@ async def test_approve_unlocks_the_vault_first(tmp_path, monkeypatch) -> None:
         assert isinstance(app.screen, UnlockScreen)
         await type_text(pilot, "correct-horse-battery")
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ApproveScreen):
-                break
-        assert isinstance(app.screen, ApproveScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ApproveScreen))
         await pilot.press("ctrl+s")
         await wait_loaded(pilot)
         assert screen.selected().votes == "1/2"
@@ -415,9 +411,6 @@ async def test_demo_queue_is_alive_on_first_start() -> None:
 
 
 async def test_postgres_team_store_updates_the_queue_live(tmp_path, monkeypatch, pg_url) -> None:
-    import asyncio
-    import time
-
     write_policy(tmp_path, monkeypatch)
     monkeypatch.setenv("COINSOLE_TEAM_STORE", pg_url)
     app, session, _ = make_app()
@@ -425,15 +418,10 @@ async def test_postgres_team_store_updates_the_queue_live(tmp_path, monkeypatch,
         screen = await open_approvals(pilot)
         assert screen._watcher is not None and screen.view.items == ()
         item = hold_transfer(session)  # another operator's connection
-        t0 = time.monotonic()
-        while not screen.view.items and time.monotonic() - t0 < 10:
-            await asyncio.sleep(0.01)
+        await wait_until(pilot, lambda: bool(screen.view.items))
         assert [i.id for i in screen.view.items] == [item.id]
         service_for(session, "cat").approve(item.id)
-        t0 = time.monotonic()
-        while screen.view.items[0].votes != "1/2" and time.monotonic() - t0 < 10:
-            await asyncio.sleep(0.01)
-        assert screen.view.items[0].votes == "1/2"
+        await wait_until(pilot, lambda: screen.view.items[0].votes == "1/2")
         screen._changed(type("Change", (), {"kind": "unreachable", "detail": "team store "
                                             "unreachable at x, retrying: gone"})())
         await pilot.pause()

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from textual.color import Color
-from test_app_support import FakeSession, balance, fake_profiles, screen_text, small_session, wait_loaded
+from test_app_support import (FakeSession, balance, fake_profiles, screen_text, small_session,
+                              wait_loaded, wait_until)
 
 from tui.app import CoinsoleApp, CoinsoleCommands
 from tui.demo import demo_session
@@ -142,10 +143,7 @@ async def test_slow_profile_does_not_block_others() -> None:
     app = CoinsoleApp(session)
     async with app.run_test(size=SIZE) as pilot:
         screen = balances_screen(app)
-        for _ in range(50):
-            await pilot.pause(0.01)
-            if screen.states["fast"] is LoadState.OK:
-                break
+        await wait_until(pilot, lambda: screen.states["fast"] is LoadState.OK)
         assert screen.states["slow"] is LoadState.LOADING
         assert [r.profile for r in shown(app)] == ["fast"]
         assert "slow loading…" in screen_text(app)

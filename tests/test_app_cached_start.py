@@ -1,7 +1,7 @@
 """A start shows each profile's last balances at once, marked cached, until the live load."""
 
 import pytest
-from test_app_support import screen_text, wait_loaded
+from test_app_support import hold_venues, screen_text, wait_loaded, wait_until
 from tui.app import CoinsoleApp
 from tui.balance_cache import BalanceCache
 from tui.demo import demo_session
@@ -17,6 +17,19 @@ async def first_run() -> list[str]:
     return [p.read_text() for p in BalanceCache().directory.glob("*.json")]
 
 
+async def cached_rows_drawn(pilot) -> None:
+    """Wait until the Balances screen shows the cached rows at its first size (the live
+    loads are held meanwhile, so nothing replaces them however long this takes)."""
+    def drawn() -> bool:
+        screen = pilot.app.screen
+        return (isinstance(screen, BalancesScreen) and screen.table.row_count == 29
+                and screen.table.size.width > 0)
+
+    await wait_until(pilot, drawn)
+    await pilot.pause()  # the first resize's refit, then the info line it updates
+    await pilot.pause()
+
+
 async def test_cached_balances_show_first_then_live_replaces_them() -> None:
     files = await first_run()
     assert len(files) == len(DEMO_PROFILES)
@@ -25,10 +38,10 @@ async def test_cached_balances_show_first_then_live_replaces_them() -> None:
         assert all(demo.secret not in text and demo.api_key not in text for text in files)
 
     session = demo_session()
-    session.sandbox.faults.configure(latency_ms=600)  # the live answers take a while
+    release = hold_venues(session.sandbox)  # the live answers wait until released
     app = CoinsoleApp(session, demo=True, idle_lock_minutes=None)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.1)
+        await cached_rows_drawn(pilot)
         screen = app.screen
         assert isinstance(screen, BalancesScreen)
         assert screen.loading and set(screen.cached) == {d.name for d in DEMO_PROFILES}
@@ -36,6 +49,7 @@ async def test_cached_balances_show_first_then_live_replaces_them() -> None:
         text = screen_text(app)
         assert "fcoin-demo cached just now" in text
         assert "still showing cached balances" in text
+        release.set()
         await wait_loaded(pilot)
         assert not screen.loading and not screen.cached
         assert "cached" not in screen_text(app)
@@ -91,10 +105,10 @@ async def test_cached_rows_fit_the_width_once_it_is_known(width: int, value_show
     decides the value column, and the info line says so, while the live loads still run."""
     await first_run()
     session = demo_session()
-    session.sandbox.faults.configure(latency_ms=600)
+    release = hold_venues(session.sandbox)
     app = CoinsoleApp(session, demo=True, idle_lock_minutes=None)
     async with app.run_test(size=(width, 36)) as pilot:
-        await pilot.pause(0.1)
+        await cached_rows_drawn(pilot)
         screen = app.screen
         assert screen.loading and screen.cached
         keys = [key.value for key in screen.table.columns]

@@ -4,7 +4,7 @@ with a line saying why; the address keeps one whole line; the selects of the bar
 
 from __future__ import annotations
 
-from test_app_support import screen_text, wait_loaded
+from test_app_support import screen_text, wait_loaded, wait_until
 
 from tui.app import CoinsoleApp
 from tui.demo import demo_session
@@ -31,9 +31,9 @@ async def test_qr_hidden_at_80_by_24_and_the_address_whole() -> None:
         assert ADDRESS in text  # on one line, not wrapped
         assert screen.query_one("#network").region.right <= 80
         await pilot.resize_terminal(120, 40)
-        await pilot.pause(0.2)
+        # The resize reaches the screen on a timer, then the fit runs after a refresh.
+        await wait_until(pilot, lambda: screen.query_one("#qr-box").display)
         qr = screen.query_one(QRCode)
-        assert screen.query_one("#qr-box").display
         assert qr.region.bottom <= 40 - 1 and qr.region.height == 19
         assert not screen.query_one("#qr-note").display
         assert ADDRESS in screen_text(app)

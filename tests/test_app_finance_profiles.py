@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from test_app_finance import A, B, SIZE, type_path
 from test_app_orders import capture_notices
-from test_app_support import screen_text, wait_loaded
+from test_app_support import screen_text, wait_loaded, wait_until
 from textual.widgets import Select
 
 from tui.app import CoinsoleApp
@@ -60,10 +60,7 @@ async def test_p_and_the_select_switch_profiles_and_the_batch_follows(tmp_path) 
         await pilot.pause()
         await pilot.press("y")
         await wait_loaded(pilot)
-        for _ in range(100):
-            if screen.rows:
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: bool(screen.rows))
         (entry,) = journal_for(app.session).entries()
         assert entry.profile == "bhex-two" and entry.state.value == "ACCEPTED"
         assert [r.ok for r in screen.rows] == [True, True]

@@ -88,9 +88,9 @@ async def test_next_form_from_the_palette() -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Next form")
-        await pilot.pause(0.3)
+        await wait_loaded(pilot)  # the palette's search runs in a worker
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_loaded(pilot)
         assert app.screen is screen
         assert screen.query_one("TabbedContent").active == "internal"
         assert app.focused is screen.query_one("#internal-profile", Select)

@@ -13,7 +13,7 @@ from tui.demo import demo_session
 async def palette_names(pilot, query: str) -> list[str]:
     """The entries the open palette shows for ``query``."""
     await pilot.press(*query)
-    await pilot.pause(0.5)
+    await wait_loaded(pilot)  # the palette's search runs in a worker
     palette = pilot.app.screen
     assert isinstance(palette, CommandPalette)
     options = palette.query_one("CommandList").options
@@ -33,6 +33,6 @@ async def test_one_theme_entry_offering_coinsole_themes_only() -> None:
         assert sorted(app.available_themes) == sorted(app.theme_cycle)
         assert len(app.theme_cycle) == 3
         app.action_change_theme()  # what the palette's "Theme" entry runs
-        await pilot.pause(0.5)
+        await wait_loaded(pilot)
         names = await palette_names(pilot, "")
         assert sorted(n.strip() for n in names) == sorted(app.theme_cycle), names

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import httpx
 
-from test_app_support import wait_loaded
+from test_app_support import wait_loaded, wait_until
 from tui.app import CoinsoleApp
 from tui.core.models import AccountKind, AccountRef
 from tui.core.moves import MoveKind
@@ -48,10 +48,7 @@ async def test_start_settles_a_request_left_submitting(tmp_path, monkeypatch) ->
     app.notify = lambda message, **kw: (notices.append(str(message)), original(message, **kw))
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(pilot)
-        for _ in range(100):
-            if any("unfinished money request" in n for n in notices):
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: any("unfinished money request" in n for n in notices))
 
     settled = Journal(path).get(entry.id)
     assert settled.state is EntryState.ACCEPTED  # KEYED: resent with the same sourceId

@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
@@ -16,9 +18,11 @@ from textual.pilot import Pilot
 from tui.config import Profile
 from tui.core.errors import CoinsoleError, VenueUnavailable
 from tui.core.models import AccountKind, AccountRef, Balance
+from tui.sandbox import Sandbox
 from tui.session import ProfileResult, Session
 
-__all__ = ["FakeSession", "fake_profiles", "wait_loaded", "screen_text", "balance"]
+__all__ = ["FakeSession", "fake_profiles", "wait_loaded", "wait_until", "hold_venues",
+           "SteppedClock", "screen_text", "balance"]
 
 
 def balance(profile: str, venue: str, coin: str, available: str, frozen: str = "0",
@@ -72,8 +76,11 @@ def small_session() -> FakeSession:
     return FakeSession(data, profiles)
 
 
-async def wait_loaded(pilot: Pilot, timeout: float = 10.0) -> None:
-    """Wait until every worker has finished and the screen has caught up."""
+async def wait_loaded(pilot: Pilot, timeout: float = 30.0) -> None:
+    """Wait until every worker has finished and the screen has caught up.
+
+    ``timeout`` only stops a hang: a loaded machine (CI) may take many times longer
+    than an idle one, so it is generous."""
     app = pilot.app
 
     async def settle() -> None:
@@ -85,6 +92,55 @@ async def wait_loaded(pilot: Pilot, timeout: float = 10.0) -> None:
 
     await asyncio.wait_for(settle(), timeout)
     await pilot.pause()
+
+
+async def wait_until(pilot: Pilot, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Pause until ``predicate()`` holds, then let the screen catch up.
+
+    For states that arrive on a timer or a message rather than a worker (what
+    :func:`wait_loaded` waits for); never a fixed sleep, which a loaded machine outruns."""
+
+    async def loop() -> None:
+        while not predicate():
+            await pilot.pause(0.02)
+
+    await asyncio.wait_for(loop(), timeout)
+    await pilot.pause()
+
+
+def hold_venues(sandbox: Sandbox, *venues: str) -> asyncio.Event:
+    """Make the in-process ``sandbox`` hold every request to ``venues`` (all when none are
+    named) until the returned event is set: a slow venue that stays slow however long
+    the test's own steps take, unlike a fixed latency."""
+    release = asyncio.Event()
+    faults = sandbox.faults
+    original = faults.apply
+
+    async def held(venue: str) -> Any:
+        if not venues or venue in venues:
+            await release.wait()
+        return await original(venue)
+
+    faults.apply = held  # type: ignore[method-assign]
+    return release
+
+
+class SteppedClock:
+    """A monotonic clock the test moves by hand. Set it as a module's ``time``
+    (``monkeypatch.setattr("tui.app.time", clock)``) where that module only reads
+    ``time.monotonic()``, so a deadline passes when the test says, not when the machine
+    gets round to it."""
+
+    def __init__(self, start: float = 1000.0) -> None:  # float-ok: seconds
+        self.now = start
+
+    def monotonic(self) -> float:  # float-ok: seconds
+        """The time the test has reached."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:  # float-ok: seconds
+        """Move the clock on by ``seconds``."""
+        self.now += seconds
 
 
 def screen_text(app: App) -> str:

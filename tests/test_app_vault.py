@@ -5,12 +5,11 @@ screen. Every vault uses TEST_KDF so unlocking is cheap; COINSOLE_HOME is a temp
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import httpx
 import pytest
-from test_app_support import screen_text, wait_loaded
+from test_app_support import SteppedClock, screen_text, wait_loaded, wait_until
 
 from tui.app import CoinsoleApp
 from tui.config import Profile, ProfileStore
@@ -81,14 +80,9 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*[c if c != " " else "space" for c in text])
 
 
-async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
-    """Pause until ``predicate()`` holds."""
-    async def loop() -> None:
-        while not predicate():
-            await pilot.pause(0.02)
-
-    await asyncio.wait_for(loop(), timeout)
-    await pilot.pause()
+async def wait_for(pilot, predicate, timeout: float = 30.0) -> None:
+    """Pause until ``predicate()`` holds (:func:`test_app_support.wait_until`)."""
+    await wait_until(pilot, predicate, timeout)
 
 
 async def unlock_with(pilot, passphrase: str = PASSPHRASE) -> None:
@@ -118,10 +112,12 @@ async def test_unlock_screen_at_start_then_balances_load(home: Path, sandbox: Sa
         assert PASSPHRASE not in screen_text(app)
 
 
-async def test_wrong_passphrase_changes_nothing_and_counts_down(home: Path,
-                                                                sandbox: Sandbox) -> None:
+async def test_wrong_passphrase_changes_nothing_and_counts_down(home: Path, sandbox: Sandbox,
+                                                                monkeypatch) -> None:
     path = make_vault(["fcoin-demo"])
     before = path.read_bytes()
+    clock = SteppedClock()  # the countdown's clock: "1 s" stays until the test moves it
+    monkeypatch.setattr("tui.screens.unlock.time", clock)
     app = CoinsoleApp(sandbox_session(sandbox))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
@@ -134,7 +130,8 @@ async def test_wrong_passphrase_changes_nothing_and_counts_down(home: Path,
         assert path.read_bytes() == before
         assert "not the passphrase" not in text
         # After the countdown the right passphrase still works.
-        await wait_for(pilot, lambda: "Try again." in screen_text(app), timeout=5)
+        clock.advance(1.0)
+        await wait_for(pilot, lambda: "Try again." in screen_text(app))
         await unlock_with(pilot)
         assert app.vault.is_unlocked
 
@@ -238,20 +235,34 @@ async def test_ctrl_l_works_inside_a_modal(home: Path, sandbox: Sandbox) -> None
         assert not vault.is_unlocked
 
 
-async def test_idle_lock_after_the_configured_minutes(home: Path, sandbox: Sandbox) -> None:
+async def test_idle_lock_after_the_configured_minutes(home: Path, sandbox: Sandbox,
+                                                     monkeypatch) -> None:
     make_vault(["fcoin-demo"])
     vault = Vault()
     vault.unlock(PASSPHRASE)
     session = sandbox_session(sandbox, vault)
+    clock = SteppedClock()  # the app's idle clock: idle time passes when the test says
+    monkeypatch.setattr("tui.app.time", clock)
     app = CoinsoleApp(session, idle_lock_minutes=0.5 / 60)  # half a second
+    checks = []
+    check_idle_lock = app.check_idle_lock
+
+    async def counted_check() -> None:
+        checks.append(clock.now)
+        await check_idle_lock()
+
+    app.check_idle_lock = counted_check  # the idle timer's callback, counted
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        # Activity keeps it unlocked.
+        # Activity keeps it unlocked: a key every 0.4 s, 2.4 s in all, checked after each.
         for _ in range(6):
+            clock.advance(0.4)
             await pilot.press("j")
-            await pilot.pause(0.15)
+            seen = len(checks)
+            await wait_for(pilot, lambda: len(checks) > seen)
         assert vault.is_unlocked
-        await wait_for(pilot, lambda: not vault.is_unlocked, timeout=5)
+        clock.advance(0.5)
+        await wait_for(pilot, lambda: not vault.is_unlocked)
         assert session._adapters == {}
         assert "idle" in " ".join(str(n.message) for n in app._notifications)
 

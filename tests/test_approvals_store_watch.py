@@ -33,11 +33,11 @@ def test_a_commit_on_another_handle_reaches_the_watcher(tmp_path) -> None:
         assert changes.empty()  # nothing changed: nothing reported
         row = _row("r1", _req())
         other.propose(row)
-        assert changes.get(timeout=5) == Change("changed")
+        assert changes.get(timeout=30) == Change("changed")
         other.add_signature("r1", _sign("bob", row.request_hash))
-        assert changes.get(timeout=5).kind == "changed"
+        assert changes.get(timeout=30).kind == "changed"
         mine.set_state("r1", "REJECTED", "PENDING_APPROVAL")  # this handle's own commit too
-        assert changes.get(timeout=5).kind == "changed"
+        assert changes.get(timeout=30).kind == "changed"
         mine.get("r1")
         mine.list()  # reads are no change
         time.sleep(0.1)
@@ -59,7 +59,7 @@ def test_a_vote_from_another_process_reaches_the_watcher(tmp_path) -> None:
     try:
         subprocess.run([sys.executable, "-c", script, path], check=True, timeout=60,
                        env={**os.environ, "PYTHONPATH": str(ROOT)})
-        assert changes.get(timeout=5).kind == "changed"
+        assert changes.get(timeout=30).kind == "changed"
         assert store.get("r1").state == "EXPIRED"
     finally:
         watcher.stop()

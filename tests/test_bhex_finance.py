@@ -120,7 +120,7 @@ def client(bhex_client):
     return bhex_client
 
 
-async def _done(venue, op, cid, timeout=5.0):  # float-ok: seconds
+async def _done(venue, op, cid, timeout=30.0):  # float-ok: seconds (a hang guard)
     deadline = time.monotonic() + timeout
     while True:
         result = await venue.finance_result(op, cid)

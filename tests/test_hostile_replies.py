@@ -233,7 +233,7 @@ async def test_a_trickled_read_hits_the_deadline():
             await venue.balances()
         elapsed = time.monotonic() - started
         await venue.aclose()
-    assert elapsed < 3
+    assert elapsed < 5  # the trickle alone lasts 6 s; the margin is for a loaded machine
     assert "within 1 s" in str(caught.value)
 
 
@@ -264,7 +264,7 @@ async def test_balances_for_a_profile_are_bounded_as_a_whole():
     started = time.monotonic()
     slow, fast = await session.load_all(bound=0.3)
     await session.aclose()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # the hang is 30 s; the margin is for load
     assert isinstance(slow.error, VenueUnavailable) and "0.3 s" in str(slow.error)
     assert fast.ok and fast.balances[0].coin == "BTC"
 

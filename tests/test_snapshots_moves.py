@@ -74,6 +74,9 @@ def test_withdraw_form(snap_compare) -> None:
         await type_into(pilot, form, "amount", "10.1234567")
         await pilot.press("ctrl+s")
         await wait_loaded(pilot)
+        # Past the Input's half-second blink: the capture must not depend on how long the
+        # steps took (conftest's steady_cursor keeps the focused cursor on).
+        await pilot.pause(0.6)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 

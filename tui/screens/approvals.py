@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import SecretStr
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -590,7 +590,11 @@ def track_waiting(app: Any, period: float = 2.0) -> None:  # float-ok: seconds
     state: dict[str, Any] = {"token": object(), "at": 0.0}
 
     def poll() -> None:
-        if isinstance(app.screen, ApprovalsScreen):
+        try:
+            screen = app.screen
+        except ScreenStackError:
+            return  # the app is closing: its screens are gone, there is no bar to badge
+        if isinstance(screen, ApprovalsScreen):
             return  # the screen keeps the count itself
         try:
             token = model.change_token()
