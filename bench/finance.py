@@ -71,7 +71,7 @@ def prepare(csv_path: str, index_path: str, task_rows: int) -> None:
                       "tasks": len(request.tasks), "preview": preview}))
 
 
-async def send(box, base_url: str, csv_path: Path, task_rows: int, drop: float) -> None:
+async def send(box, base_url: str, csv_path: Path, task_rows: int, drop: float) -> None:  # float-ok: probability
     """Phase 2: journal, send under commit-then-drop, settle, read every row back."""
     from tui.core.moves import Settlement
     from tui.demo import demo_credentials, demo_profiles

@@ -38,8 +38,8 @@ class TopBottomKeys:
     Each ``g`` is also passed on, so a screen that binds ``g`` itself still sees it.
     """
 
-    _last_g: float = 0.0
-    _g_completed: float = 0.0
+    _last_g: float = 0.0  # float-ok: monotonic seconds
+    _g_completed: float = 0.0  # float-ok: monotonic seconds
 
     async def _on_key(self, event: events.Key) -> None:
         """First ``g``: arm. Second ``g`` within :data:`G_WINDOW`: go to the first row.
