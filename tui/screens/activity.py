@@ -36,6 +36,7 @@ from tui.stores.journal_source import NEWEST_FIRST, JournalSource
 from tui.stores.table_query import Query, Window
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.table_keys import RowTable
+from tui.widgets.windowed_rows import WindowedRowKeys
 from tui.widgets.main_nav import MainNav
 from tui.widgets.title_bar import TitleBar
 
@@ -77,7 +78,7 @@ def _pending(entry: JournalEntry) -> bool:
             and not entry.receipt.status.final)
 
 
-class _EntryGrid(RowTable):
+class _EntryGrid(WindowedRowKeys, RowTable):
     """Activity's rows: a DataTable holding only the entries in view. Moving past either
     end (keys, pages, Home/End, the wheel) asks the screen for the next entries by key."""
 
@@ -92,40 +93,6 @@ class _EntryGrid(RowTable):
         if row_index >= 0 and self.zebra_stripes:
             row_index += self.owner.window.offset or 0
         return super()._get_row_style(row_index, base_style)
-
-    def action_cursor_down(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.move_cursor_by(1)
-
-    def action_cursor_up(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.move_cursor_by(-1)
-
-    def action_page_down(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.move_cursor_by(self.owner.view_height)
-
-    def action_page_up(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.move_cursor_by(-self.owner.view_height)
-
-    def action_scroll_top(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.jump(end=False)
-
-    def action_scroll_bottom(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.jump(end=True)
-
-    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        event.prevent_default()
-        self.owner.move_cursor_by(3)
-
-    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        event.prevent_default()
-        self.owner.move_cursor_by(-3)
 
     def on_resize(self, _: events.Resize) -> None:
         self.owner.fit_height()

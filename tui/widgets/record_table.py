@@ -54,6 +54,7 @@ from tui.stores import table_query
 from tui.stores.record_store import LOAD_ORDER, RecordSource, RecordStore, StoredRecord, \
     sort_value
 from tui.stores.table_query import Query, Window
+from tui.widgets.windowed_rows import WindowedRowKeys
 from tui.widgets.table_keys import TOP_BOTTOM_BINDINGS, TopBottomKeys
 from tui.widgets.text_cells import TextCellsMixin
 
@@ -184,7 +185,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "table"
 
 
-class _Grid(TopBottomKeys, TextCellsMixin, DataTable):
+class _Grid(WindowedRowKeys, TopBottomKeys, TextCellsMixin, DataTable):
     """The data grid inside a :class:`RecordTable`: row cursor, zebra stripes, j/k.
 
     It holds only the rows in view; moving past either end (keys, pages, Home/End, the
@@ -215,39 +216,9 @@ class _Grid(TopBottomKeys, TextCellsMixin, DataTable):
             row_index += self.stripe_offset
         return super()._get_row_style(row_index, base_style)
 
-    def action_cursor_down(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.move_cursor_by(1)
-
-    def action_cursor_up(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.move_cursor_by(-1)
-
-    def action_page_down(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.move_cursor_by(self.owner.view_height)
-
-    def action_page_up(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.move_cursor_by(-self.owner.view_height)
-
-    def action_scroll_top(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.jump(end=False)
-
-    def action_scroll_bottom(self) -> None:
-        self._set_hover_cursor(False)
-        self.owner.jump(end=True)
-
-    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        event.prevent_default()
-        self.owner.scroll_rows(3)
-
-    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        event.prevent_default()
-        self.owner.scroll_rows(-3)
+    def wheel(self, rows: int) -> None:
+        """The wheel scrolls the window by ``rows`` and leaves the cursor where it is."""
+        self.owner.scroll_rows(rows)
 
     def on_resize(self, event: events.Resize) -> None:
         self.owner.fit_height()
