@@ -44,16 +44,9 @@ async def journal_and_send(mover: Any, request: Any, *, approvals: Any = None) -
     With ``approvals`` (an :class:`~tui.approvals.service.ApprovalService`) the policy
     decides first: a held request is returned PENDING_APPROVAL (nothing sent); a block
     raises :class:`~tui.approvals.service.PolicyBlocked` (nothing journaled)."""
-    from tui.journal.dispatch import settlement_for
+    from tui.journal.dispatch import journal_and_submit
 
-    adapter = mover.session.adapter(request.profile)
-    settlement = settlement_for(adapter, request)
-    if approvals is not None:
-        held = approvals.gate(mover, request, settlement)
-        if held is not None:
-            return held
-    entry = mover.approve(mover.record(request, settlement))
-    return await mover.submit(entry)
+    return await journal_and_submit(mover, request, approvals)
 
 
 def outcome_text(entry: Any) -> str:

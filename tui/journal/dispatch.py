@@ -30,7 +30,7 @@ from tui.core.orders import Order, OrderRequest, OrderStatus, SymbolRule
 from tui.org_writes import family_of
 
 __all__ = ["send_request", "look_up", "settlement_for", "place_order", "cancel_order",
-           "order_outcome_text", "ORDER_NOT_FOUND_CODES", "place_request_for",
+           "journal_and_submit", "order_outcome_text", "ORDER_NOT_FOUND_CODES", "place_request_for",
            "cancel_request_for", "new_cancel_key"]
 
 ORDER_NOT_FOUND_CODES = frozenset({"-2013"})
@@ -182,16 +182,20 @@ async def place_order(mover: Any, request: OrderPlaceRequest, *, approvals: Any 
     With ``approvals`` (an :class:`~tui.approvals.service.ApprovalService`) the policy
     decides first: a held request is returned PENDING_APPROVAL (nothing sent); a block
     raises :class:`~tui.approvals.service.PolicyBlocked` (nothing journaled)."""
-    return await _journaled(mover, request, approvals)
+    return await journal_and_submit(mover, request, approvals)
 
 
 async def cancel_order(mover: Any, request: OrderCancelRequest, *, approvals: Any = None) -> Any:
     """Journal the cancel ``request``, send it once and return the entry as it stands
     (``approvals`` as for :func:`place_order`)."""
-    return await _journaled(mover, request, approvals)
+    return await journal_and_submit(mover, request, approvals)
 
 
-async def _journaled(mover: Any, request: JournalRequest, approvals: Any) -> Any:
+async def journal_and_submit(mover: Any, request: JournalRequest, approvals: Any = None) -> Any:
+    """Journal ``request`` (DRAFT, then APPROVED), send it once and return the entry as it
+    stands; with ``approvals`` the policy decides first (held: returned PENDING_APPROVAL,
+    nothing sent; blocked: :class:`~tui.approvals.service.PolicyBlocked`, nothing
+    journaled). An order made while acting for a user is journaled with that user."""
     adapter = mover.session.adapter(request.profile)
     acting = getattr(mover.session, "acting_for", {}).get(request.profile)
     if acting is not None and isinstance(request, (OrderPlaceRequest, OrderCancelRequest)) \
