@@ -20,8 +20,9 @@ from tui.screens.activity import ActivityScreen
 
 SIZES = {"80x24": (80, 24), "200x60": (200, 60)}
 SCREENS = ("welcome", "balances", "profiles", "move", "activity", "deposit", "history",
-           "orders")
-"""Every main screen, by mode (Profiles, which the demo has not, over fixed profiles)."""
+           "orders", "users", "holdings")
+"""Every main screen, by mode (Profiles, which the demo has not, over fixed profiles;
+Approvals, shown only with a policy, in tests/test_snapshots_approvals.py)."""
 
 
 @pytest.fixture(autouse=True)
