@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from test_app_payments import act_on, open_payments, payments_app
-from test_app_support import screen_text
+from test_app_support import screen_text, wait_until
 from textual.widgets import Input
 
 from tui.journal_ui import journal_for
@@ -69,5 +69,6 @@ async def test_settle_dialog_scrolls_to_its_buttons_at_80x24() -> None:
         assert "type the amount to settle first" in screen_text(app)
         cancel = modal.query_one("#cancel")
         cancel.focus()
-        await pilot.pause()
-        assert cancel.region.bottom <= 24 and "Cancel  (esc)" in screen_text(app)
+        # the dialog scrolls the focused button into view on a later refresh
+        await wait_until(pilot, lambda: "Cancel  (esc)" in screen_text(app), timeout=10)
+        assert cancel.region.bottom <= 24
