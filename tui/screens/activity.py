@@ -30,6 +30,7 @@ from tui.core.moves import MoveStatus, Settlement
 from tui.journal import EntryState, JournalEntry, JournalEvent
 from tui.journal_ui import MOVE_KIND_WORDS, journal_for, mover_for, time_text
 from tui.screens.modal import ModalBase, cancel_binding, close_binding
+from tui.screens.trade_password import TradePasswordPrompt
 from tui.session import Session
 from tui.stores import table_query
 from tui.stores.journal_source import NEWEST_FIRST, JournalSource
@@ -815,10 +816,8 @@ class ResolveScreen(ModalBase[tuple[str, str] | None]):
             self.action_cancel()
 
 
-class TradePasswordScreen(ModalBase[SecretStr | None]):
+class TradePasswordScreen(TradePasswordPrompt):
     """Asks (masked) for the trade password a keyed BHEX resend needs; never stored."""
-
-    TONE = "warning"
 
     BINDINGS: list[BindingType] = [
         Binding("ctrl+s", "send", "Resend", priority=True,
@@ -826,35 +825,11 @@ class TradePasswordScreen(ModalBase[SecretStr | None]):
         cancel_binding("Do not resend"),
     ]
 
-    DEFAULT_CSS = """
-    TradePasswordScreen > Vertical { width: 70; }
-    TradePasswordScreen .text { color: $foreground; margin-bottom: 1; }
-    """
+    prompt_text = ("This withdrawal is resent with the same key; the venue needs the trade "
+                   "password again (used once, never stored). ctrl+s or enter sends · esc "
+                   "does not resend.")
 
     def __init__(self, entry: JournalEntry) -> None:
         super().__init__()
         self.entry = entry
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = f"Resend entry {self.entry.id}"
-            yield Static("This withdrawal is resent with the same key; the venue needs the "
-                         "trade password again (used once, never stored). ctrl+s or enter "
-                         "sends · esc does not resend.",
-                         classes="text", markup=False)
-            yield Input(placeholder="trade password", password=True, id="password", compact=True)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_send()
-
-    def action_send(self) -> None:
-        """Close with the typed password (None when nothing was typed)."""
-        field = self.query_one("#password", Input)
-        value, field.value = field.value, ""
-        self.dismiss(SecretStr(value) if value else None)
-
-    def clear_secrets(self) -> None:
-        """Forget what was typed (the app calls this when it locks)."""
-        self.query_one("#password", Input).value = ""
+        self.prompt_title = f"Resend entry {entry.id}"

@@ -53,6 +53,7 @@ from tui.screens.approvals_model import (
     exact_text,
 )
 from tui.screens.modal import ModalBase, cancel_binding, close_binding
+from tui.screens.trade_password import TradePasswordPrompt
 from tui.session import Session
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.main_nav import MainNav, set_nav_badge
@@ -832,46 +833,18 @@ class ApproveScreen(ModalBase[bool]):
             self.action_cancel()
 
 
-class ExecutePasswordScreen(ModalBase[SecretStr | None]):
+class ExecutePasswordScreen(TradePasswordPrompt):
     """Asks (masked) for the trade password a BHEX withdrawal needs to be sent; used once,
     never stored or shown. Dismisses with it, or None."""
 
-    TONE = "warning"
-
     BINDINGS: list[BindingType] = [cancel_binding("Do not execute")]
-
-    DEFAULT_CSS = """
-    ExecutePasswordScreen > Vertical { width: 70; }
-    ExecutePasswordScreen .text { color: $foreground; margin-bottom: 1; }
-    """
 
     def __init__(self, item: QueueItem) -> None:
         super().__init__()
         self.item = item
-
-    def compose(self) -> ComposeResult:
-        i = self.item
-        with Vertical() as box:
-            box.border_title = f"Execute request {i.id}"
-            yield Static(f"{i.venue} needs the trade password to send this withdrawal of "
-                         f"{exact_text(i)} (used once, never stored). Enter executes.",
-                         classes="text", markup=False)
-            yield Input(placeholder="trade password", password=True, id="password",
-                        compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#password", Input).focus()
-
-    @on(Input.Submitted, "#password")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        value = event.value
-        event.input.value = ""
-        self.dismiss(SecretStr(value) if value else None)
-
-    def clear_secrets(self) -> None:
-        """Forget what was typed (the app calls this when it locks)."""
-        self.query_one("#password", Input).value = ""
+        self.prompt_title = f"Execute request {item.id}"
+        self.prompt_text = (f"{item.venue} needs the trade password to send this withdrawal "
+                            f"of {exact_text(item)} (used once, never stored). Enter executes.")
 
 
 class RejectScreen(ModalBase[str | None]):
