@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from test_app_support import wait_until
-
 from tui.app import CoinsoleApp
 from tui.demo import demo_session
 from tui.screens.org_holdings import OrgHoldingsScreen
@@ -27,19 +25,14 @@ async def open_holdings(pilot) -> OrgHoldingsScreen:
 
 
 async def wait_synced(pilot, screen) -> None:
-    """Wait (by the clock, not a count of pauses: the table's count lands on a later
-    refresh, later still on a loaded machine) until the sync ended and the table counts
-    every stored row."""
-
-    def synced() -> bool:
+    for _ in range(1000):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
         table = screen.table
-        return (screen.note.startswith(("synced", "sync failed")) and table is not None
-                and table.total is not None and table.total == screen.source.store.count())
-
-    try:
-        await wait_until(pilot, synced, timeout=30)
-    except TimeoutError:
-        raise AssertionError(f"no sync: {screen.note!r}") from None
+        if screen.note.startswith(("synced", "sync failed")) and table is not None \
+                and table.total is not None and table.total == screen.source.store.count():
+            return
+    raise AssertionError(f"no sync: {screen.note!r}")
 
 
 async def test_the_org_opens_syncs_and_sums_exactly() -> None:
