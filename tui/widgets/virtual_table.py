@@ -103,6 +103,8 @@ class VirtualTable(Widget, can_focus=True):
         self.error: str | None = None
         """Why the last read failed (shown on the status line), or None."""
         self._generation = 0
+        self._count_owed = False
+        """A recount was asked for and not yet shown: the next read counts too."""
         self._fit_cache: tuple[tuple[object, ...], list[tuple[Column, int]]] | None = None
 
     # -- what the screen calls --------------------------------------------------------
@@ -177,7 +179,9 @@ class VirtualTable(Widget, can_focus=True):
     def _start(self, query: Query, how: str, steps: int = 0, *, count: bool = True) -> None:
         """Fetch the window for ``how`` in a worker thread; the newest call wins."""
         self._generation += 1
-        count = count or self.total is None
+        # a newer read supersedes an older one: it takes over a recount still owed
+        count = count or self.total is None or self._count_owed
+        self._count_owed = count
         generation, window, height = self._generation, self.window, self.height_rows
         if query != self.query:
             window = Window()
@@ -224,6 +228,7 @@ class VirtualTable(Widget, can_focus=True):
         self.error = None
         self.window = window
         self.total = total
+        self._count_owed = False
         self.refresh()
         self.post_message(self.Moved(self))
 

@@ -1,0 +1,65 @@
+"""A recount the table owes is never lost: when a move (which does not count) supersedes a
+reload (which does) before the reload's result lands, the move counts instead, so the
+status line's total is the store's, not the one from before it changed."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+from textual.app import App, ComposeResult
+
+from tests.test_virtual_table_fit import ListSource
+from tui.stores.table_query import Query
+from tui.widgets.virtual_table import VirtualTable
+
+
+class GatedSource(ListSource):
+    """A list source whose counts wait for ``gate`` while ``hold`` is set."""
+
+    def __init__(self, amounts: list[Decimal]) -> None:
+        super().__init__(amounts)
+        self.hold = False
+        self.gate = threading.Event()
+
+    def count(self, query: Query) -> int:
+        if self.hold:
+            self.gate.wait(timeout=10)
+        return len(self.rows)
+
+
+class GatedApp(App):
+    def __init__(self, source: GatedSource) -> None:
+        super().__init__()
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        yield VirtualTable(self.source, sort="total", id="table")
+
+
+async def settled(app: App, pilot) -> None:
+    """Wait until no worker runs (the superseded reload ends cancelled)."""
+    for _ in range(200):
+        if not any(w.is_running for w in app.workers):
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def test_a_move_that_supersedes_a_reload_still_recounts() -> None:
+    source = GatedSource([Decimal(i) for i in range(30)])
+    app = GatedApp(source)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        assert table.total == 30
+
+        source.rows = GatedSource([Decimal(i) for i in range(35)]).rows
+        source.hold = True
+        table.reload()  # counts: blocked at the gate
+        table.action_move(1)  # a newer read, issued before the recount landed
+        source.gate.set()
+        await settled(app, pilot)
+        assert table.total == 35
+        assert "of 35" in table.status_text()
