@@ -49,6 +49,18 @@ def test_paging_ends_exactly_at_the_last_row() -> None:
     assert generated.after_id(1004, 1000) == []
 
 
+def test_the_page_read_ahead_is_the_page_a_plain_read_would_give() -> None:
+    clock = [NOW_MS]
+    ahead = GeneratedOrg(300, churn=5, clock_ms=lambda: clock[0])
+    plain = GeneratedOrg(300, churn=5, clock_ms=lambda: clock[0], read_ahead=False)
+    for start in range(0, 1300, 100):
+        ahead.wait_read_ahead()
+        assert ahead.after_id_text(start, 100) == plain.after_id_text(start, 100)
+        clock[0] += 1
+    assert ahead.pages_read_ahead == 11  # every page after the first, up to the last row
+    assert ahead.after_id_text(50, 100) == plain.after_id_text(50, 100)  # asked elsewhere
+
+
 def test_churn_changes_rows_behind_the_cursor_and_update_time_finds_them() -> None:
     clock = [NOW_MS]
     generated = GeneratedOrg(1000, churn=7, clock_ms=lambda: clock[0])
