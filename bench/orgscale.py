@@ -118,7 +118,8 @@ async def view(path: Path) -> dict[str, int]:
 
         started = time.perf_counter()
         store = HoldingsStore.open(path)
-        source = HoldingsSource(store.reader(), describe_type=type_name)
+        source = HoldingsSource(store.reader(), describe_type=type_name,
+                                ensure_index=store.ensure_index)
         table = VirtualTable(source, sort="uid", id="table")
         await app.query_one("#slot").mount(table)
         table.focus()

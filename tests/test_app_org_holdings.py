@@ -148,3 +148,19 @@ async def test_show_user_opens_one_users_rows_of_another_profile() -> None:
                 break
         assert screen.profile == bhex and screen.table.query.text == "uid=6002"
         assert {r.ident[0] for r in screen.table.window.rows} <= {"6002"}
+
+
+async def test_sorting_by_available_builds_its_index_once() -> None:
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        assert not screen.store.has_index("holdings_by_available")
+        screen.table.set_sort("available", descending=True)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.store.has_index("holdings_by_available")
+        assert screen.table.query.sort == "available"
+        shown = [r.cells[3] for r in screen.table.window.rows]
+        values = [Decimal(c.replace(",", "")) for c in shown]
+        assert values == sorted(values, reverse=True) and values[0] > 0
+        assert not screen.note.startswith("indexing")

@@ -112,8 +112,7 @@ def test_bulk_mode_drops_and_rebuilds_the_sort_indexes(tmp_path) -> None:
         "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'holdings_by%'")}
     assert names() == set()
     store.end_bulk()
-    assert names() == {"holdings_by_total", "holdings_by_available", "holdings_by_frozen",
-                       "holdings_by_coin"}
+    assert names() == {"holdings_by_total", "holdings_by_coin"}  # available, frozen: on demand
     assert [r.uid for r in store.top_holders("BTC", 3)] == ["49", "48", "47"]
 
 
@@ -176,3 +175,30 @@ def test_fresh_merges_sum_exactly_whether_new_or_repeated(changes, page) -> None
         assert totals[coin].frozen == exact_sum(a for s, a in rows if s == FROZEN)
         assert totals[coin].rows == len(rows)
     assert store.count() == len(current)
+
+
+def test_available_and_frozen_are_indexed_the_first_time_they_are_sorted_by(tmp_path) -> None:
+    from tui.stores.holdings_source import HoldingsSource
+    from tui.stores.table_query import Query
+
+    store = HoldingsStore.open(tmp_path / "org.sqlite")
+    store.begin_bulk()
+    store.merge([row(str(i), "BTC", "201", str(i), side=i % 2) for i in range(40)], {})
+    assert store.ensure_index("available_key") is False  # a bulk pull builds none yet
+    store.end_bulk()
+    source = HoldingsSource(store.reader(), ensure_index=store.ensure_index)
+    plan = lambda sql: " ".join(str(r) for r in store.query(  # noqa: E731
+        f"EXPLAIN QUERY PLAN {sql}"))
+    by_available = "SELECT uid FROM holdings ORDER BY available_key, uid, coin, type LIMIT 5"
+    assert "holdings_by_available" not in plan(by_available)
+    assert not store.has_index("holdings_by_available")
+
+    rows = source.page(Query("available", True), None, forward=True, limit=3)
+    assert [r.ident[0] for r in rows] == ["38", "36", "34"]  # even uids: available side
+    assert store.has_index("holdings_by_available")
+    assert "holdings_by_available" in plan(by_available)
+    assert not store.has_index("holdings_by_frozen")
+    assert store.ensure_index("available_key") is True  # there already: nothing built
+    source.page(Query("frozen", True), None, forward=True, limit=3)
+    assert store.has_index("holdings_by_frozen")
+    store.close()

@@ -34,7 +34,8 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def source(store):
-    return HoldingsSource(store.reader(), describe_type=type_name)
+    return HoldingsSource(store.reader(), describe_type=type_name,
+                          ensure_index=store.ensure_index)
 
 
 def query(source, sort="total", descending=False, text="") -> Query:

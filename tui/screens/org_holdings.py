@@ -188,7 +188,8 @@ class OrgHoldingsScreen(ProfileScreen):
             else:
                 path, describe = holdings_path(adapter.org_key), _type_name  # type: ignore[attr-defined]
             self.store = HoldingsStore.open(path)
-            self.source = HoldingsSource(self.store.reader(), describe_type=describe)
+            self.source = HoldingsSource(self.store.reader(), describe_type=describe,
+                                         ensure_index=self._ensure_index)
         except (CoinsoleError, StoreError, OSError) as exc:
             self._set_note(f"cannot open the org's holdings: {exc}")
             return
@@ -200,6 +201,25 @@ class OrgHoldingsScreen(ProfileScreen):
             self._pending_filter = None
         self._show_side()
         self.action_sync()
+
+    def _ensure_index(self, key: str) -> bool:
+        """Build an amount's sort index the first time the table sorts by it (called in
+        the table's worker thread); the bar says so while it builds."""
+        from tui.stores.org_holdings import ON_DEMAND_INDEXES
+
+        store = self.store
+        if store is None:
+            return False
+        if store.has_index(ON_DEMAND_INDEXES[key]):
+            return True
+        before = self.note
+        building = f"indexing {key.removesuffix('_key')} (once; about a second a million rows)…"
+        self.app.call_from_thread(self._set_note, building)
+        try:
+            return store.ensure_index(key)
+        finally:  # unless a sync's progress replaced it meanwhile
+            self.app.call_from_thread(
+                lambda: self.note == building and self._set_note(before))
 
     def _close(self) -> None:
         for store in (self.source.store if self.source else None, self.store):

@@ -4,7 +4,10 @@ they can answer.
 
 Orders (each ends in the primary key ``(uid, coin, type)``, so ties keep one order):
 
-- ``total``, ``available``, ``frozen``: the amount's sort key, then the key;
+- ``total``, ``available``, ``frozen``: the amount's sort key, then the key (available's
+  and frozen's index is built the first time they are sorted by, through
+  ``ensure_index``: the store's writer, as this source reads through a read-only
+  connection);
 - ``coin``: coin, then total, then the key (the ``(coin, total)`` index);
 - ``uid``: the primary key itself.
 """
@@ -15,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.stores.exact import AmountRefused, parse_scaled, sort_key
-from tui.stores.org_holdings import AVAILABLE, FROZEN, HoldingsStore
+from tui.stores.org_holdings import AVAILABLE, FROZEN, ON_DEMAND_INDEXES, HoldingsStore
 from tui.stores.table_query import Column, FilterError, Query, Record
 
 __all__ = ["HoldingsSource", "COLUMNS", "group_digits"]
@@ -55,15 +58,20 @@ def group_digits(text: str) -> str:
 class HoldingsSource:
     """Rows of a :class:`HoldingsStore` for the virtual table.
 
-    ``describe_type`` names an account type code (ChainUp: ``201101`` -> ``201 normal``).
+    ``describe_type`` names an account type code (ChainUp: ``201101`` -> ``201 normal``);
+    ``ensure_index`` (the writer's :meth:`HoldingsStore.ensure_index`) builds an amount
+    key's index before the first sort by it; without it such a sort scans.
     """
 
     columns = COLUMNS
 
     def __init__(self, store: HoldingsStore, *,
-                 describe_type: Callable[[str], str] = str) -> None:
+                 describe_type: Callable[[str], str] = str,
+                 ensure_index: Callable[[str], bool] | None = None) -> None:
         self.store = store
         self.describe_type = describe_type
+        self.ensure_index = ensure_index
+        self._indexed: set[str] = set()
         self._names: dict[str, str] = {}
         self.refresh_names()
 
@@ -93,6 +101,10 @@ class HoldingsSource:
              limit: int, inclusive: bool = False) -> list[Record]:
         """Up to ``limit`` rows next to ``after`` in ``query``'s order (keyset, no OFFSET)."""
         order = _ORDER[query.sort]
+        key = _AMOUNT_KEYS.get(query.sort)
+        if key in ON_DEMAND_INDEXES and key not in self._indexed and self.ensure_index:
+            if self.ensure_index(key):
+                self._indexed.add(key)
         # the (coin, total) index serves a coin filter only in those orders; in any
         # other, "+coin" keeps SQLite on the sort's index instead of sorting every match
         where, args = self._where(query, coin_index=query.sort in ("total", "coin"))

@@ -5,8 +5,11 @@ One file per org, ``org-holdings-<org>.sqlite`` in the cache directory, beside
 ``chainup.sqlite`` (directory 0700, file 0600, WAL). A row is keyed ``(uid, coin, type)``
 and keeps its balance as the exact decimal text the venue sent. Each amount column the
 view sorts on (total, available, frozen) has a text key that sorts like the number
-(:func:`tui.stores.exact.sort_key`), and an index; every index ends in the primary key,
-so rows with equal amounts keep one order (keyset paging never skips or repeats one).
+(:func:`tui.stores.exact.sort_key`) and an index: total's and (coin, total)'s always,
+available's and frozen's built the first time the view sorts by them
+(:meth:`HoldingsStore.ensure_index`: most desks never do, and a million-row pull then
+builds two indexes, not four). Every index ends in the primary key, so rows with equal
+amounts keep one order (keyset paging never skips or repeats one).
 
 ``coin_totals`` holds, per coin, the available and frozen sums as integers at a per-coin
 decimal scale (Python ints of any size, stored as text), adjusted by each row's change in
@@ -60,8 +63,6 @@ CREATE TABLE IF NOT EXISTS holdings (
     PRIMARY KEY (uid, coin, type)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS holdings_by_total ON holdings (total_key);
-CREATE INDEX IF NOT EXISTS holdings_by_available ON holdings (available_key);
-CREATE INDEX IF NOT EXISTS holdings_by_frozen ON holdings (frozen_key);
 CREATE INDEX IF NOT EXISTS holdings_by_coin ON holdings (coin, total_key);
 CREATE TABLE IF NOT EXISTS coin_totals (
     coin      TEXT PRIMARY KEY,
@@ -90,6 +91,9 @@ _UPSERT = (
 _INSERT = _UPSERT.split(" ON CONFLICT")[0]
 _SORT_INDEXES = ("holdings_by_total", "holdings_by_available", "holdings_by_frozen",
                  "holdings_by_coin")
+ON_DEMAND_INDEXES = {"available_key": "holdings_by_available",
+                     "frozen_key": "holdings_by_frozen"}
+"""The amount keys indexed only once the view sorts by them (see the module)."""
 _LOOKUP_BATCH = 500
 """Uids per ``uid IN (...)`` lookup of the rows a page replaces."""
 
@@ -356,6 +360,27 @@ class HoldingsStore(SqliteFileStore):
 
         self._transaction(write)
         self.run(lambda db: db.execute("PRAGMA wal_autocheckpoint=1000"))
+
+    def ensure_index(self, key: str) -> bool:
+        """Build the index of amount key ``key`` (``available_key`` or ``frozen_key``)
+        unless it is there (about a second a million rows). Returns whether it is there
+        now: not during a first pull's bulk mode, when writes go in without indexes."""
+        name = ON_DEMAND_INDEXES[key]
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON holdings ({key})")
+
+        if self.has_index(name):
+            return True
+        if self.sync_state().get("bulk"):
+            return False
+        self._transaction(write)
+        return True
+
+    def has_index(self, name: str) -> bool:
+        """Whether index ``name`` exists."""
+        return bool(self.query("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                               (name,)))
 
     def set_state(self, state: dict[str, int | None]) -> None:
         """Record ``state`` alone."""
