@@ -35,3 +35,30 @@ def test_per_day_counts_closed_utc_days() -> None:
                (start, start + 1, end, end + 1, start - 1, start + 86_400_000)]
     assert per_day(records, 3, now) == [("03-08", Decimal(2)), ("03-09", Decimal(1)),
                                         ("03-10", Decimal(1))]
+
+
+def test_chart_amount_short_and_marked_approximate() -> None:
+    from tui.widgets.bar_chart import chart_amount
+
+    cases = {"3502704355.044096085130993387": "≈3.50 B", "19101879.729674769461122393": "≈19.1 M",
+             "15250.500000000000000000": "≈15.3 K", "3.141592653589793238": "≈3.14",
+             "0.000095308451789091": "≈0.0000953", "999.5": "≈1.00 K",
+             "999999": "≈1.00 M", "-1234.5": "≈-1.23 K", "123456789012345678": "≈123 Q",
+             "1234567890123456789012": "≈1.23e21",
+             # exact values stay unmarked, trailing zeros trimmed
+             "0": "0", "8": "8", "1000": "1 K", "12500.00": "12.5 K", "0.001": "0.001",
+             "100": "100",
+             # nearer zero than the last digit shown
+             "0.000000000000000001": "<0.00001", "-0.0000001": ">-0.00001"}
+    for text, short in cases.items():
+        assert chart_amount(Decimal(text)) == short, text
+        assert len(chart_amount(Decimal(text))) <= 11
+
+
+def test_chart_amount_rounds_in_decimal_half_even() -> None:
+    from tui.widgets.bar_chart import chart_amount
+
+    # 1.005 is 1.00499999... as a binary float: Decimal keeps the tie and rounds to even
+    assert chart_amount(Decimal("1.005")) == "≈1.00"
+    assert chart_amount(Decimal("1.015")) == "≈1.02"
+    assert chart_amount(Decimal("2.675")) == "≈2.68"  # a float would give 2.67

@@ -128,8 +128,11 @@ class ActivityScreen(Screen[None]):
     """At most this many pending entries are asked about per refresh (the newest)."""
 
     BINDINGS: list[BindingType] = [
-        Binding("enter", "open_detail", "Detail", tooltip="Show the request, its history and "
-                                                           "the evidence"),
+        # priority: the entry table's own (hidden) Enter would otherwise hide this one
+        # from the footer; with no entry selected, or the filter focused, it is disabled
+        # and Enter goes on (to the table, or submits the filter).
+        Binding("enter", "open_detail", "Detail", priority=True,
+                tooltip="Show the request, its history and the evidence"),
         Binding("s", "settle", "Settle now", tooltip="Settle the selected UNKNOWN entry by its "
                                                      "endpoint's rule and show the evidence"),
         Binding("S", "settle_all", "Settle all", tooltip="Settle every UNKNOWN entry"),
@@ -646,6 +649,8 @@ class ActivityScreen(Screen[None]):
             return True
         if action == "clear_filter":
             return bool(self.filter_text or self.query_one("#filter", Input).has_class("-shown"))
+        if action == "open_detail" and isinstance(self.focused, Input):
+            return False
         if action in ("settle", "cancel_move", "resolve", "open_detail"):
             row = self.window.current
             entry = None if row is None else row.entry  # type: ignore[attr-defined]

@@ -18,8 +18,8 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
-from textual.widgets import Input, Select, Static
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Input, Label, Select, Static
 
 from tui.payments.lifecycle import IllegalPaymentAction, PaymentAction, held, refundable
 from tui.screens.gated_confirm import GatedConfirmScreen, send_bindings
@@ -38,11 +38,22 @@ class PaymentActionScreen(GatedConfirmScreen):
 
     BINDINGS: list[BindingType] = send_bindings("Journal the request and send it (once)")
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """Below 30 rows (``-short``, e.g. 80x24) the box drops its blank lines at top and
+    bottom and the buttons their borders, so the summary, the approvals note and the
+    buttons fit without scrolling."""
+
     DEFAULT_CSS = """
     PaymentActionScreen > VerticalScroll { width: 84; max-height: 100%; }
+    PaymentActionScreen.-short > VerticalScroll { padding: 0 2; }
+    PaymentActionScreen.-short .buttons Button { border: none !important; }
     PaymentActionScreen .order { color: $text-muted; }
-    PaymentActionScreen .prompt { margin-top: 1; }
+    PaymentActionScreen #fields { grid-size: 2; grid-columns: 16 1fr; grid-rows: auto;
+                                  grid-gutter: 0 1; height: auto; margin-top: 1; }
+    PaymentActionScreen #fields Label { color: $text-muted; }
+    PaymentActionScreen #fields .tall { height: 3; content-align-vertical: middle; }
     PaymentActionScreen Input, PaymentActionScreen Select { width: 48; }
+    PaymentActionScreen #outcome { margin-top: 0; }
     """
 
     def __init__(self, session: Any, profile: str, order: PaymentOrder,
@@ -59,24 +70,33 @@ class PaymentActionScreen(GatedConfirmScreen):
             yield Static(f"order {order.order_id} ({order.client_order_id or '-'}) · "
                          f"{order.status} · payer {order.payer_user_id} · payee "
                          f"{order.payee_user_id}", classes="order", markup=False)
-            if self.action in (PaymentAction.SETTLE, PaymentAction.UNLOCK):
-                tokens = sorted({i.token_id for i in order.pay_info if i.pay_type == "PREPAY"
-                                 and held(i) > 0})
-                options = [(f"{t} (held {_held(order, t)})", t) for t in tokens]
-                yield Static("Token", classes="prompt", markup=False)
-                yield Select(options, id="token", allow_blank=False,
-                             value=tokens[0] if tokens else Select.BLANK)
-            if self.action is PaymentAction.REFUND:
-                items = [i for i in order.pay_info if i.pay_type == "PAY" and refundable(i) > 0]
-                options = [(f"{i.item_id} · {i.token_id} · refundable {refundable(i)}",
-                            i.item_id) for i in items]
-                yield Static("Pay item", classes="prompt", markup=False)
-                yield Select(options, id="item", allow_blank=False,
-                             value=items[0].item_id if items else Select.BLANK)
             if self.action is not PaymentAction.CANCEL:
-                yield Static("Amount (exact)", classes="prompt", markup=False)
-                yield Input(placeholder="e.g. 0.1", id="amount")
+                # label beside field, one line per choice: the summary below stays in view
+                with Grid(id="fields"):
+                    yield from self._compose_fields()
             yield from self.compose_outcome(gate=self._gate_text())
+
+    def _compose_fields(self) -> ComposeResult:
+        """The action's inputs, each beside its label: the token (settle, unlock) or pay
+        item (refund) as a one-line choice, then the amount."""
+        order = self.order
+        if self.action in (PaymentAction.SETTLE, PaymentAction.UNLOCK):
+            tokens = sorted({i.token_id for i in order.pay_info if i.pay_type == "PREPAY"
+                             and held(i) > 0})
+            options = [(f"{t} (held {_held(order, t)})", t) for t in tokens]
+            yield Label("token", markup=False)
+            yield Select(options, id="token", allow_blank=False, compact=True,
+                         value=tokens[0] if tokens else Select.BLANK)
+        if self.action is PaymentAction.REFUND:
+            items = [i for i in order.pay_info if i.pay_type == "PAY" and refundable(i) > 0]
+            options = [(f"{i.item_id} · {i.token_id} · refundable {refundable(i)}",
+                        i.item_id) for i in items]
+            yield Label("pay item", markup=False)
+            yield Select(options, id="item", allow_blank=False, compact=True,
+                         value=items[0].item_id if items else Select.BLANK)
+        # the amount keeps its border: the field typed in is plain to see
+        yield Label("amount (exact)", classes="tall", markup=False)
+        yield Input(placeholder="e.g. 0.1", id="amount")
 
     @staticmethod
     def _gate_text() -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label, Select
 
 from tui.screens.gated_confirm import GatedConfirmScreen, send_bindings
@@ -39,8 +39,16 @@ class PaymentCreateScreen(GatedConfirmScreen):
 
     BINDINGS: list[BindingType] = send_bindings("Journal the new order and send it (once)")
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """Below 30 rows (``-short``, e.g. 80x24) the box drops its blank lines at top and
+    bottom and the buttons their borders, so the summary and the buttons fit without
+    scrolling (the box still scrolls should a long reason need more)."""
+
     DEFAULT_CSS = """
-    PaymentCreateScreen > Vertical { width: 84; max-height: 100%; }
+    PaymentCreateScreen > VerticalScroll { width: 84; max-height: 100%; }
+    PaymentCreateScreen.-short > VerticalScroll { padding: 0 2; }
+    PaymentCreateScreen.-short .buttons Button { border: none !important; }
+    PaymentCreateScreen #outcome { margin-top: 0; }
     PaymentCreateScreen Grid { grid-size: 2; grid-columns: 16 1fr; grid-rows: 1;
                                grid-gutter: 0 1; height: auto; }
     PaymentCreateScreen Grid Label { color: $text-muted; }
@@ -55,7 +63,7 @@ class PaymentCreateScreen(GatedConfirmScreen):
         """The new order's ``client_order_id`` (fixed for this form: one order)."""
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with VerticalScroll() as box:
             box.border_title = "New payment order"
             with Grid():
                 yield Label("pay type")

@@ -33,7 +33,7 @@ from tui.session import Session
 from tui.venues.bhex_stats import walk_pages
 from tui.venues.registry import adapter_class
 from tui.core.amounts import table_amount
-from tui.widgets.bar_chart import BarChart
+from tui.widgets.bar_chart import BarChart, chart_amount
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.record_table import Column, RecordTable, time_column
 from tui.widgets.title_bar import TitleBar
@@ -81,10 +81,12 @@ def _audit_style(record: Any) -> str | None:
 SUMMARY = (Column("token", "token_id"), Column("total", "total", numeric=True),
            Column("available", "available", numeric=True),
            Column("lock", "lock", numeric=True))
-HOLDERS = (Column("user", "user_id"), Column("account", "account_id"),
+# Beside the holders' chart the id, lock, available and account columns give way (in
+# that order) so user and total stay whole, every digit.
+HOLDERS = (Column("user", "user_id"), Column("account", "account_id", drop=2),
            Column("total", "total", numeric=True),
-           Column("available", "available", numeric=True),
-           Column("lock", "lock", numeric=True), Column("id", "id"))
+           Column("available", "available", numeric=True, drop=3),
+           Column("lock", "lock", numeric=True, drop=4), Column("id", "id", drop=5))
 TOP = 20
 """How many holders the Top holders tab shows."""
 # On a narrow terminal the tx id, address, arrives and order id columns give way (in
@@ -127,12 +129,18 @@ class StatisticsScreen(ProfileTabsScreen):
     PROFILE_PROMPT = "no BHEX profile"
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    """Below 100 columns (``-narrow``) the per-day charts give their width to the table."""
+    """Below 100 columns (``-narrow``) the per-day charts give their width to the table,
+    and the holders' chart moves under its table (which keeps the whole width)."""
 
     DEFAULT_CSS = """
     StatisticsScreen.-narrow #withdrawals-chart, StatisticsScreen.-narrow #deposits-chart {
         display: none;
     }
+    StatisticsScreen #top-chart { max-width: 46; }
+    StatisticsScreen.-narrow #tab-top .with-chart { layout: vertical; }
+    StatisticsScreen.-narrow #top-chart { width: 1fr; max-width: 46; height: auto;
+                                          max-height: 50%; border-left: none;
+                                          border-top: solid $panel-lighten-2; }
     StatisticsScreen #range { width: 20; }
     StatisticsScreen .with-chart { height: 1fr; }
     StatisticsScreen .with-chart RecordTable { width: 1fr; }
@@ -175,12 +183,20 @@ class StatisticsScreen(ProfileTabsScreen):
                     if table_id in _CHARTED:
                         with Horizontal(classes="with-chart"):
                             yield self._table(table_id)
-                            yield BarChart("Holders' totals" if table_id == "top"
-                                           else f"{title} per day (UTC)",
-                                           id=f"{table_id}-chart", value_text=table_amount)
+                            yield self._chart(table_id, title)
                     else:
                         yield self._table(table_id)
         yield KeyFooter()
+
+    @staticmethod
+    def _chart(table_id: str, title: str) -> BarChart:
+        """The chart beside ``table_id``: the holders' totals written short (≈, so the
+        chart's width is bounded and the table keeps every digit), else counts per day."""
+        if table_id == "top":
+            return BarChart("Holders' totals (≈ rounded)", id="top-chart",
+                            value_text=chart_amount)
+        return BarChart(f"{title} per day (UTC)", id=f"{table_id}-chart",
+                        value_text=table_amount)
 
     def _table(self, table_id: str) -> RecordTable:
         title, columns, key, empty = _TABS[table_id]
