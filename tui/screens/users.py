@@ -59,10 +59,9 @@ MORE_LOADING = "loading more matches…"
 @dataclass
 class _Listing:
     """The search whose matches are listed: its text, how many are shown, whether the
-    index has more, and whether the next page is loading. A new search makes a new one
-    (a later ``generation``), so a page that arrives for an older one is dropped."""
+    index has more, and whether the next page is loading. Each search makes a new one,
+    so a page that arrives for a listing no longer on screen is dropped."""
 
-    generation: int
     text: str
     shown: int = 0
     more: bool = False
@@ -137,7 +136,7 @@ class UsersScreen(ProfileScreen):
         self._index_state = ""
         """What the #state line says about the index (shown again when the search is
         emptied)."""
-        self._listing = _Listing(0, "")
+        self._listing = _Listing("")
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -240,7 +239,7 @@ class UsersScreen(ProfileScreen):
     def _search(self, text: str) -> None:
         results = self.query_one("#results", OptionList)
         results.clear_options()
-        self._listing = _Listing(self._listing.generation + 1, text)
+        self._listing = _Listing(text)
         if not text.strip() or self.profile is None:
             if self.profile is not None:
                 self._state(self._index_state)
