@@ -112,3 +112,32 @@ async def test_the_card_says_how_to_choose_a_user_until_one_is_chosen() -> None:
         screen.profile_switched()  # what a profile switch does: the card cleared
         await wait_loaded(pilot)
         assert card.empty and "Search for a user" in screen_text(app)
+
+
+async def test_a_failed_page_says_so_and_enter_on_the_more_entry_tries_again(
+        monkeypatch) -> None:
+    from tui.support.user_index import UserIndex
+
+    app, _ = users_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_users(pilot)
+        await type_search(pilot, screen, "4")
+        expected = every_match(screen, "4")
+        real = UserIndex.search
+
+        def locked(self, text, limit=20):
+            raise RuntimeError("database is locked")
+
+        monkeypatch.setattr(UserIndex, "search", locked)
+        results = screen.query_one("#results", OptionList)
+        results.focus()
+        await pilot.press("end")
+        await wait_loaded(pilot)
+        assert state(screen) == ("50 matches shown · more below · loading more failed: "
+                                 "database is locked")
+        assert ids(results) == [*expected[:PAGE], MORE_ID] and results.highlighted == PAGE
+        monkeypatch.setattr(UserIndex, "search", real)
+        await pilot.press("enter")  # Enter on the more-entry loads the next page
+        await wait_loaded(pilot)
+        assert ids(results) == [*expected[:2 * PAGE], MORE_ID]
+        assert results.highlighted == PAGE
