@@ -140,3 +140,35 @@ def test_normalise_and_odd_input() -> None:
     assert index.search('"') == [] and index.search("") == []
     assert index.search("a*b OR c") == []
     assert org_key("http://x/bhex", "k") != org_key("http://x/bhex", "k2")
+
+
+def _crowd(index: UserIndex) -> None:
+    """300 users whose uids, mobiles, emails and KYC names overlap, so a query matches
+    through several sources (and the same user through more than one)."""
+    index.upsert_users([
+        {"userId": str(13_000 + i), "nationalCode": "1" if i % 3 else "86",
+         "mobile": f"13{i:09d}" if i % 2 else f"38{i:09d}",
+         "email": f"ann{i}@x.io" if i % 4 else "", "registerType": 1}
+        for i in range(300)])
+    index.upsert_kyc([{"userId": str(13_000 + i), "firstName": "Zed" if i % 5 else "Ann",
+                       "secondName": "Q", "verifyStatus": 2, "id": i} for i in range(300)])
+
+
+@pytest.mark.parametrize("text", ["13", "138", "1", "zed", "ann", "ann1", "q", "+1 38"])
+def test_a_longer_limit_lists_the_same_users_first(text: str) -> None:
+    """Paging by a longer limit (the Users screen's "more matches") must neither skip nor
+    repeat a user: every limit's list is the start of every longer one."""
+    index = UserIndex.memory()
+    _crowd(index)
+    everything = index.search(text, 10_000)
+    ids = [m.user.user_id for m in everything]
+    assert len(ids) == len(set(ids)) and len(ids) > 50, text
+    for limit in (1, 7, 50, 51, 100, 150, len(ids) - 1):
+        assert index.search(text, limit) == everything[:limit], (text, limit)
+
+
+def test_name_matches_are_newest_first_over_every_match() -> None:
+    index = UserIndex.memory()
+    _crowd(index)
+    found = [int(m.user.user_id) for m in index.search("zed", 10)]
+    assert found == sorted(found, reverse=True) and found[0] == 13_299

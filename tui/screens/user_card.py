@@ -27,7 +27,10 @@ from tui.support.card_text import broker_audit_text
 from tui.widgets.record_table import Column, RecordTable, format_time_ms
 
 __all__ = ["UserCardView", "TABLE_PARTS", "OTC_COLUMNS", "WITHDRAWAL_COLUMNS", "BHEX_BALANCE_COLUMNS",
-           "CHAINUP_COLUMNS"]
+           "CHAINUP_COLUMNS", "NO_USER"]
+
+NO_USER = "Search for a user (uid, mobile, email) and press Enter to see their card."
+"""What the card says until a user is chosen (and after a profile switch clears it)."""
 
 
 def _otc(name: str) -> Callable[[Any], Any]:
@@ -119,10 +122,14 @@ TABLE_PARTS = tuple(_TABLES)
 
 
 class UserCardView(VerticalScroll):
-    """Every part of one user's card under its title; :meth:`draw` shows a part's state."""
+    """Every part of one user's card under its title; :meth:`draw` shows a part's state.
+    With no user (at first, and after :meth:`clear`) only :data:`NO_USER` shows."""
 
     DEFAULT_CSS = """
     UserCardView { padding: 0 1; }
+    UserCardView > #card-placeholder { display: none; color: $text-muted; margin-top: 1; }
+    UserCardView.-empty > * { display: none; }
+    UserCardView.-empty > #card-placeholder { display: block; }
     UserCardView .part-title { color: $text-muted; text-style: bold; margin-top: 1; }
     UserCardView .part { height: auto; }
     UserCardView .part.-loading { color: $text-muted; text-style: italic; }
@@ -131,7 +138,16 @@ class UserCardView(VerticalScroll):
     UserCardView #part-balances, UserCardView #part-chainup { height: 10; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id, classes="-empty")
+
+    @property
+    def empty(self) -> bool:
+        """No user's card is shown (the placeholder is)."""
+        return self.has_class("-empty")
+
     def compose(self) -> ComposeResult:
+        yield Static(NO_USER, id="card-placeholder", markup=False)
         for name in PARTS:
             yield Static(PART_TITLES[name], classes="part-title", markup=False)
             if name in _TABLES:
@@ -147,7 +163,8 @@ class UserCardView(VerticalScroll):
         return self.query_one(f"#part-{name}", RecordTable)
 
     def clear(self) -> None:
-        """Show no user."""
+        """Show no user: the placeholder instead of the parts."""
+        self.add_class("-empty")
         for name in PARTS:
             if name in TABLE_PARTS:
                 self.table(name).set_records([])
@@ -155,7 +172,8 @@ class UserCardView(VerticalScroll):
                 self.query_one(f"#part-{name}", Static).update("")
 
     def draw(self, part: CardPart) -> None:
-        """Show ``part``: loading, its error, or its data."""
+        """Show ``part``: loading, its error, or its data (the placeholder goes)."""
+        self.remove_class("-empty")
         if part.name in TABLE_PARTS:
             table = self.table(part.name)
             if part.state is PartState.LOADING:

@@ -2,7 +2,10 @@
 
 One search input: a uid, a mobile (with or without national code), an email, or a prefix
 of any; results appear as you type, from the local index of the org's users
-(:mod:`tui.support.user_index`; ``s`` syncs it). Choosing a result loads the user's card:
+(:mod:`tui.support.user_index`; ``s`` syncs it), 50 at a time: a full page ends with a
+"more matches" entry that loads the next 50 when chosen or highlighted (the #state line
+says how many are shown and whether there are more). Until a user is chosen the card
+says how to choose one. Choosing a result loads the user's card:
 every part (base info, KYC, invite info and list, the eight status flags, balances with
 sub-accounts, their ChainUp rows when the session has a ChainUp profile, deposits,
 withdrawals with their broker-audit state, balance flow, OTC orders, open orders,
@@ -13,6 +16,8 @@ title bar names the user whose data is on screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -41,6 +46,33 @@ def act_for(app: Any, session: Session, profile: str, user_id: str) -> None:
     from tui.screens.act_for import apply_acting
 
     apply_acting(app, session, profile, user_id)
+
+
+PAGE = 50
+"""Matches listed at a time; the more-entry loads the next ones."""
+MORE_ID = "more"
+"""The more-entry's option id (a user's id is digits)."""
+MORE_PROMPT = f"↓ more matches: the next {PAGE}…"
+MORE_LOADING = "loading more matches…"
+
+
+@dataclass
+class _Listing:
+    """The search whose matches are listed: its text, how many are shown, whether the
+    index has more, and whether the next page is loading. Each search makes a new one,
+    so a page that arrives for a listing no longer on screen is dropped."""
+
+    text: str
+    shown: int = 0
+    more: bool = False
+    loading: bool = False
+
+    def state(self) -> str:
+        """The #state line: how many matches are shown and whether there are more."""
+        noun = "match" if self.shown == 1 else "matches"
+        if self.more:
+            return f"{self.shown:,} {noun} shown · more below"
+        return f"{self.shown:,} {noun}" if self.shown else "no user matches"
 
 
 class UsersScreen(ProfileScreen):
@@ -101,6 +133,10 @@ class UsersScreen(ProfileScreen):
         """The user whose card is on screen."""
         self.card: UserCard | None = None
         self._index_empty = False
+        self._index_state = ""
+        """What the #state line says about the index (shown again when the search is
+        emptied)."""
+        self._listing = _Listing("")
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -118,8 +154,7 @@ class UsersScreen(ProfileScreen):
         if self.profile is None:
             self._state("No BHEX profile: the support desk needs BHEX's Org API.")
             return
-        note = self._index_note()
-        self._state(note)
+        self._index_says(self._index_note())
         if self._index_empty:
             # the note says "press s": s must sync, not type into the search
             self.query_one("#results", OptionList).focus()
@@ -133,11 +168,16 @@ class UsersScreen(ProfileScreen):
         return self.session.adapter(self.profile)
 
     def _index(self) -> Any:
+        return self._index_opener()()
+
+    def _index_opener(self) -> Callable[[], Any]:
+        """What opens this profile's org index (the org worked out here, so a worker
+        thread only opens the file)."""
         from tui.support.user_index import UserIndex, org_key
 
         adapter = self._adapter()
-        return UserIndex.open(org_key(adapter.settings.base_url,
-                                      adapter.credentials.api_key.get_secret_value()))
+        return partial(UserIndex.open, org_key(adapter.settings.base_url,
+                                               adapter.credentials.api_key.get_secret_value()))
 
     def _index_note(self) -> str:
         index = self._index()
@@ -153,10 +193,16 @@ class UsersScreen(ProfileScreen):
     def _state(self, text: str) -> None:
         self.query_one("#state", Static).update(text)
 
+    def _index_says(self, text: str) -> None:
+        """Say ``text`` about the index on the #state line (and again whenever the search
+        is emptied)."""
+        self._index_state = text
+        self._state(text)
+
     def action_sync(self) -> None:
         """Sync the local index (in a worker)."""
         if self.profile is not None:
-            self._state("syncing the index…")
+            self._index_says("syncing the index…")
             self._sync()
 
     @work(exclusive=True, group="sync")
@@ -166,15 +212,25 @@ class UsersScreen(ProfileScreen):
         index = self._index()
         try:
             report = await sync_users(index, self._adapter())
-            self._state(f"synced: {report.users:,} users and {report.kyc:,} KYC rows; "
-                        f"{report.total:,} users indexed")
+            self._index_says(f"synced: {report.users:,} users and {report.kyc:,} KYC "
+                             f"rows; {report.total:,} users indexed")
         except Exception as exc:  # noqa: BLE001 - shown on the screen, the app goes on
-            self._state(f"sync failed: {exc}")
+            self._index_says(f"sync failed: {exc}")
         finally:
             index.close()
-        self._search(self.query_one("#search", Input).value)
+        text = self.query_one("#search", Input).value
+        self._search(text)
+        if text.strip():  # the sync's report stays beside the count
+            self._state(f"{self._index_state} · {self._listing.state()}")
 
     # -- searching --------------------------------------------------------------------
+    #
+    # A keystroke's search runs here, on the UI thread: the first page at 1,000,000
+    # indexed users, index opened and closed, measured p50 0.7-0.9 ms, max 5.5 ms
+    # (bench/support.py's index; a name word over most of the org, 11-17 ms). The pages
+    # after it ask the index again with a longer limit (UserIndex.search lists the same
+    # users first), which grows with the depth (5,000 deep: 35-120 ms), so they load in
+    # a thread worker, the newest search winning.
 
     @on(Input.Changed, "#search")
     def _typed(self, event: Input.Changed) -> None:
@@ -183,31 +239,95 @@ class UsersScreen(ProfileScreen):
     def _search(self, text: str) -> None:
         results = self.query_one("#results", OptionList)
         results.clear_options()
+        self._listing = _Listing(text)
         if not text.strip() or self.profile is None:
+            if self.profile is not None:
+                self._state(self._index_state)
             return
         index = self._index()
         try:
-            found = index.search(text, 50)
+            found = index.search(text, PAGE + 1)
         finally:
             index.close()
-        for match in found:
+        self._add_matches(found)
+
+    def _add_matches(self, found: list[Any]) -> None:
+        """List ``found`` (up to a page, plus one that says whether there are more) after
+        the matches already listed; the more-entry last when there are."""
+        results = self.query_one("#results", OptionList)
+        listing = self._listing
+        more = len(found) > PAGE
+        for match in found[:PAGE]:
             user = match.user
             contact = (f"+{user.national_code} {user.mobile}" if user.mobile else user.email)
             results.add_option(Option(f"{user.user_id}  {contact}  ({match.why})",
                                       id=user.user_id))
-        if not found:
+        listing.shown += len(found[:PAGE])
+        listing.more = more
+        if more:
+            results.add_option(Option(MORE_PROMPT, id=MORE_ID))
+        elif not listing.shown:
             results.add_option(Option("no user matches", id="", disabled=True))
+        self._state(listing.state())
+
+    def _load_more(self) -> None:
+        """Load the next page of matches in place of the more-entry (once at a time)."""
+        listing = self._listing
+        if not listing.more or listing.loading or self.profile is None:
+            return
+        listing.loading = True
+        results = self.query_one("#results", OptionList)
+        results.replace_option_prompt(MORE_ID, MORE_LOADING)
+        self._fetch_more(listing, self._index_opener())
+
+    @work(thread=True, exclusive=True, group="more")
+    def _fetch_more(self, listing: "_Listing", open_index: Callable[[], Any]) -> None:
+        try:
+            index = open_index()
+            try:
+                found = index.search(listing.text, listing.shown + PAGE + 1)
+            finally:
+                index.close()
+        except Exception as exc:  # noqa: BLE001 - shown on the screen, the list stays
+            self.app.call_from_thread(self._more_failed, listing, str(exc))
+            return
+        self.app.call_from_thread(self._more_loaded, listing, found[listing.shown:])
+
+    def _more_loaded(self, listing: "_Listing", found: list[Any]) -> None:
+        if listing is not self._listing:
+            return  # a newer search replaced the list
+        results = self.query_one("#results", OptionList)
+        highlighted = results.highlighted
+        results.remove_option(MORE_ID)
+        listing.loading = False
+        self._add_matches(found)
+        if highlighted is not None and highlighted < results.option_count:
+            results.highlighted = highlighted  # where it was: the more-entry's place
+
+    def _more_failed(self, listing: "_Listing", error: str) -> None:
+        if listing is self._listing:
+            listing.loading = False
+            self.query_one("#results", OptionList).replace_option_prompt(MORE_ID,
+                                                                         MORE_PROMPT)
+            self._state(f"{listing.state()} · loading more failed: {error}")
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
         results = self.query_one("#results", OptionList)
-        if results.option_count and results.get_option_at_index(0).id:
+        if results.option_count and results.get_option_at_index(0).id not in ("", MORE_ID):
             self.show_user(str(results.get_option_at_index(0).id))
 
     @on(OptionList.OptionSelected, "#results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
+        if event.option.id == MORE_ID:
+            self._load_more()
+        elif event.option.id:
             self.show_user(str(event.option.id))
+
+    @on(OptionList.OptionHighlighted, "#results")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id == MORE_ID:
+            self._load_more()
 
     def action_focus_search(self) -> None:
         """Focus the search input."""
@@ -362,5 +482,5 @@ class UsersScreen(ProfileScreen):
         self.card = None
         self.sub_title = "users"
         self.query_one("#card", UserCardView).clear()
-        self._state(self._index_note())
+        self._index_says(self._index_note())
         self._search(self.query_one("#search", Input).value)

@@ -339,7 +339,11 @@ class UserIndex:
         """Users matching ``text``, at most ``limit``: the exact uid; then exact mobile
         (with or without national code) or email; then uid, mobile and email prefixes
         (B-tree ranges, in that order, each in text order); then KYC names and email
-        words starting with it (FTS5)."""
+        words starting with it (FTS5), newest first.
+
+        Deterministic and stable under a longer ``limit``: ``search(text, n)`` is the
+        first ``n`` of ``search(text, n + k)``, so a list pages on by asking again with a
+        longer limit (the Users screen's "more matches")."""
         query = normalise_query(text)
         if not query or limit <= 0:
             return []
@@ -375,9 +379,11 @@ class UserIndex:
             words = [w for w in query.replace(".", " ").split() if w]
             if len(results) < limit and words and not digits and "@" not in query:
                 term = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+                # Newest first over every match (not the first ``limit`` by rowid, then
+                # sorted): so a longer limit lists the same users first (paging).
                 uids = [r[0] for r in self._db.execute(
-                    "SELECT rowid FROM users_fts WHERE users_fts MATCH ? LIMIT ?",
-                    (term, limit))]
+                    "SELECT rowid FROM users_fts WHERE users_fts MATCH ?"
+                    " ORDER BY rowid DESC LIMIT ?", (term, limit))]
                 if uids:
                     marks = ",".join("?" * len(uids))
                     add(self._rows(f"WHERE uid IN ({marks}) ORDER BY uid DESC", tuple(uids)),
