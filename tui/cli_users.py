@@ -19,9 +19,9 @@ from typing import Any
 import click
 from pydantic import SecretStr
 
-from tui.cli_org import EXIT_OK, EXIT_USAGE, EXIT_VENUE
+from tui.cli_org import EXIT_OK, EXIT_USAGE, EXIT_VENUE, run_in
 from tui.cli_org import fail as _fail
-from tui.core.errors import InvalidRequest, VenueError
+from tui.core.errors import InvalidRequest
 
 __all__ = ["register", "users", "otc"]
 
@@ -55,20 +55,7 @@ def _run(profile: str, demo: bool, work: Callable[[Any], Awaitable[int]],
         _fail(f"profile {profile!r} is not a BHEX profile; the support desk needs BHEX's "
               "Org API")
 
-    async def main(context: Any) -> int:
-        adapter = context.session.adapter(profile)
-        try:
-            return await work(adapter)
-        except InvalidRequest as exc:
-            click.echo(f"coinsole: {exc}", err=True)
-            return EXIT_USAGE if "no such" not in str(exc) else EXIT_VENUE
-        except VenueError as exc:
-            click.echo(f"coinsole: {exc}", err=True)
-            return EXIT_VENUE
-
-    code = ctx.run(main)
-    if code:
-        raise SystemExit(code)
+    run_in(ctx, profile, lambda context, adapter: work(adapter), missing=EXIT_VENUE)
 
 
 async def _no_check(adapter: Any) -> int:
