@@ -401,18 +401,11 @@ def _available(balances: list | None, coin: str, account) -> Decimal | None:
 
 
 async def _precision(adapter, coin: str) -> int:
-    """The decimals ``coin`` may carry at the venue: what it publishes (BHEX's
-    ``quota_info`` minPrecision, Bitunix's coin table), else the documented per-venue
-    default (:func:`tui.core.validation.default_decimals`, docs/wire.md)."""
-    from tui.core.validation import default_decimals
+    """The decimals ``coin`` may carry at the venue
+    (:func:`tui.venues.coin_decimals.coin_decimals`)."""
+    from tui.venues.coin_decimals import coin_decimals
 
-    try:
-        quote = await adapter.withdraw_quote(coin, None)
-    except (NotImplementedError, CoinsoleError):
-        quote = None
-    if quote is not None and quote.precision is not None:
-        return quote.precision
-    return default_decimals(adapter.venue_id)
+    return await coin_decimals(adapter, coin)
 
 
 def _say(notes: list[str]) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ import click
 from tui.core.errors import InvalidRequest, VenueError
 
 __all__ = ["EXIT_OK", "EXIT_USAGE", "EXIT_VENUE", "fail", "profile_options",
-           "write_options", "bhex_context", "run_bhex"]
+           "write_options", "bhex_context", "run_bhex", "run_in"]
 
 EXIT_OK, EXIT_USAGE, EXIT_VENUE = 0, 2, 3
 _DEMO_HELP = "Use the built-in sandbox's demo profiles (a fresh sandbox for this command)."
@@ -60,14 +60,21 @@ def run_bhex(profile: str, demo: bool, work: Callable[[Any, Any], Awaitable[int]
     """Run ``work(ctx, adapter)`` for the BHEX ``profile`` (see :func:`bhex_context`). A
     refused request or a venue error is one line and exit 2 or 3; a non-zero code from
     ``work`` is the exit."""
-    ctx = bhex_context(demo, profile, needs)
+    run_in(bhex_context(demo, profile, needs), profile, work)
 
+
+def run_in(ctx: Any, profile: str, work: Callable[[Any, Any], Awaitable[int]], *,
+           missing: int = EXIT_USAGE) -> None:
+    """Run ``work(ctx, adapter)`` in the command context ``ctx`` with ``profile``'s adapter.
+    A refused request is one line and exit 2 (``missing`` when it names something that
+    does not exist: "no such ..."), a venue error one line and exit 3; a non-zero code
+    from ``work`` is the exit."""
     async def main(context: Any) -> int:
         try:
             return await work(context, context.session.adapter(profile))
         except InvalidRequest as exc:
             click.echo(f"coinsole: {exc}", err=True)
-            return EXIT_USAGE
+            return EXIT_USAGE if "no such" not in str(exc) else missing
         except VenueError as exc:
             click.echo(f"coinsole: {exc}", err=True)
             return EXIT_VENUE

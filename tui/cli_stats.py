@@ -263,16 +263,30 @@ def _ranged_list(method: str, key: Callable[[Any], str], *, demo: bool, profile:
     return _run(demo, profile, work)
 
 
-@stats.command("deposits")
-@_ranged
-@click.option("--token", metavar="T", help="Only this token.")
-def stats_deposits(profile: str, demo: bool, as_json: bool, since: str | None,
-                   until: str | None, limit: int | None, token: str | None) -> None:
-    """Every user's deposits in the date range, newest first."""
-    rows = _ranged_list("stats_deposit_order", lambda d: d.order_id, demo=demo,
-                        profile=profile, since=since, until=until, limit=limit,
-                        token_id=token)
-    _print(rows, as_json, "deposits", _deposit_table)
+_TOKEN = click.option("--token", metavar="T", help="Only this token.")
+_SYMBOL = click.option("--symbol", metavar="S", help="Only this symbol, e.g. BTCUSDT.")
+
+
+def _ranged_command(name: str, doc: str, method: str, key: Callable[[Any], str], what: str,
+                    table: Callable[[Sequence[Any]], str], only: Callable[[Any], Any],
+                    only_field: str) -> None:
+    """Register ``stats NAME``: the date-ranged list ``method`` of the adapter (records told
+    apart by ``key``), filtered by the one option ``only`` (sent as ``only_field``),
+    printed as ``table`` or JSON ("no ``what``" when empty). ``doc`` is its help."""
+    def command(profile: str, demo: bool, as_json: bool, since: str | None,
+                until: str | None, limit: int | None, **only_value: str | None) -> None:
+        (value,) = only_value.values()  # the one filter option, by its own name
+        rows = _ranged_list(method, key, demo=demo, profile=profile, since=since, until=until,
+                            limit=limit, **{only_field: value})
+        _print(rows, as_json, what, table)
+
+    command.__doc__ = doc
+    stats.command(name)(_ranged(only(command)))
+
+
+_ranged_command("deposits", "Every user's deposits in the date range, newest first.",
+                "stats_deposit_order", lambda d: d.order_id, "deposits", _deposit_table,
+                _TOKEN, "token_id")
 
 
 @stats.command("withdrawals")
@@ -293,27 +307,12 @@ def stats_withdrawals(profile: str, demo: bool, as_json: bool, since: str | None
            _withdrawal_table)
 
 
-@stats.command("otc")
-@_ranged
-@click.option("--token", metavar="T", help="Only this token.")
-def stats_otc(profile: str, demo: bool, as_json: bool, since: str | None, until: str | None,
-              limit: int | None, token: str | None) -> None:
-    """Every user's OTC orders in the date range, newest first."""
-    rows = _ranged_list("stats_otc_order", lambda o: o.order_id, demo=demo, profile=profile,
-                        since=since, until=until, limit=limit, token_id=token)
-    _print(rows, as_json, "OTC orders", _otc_table)
-
-
-@stats.command("trades")
-@_ranged
-@click.option("--symbol", metavar="S", help="Only this symbol, e.g. BTCUSDT.")
-def stats_trades(profile: str, demo: bool, as_json: bool, since: str | None,
-                 until: str | None, limit: int | None, symbol: str | None) -> None:
-    """Every user's spot trades in the date range, newest first."""
-    rows = _ranged_list("stats_trade_detail", lambda t: t.trade_id, demo=demo,
-                        profile=profile, since=since, until=until, limit=limit,
-                        symbol_id=symbol)
-    _print(rows, as_json, "trades", _trade_table)
+_ranged_command("otc", "Every user's OTC orders in the date range, newest first.",
+                "stats_otc_order", lambda o: o.order_id, "OTC orders", _otc_table, _TOKEN,
+                "token_id")
+_ranged_command("trades", "Every user's spot trades in the date range, newest first.",
+                "stats_trade_detail", lambda t: t.trade_id, "trades", _trade_table, _SYMBOL,
+                "symbol_id")
 
 
 @stats.command("fees")
@@ -351,24 +350,24 @@ def _user_options(func):
     return func
 
 
-@stats.command("locks")
-@_user_options
-def stats_locks(profile: str, demo: bool, as_json: bool, user: str, token: str | None,
+def _user_command(name: str, doc: str, method: str, what: str,
+                  table: Callable[[Sequence[Any]], str]) -> None:
+    """Register ``stats NAME``: one user's records from the adapter's ``method``, printed
+    as ``table`` or JSON ("no ``what``" when empty). ``doc`` is its help."""
+    def command(profile: str, demo: bool, as_json: bool, user: str, token: str | None,
                 limit: int | None) -> None:
-    """One user's lock records, newest first."""
-    rows = _user_list("stats_lock_record", demo=demo, profile=profile, user=user,
-                      token=token, limit=limit)
-    _print(rows, as_json, "lock records", _lock_table)
+        rows = _user_list(method, demo=demo, profile=profile, user=user, token=token,
+                          limit=limit)
+        _print(rows, as_json, what, table)
+
+    command.__doc__ = doc
+    stats.command(name)(_user_options(command))
 
 
-@stats.command("unlocks")
-@_user_options
-def stats_unlocks(profile: str, demo: bool, as_json: bool, user: str, token: str | None,
-                  limit: int | None) -> None:
-    """One user's unlock records, newest first."""
-    rows = _user_list("stats_unlock_record", demo=demo, profile=profile, user=user,
-                      token=token, limit=limit)
-    _print(rows, as_json, "unlock records", _unlock_table)
+_user_command("locks", "One user's lock records, newest first.", "stats_lock_record",
+              "lock records", _lock_table)
+_user_command("unlocks", "One user's unlock records, newest first.", "stats_unlock_record",
+              "unlock records", _unlock_table)
 
 
 BAR_WIDTH = 30

@@ -13,23 +13,20 @@ code or trade password), 2 invalid input, 3 the venue refused.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import click
 from pydantic import SecretStr
 
-from tui.core.errors import InvalidRequest, VenueError
+from tui.cli_org import EXIT_OK, EXIT_USAGE, EXIT_VENUE, run_in
+from tui.cli_org import fail as _fail
+from tui.core.errors import InvalidRequest
 
 __all__ = ["register", "users", "otc"]
 
-EXIT_OK, EXIT_NO, EXIT_USAGE, EXIT_VENUE = 0, 1, 2, 3
+EXIT_NO = 1
 _DEMO_HELP = "Use the built-in sandbox's demo profiles (nothing leaves this process)."
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"coinsole: {message}", err=True)
-    raise SystemExit(code)
 
 
 def _options(func):
@@ -58,20 +55,59 @@ def _run(profile: str, demo: bool, work: Callable[[Any], Awaitable[int]],
         _fail(f"profile {profile!r} is not a BHEX profile; the support desk needs BHEX's "
               "Org API")
 
-    async def main(context: Any) -> int:
-        adapter = context.session.adapter(profile)
-        try:
-            return await work(adapter)
-        except InvalidRequest as exc:
-            click.echo(f"coinsole: {exc}", err=True)
-            return EXIT_USAGE if "no such" not in str(exc) else EXIT_VENUE
-        except VenueError as exc:
-            click.echo(f"coinsole: {exc}", err=True)
-            return EXIT_VENUE
+    run_in(ctx, profile, lambda context, adapter: work(adapter), missing=EXIT_VENUE)
 
-    code = ctx.run(main)
-    if code:
-        raise SystemExit(code)
+
+async def _no_check(adapter: Any) -> int:
+    """Nothing to do before the read (see :func:`_read`)."""
+    return EXIT_OK
+
+
+def _read(profile: str, demo: bool, as_json: bool, fetch: Callable[[Any], Awaitable[Any]],
+          lines: Callable[[Any], Sequence[str]], *,
+          to_json: Callable[[Any], Any] = lambda data: data,
+          first: Callable[[Any], Awaitable[int]] = _no_check,
+          holder: dict[str, Any] | None = None) -> None:
+    """Run a command that shows what ``fetch(adapter)`` reads: ``to_json(data)`` as JSON
+    with ``--json``, else the text ``lines(data)``. ``first(adapter)`` runs before the read
+    (a change the command makes); a non-zero code from it ends the command with that code.
+    Errors and ``holder`` as :func:`_run`."""
+    async def work(adapter: Any) -> int:
+        code = await first(adapter)
+        if code:
+            return code
+        data = await fetch(adapter)
+        if as_json:
+            _echo_json(to_json(data))
+        else:
+            click.echo("\n".join(lines(data)))
+        return EXIT_OK
+
+    _run(profile, demo, work, holder)
+
+
+def _user_command(name: str, *, json_option: bool = True):
+    """Register ``users NAME UID`` with ``--profile``/``--demo`` and (unless
+    ``json_option`` is false) ``--json``; options the decorated function adds itself come
+    after them."""
+    def add(func):
+        if json_option:
+            func = _json_option(func)
+        return users.command(name)(click.argument("uid")(_options(func)))
+
+    return add
+
+
+def _verify(profile: str, demo: bool, user_id: str, what: str,
+            check: Callable[[Any], Awaitable[bool]]) -> None:
+    """Run a caller check: ``check(adapter)`` asks the venue; ``what`` is CORRECT (exit 0)
+    or WRONG (exit 1)."""
+    async def work(adapter: Any) -> int:
+        ok = await check(adapter)
+        click.echo(f"user {user_id}: {what} {'CORRECT' if ok else 'WRONG'}")
+        return EXIT_OK if ok else EXIT_NO
+
+    _run(profile, demo, work)
 
 
 def _index(adapter: Any) -> Any:
@@ -161,10 +197,7 @@ def users_search(query: str, profile: str, demo: bool, as_json: bool, limit: int
     _run(profile, demo, work)
 
 
-@users.command("show")
-@click.argument("uid")
-@_options
-@_json_option
+@_user_command("show")
 def users_show(uid: str, profile: str, demo: bool, as_json: bool) -> None:
     """The user's card: every part, loaded at once (a part that fails says why)."""
     from tui.support.card import card_json, load_card
@@ -172,21 +205,13 @@ def users_show(uid: str, profile: str, demo: bool, as_json: bool) -> None:
 
     user_id = _uid(uid)
 
-    async def work(adapter: Any) -> int:
-        card = await load_card(adapter, user_id, own_user_id=adapter.settings.user_id)
-        if as_json:
-            _echo_json(card_json(card))
-        else:
-            click.echo("\n".join(card_lines(card)))
-        return EXIT_OK
+    def fetch(adapter: Any) -> Awaitable[Any]:
+        return load_card(adapter, user_id, own_user_id=adapter.settings.user_id)
 
-    _run(profile, demo, work)
+    _read(profile, demo, as_json, fetch, card_lines, to_json=card_json)
 
 
-@users.command("kyc")
-@click.argument("uid")
-@_options
-@_json_option
+@_user_command("kyc")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
               help="Change a KYC field (repeatable; confirmed, journaled, sent): "
                    "country_code, first_name, last_name, card_type, card_no, verify_status.")
@@ -204,57 +229,52 @@ def users_kyc(uid: str, profile: str, demo: bool, as_json: bool, sets: tuple[str
         fields = parse_kyc_sets(sets)
     holder: dict[str, Any] = {}
 
-    async def work(adapter: Any) -> int:
-        if fields is not None:
-            from tui.cli_users_writes import kyc_set
+    async def change(adapter: Any) -> int:
+        if fields is None:
+            return EXIT_OK
+        from tui.cli_users_writes import kyc_set
 
-            code = await kyc_set(holder["ctx"], adapter, user_id, fields, profile=profile,
-                                 yes=yes)
-            if code:
-                return code
-        info = await adapter.user_get_verify_info(user_id)
-        if as_json:
-            _echo_json(info)
-        elif info is None:
-            click.echo(f"user {user_id}: KYC not submitted")
-        else:
-            status = int(info.get("verifyStatus") or 0)
-            click.echo(f"user {user_id}: KYC {VERIFY_INFO_STATUS.get(status, status)} "
-                       f"(level {info.get('displayLevel', '')})")
-            for key in ("countryCode", "nationality", "firstName", "secondName", "cardNo"):
-                click.echo(f"  {key:<12} {info.get(key, '')}")
-        return EXIT_OK
+        return await kyc_set(holder["ctx"], adapter, user_id, fields, profile=profile, yes=yes)
 
-    _run(profile, demo, work, holder)
+    def lines(info: Any) -> list[str]:
+        if info is None:
+            return [f"user {user_id}: KYC not submitted"]
+        status = int(info.get("verifyStatus") or 0)
+        return [f"user {user_id}: KYC {VERIFY_INFO_STATUS.get(status, status)} "
+                f"(level {info.get('displayLevel', '')})",
+                *(f"  {key:<12} {info.get(key, '')}"
+                  for key in ("countryCode", "nationality", "firstName", "secondName",
+                              "cardNo"))]
+
+    _read(profile, demo, as_json, lambda adapter: adapter.user_get_verify_info(user_id), lines,
+          first=change, holder=holder)
 
 
-@users.command("invites")
-@click.argument("uid")
-@_options
-@_json_option
+@_user_command("invites")
 def users_invites(uid: str, profile: str, demo: bool, as_json: bool) -> None:
     """The user's invite info and the users they invited (two levels)."""
     from tui.venues.bhex_users import KYC_STATUS
 
     user_id = _uid(uid)
 
-    async def work(adapter: Any) -> int:
+    async def fetch(adapter: Any) -> dict[str, Any]:
         info = await adapter.user_get_invite_info(user_id)
         rows = await adapter.user_query_user_invite_list(user_id, limit=500)
-        if as_json:
-            _echo_json({"info": info, "invites": rows})
-            return EXIT_OK
-        click.echo(f"user {user_id}: invite code {info.get('inviteCode')}, "
-                   f"{info.get('inviteCount')} invited ({info.get('directInviteCount')} "
-                   f"direct, {info.get('indirectInviteCount')} indirect)")
-        for row in rows:
+        return {"info": info, "invites": rows}
+
+    def lines(data: dict[str, Any]) -> list[str]:
+        info = data["info"]
+        out = [f"user {user_id}: invite code {info.get('inviteCode')}, "
+               f"{info.get('inviteCount')} invited ({info.get('directInviteCount')} "
+               f"direct, {info.get('indirectInviteCount')} indirect)"]
+        for row in data["invites"]:
             kind = "direct" if str(row.get("inviteType")) == "1" else "indirect"
             status = KYC_STATUS.get(int(row.get("verifyStatus") or 0), "")
-            click.echo(f"  {row['userId']:<20} {kind:<8} KYC {status:<13} "
+            out.append(f"  {row['userId']:<20} {kind:<8} KYC {status:<13} "
                        f"{row.get('mobile') or row.get('email')}")
-        return EXIT_OK
+        return out
 
-    _run(profile, demo, work)
+    _read(profile, demo, as_json, fetch, lines)
 
 
 def _parse_set(text: str) -> tuple[str, int]:
@@ -267,10 +287,7 @@ def _parse_set(text: str) -> tuple[str, int]:
     return name, int(value.strip())
 
 
-@users.command("status")
-@click.argument("uid")
-@_options
-@_json_option
+@_user_command("status")
 @click.option("--set", "set_flag", metavar="FLAG=0|1",
               help="Change one flag (confirmed, journaled, sent).")
 @click.option("--yes", is_flag=True, help="Skip the confirmation prompt.")
@@ -283,33 +300,27 @@ def users_status(uid: str, profile: str, demo: bool, as_json: bool, set_flag: st
     change = _parse_set(set_flag) if set_flag else None
     holder: dict[str, Any] = {}
 
-    async def work(adapter: Any) -> int:
-        flags = await adapter.user_ext_status(user_id)
-        if change is not None:
-            from tui.support.writes import set_status_flag
-
-            name, value = change
-            code = await set_status_flag(holder["ctx"], user_id, name, value,
-                                         current=flags, profile=profile, yes=yes)
-            if code:
-                return code
-            flags = await adapter.user_ext_status(user_id)
-        if as_json:
-            _echo_json(flags)
+    async def set_flag(adapter: Any) -> int:
+        if change is None:
             return EXIT_OK
-        click.echo(f"user {user_id}:")
-        for name in STATUS_FLAGS:
-            if name in flags:
-                click.echo(f"  {name:<22} {flags[name]}  "
-                           f"{STATUS_FLAG_MEANING[name][1 if flags[name] else 0]}")
-        return EXIT_OK
+        from tui.support.writes import set_status_flag
 
-    _run(profile, demo, work, holder)
+        name, value = change
+        return await set_status_flag(holder["ctx"], user_id, name, value,
+                                     current=await adapter.user_ext_status(user_id),
+                                     profile=profile, yes=yes)
+
+    def lines(flags: dict[str, Any]) -> list[str]:
+        return [f"user {user_id}:",
+                *(f"  {name:<22} {flags[name]}  "
+                  f"{STATUS_FLAG_MEANING[name][1 if flags[name] else 0]}"
+                  for name in STATUS_FLAGS if name in flags)]
+
+    _read(profile, demo, as_json, lambda adapter: adapter.user_ext_status(user_id), lines,
+          first=set_flag, holder=holder)
 
 
-@users.command("verify-ga")
-@click.argument("uid")
-@_options
+@_user_command("verify-ga", json_option=False)
 def users_verify_ga(uid: str, profile: str, demo: bool) -> None:
     """Ask the caller for their current GA code and check it (input hidden)."""
     user_id = _uid(uid)
@@ -317,17 +328,11 @@ def users_verify_ga(uid: str, profile: str, demo: bool) -> None:
     if not (code.isdigit() and len(code) == 6):
         _fail("a GA code is six digits")
 
-    async def work(adapter: Any) -> int:
-        ok = await adapter.user_valid_gacode(user_id, code)
-        click.echo(f"user {user_id}: GA code {'CORRECT' if ok else 'WRONG'}")
-        return EXIT_OK if ok else EXIT_NO
-
-    _run(profile, demo, work)
+    _verify(profile, demo, user_id, "GA code",
+            lambda adapter: adapter.user_valid_gacode(user_id, code))
 
 
-@users.command("verify-trade-password")
-@click.argument("uid")
-@_options
+@_user_command("verify-trade-password", json_option=False)
 def users_verify_trade_password(uid: str, profile: str, demo: bool) -> None:
     """Ask the caller for their trade password and check it: only its MD5 is sent; it is
     neither stored nor printed."""
@@ -336,12 +341,8 @@ def users_verify_trade_password(uid: str, profile: str, demo: bool) -> None:
     if not secret.get_secret_value():
         _fail("type the trade password")
 
-    async def work(adapter: Any) -> int:
-        ok = await adapter.user_valid_trade_password(user_id, secret)
-        click.echo(f"user {user_id}: trade password {'CORRECT' if ok else 'WRONG'}")
-        return EXIT_OK if ok else EXIT_NO
-
-    _run(profile, demo, work)
+    _verify(profile, demo, user_id, "trade password",
+            lambda adapter: adapter.user_valid_trade_password(user_id, secret))
 
 
 # -- otc --------------------------------------------------------------------------------
@@ -365,21 +366,16 @@ def otc_orders(profile: str, demo: bool, as_json: bool, user_id: str, status: st
 
     uid = _uid(user_id, "--user-id")
 
-    async def work(adapter: Any) -> int:
-        rows = await adapter.otc_order_list(uid, status=int(status) if status else None,
-                                            limit=limit)
-        if as_json:
-            _echo_json(rows)
-        elif not rows:
-            click.echo(f"user {uid}: no OTC orders")
-        else:
-            for r in rows:
-                click.echo(f"{r['id']:<18} {OTC_SIDES.get(r.get('side'), r.get('side')):<4} "
-                           f"{r.get('quantity')} {r.get('tokenId')} @ {r.get('price')} "
-                           f"{r.get('currencyId')}  {OTC_STATUS.get(r.get('status'), '')}")
-        return EXIT_OK
+    def fetch(adapter: Any) -> Awaitable[Any]:
+        return adapter.otc_order_list(uid, status=int(status) if status else None, limit=limit)
 
-    _run(profile, demo, work)
+    def lines(rows: list[dict[str, Any]]) -> list[str]:
+        return [f"{r['id']:<18} {OTC_SIDES.get(r.get('side'), r.get('side')):<4} "
+                f"{r.get('quantity')} {r.get('tokenId')} @ {r.get('price')} "
+                f"{r.get('currencyId')}  {OTC_STATUS.get(r.get('status'), '')}"
+                for r in rows] or [f"user {uid}: no OTC orders"]
+
+    _read(profile, demo, as_json, fetch, lines)
 
 
 @otc.command("order")
@@ -394,18 +390,13 @@ def otc_order(order_id: str, profile: str, demo: bool, as_json: bool, user_id: s
     uid = _uid(user_id, "--user-id")
     oid = _uid(order_id, "ORDER_ID")
 
-    async def work(adapter: Any) -> int:
-        row = await adapter.otc_order_info(uid, oid)
-        if as_json:
-            _echo_json(row)
-            return EXIT_OK
-        click.echo(f"OTC order {row['id']} of user {uid}: "
-                   f"{OTC_SIDES.get(row.get('side'), '')} {row.get('quantity')} "
-                   f"{row.get('tokenId')} @ {row.get('price')} {row.get('currencyId')} = "
-                   f"{row.get('amount')}, {OTC_STATUS.get(row.get('status'), '')}")
-        return EXIT_OK
+    def lines(row: dict[str, Any]) -> list[str]:
+        return [f"OTC order {row['id']} of user {uid}: "
+                f"{OTC_SIDES.get(row.get('side'), '')} {row.get('quantity')} "
+                f"{row.get('tokenId')} @ {row.get('price')} {row.get('currencyId')} = "
+                f"{row.get('amount')}, {OTC_STATUS.get(row.get('status'), '')}"]
 
-    _run(profile, demo, work)
+    _read(profile, demo, as_json, lambda adapter: adapter.otc_order_info(uid, oid), lines)
 
 
 def register(group: click.Group) -> None:

@@ -9,23 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tui.core.errors import CoinsoleError
+from tui.venues.coin_decimals import coin_decimals
 
 __all__ = ["batch_checks", "coin_decimals"]
-
-
-async def coin_decimals(adapter: Any, coin: str) -> int:
-    """The decimals ``coin`` may carry: the venue's ``quota_info`` minPrecision, else the
-    documented default for BHEX (docs/wire.md)."""
-    from tui.core.validation import default_decimals
-
-    try:
-        quote = await adapter.withdraw_quote(coin, None)
-    except (NotImplementedError, CoinsoleError):
-        quote = None
-    if quote is not None and quote.precision is not None:
-        return quote.precision
-    return default_decimals(adapter.venue_id)
 
 
 async def batch_checks(adapter: Any, path: Path, op: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.stores.exact import AmountRefused, parse_scaled, sort_key
+from tui.stores.keyset import page_sql
 from tui.stores.org_holdings import AVAILABLE, FROZEN, ON_DEMAND_INDEXES, HoldingsStore
 from tui.stores.table_query import Column, FilterError, Query, Record
 
@@ -108,17 +109,9 @@ class HoldingsSource:
         # the (coin, total) index serves a coin filter only in those orders; in any
         # other, "+coin" keeps SQLite on the sort's index instead of sorting every match
         where, args = self._where(query, coin_index=query.sort in ("total", "coin"))
-        descending = query.descending != (not forward)
-        if after is not None:
-            op = "<" if descending else ">"
-            where.append(f"({', '.join(order)}) {op}{'=' if inclusive else ''} "
-                         f"({', '.join('?' for _ in order)})")
-            args.extend(after)
-        direction = " DESC" if descending else ""
-        sql = (f"SELECT {_SELECT}, {', '.join(order)} FROM holdings"
-               f"{' WHERE ' + ' AND '.join(where) if where else ''} "
-               f"ORDER BY {', '.join(column + direction for column in order)} LIMIT ?")
-        args.append(limit)
+        sql, args = page_sql(_SELECT, "holdings", order, where, args, after=after,
+                             descending=query.descending != (not forward),
+                             inclusive=inclusive, limit=limit)
         return [self._record(row, len(order)) for row in self.store.query(sql, args)]
 
     def count(self, query: Query) -> int:

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from tui.stores.exact import sort_key
+from tui.stores.keyset import page_sql
 from tui.stores.table_query import Column, FilterError, Query, Record
 
 __all__ = ["RecordStore", "RecordSource", "StoredRecord", "SortValue", "sort_value",
@@ -268,16 +269,8 @@ class RecordSource:
         where, args = self._where(query)
         descending = query.descending != (not forward) if query.sort != LOAD_ORDER \
             else not forward
-        if after is not None:
-            op = "<" if descending else ">"
-            where.append(f"({', '.join(order)}) {op}{'=' if inclusive else ''} "
-                         f"({', '.join('?' for _ in order)})")
-            args.extend(after)
-        direction = " DESC" if descending else ""
-        sql = (f"SELECT blob, {', '.join(order)} FROM rows"
-               f"{' WHERE ' + ' AND '.join(where) if where else ''} "
-               f"ORDER BY {', '.join(column + direction for column in order)} LIMIT ?")
-        args.append(limit)
+        sql, args = page_sql("blob", "rows", order, where, args, after=after,
+                             descending=descending, inclusive=inclusive, limit=limit)
         return [StoredRecord(tuple(row[1:]), (), (row[-1],), pickle.loads(row[0]))
                 for row in self.store.db.execute(sql, args)]
 
