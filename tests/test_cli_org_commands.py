@@ -22,7 +22,7 @@ COMMANDS = {
 }
 WRITES = [("finance", n) for n in ("airdrop", "lock", "unlock", "batch-lock", "batch-unlock")] \
     + [("payments", n) for n in ("create", "settle", "refund", "unlock", "cancel")] \
-    + [("settings", n) for n in COMMANDS["settings"]]
+    + [("settings", n) for n in sorted(COMMANDS["settings"])]
 
 
 def group(name: str) -> click.Group:
