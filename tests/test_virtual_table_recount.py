@@ -7,9 +7,9 @@ from __future__ import annotations
 import threading
 from decimal import Decimal
 
-from textual.app import App, ComposeResult
+from textual.app import App
 
-from tests.test_virtual_table_fit import ListSource
+from tests.test_virtual_table_fit import FitApp, ListSource
 from tui.stores.table_query import Query
 from tui.widgets.virtual_table import VirtualTable
 
@@ -28,15 +28,6 @@ class GatedSource(ListSource):
         return len(self.rows)
 
 
-class GatedApp(App):
-    def __init__(self, source: GatedSource) -> None:
-        super().__init__()
-        self.source = source
-
-    def compose(self) -> ComposeResult:
-        yield VirtualTable(self.source, sort="total", id="table")
-
-
 async def settled(app: App, pilot) -> None:
     """Wait until no worker runs (the superseded reload ends cancelled)."""
     for _ in range(200):
@@ -48,7 +39,7 @@ async def settled(app: App, pilot) -> None:
 
 async def test_a_move_that_supersedes_a_reload_still_recounts() -> None:
     source = GatedSource([Decimal(i) for i in range(30)])
-    app = GatedApp(source)
+    app = FitApp(source)
     async with app.run_test(size=(100, 20)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
