@@ -175,6 +175,10 @@ async def test_a_hundred_thousand_records_open_with_one_screen_in_the_grid() -> 
     app = TableApp(rows)
     async with app.run_test(size=(100, 30)) as pilot:
         table = await started(app, pilot)
+        assert table.busy  # so many load in a worker thread
+        while table.busy:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
         del rows
         app.rows = []
         assert table.grid.row_count == table.view_height

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -225,6 +226,11 @@ class _Grid(WindowedRowKeys, TopBottomKeys, TextCellsMixin, DataTable):
         self.owner.grid_resized()
 
 
+BACKGROUND_LOAD_AT = 5_000
+"""From this many records, :meth:`RecordTable.set_records` fills a new store in a worker
+thread (about 20 µs a record: each one's sort keys and search text are worked out as it
+goes in) while the rows already shown stay, and swaps it in when done: the app keeps
+answering keys through a 100,000-record load."""
 DEFAULT_HEIGHT = 40
 """Rows read before the table has a size."""
 
@@ -348,10 +354,12 @@ class RecordTable(Vertical):
         self.table_name = name
         self.export_prefix = export_prefix
         self.empty_text = empty_text
-        self.store = RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of,
-                                 derive=self._derived)
-        self.source = RecordSource(self.store, [
-            table_query.Column(c.key, c.title, c.width or 0, c.numeric) for c in self.columns])
+        self.store = self._new_store()
+        self.source = self._source_of(self.store)
+        self._loading: int | None = None
+        """The number of the background load under way (see :data:`BACKGROUND_LOAD_AT`)."""
+        self._loads = 0
+        self._arrived_while_loading: list[Any] = []
         self.window = Window()
         """The records in view (the DataTable holds these and no others)."""
         self.total_shown = 0
@@ -409,16 +417,73 @@ class RecordTable(Vertical):
         return _RecordView(self.source, self.current_query())
 
     def set_records(self, records: Iterable[Any]) -> None:
-        """Show ``records`` (replacing what was there); clears the loading/error state."""
+        """Show ``records`` (replacing what was there); clears the loading/error state.
+        Many records (:data:`BACKGROUND_LOAD_AT`) load in a worker thread: the table says
+        "loading…" over the rows it had until they are in."""
+        batch = records if isinstance(records, list) else list(records)
+        self._loads += 1
+        self._loading = None
+        self._arrived_while_loading = []
+        if len(batch) >= BACKGROUND_LOAD_AT and self.is_mounted:
+            self._loading = self._loads
+            self.show_loading()
+            # run_worker with a description: @work would repr() every record to name it
+            self.run_worker(partial(self._fill_new_store, batch, self._loads), thread=True,
+                            group="record-table-load", exit_on_error=False,
+                            description=f"load {len(batch):,} records")
+            return
         self._widest = [0] * len(self.columns)
         self.store.clear()
-        self.store.add(self._stored(records))
+        self.store.add(self._stored(batch))
         self.busy = False
         self.error_text = None
         self.rebuild()
 
+    def _new_store(self) -> RecordStore:
+        return RecordStore(len(self.columns), sorts=self._sort_of, search=self._search_of,
+                           derive=self._derived)
+
+    def _source_of(self, store: RecordStore) -> RecordSource:
+        return RecordSource(store, [table_query.Column(c.key, c.title, c.width or 0, c.numeric)
+                                    for c in self.columns])
+
+    def _fill_new_store(self, batch: list[Any], load: int) -> None:
+        store = self._new_store()
+        try:
+            store.add(self._stored(batch))
+        except Exception as exc:  # a record that cannot be stored: said, the app goes on
+            store.close()
+            self.app.call_from_thread(self._load_failed, load, str(exc))
+            return
+        self.app.call_from_thread(self._swap_in, load, store)
+
+    def _swap_in(self, load: int, store: RecordStore) -> None:
+        if load != self._loading:  # a newer set_records came meanwhile
+            store.close()
+            return
+        # the old store is left to the garbage collector: an export may still be reading it
+        self.store, self.source = store, self._source_of(store)
+        self._loading = None
+        self._widest = [0] * len(self.columns)
+        arrived, self._arrived_while_loading = self._arrived_while_loading, []
+        if arrived:
+            self.store.add(self._stored(arrived), skip_known=True)
+        self.busy = False
+        self.error_text = None
+        self.rebuild()
+
+    def _load_failed(self, load: int, message: str) -> None:
+        if load == self._loading:
+            self._loading = None
+            self.show_error(f"could not load the records: {message.splitlines()[0]}")
+
     def add_records(self, records: Iterable[Any]) -> int:
-        """Append records not already present (by ``record_key``); returns how many were new."""
+        """Append records not already present (by ``record_key``); returns how many were new
+        (during a background load: how many were handed over, added when it is in)."""
+        if self._loading is not None:
+            batch = list(records)
+            self._arrived_while_loading.extend(batch)
+            return len(batch)
         added = self.store.add(self._stored(records), skip_known=True)
         self.busy = False
         self.error_text = None
