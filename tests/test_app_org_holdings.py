@@ -164,3 +164,28 @@ async def test_sorting_by_available_builds_its_index_once() -> None:
         values = [Decimal(c.replace(",", "")) for c in shown]
         assert values == sorted(values, reverse=True) and values[0] > 0
         assert not screen.note.startswith("indexing")
+
+
+async def test_a_long_export_says_how_far_it_is(monkeypatch) -> None:
+    import tui.stores.holdings_export as holdings_export
+
+    monkeypatch.setattr(holdings_export, "PAGE", 10)  # progress every 10 rows
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        notes: list[str] = []
+        set_note = screen._set_note
+        monkeypatch.setattr(screen, "_set_note", lambda text: (notes.append(text),
+                                                               set_note(text)))
+        await pilot.press("e")
+        for _ in range(200):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if screen.note.startswith("exported"):
+                break
+        total = screen.table.total
+        assert total > 20
+        assert "exporting to org-holdings-" in notes[0]
+        assert any(n.endswith(f": 10 of {total:,} rows…") for n in notes)
+        assert any(n.endswith(f": 20 of {total:,} rows…") for n in notes)
+        assert screen.note.startswith(f"exported {total:,} rows to ")

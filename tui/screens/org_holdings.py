@@ -327,17 +327,23 @@ class OrgHoldingsScreen(ProfileScreen):
 
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = export_dir() / f"org-holdings-{stamp}.{kind}"
-        query = table.query
+        query, total = table.query, table.total
         self._set_note(f"exporting to {path.name}…")
+
+        def progress(count: int) -> None:
+            of = f" of {total:,}" if total else ""
+            self.app.call_from_thread(self._set_note,
+                                      f"exporting to {path.name}: {count:,}{of} rows…")
 
         def work() -> None:
             from tui.stores.holdings_export import export_csv, export_parquet
 
             try:
                 if kind == "csv":
-                    count, note = export_csv(source, query, path), "exact decimal text"
+                    count, note = export_csv(source, query, path, progress), \
+                        "exact decimal text"
                 else:
-                    count, note = export_parquet(source, query, path)
+                    count, note = export_parquet(source, query, path, progress)
             except (StoreError, OSError, RuntimeError) as exc:
                 self.app.call_from_thread(self._set_note, f"export failed: {exc}")
                 return
