@@ -54,3 +54,39 @@ async def test_a_move_that_supersedes_a_reload_still_recounts() -> None:
         await settled(app, pilot)
         assert table.total == 35
         assert "of 35" in table.status_text()
+
+
+async def test_a_reload_while_a_new_order_is_read_starts_afresh_in_that_order() -> None:
+    from tui.stores.holdings_source import HoldingsSource
+    from tui.stores.org_holdings import AVAILABLE, HoldingRow, HoldingsStore
+
+    class GatedHoldings(HoldingsSource):
+        hold = False
+        gate = threading.Event()
+
+        def count(self, query: Query) -> int:
+            if self.hold:
+                self.gate.wait(timeout=10)
+            return super().count(query)
+
+    store = HoldingsStore.memory()
+    store.merge([HoldingRow(str(100 + i), "BTC", "201", str(i), "BTC", AVAILABLE, str(i), 1)
+                 for i in range(60)], {})
+    source = GatedHoldings(store)
+    app = FitApp(source)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settled(app, pilot)
+        table = app.query_one(VirtualTable)
+        table.set_sort("uid", descending=False)
+        await settled(app, pilot)
+        table.action_move(5)
+        await settled(app, pilot)
+        assert table.window.current.ident[0] == "105"
+        source.hold = True
+        table.set_sort("total", descending=True)  # read under way (held at its count)...
+        table.reload()  # ...when a sync's reload comes: the uid window's keys mean nothing
+        source.gate.set()
+        await settled(app, pilot)
+        assert table.error is None
+        assert [r.ident[0] for r in table.window.rows[:3]] == ["159", "158", "157"]
+        assert table.total == 60

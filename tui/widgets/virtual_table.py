@@ -105,6 +105,8 @@ class VirtualTable(Widget, can_focus=True):
         self._generation = 0
         self._count_owed = False
         """A recount was asked for and not yet shown: the next read counts too."""
+        self._window_query: Query | None = None
+        """The order and filter the window shown was read in."""
         self._fit_cache: tuple[tuple[object, ...], list[tuple[Column, int]]] | None = None
 
     # -- what the screen calls --------------------------------------------------------
@@ -183,7 +185,9 @@ class VirtualTable(Widget, can_focus=True):
         count = count or self.total is None or self._count_owed
         self._count_owed = count
         generation, window, height = self._generation, self.window, self.height_rows
-        if query != self.query:
+        if query != self._window_query:
+            # the window shown is of another order or filter (maybe one still being read):
+            # its keys mean nothing in this one
             window = Window()
         self.query = query
         total = self.total if not count else None
@@ -213,7 +217,7 @@ class VirtualTable(Widget, can_focus=True):
             else:
                 fetched = reload(source, query, window, height)
             if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._apply, generation, fetched, total_now)
+                self.app.call_from_thread(self._apply, generation, fetched, total_now, query)
 
         self.run_worker(work, thread=True, group="virtual-table", exclusive=True)
 
@@ -222,9 +226,11 @@ class VirtualTable(Widget, can_focus=True):
             self.error = message.splitlines()[0] if message else "the store failed"
             self.refresh()
 
-    def _apply(self, generation: int, window: Window, total: int | None) -> None:
+    def _apply(self, generation: int, window: Window, total: int | None,
+               query: Query) -> None:
         if generation != self._generation:
             return
+        self._window_query = query
         self.error = None
         self.window = window
         self.total = total
