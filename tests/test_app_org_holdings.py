@@ -32,7 +32,7 @@ async def wait_synced(pilot, screen) -> None:
         if screen.note.startswith(("synced", "sync failed")) and table is not None \
                 and table.total is not None and table.total == screen.source.store.count():
             return
-    raise AssertionError(f"no sync: {screen.note!r}")
+    raise AssertionError(f"no sync: {screen.note!r} {screen.table.total} {screen.source.store.count()} {screen.table.query} {screen.table.error}")
 
 
 async def test_the_org_opens_syncs_and_sums_exactly() -> None:
@@ -189,3 +189,32 @@ async def test_a_long_export_says_how_far_it_is(monkeypatch) -> None:
         assert any(n.endswith(f": 10 of {total:,} rows…") for n in notes)
         assert any(n.endswith(f": 20 of {total:,} rows…") for n in notes)
         assert screen.note.startswith(f"exported {total:,} rows to ")
+
+
+async def test_a_first_pull_shows_its_rows_by_uid_then_gives_the_order_back(monkeypatch) -> None:
+    sorts: list[tuple[str, bool | None]] = []
+    notes: list[str] = []
+    set_sort, set_note = VirtualTable.set_sort, OrgHoldingsScreen._set_note
+
+    def recorded_sort(self, column, descending=None):
+        sorts.append((column, descending))
+        set_sort(self, column, descending)
+
+    def recorded_note(self, text):
+        notes.append(text)
+        set_note(self, text)
+
+    monkeypatch.setattr(VirtualTable, "set_sort", recorded_sort)
+    monkeypatch.setattr(OrgHoldingsScreen, "_set_note", recorded_note)
+    app = CoinsoleApp(demo_session(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_holdings(pilot)
+        assert sorts[0] == ("uid", False)  # the pull's rows as they land, by the key
+        assert any(n.endswith(" · by uid until indexed") for n in notes)
+        assert sorts[-1] == ("total", True)  # indexed: the table's own order back
+        assert screen.table.query.sort == "total" and screen.table.query.descending
+        assert not screen._landing
+        coin = screen.table.window.current.ident[1]
+        top = str(screen.query_one("#org-top").render())
+        assert top.startswith("largest") and "once the first pull" not in top
+        assert screen.source.store.top_holders(coin, 1)[0].uid in top

@@ -44,6 +44,8 @@ __all__ = ["OrgHoldingsScreen", "progress_text"]
 
 RELOAD_EVERY_S = 1
 """While a sync runs, the table and totals re-read at most this often (seconds)."""
+BY_UID_NOTE = " · by uid until indexed"
+"""Added to the bar while a first pull shows the rows landed so far in uid order."""
 TOP_HOLDERS = 5
 SIDE_TEXT = 37
 """Characters a line of the side panel holds."""
@@ -113,6 +115,10 @@ class OrgHoldingsScreen(ProfileScreen):
         self.source: HoldingsSource | None = None
         self.note = ""
         self._last_reload = 0.0  # float-ok: monotonic seconds
+        self._sort_before_pull: tuple[str, bool] | None = None
+        self._landing = False
+        """A first pull's rows are being shown as they land (no sort indexes yet)."""
+        """The table's order while a first pull shows its rows by uid (see _show_landing)."""
         self._pending_filter: str | None = None
         self._top_coin: str | None = None
         self.return_mode: str | None = None
@@ -164,6 +170,7 @@ class OrgHoldingsScreen(ProfileScreen):
     async def _switch(self) -> None:
         await self.query(VirtualTable).remove()
         self._close()
+        self._sort_before_pull, self._landing = None, False
         self._set_note("")
         if self.profile is not None:
             self._open(self.profile)
@@ -193,7 +200,11 @@ class OrgHoldingsScreen(ProfileScreen):
         except (CoinsoleError, StoreError, OSError) as exc:
             self._set_note(f"cannot open the org's holdings: {exc}")
             return
-        table = VirtualTable(self.source, sort="total", descending=True, id="holdings")
+        sort, descending = "total", True
+        if self._bulk():  # an interrupted first pull: its rows by uid until it is indexed
+            self._sort_before_pull, self._landing = (sort, descending), True
+            sort, descending = "uid", False
+        table = VirtualTable(self.source, sort=sort, descending=descending, id="holdings")
         self.query_one("#org-table").mount(table)
         table.focus()
         if self._pending_filter is not None:
@@ -251,15 +262,44 @@ class OrgHoldingsScreen(ProfileScreen):
                 await OrgSync(adapter, store, on_progress=self._progress).run()  # type: ignore[arg-type]
         except (CoinsoleError, StoreError) as exc:
             self._set_note(f"sync failed: {exc}")
+        if not self._bulk():
+            self._end_landing()
         self._reload()
 
     def _progress(self, progress: Any) -> None:
-        self._set_note(progress_text(progress))
+        bulk = progress.phase in ("full", "indexing") and self._bulk()
+        self._set_note(progress_text(progress) + (BY_UID_NOTE if bulk else ""))
         now = time.monotonic()
         if progress.phase == "changes" or now - self._last_reload >= RELOAD_EVERY_S:
-            if progress.phase == "changes" or (progress.phase == "full" and not self._bulk()):
-                self._last_reload = now
+            self._last_reload = now
+            if bulk:
+                self._show_landing()
+            else:
                 self._reload()
+
+    def _show_landing(self) -> None:
+        """During a first pull (no sort indexes yet): the rows landed so far, in uid order
+        (the primary key's), so the desk can start before the pull ends; the table's own
+        order comes back when the indexes are built (:meth:`_end_landing`)."""
+        table = self.table
+        if table is None or self.source is None:
+            return
+        self._landing = True
+        if self._sort_before_pull is None and table.query.sort != "uid":
+            self._sort_before_pull = (table.query.sort, table.query.descending)
+            self.source.refresh_names()
+            table.set_sort("uid", descending=False)
+        else:
+            self._reload()
+
+    def _end_landing(self) -> None:
+        """Give the table back the order it had before the first pull showed it by uid
+        (unless the user sorted it otherwise meanwhile)."""
+        saved, self._sort_before_pull = self._sort_before_pull, None
+        self._landing = False
+        table = self.table
+        if saved is not None and table is not None and table.query.sort == "uid":
+            table.set_sort(*saved)
 
     def _bulk(self) -> bool:
         """Whether a first pull is loading without indexes (the table waits for them)."""
@@ -306,6 +346,10 @@ class OrgHoldingsScreen(ProfileScreen):
             return
         self._top_coin = coin
         lines = [f"largest {self.source.label(coin)} accounts"]
+        if self._landing:  # no (coin, total) index yet: that would scan the coin's rows
+            self.query_one("#org-top", Static).update("\n".join(
+                [*lines, "  shown once the first pull is indexed"]))
+            return
         for row in self.source.store.top_holders(coin, TOP_HOLDERS):
             lines.append(f"  {row.uid:<10} {group_digits(row.balance)}")
         self.query_one("#org-top", Static).update("\n".join(lines))
