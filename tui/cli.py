@@ -113,10 +113,15 @@ class CoinsoleGroup(click.Group):
 @click.option("--time", "time_zone", type=click.Choice(("utc", "local")), default=None,
               help="Show times in the TUI in UTC or local time (default: time_zone in "
                    "settings.toml, else utc). Exports and the CLI stay in UTC.")
+@click.option("--org-users", "org_users", default=None, metavar="N",
+              type=click.IntRange(1, 10**7),
+              help="With --demo: the demo ChainUp org has N generated users, 4 account rows "
+                   "each (250000: a million rows in Org holdings, key 0).")
 @click.version_option(package_name="coinsole", prog_name="coinsole")
 @click.pass_context
 def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = None,
-         refresh: int | None = None, time_zone: str | None = None) -> None:
+         refresh: int | None = None, time_zone: str | None = None,
+         org_users: int | None = None) -> None:
     """coinsole: every balance on every venue, in one keyboard-driven console.
 
     Without a command, opens the TUI on your profiles (or the welcome screen when there are
@@ -129,11 +134,13 @@ def main(ctx: click.Context, demo: bool, lock_after: int, as_name: str | None = 
         if not demo or as_name not in DEMO_OPERATORS:
             _fail(f"--as works with --demo and one of {', '.join(DEMO_OPERATORS)}")
         os.environ[OPERATOR_ENV] = as_name
+    if org_users is not None and not demo:
+        _fail("--org-users works with --demo (it sizes the demo's ChainUp org)")
     if ctx.invoked_subcommand is not None:
         return
     _apply_time_zone(time_zone)
     with collector_paused():
-        app = _build_app(demo, lock_after)
+        app = _build_app(demo, lock_after, org_users)
         app.auto_refresh_seconds = refresh  # read by the balances screen
         settle()
     app.run()
@@ -149,14 +156,15 @@ def _apply_time_zone(flag: str | None) -> None:
     set_display_zone(flag or load_ui_settings().time_zone)
 
 
-def _build_app(demo: bool, lock_after: int):
-    """The TUI app: on the demo sandbox, or on the configured profiles and the vault."""
+def _build_app(demo: bool, lock_after: int, org_users: int | None = None):
+    """The TUI app: on the demo sandbox (its ChainUp org ``org_users`` generated users when
+    given), or on the configured profiles and the vault."""
     from tui.app import CoinsoleApp
 
     if demo:
         from tui.demo import demo_session
 
-        app = CoinsoleApp(demo_session(), demo=True)
+        app = CoinsoleApp(demo_session(org_users=org_users), demo=True)
         app.demo_approvals = True  # the demo's approvals queue, alive on first start
         return app
     from tui.vault import Vault

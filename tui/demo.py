@@ -50,9 +50,11 @@ class DemoSession(Session):
     The sandbox is built on first use (the first request, or ``session.sandbox`` for tests
     and the demo's fault injection), so the app paints before the sandbox exists."""
 
-    def __init__(self, sandbox: "Sandbox | None" = None, *, host: str = DEMO_HOST) -> None:
+    def __init__(self, sandbox: "Sandbox | None" = None, *, host: str = DEMO_HOST,
+                 org_users: int | None = None) -> None:
         super().__init__(demo_profiles(host), credentials=demo_credentials)
         self._sandbox = sandbox
+        self._org_users = org_users
 
     @property
     def sandbox(self) -> "Sandbox":
@@ -60,7 +62,7 @@ class DemoSession(Session):
         if self._sandbox is None:
             from tui.sandbox import Sandbox
 
-            self._sandbox = Sandbox()
+            self._sandbox = Sandbox(chainup_users=self._org_users)
         return self._sandbox
 
     @property
@@ -73,6 +75,13 @@ class DemoSession(Session):
         return self._transport
 
 
-def demo_session(sandbox: "Sandbox | None" = None, *, host: str = DEMO_HOST) -> DemoSession:
-    """A :class:`DemoSession` over ``sandbox``, or over a fresh sandbox built on first use."""
-    return DemoSession(sandbox, host=host)
+def demo_session(sandbox: "Sandbox | None" = None, *, host: str = DEMO_HOST,
+                 org_users: int | None = None) -> DemoSession:
+    """A :class:`DemoSession` over ``sandbox``, or over a fresh sandbox built on first use.
+
+    ``org_users``: the demo's ChainUp org is a generated one of that many users (4 account
+    rows each: ``coinsole --demo --org-users 250000`` is a million rows), with its own host
+    name, so its local stores are not the plain demo's."""
+    if org_users is not None:
+        host = f"http://sandbox-org-{org_users}"
+    return DemoSession(sandbox, host=host, org_users=org_users)
