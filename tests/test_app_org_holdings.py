@@ -35,6 +35,15 @@ async def wait_synced(pilot, screen) -> None:
     raise AssertionError(f"no sync: {screen.note!r} {screen.table.total} {screen.source.store.count()} {screen.table.query} {screen.table.error}")
 
 
+async def wait_exported(pilot, screen) -> None:
+    """Wait until the export started with ``e`` says it is done (or gives up)."""
+    for _ in range(200):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if screen.note.startswith(("exported", "export failed")):
+            return
+
+
 async def test_the_org_opens_syncs_and_sums_exactly() -> None:
     app = CoinsoleApp(demo_session(), demo=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -96,11 +105,7 @@ async def test_export_writes_the_filtered_rows(tmp_path) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("e")
-        for _ in range(200):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-            if screen.note.startswith("exported"):
-                break
+        await wait_exported(pilot, screen)
         assert screen.note.startswith(f"exported {screen.table.total:,} rows to ")
         path = screen.note.split(" to ", 1)[1].rsplit(" (", 1)[0]
         with open(path, newline="") as handle:
@@ -178,11 +183,7 @@ async def test_a_long_export_says_how_far_it_is(monkeypatch) -> None:
         monkeypatch.setattr(screen, "_set_note", lambda text: (notes.append(text),
                                                                set_note(text)))
         await pilot.press("e")
-        for _ in range(200):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-            if screen.note.startswith("exported"):
-                break
+        await wait_exported(pilot, screen)
         total = screen.table.total
         assert total > 20
         assert "exporting to org-holdings-" in notes[0]

@@ -4,7 +4,7 @@ now a narrow terminal gives the table the whole width and ``t`` swaps in the tot
 
 from __future__ import annotations
 
-from test_app_org_holdings import open_holdings
+from test_app_org_holdings import open_holdings, wait_exported
 
 from tui.app import CoinsoleApp
 from tui.demo import demo_session
@@ -51,11 +51,7 @@ async def test_the_export_path_is_shown_whole_at_80_columns() -> None:
         screen = await open_holdings(pilot)
         screen.apply_filter("coin=BTC")
         await pilot.press("e")
-        for _ in range(200):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-            if screen.note.startswith("exported"):
-                break
+        await wait_exported(pilot, screen)
         path = screen.note.split(" to ", 1)[1].rsplit(" (", 1)[0]
         assert any(path in str(n) for n in notices), notices
 
