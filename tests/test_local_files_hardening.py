@@ -154,7 +154,7 @@ def test_the_tui_dying_on_an_error_exits_non_zero(monkeypatch) -> None:
         def run(self):
             self.return_code = 1  # what Textual records when the app died on an exception
 
-    monkeypatch.setattr("tui.cli._build_app", lambda demo, lock_after: DiedApp())
+    monkeypatch.setattr("tui.cli._build_app", lambda demo, lock_after, org_users=None: DiedApp())
     assert run().exit_code == 1
 
 
