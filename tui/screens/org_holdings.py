@@ -267,7 +267,7 @@ class OrgHoldingsScreen(ProfileScreen):
         self._reload()
 
     def _progress(self, progress: Any) -> None:
-        bulk = progress.phase in ("full", "indexing") and self._bulk()
+        bulk = progress.bulk
         self._set_note(progress_text(progress) + (BY_UID_NOTE if bulk else ""))
         now = time.monotonic()
         if progress.phase == "changes" or now - self._last_reload >= RELOAD_EVERY_S:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.stores.exact import parse_scaled, to_decimal_exact
+from tui.stores.keyset import page_sql
 from tui.stores.org_holdings import FROZEN, HoldingsStore
 from tui.stores.table_query import Query
 
@@ -32,19 +33,12 @@ def _rows(source: Any, query: Query) -> Iterator[tuple[str, str, str, str, int, 
     store: HoldingsStore = source.store
     where, args = source.where_clause(query)
     order = source.order_columns(query)
-    direction = " DESC" if query.descending else ""
-    op = "<" if query.descending else ">"
     after: tuple[Any, ...] | None = None
     while True:
-        conditions = list(where)
-        values = list(args)
-        if after is not None:
-            conditions.append(f"({', '.join(order)}) {op} ({', '.join('?' for _ in order)})")
-            values.extend(after)
-        sql = (f"SELECT uid, coin, show_name, type, side, balance, {', '.join(order)} "
-               f"FROM holdings{' WHERE ' + ' AND '.join(conditions) if conditions else ''} "
-               f"ORDER BY {', '.join(c + direction for c in order)} LIMIT ?")
-        page = store.query(sql, [*values, PAGE])
+        sql, values = page_sql("uid, coin, show_name, type, side, balance", "holdings", order,
+                               where, args, after=after, descending=query.descending,
+                               inclusive=False, limit=PAGE)
+        page = store.query(sql, values)
         for row in page:
             yield row[:6]
         if len(page) < PAGE:

@@ -64,7 +64,8 @@ def side_of(type_: str) -> int:
 @dataclass(frozen=True)
 class SyncProgress:
     """Where a sync stands: ``phase`` ("full", "indexing" or "changes"), rows written so far in this
-    run, ``expected`` rows (None when unknown), speed and time left (None when unknown)."""
+    run, ``expected`` rows (None when unknown), speed and time left (None when unknown);
+    ``bulk``: a first pull writing without sort indexes (built in its "indexing" phase)."""
 
     phase: str
     rows: int
@@ -72,6 +73,7 @@ class SyncProgress:
     rows_per_s: Decimal
     eta_s: Decimal | None
     done: bool = False
+    bulk: bool = False
 
 
 def holding_rows(page: list[dict[str, Any]]) -> list[HoldingRow]:
@@ -107,6 +109,7 @@ class OrgSync:
         self.page_size = page_size
         self._started = 0.0  # float-ok: perf_counter seconds, not money
         self._rows = 0
+        self._bulk = False
 
     async def run(self) -> int:
         """Sync once; returns how many rows were merged in this run."""
@@ -132,7 +135,7 @@ class OrgSync:
         expected = state.get("expected")
         if cursor == 0 and await asyncio.to_thread(self.store.count) == 0:
             await asyncio.to_thread(self.store.begin_bulk)
-        bulk = bool((await asyncio.to_thread(self.store.sync_state)).get("bulk"))
+        bulk = self._bulk = bool((await asyncio.to_thread(self.store.sync_state)).get("bulk"))
         writing: asyncio.Task[int] | None = None
         newest = int(state.get("newest_update_ms") or 0)
         while True:
@@ -164,6 +167,7 @@ class OrgSync:
         if (await asyncio.to_thread(self.store.sync_state)).get("bulk"):
             self._report("indexing", expected)
             await asyncio.to_thread(self.store.end_bulk)
+        self._bulk = False
         count = await asyncio.to_thread(self.store.count)
         await asyncio.to_thread(self.store.set_state, {"expected": count})
         self._report("full", expected)
@@ -200,4 +204,4 @@ class OrgSync:
         eta = None
         if expected and rate > 0 and phase == "full":
             eta = (Decimal(max(expected - self._rows, 0)) / rate).quantize(Decimal("0.1"))
-        self.on_progress(SyncProgress(phase, self._rows, expected, rate, eta, done))
+        self.on_progress(SyncProgress(phase, self._rows, expected, rate, eta, done, self._bulk))
